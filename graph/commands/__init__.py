@@ -1,0 +1,1 @@
+"""CLI commands, one module per family; each module exports COMMANDS (see graph/cli.py)."""

@@ -1,0 +1,84 @@
+"""Formatting rows for people (table) and programs (csv, tsv, json); atomic file writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from graph.namespaces import curie
+
+ROW_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def cell(value: object) -> str:
+    """A value as a person reads it: CURIEs for project IRIs, plain text for literals."""
+    if value is None:
+        return ""
+    if isinstance(value, URIRef):
+        return curie(str(value))
+    if isinstance(value, Literal):
+        return str(value)
+    return str(value)
+
+
+def plain(value: object) -> object:
+    """A value for JSON: numbers and booleans as such, terms as strings."""
+    if isinstance(value, Literal):
+        py = value.toPython()
+        return py if isinstance(py, (int, float, bool)) else str(value)
+    if isinstance(value, Identifier):
+        return str(value)
+    return value
+
+
+def table(rows: Sequence[dict], columns: Sequence[str], max_width: int = 60) -> str:
+    if not rows:
+        return "(no rows)"
+    def clip(s: str) -> str:
+        s = " ".join(s.split())
+        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+    cells = [[clip(cell(r.get(c))) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join([line.rstrip(), rule, *body])
+
+
+def format_rows(rows: Sequence[dict], columns: Sequence[str], fmt: str) -> str:
+    """Rows of dicts in one of ROW_FORMATS (json here is a plain list of objects)."""
+    if fmt == "table":
+        return table(rows, columns)
+    if fmt == "json":
+        return json.dumps([{c: plain(r.get(c)) for c in columns} for r in rows], indent=2, ensure_ascii=False)
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow([str(r.get(c)) if r.get(c) is not None else "" for c in columns])
+        return buf.getvalue().rstrip("\n")
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
