@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.errors import InputError
+
 # Blocks that belong to the layout, not to the argued body of the brief.
 SIDEBAR_PREFIXES = (
     "This brief summarizes the primary findings",
@@ -79,11 +81,17 @@ def _is_heading(block: str) -> bool:
 def read_source(path: str | Path) -> SourceText:
     """Parse the brief's text into numbered body paragraphs and sections."""
     path = Path(path)
-    raw = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read the source text: {e}", path) from None
     blocks = _blocks(raw.splitlines())
     # The body starts after the title line and ends at the participants list.
-    start = next(i for i, (_, b) in enumerate(blocks) if collapse(b) == TITLE) + 1
-    end = next(i for i, (_, b) in enumerate(blocks) if i > start and collapse(b) == BODY_END_MARKER)
+    titles = [i for i, (_, b) in enumerate(blocks) if collapse(b) == TITLE]
+    if not titles:
+        raise InputError(f"not the brief's text: no title line {TITLE!r}", path)
+    start = titles[0] + 1
+    end = next((i for i, (_, b) in enumerate(blocks) if i > start and collapse(b) == BODY_END_MARKER), len(blocks))
     section = INTRODUCTION
     sections = [INTRODUCTION]
     paragraphs: list[Paragraph] = []

@@ -12,6 +12,11 @@ from graph.errors import InputError
 COMMANDS: list[click.Command] = []  # this module only holds shared pieces
 
 
+def example(*lines: str) -> str:
+    """An epilog that ends a command's --help with examples, kept unwrapped."""
+    return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def inputs_option(f: Callable) -> Callable:
     """--input PATH (repeatable): Turtle files or folders instead of the packaged ontology and data."""
     return click.option(

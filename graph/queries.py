@@ -1,0 +1,161 @@
+"""Named SPARQL queries (the competency questions) and typed parameter binding.
+
+Each query is a file graph/sparql/cq/<ID>.rq whose leading comment lines carry
+its metadata:
+
+    # title: Conditions that combine into mass atrocities
+    # description: ...
+    # param: outcome iri optional -- the outcome the causal links end in
+
+Parameter values are turned into RDF terms and bound by the store
+(pyoxigraph substitutions), never pasted into the query text, so a value with
+quotes or braces cannot change the query. A bound parameter must be a variable
+of the query's SELECT projection; an optional parameter left unset stays a
+free variable, so the query answers for every value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from graph.errors import InputError
+from graph.namespaces import PREFIXES, expand, sparql_prologue
+from graph.resources import package_queries_dir
+
+PARAM_KINDS = ("iri", "string", "integer", "decimal", "boolean")
+_META = re.compile(r"^#\s*(\w+):\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)(?:\s+default=(\S+))?(?:\s+--\s*(.*))?$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    required: bool
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    id: str
+    title: str
+    description: str
+    body: str  # the query as written in the file, without the project's PREFIX lines
+    params: tuple[Param, ...] = field(default_factory=tuple)
+    path: Path | None = None
+
+    @property
+    def sparql(self) -> str:
+        """Self-contained query text: every project prefix declared, for remote endpoints too."""
+        return sparql_prologue() + self.body
+
+    def bindings(self, values: dict[str, str]) -> dict[str, Identifier]:
+        """Typed RDF terms for the given values plus defaults; unknown or missing names are errors."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            expected = ", ".join(known) or "none"
+            raise InputError(f"{self.id} has no parameter {unknown[0]!r} (parameters: {expected})")
+        out: dict[str, Identifier] = {}
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None:
+                if p.required:
+                    raise InputError(f"{self.id} needs --param {p.name}=<{p.kind}>: {p.description}")
+                continue
+            out[p.name] = to_term(raw, p.kind, p.name)
+        return out
+
+
+def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
+    """One parameter value as an RDF term of the declared kind."""
+    if kind == "iri":
+        if raw.startswith("<") and raw.endswith(">"):
+            raw = raw[1:-1]
+        if re.match(r"^[a-z][a-z0-9+.-]*://", raw) or raw.startswith("urn:"):
+            iri = raw
+        else:
+            try:
+                iri = expand(raw)
+            except ValueError as e:
+                raise InputError(f"--param {name}: {e}") from None
+        if re.search(r"[\s<>\"{}|\\^`]", iri):
+            raise InputError(f"--param {name}: {raw!r} is not a valid IRI")
+        return URIRef(iri)
+    if kind == "string":
+        return Literal(raw)
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", raw):
+            raise InputError(f"--param {name}: {raw!r} is not an integer")
+        return Literal(raw, datatype=XSD.integer)
+    if kind == "decimal":
+        try:
+            Decimal(raw)
+        except InvalidOperation:
+            raise InputError(f"--param {name}: {raw!r} is not a decimal number") from None
+        return Literal(raw, datatype=XSD.decimal)
+    if kind == "boolean":
+        if raw not in ("true", "false"):
+            raise InputError(f"--param {name}: {raw!r} is not true or false")
+        return Literal(raw, datatype=XSD.boolean)
+    raise ValueError(f"unknown parameter kind {kind!r}")
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _META.match(line)
+        if not m:
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "param":
+            pm = _PARAM.match(value)
+            if not pm or pm.group(2) not in PARAM_KINDS:
+                raise ValueError(f"{path}: bad param line {value!r}")
+            params.append(Param(pm.group(1), pm.group(2), pm.group(3) == "required", pm.group(4), pm.group(5) or ""))
+        else:
+            meta[key] = value
+    return NamedQuery(
+        id=path.stem,
+        title=meta.get("title", path.stem),
+        description=meta.get("description", ""),
+        body=path.read_text(encoding="utf-8"),
+        params=tuple(params),
+        path=path,
+    )
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """Every named query shipped with the package, by id, in id order."""
+    files = sorted(package_queries_dir("cq").glob("*.rq"))
+    return {q.id: q for q in map(parse_query_file, files)}
+
+
+def get_query(query_id: str) -> NamedQuery:
+    queries = named_queries()
+    key = query_id.upper()
+    if key not in queries:
+        raise InputError(f"unknown query {query_id!r} (known: {', '.join(queries) or 'none'}; see r2pkg queries)")
+    return queries[key]
+
+
+def run_named(kg, query_id: str, params: dict[str, str] | None = None):
+    """Run a named query on a loaded graph with typed parameters; the raw store result."""
+    q = get_query(query_id)
+    return kg.query(q.body, q.bindings(params or {}))
+
+
+__all__ = ["NamedQuery", "Param", "PREFIXES", "get_query", "named_queries", "run_named", "to_term"]

@@ -1,0 +1,152 @@
+"""Validation: SHACL shapes, ontology QC queries and the verbatim-quote check.
+
+`validate(kg)` never changes its inputs: SHACL runs on an in-memory copy of the
+asserted triples, and the QC queries only read the store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from rdflib.namespace import SH
+
+from graph.errors import InputError
+from graph.namespaces import curie
+from graph.resources import package_queries_dir, shapes_file
+from graph.source_text import SourceText
+from graph.store import KnowledgeGraph, parse_turtle
+from graph.terms import from_ox
+
+SEVERITIES = ("ERROR", "WARNING", "INFO")
+MAX_QUOTE_WORDS = 25
+_SHACL_SEVERITY = {SH.Violation: "ERROR", SH.Warning: "WARNING", SH.Info: "INFO"}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    severity: str
+    check: str
+    focus: str
+    message: str
+    file: str = ""
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "ERROR" for f in self.findings)
+
+    def by_severity(self, severity: str) -> list[Finding]:
+        return sorted(f for f in self.findings if f.severity == severity)
+
+    def counts(self) -> dict[str, int]:
+        return {s: len(self.by_severity(s)) for s in SEVERITIES}
+
+
+@dataclass(frozen=True)
+class QCQuery:
+    check: str
+    severity: str
+    description: str
+    sparql: str
+
+
+def qc_queries() -> list[QCQuery]:
+    out = []
+    for path in sorted(package_queries_dir("qc").glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        meta = dict(re.findall(r"^#\s*(\w+):\s*(.*)$", text, re.M))
+        out.append(QCQuery(meta.get("check", path.stem), meta["severity"], meta.get("description", ""), text))
+    return out
+
+
+def _origin(kg: KnowledgeGraph, node: str) -> str:
+    path = kg.origins.get(node)
+    return str(path) if path else ""
+
+
+def run_qc(kg: KnowledgeGraph) -> list[Finding]:
+    findings = []
+    for q in qc_queries():
+        for row in kg.select(q.sparql):
+            node = str(row["entity"])
+            findings.append(Finding(q.severity, q.check, curie(node), str(row["message"]), _origin(kg, node)))
+    return findings
+
+
+def load_shapes(path: Path | None = None) -> rdflib.Graph:
+    path = path or shapes_file()
+    parse_turtle(path)  # a syntax error in the shapes is reported like any other input
+    return rdflib.Graph().parse(path, format="turtle")
+
+
+def run_shacl(kg: KnowledgeGraph, shapes: rdflib.Graph) -> list[Finding]:
+    data = kg.to_rdflib(include_derived=False)
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    if conforms:
+        return []
+    findings = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        shape = results.value(result, SH.sourceShape)
+        # Property shapes are blank nodes: name the node shape that holds them.
+        node_shape = shapes.value(None, SH.property, shape) or shape
+        severity = _SHACL_SEVERITY.get(results.value(result, SH.resultSeverity), "ERROR")
+        message = str(results.value(result, SH.resultMessage) or "violates a shape")
+        if path is not None:
+            message = f"{curie(str(path))}: {message}"
+        focus_text = curie(str(focus)) if isinstance(focus, rdflib.URIRef) else f"_:{focus}"
+        check = f"shacl:{curie(str(node_shape)).split('#')[-1]}" if isinstance(node_shape, rdflib.URIRef) else "shacl"
+        findings.append(Finding(severity, check, focus_text, message, _origin(kg, str(focus))))
+    return sorted(set(findings))
+
+
+_QUOTES = """
+SELECT ?owner ?exact ?paragraph WHERE {
+  ?owner r2p:hasQuote/oa:hasSelector/oa:exact ?exact .
+  OPTIONAL { ?owner r2p:paragraph ?paragraph }
+}
+"""
+
+
+def check_quotes(kg: KnowledgeGraph, source: SourceText | None) -> list[Finding]:
+    """Quotes are at most 25 words and, when the text is given, occur verbatim in the paragraph cited."""
+    findings = []
+    for row in kg.select(_QUOTES):
+        owner, exact = str(row["owner"]), str(row["exact"])
+        focus, where = curie(owner), _origin(kg, owner)
+        words = len(exact.split())
+        if words > MAX_QUOTE_WORDS:
+            findings.append(Finding("ERROR", "quote-length", focus, f"quote has {words} words (max {MAX_QUOTE_WORDS})", where))
+        if source is None:
+            continue
+        if not source.contains(exact):
+            findings.append(Finding("ERROR", "quote-verbatim", focus, f"quote not found verbatim in {source.path.name}: \"{exact}\"", where))
+            continue
+        paragraph = row.get("paragraph")
+        numbers = [p.number for p in source.paragraphs_containing(exact)]
+        if paragraph is not None and numbers and int(paragraph) not in numbers:
+            findings.append(Finding("ERROR", "quote-paragraph", focus,
+                                    f"r2p:paragraph is {paragraph} but the quote is in paragraph {numbers[0]}", where))
+    return findings
+
+
+def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: Path | None = None) -> Report:
+    """Run SHACL, the QC queries and the quote check; an unreadable shapes file raises InputError."""
+    shapes = load_shapes(shapes_path)
+    report = Report()
+    report.findings.extend(run_shacl(kg, shapes))
+    report.findings.extend(run_qc(kg))
+    report.findings.extend(check_quotes(kg, source))
+    return report
+
+
+__all__ = ["Finding", "InputError", "Report", "validate", "run_qc", "qc_queries", "check_quotes", "from_ox"]

@@ -1,0 +1,169 @@
+"""Validation: the ontology passes its own QC, every shape is proven both ways, inputs stay untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES, REPO, SOURCE_TEXT
+from graph import load_graph
+from graph.cli import cli
+from graph.resources import ontology_file
+from graph.validate import run_qc, validate
+
+VALID = FIXTURES / "shapes" / "valid.ttl"
+P = """PREFIX r2p: <https://w3id.org/r2pkg/ontology#> PREFIX r2pr: <https://w3id.org/r2pkg/resource/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX oa: <http://www.w3.org/ns/oa#>
+"""
+
+
+def test_ontology_passes_its_own_qc():
+    kg = load_graph([ontology_file()])
+    errors = [f for f in run_qc(kg) if f.severity == "ERROR"]
+    assert errors == []
+
+
+def test_repository_validates_clean():
+    report = validate(load_graph(derive=False))
+    assert report.ok, [f for f in report.findings if f.severity == "ERROR"][:10]
+
+
+def test_valid_fixture_conforms():
+    report = validate(load_graph([ontology_file(), VALID], derive=False))
+    assert report.ok, report.findings
+
+
+# Each case breaks the valid fixture in one way; the named shape must report it.
+BREAKS = {
+    "ClaimShape-label": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-1 rdfs:label ?l }"),
+    "ClaimShape-statement": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-1 r2p:statement ?s }"),
+    "ClaimShape-quote": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-1 r2p:hasQuote ?q }"),
+    "ClaimShape-section": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-1 r2p:section ?s }"),
+    "ClaimShape-consensus": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-1 r2p:consensus ?c }"),
+    "ClaimShape-two-consensus": ("ClaimShape", "INSERT DATA { r2pr:fx-claim-1 r2p:consensus r2p:OneParticipant }"),
+    "ClaimShape-attribution": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-1 prov:wasAttributedTo ?a }"),
+    "ClaimShape-about": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-2 r2p:about ?a }"),
+    "QuoteShape-source": ("ClaimShape", "DELETE WHERE { r2pr:fx-claim-1 r2p:hasQuote ?q . ?q oa:hasSource ?d }"),
+    "SelectorShape-exact": ("ClaimShape",
+                            "DELETE WHERE { r2pr:fx-claim-1 r2p:hasQuote ?q . ?q oa:hasSelector ?s . ?s oa:exact ?e }"),
+    "CausalLinkShape-cause": ("CausalLinkShape", "DELETE WHERE { r2pr:fx-link r2p:cause ?c }"),
+    "CausalLinkShape-two-effects": ("CausalLinkShape", "INSERT DATA { r2pr:fx-link r2p:effect r2pr:fx-ssr }"),
+    "CausalLinkShape-relation": ("CausalLinkShape", "DELETE WHERE { r2pr:fx-link r2p:relation ?r }"),
+    "CausalLinkShape-asserted": ("CausalLinkShape", "DELETE WHERE { r2pr:fx-link r2p:assertedBy ?c }"),
+    "ArgumentRelationShape-conclusion": ("ArgumentRelationShape", "DELETE WHERE { r2pr:fx-support r2p:conclusion ?c }"),
+    "ArgumentRelationShape-premise": ("ArgumentRelationShape", "DELETE WHERE { r2pr:fx-attack r2p:premise ?c }"),
+    "ArgumentRelationShape-self": ("ArgumentRelationShape",
+                                   "INSERT DATA { r2pr:fx-attack r2p:premise r2pr:fx-claim-1 }"),
+    "IssueShape-positions": ("IssueShape", "DELETE WHERE { r2pr:fx-issue r2p:position ?c }"),
+    "DomainEntityShape-definition": ("DomainEntityShape", "DELETE WHERE { r2pr:fx-jsr skos:definition ?d }"),
+    "DomainReferenceShape-untyped": ("DomainReferenceShape",
+                                     "INSERT DATA { r2pr:fx-claim-2 r2p:about r2pr:fx-ghost . "
+                                     "r2pr:fx-ghost rdfs:label \"ghost\"@en }"),
+    "CountryShape-wikidata": ("CountryShape", "DELETE WHERE { r2pr:fx-country skos:exactMatch ?w }"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BREAKS))
+def test_each_shape_catches_its_violation(case):
+    shape, update = BREAKS[case]
+    kg = load_graph([ontology_file(), VALID], derive=False)
+    kg.store.update(P + update)
+    report = validate(kg)
+    assert not report.ok
+    checks = {f.check for f in report.findings if f.severity == "ERROR"}
+    assert f"shacl:{shape}" in checks, checks
+
+
+QC_BREAKS = {
+    "missing-label": "DELETE WHERE { r2p:Claim rdfs:label ?l }",
+    "multiple-labels": 'INSERT DATA { r2p:Claim rdfs:label "assertion"@en }',
+    "duplicate-labels": 'DELETE WHERE { r2p:Trigger rdfs:label ?l } ; INSERT DATA { r2p:Trigger rdfs:label "claim"@en }',
+    "missing-definition": "DELETE WHERE { r2p:Claim skos:definition ?d }",
+    "label-whitespace": 'DELETE WHERE { r2p:Trigger rdfs:label ?l } ; INSERT DATA { r2p:Trigger rdfs:label " trigger"@en }',
+    "ontology-metadata": "DELETE WHERE { <https://w3id.org/r2pkg/ontology> <http://purl.org/dc/terms/license> ?l }",
+    "property-domain-range": "DELETE WHERE { r2p:cause rdfs:range ?r }",
+    "undeclared-terms": "INSERT DATA { r2pr:x r2p:notDeclared r2pr:y }",
+    "undescribed-resources": "INSERT DATA { r2pr:fx-claim-1 r2p:about r2pr:nowhere }",
+    "subclass-cycle": "INSERT DATA { r2p:Actor rdfs:subClassOf r2p:StateActor }",
+    "label-language": 'INSERT DATA { r2pr:fx-case rdfs:label "no tag" }',
+}
+
+
+@pytest.mark.parametrize("check", sorted(QC_BREAKS))
+def test_each_qc_query_catches_its_problem(check):
+    kg = load_graph([ontology_file(), VALID], derive=False)
+    assert check not in {f.check for f in run_qc(kg)}
+    kg.store.update(P + QC_BREAKS[check])
+    assert check in {f.check for f in run_qc(kg)}
+
+
+def test_broken_turtle_exits_2_with_file_and_line(tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("@prefix a: <http://x/> .\na:b a:c a:d .\na:b a:c \"unterminated .\n")
+    result = CliRunner().invoke(cli, ["validate", "--input", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:3" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_violations_exit_1_and_name_focus_and_file(tmp_path):
+    broken = tmp_path / "data.ttl"
+    broken.write_text(VALID.read_text().replace('r2p:consensus r2p:OneParticipant ;', ""))
+    result = CliRunner().invoke(cli, ["validate", "--input", str(ontology_file()), "--input", str(broken)])
+    assert result.exit_code == 1, result.output
+    assert "r2pr:fx-claim-2" in result.output and str(broken) in result.output
+    assert result.output.index("ERROR") < result.output.index("FAILED")
+
+
+def test_validation_leaves_inputs_untouched(tmp_path):
+    work = tmp_path / "repo"
+    shutil.copytree(REPO / "ontology", work / "ontology")
+    shutil.copytree(REPO / "data", work / "data")
+    files = sorted(p for p in work.rglob("*") if p.is_file())
+    before = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in files}
+    args = ["validate", "--input", str(work / "ontology" / "r2p.ttl"), "--input", str(work / "data")]
+    if SOURCE_TEXT.exists():
+        args += ["--source-text", str(SOURCE_TEXT)]
+    CliRunner().invoke(cli, args)
+    after = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in files}
+    assert before == after
+    assert sorted(p for p in work.rglob("*") if p.is_file()) == files
+
+
+def test_quote_check_finds_a_quote_not_in_the_text(tmp_path, source_text):
+    bad = tmp_path / "q.ttl"
+    bad.write_text(VALID.read_text().replace("required the simultaneous growth", "required the gradual growth"))
+    report = validate(load_graph([ontology_file(), bad], derive=False), source_text)
+    assert "quote-verbatim" in {f.check for f in report.findings}
+    good = validate(load_graph([ontology_file(), VALID], derive=False), source_text)
+    assert "quote-verbatim" not in {f.check for f in good.findings}
+
+
+def test_version_and_help_examples():
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--version"]).output.startswith("r2pkg, version")
+    for name, command in cli.commands.items():
+        text = runner.invoke(cli, [name, "--help"]).output
+        assert "Example:" in text.rstrip().splitlines()[-3:][0] or "Example:" in text, name
+        assert text.rstrip().splitlines()[-1].strip().startswith("r2pkg"), f"{name} --help must end with an example"
+
+
+def test_wheel_installs_and_validates_from_any_directory(tmp_path):
+    """`pip install .` (not editable) ships ontology/ and data/ inside the wheel."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"]
+    subprocess.run([*pip, str(REPO)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run([str(venv / "bin" / "r2pkg"), "validate"], cwd=elsewhere, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import graph.resources as r; print(r.project_dir())"],
+                           cwd=elsewhere, capture_output=True, text=True, check=True).stdout
+    assert "_resources" in where
