@@ -152,10 +152,63 @@ def get_query(query_id: str) -> NamedQuery:
     return queries[key]
 
 
+def guess_term(raw: str, name: str = "value") -> Identifier:
+    """A value for an ad-hoc query, whose parameters have no declared kind.
+
+    <...> or a CURIE with a project prefix is an IRI; an integer or decimal is a
+    typed number; true/false a boolean; anything else a plain string literal.
+    """
+    if raw.startswith("<") and raw.endswith(">"):
+        return to_term(raw, "iri", name)
+    prefix, sep, _ = raw.partition(":")
+    if sep and prefix in PREFIXES:
+        return to_term(raw, "iri", name)
+    if re.fullmatch(r"[+-]?\d+", raw):
+        return to_term(raw, "integer", name)
+    if re.fullmatch(r"[+-]?\d*\.\d+", raw):
+        return to_term(raw, "decimal", name)
+    if raw in ("true", "false"):
+        return to_term(raw, "boolean", name)
+    return Literal(raw)
+
+
+def run_query(kg=None, *, name: str | None = None, sparql: str | None = None,
+              params: dict[str, str] | None = None, endpoint: str | None = None,
+              default_graph: str | None = None):
+    """Run a named query (`name`) or an ad-hoc one (`sparql`) with parameters, embedded or remote.
+
+    Returns a QueryResult: `.records()` gives plain dicts (for pandas), `.terms()`
+    rdflib terms, `.serialize(fmt)` the CLI's output. With `endpoint`, the query
+    goes to that SPARQL 1.1 endpoint instead of the loaded graph `kg`.
+    """
+    from graph.results import QueryResult
+
+    params = params or {}
+    if (name is None) == (sparql is None):
+        raise InputError("give either a named query or a SPARQL string")
+    if name is not None:
+        q = get_query(name)
+        text, bindings = q.body, q.bindings(params)
+    else:
+        text = sparql
+        bindings = {k: guess_term(v, k) for k, v in params.items()}
+    if endpoint is not None:
+        from graph.remote import remote_query
+
+        # A remote server knows none of our prefixes: declare them all.
+        return remote_query(endpoint, sparql_prologue() + text, bindings, default_graph)
+    if kg is None:
+        from graph.store import load_graph
+
+        kg = load_graph()
+    return QueryResult.from_ox(kg.query(text, bindings))
+
+
 def run_named(kg, query_id: str, params: dict[str, str] | None = None):
-    """Run a named query on a loaded graph with typed parameters; the raw store result."""
+    """Run a named query on a loaded graph with typed parameters; the raw pyoxigraph result."""
     q = get_query(query_id)
     return kg.query(q.body, q.bindings(params or {}))
 
 
-__all__ = ["NamedQuery", "Param", "PREFIXES", "get_query", "named_queries", "run_named", "to_term"]
+__all__ = ["NamedQuery", "Param", "PREFIXES", "get_query", "guess_term", "named_queries", "run_named",
+           "run_query", "to_term"]

@@ -79,6 +79,11 @@ class KnowledgeGraph:
             )
         except SyntaxError as e:
             raise InputError(f"SPARQL syntax error: {e}") from None
+        except RuntimeError as e:
+            if "SELECT projection" in str(e):
+                # pyoxigraph binds a parameter only where the query returns it.
+                raise InputError(f"a parameter must be a variable of the SELECT clause: {e}") from None
+            raise
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
         result = self.query(sparql, bindings)

@@ -1,0 +1,117 @@
+"""r2pkg queries, query, export and push: SPARQL for scholars."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from graph.commands.options import example, inputs_option, load_inputs, user_errors
+from graph.errors import InputError
+from graph.export import EXPORT_FORMATS, export_graph
+from graph.output import format_rows, write_atomic
+from graph.queries import named_queries, run_query
+from graph.remote import push
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle", "nt", "jsonld")
+
+
+@click.command("queries", epilog=example("r2pkg queries", "r2pkg queries --format json"))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def queries_command(fmt: str) -> None:
+    """List the named queries (the competency questions) with their parameters."""
+    rows = [{"id": q.id, "title": q.title,
+             "params": ", ".join(f"{p.name}:{p.kind}{'' if p.required else '?'}" for p in q.params),
+             "description": q.description} for q in named_queries().values()]
+    if fmt == "json":
+        out = [{"id": q.id, "title": q.title, "description": q.description,
+                "params": [{"name": p.name, "kind": p.kind, "required": p.required, "default": p.default,
+                            "description": p.description} for p in q.params]}
+               for q in named_queries().values()]
+        click.echo(json.dumps(out, indent=2))
+    else:
+        click.echo(format_rows(rows, ["id", "title", "params"], "table"))
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        name, sep, value = v.partition("=")
+        if not sep or not name:
+            raise InputError(f"--param takes NAME=VALUE, not {v!r}")
+        out[name] = value
+    return out
+
+
+@click.command("query", epilog=example(
+    "r2pkg query CQ03 --param outcome=r2pr:societal-resilience",
+    "r2pkg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?c a r2p:Claim }' --format csv",
+    "r2pkg query CQ02 --endpoint http://127.0.0.1:7878/query --format json"))
+@click.argument("name", required=False)
+@click.option("--file", "file_", type=click.Path(dir_okay=False), help="Run the SPARQL query in this file.")
+@click.option("--sparql", help="Run this SPARQL query; '-' reads it from standard input.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter as an RDF term (CURIE, <IRI>, number, text); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
+              help="table|csv|tsv|json for SELECT, turtle|nt|jsonld for CONSTRUCT/DESCRIBE. [default: table or turtle]")
+@click.option("--endpoint", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store.")
+@click.option("--graph", "graph_iri", help="With --endpoint: query this named graph as the default graph.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result to this file.")
+@inputs_option
+@user_errors(exit_code=2)
+def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, output, inputs) -> None:
+    """Run a named query, a query file or a SPARQL string on the graph.
+
+    Parameters are bound as RDF terms by the store, never pasted into the
+    query text. The project's prefixes (r2p:, r2pr:, prov:, oa:, skos: ...)
+    are predeclared.
+    """
+    given = [x for x in (name, file_, sparql) if x]
+    if len(given) != 1:
+        raise InputError("give exactly one of: a query NAME, --file or --sparql (see r2pkg queries)")
+    if file_:
+        try:
+            sparql = open(file_, encoding="utf-8").read()
+        except OSError as e:
+            raise InputError(f"cannot read: {e.strerror}", file_) from None
+    elif sparql == "-":
+        sparql = sys.stdin.read()
+    kg = None if endpoint else load_inputs(inputs)
+    result = run_query(kg, name=name, sparql=sparql, params=_parse_params(params),
+                       endpoint=endpoint, default_graph=graph_iri)
+    text = result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table"))
+    if output:
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+    else:
+        click.echo(text.rstrip("\n"))
+
+
+@click.command("export", epilog=example("r2pkg export --format turtle -o build/r2pkg.ttl",
+                                        "r2pkg export --format trig"))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@inputs_option
+@user_errors()
+def export_command(fmt: str, output: str | None, inputs: tuple[str, ...]) -> None:
+    """Export the built graph: ontology, data and derived triples (JSON-LD with the project's prefixes)."""
+    text = export_graph(load_inputs(inputs), fmt)
+    if output:
+        click.echo(str(write_atomic(output, text)))
+    else:
+        click.echo(text.rstrip("\n"))
+
+
+@click.command("push", epilog=example("r2pkg push --endpoint http://127.0.0.1:7878/store",
+                                      "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013"))
+@click.option("--endpoint", required=True, help="The server's Graph Store Protocol URL (Oxigraph: /store).")
+@click.option("--graph", "graph_iri", help="Replace this named graph instead of the default graph.")
+@inputs_option
+@user_errors()
+def push_command(endpoint: str, graph_iri: str | None, inputs: tuple[str, ...]) -> None:
+    """Upload the built graph (asserted and derived triples) to a SPARQL server, replacing the target graph."""
+    n = push(load_inputs(inputs), endpoint, graph_iri)
+    click.echo(f"pushed {n} triples to {endpoint} ({'graph <' + graph_iri + '>' if graph_iri else 'default graph'})")
+
+
+COMMANDS = [queries_command, query_command, export_command, push_command]

@@ -1,0 +1,195 @@
+"""The twelve competency questions, run on the repository's data, checked against what the brief says."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from graph.namespaces import R2P, R2PR
+from graph.queries import get_query, named_queries, run_query
+
+CLAIM_COLUMNS = ("quote", "consensus", "attributedTo")
+
+
+def rows(kg, name, **params):
+    return run_query(kg, name=name, params=params).terms()
+
+
+def assert_citable(result_rows, prefix=""):
+    """Every row that reports a claim carries its quote, consensus level and attribution."""
+    assert result_rows, "no rows"
+    for r in result_rows:
+        if r.get(f"{prefix}claim" if prefix else "claim") is None:
+            continue
+        for col in CLAIM_COLUMNS:
+            key = prefix + (col[0].upper() + col[1:] if prefix else col)
+            assert r.get(key) is not None and str(r[key]).strip(), (key, r)
+
+
+def column(result_rows, name):
+    return {r[name] for r in result_rows if r.get(name) is not None}
+
+
+def test_twelve_named_queries_with_descriptions():
+    qs = named_queries()
+    assert list(qs) == [f"CQ{i:02d}" for i in range(1, 13)]
+    for q in qs.values():
+        assert q.title and q.description, q.id
+        for p in q.params:
+            assert p.kind and p.description, (q.id, p)
+
+
+def test_cq01_will_capacity_acquiescence_and_escalatory_crisis(repo_graph):
+    r = rows(repo_graph, "CQ01")
+    assert_citable(r)
+    conditions = column(r, "condition")
+    for slug in ("will-to-commit-atrocities", "capacity-to-commit-atrocities",
+                 "acquiescence-to-atrocities", "escalatory-crisis"):
+        assert R2PR[slug] in conditions, slug
+    # The escalatory crisis is what the three combine into: links from each precondition reach it.
+    into_crisis = {row["condition"] for row in r if row.get("effect") == R2PR["escalatory-crisis"]}
+    assert {R2PR["will-to-commit-atrocities"], R2PR["capacity-to-commit-atrocities"],
+            R2PR["acquiescence-to-atrocities"]} <= into_crisis
+
+
+def test_cq02_ssr_requires_jsr_with_sierra_leone(repo_graph):
+    r = rows(repo_graph, "CQ02", measure="r2pr:security-sector-reform")
+    assert_citable(r)
+    direct = [row for row in r if row["required"] == R2PR["justice-sector-reform"] and row["direct"].toPython()]
+    assert direct, "security sector reform must require justice sector reform"
+    case_labels = {str(row["caseLabel"]) for row in direct if row.get("caseLabel")}
+    assert any("Sierra Leone" in c for c in case_labels), case_labels
+
+
+def test_cq03_trust_and_inequality_end_in_resilience(repo_graph):
+    r = rows(repo_graph, "CQ03", outcome="r2pr:societal-resilience")
+    assert_citable(r)
+    by_cause = {row["cause"]: int(row["polarity"]) for row in r}
+    assert by_cause.get(R2PR["trust"]) == 1, "trust is a prerequisite (positive) for resilience"
+    assert by_cause.get(R2PR["socioeconomic-inequality"]) == -1, "inequality limits resilience"
+    assert len(r) >= 4
+
+
+def test_cq04_contested_nonstate_actors_and_hybrid_justice(repo_graph):
+    r = rows(repo_graph, "CQ04")
+    assert_citable(r)
+    assert_citable(r, prefix="challenger")
+    issues = {str(row["issueLabel"]).lower() for row in r if row.get("issueLabel")}
+    assert any("non-state" in i or "nonstate" in i for i in issues), issues
+    hybrid = R2PR["hybrid-justice-systems"]
+    contested = column(r, "claim")
+    about_hybrid = {c for (c, _) in repo_graph_query(repo_graph, "SELECT ?c ?h WHERE { ?c r2p:about ?h }", h=hybrid)}
+    assert contested & about_hybrid, "a claim about hybrid justice systems is contested"
+    # Both sides are shown: the challenger is a different claim with its own quote.
+    assert all(row["claim"] != row["challenger"] for row in r)
+
+
+def repo_graph_query(kg, sparql, **bindings):
+    return [tuple(row.values()) for row in kg.select(sparql, bindings)]
+
+
+def test_cq05_baker_citizenship_ultimate_protection(repo_graph):
+    r = rows(repo_graph, "CQ05", author="r2pr:pauline-baker")
+    assert_citable(r)
+    assert any("ultimate protection" in str(row["quote"]) for row in r)
+    everyone = rows(repo_graph, "CQ05")
+    assert {R2PR["pauline-baker"], R2PR["sean-mcfate"], R2PR["david-simon"]} <= column(everyone, "author")
+
+
+def test_cq06_ghana(repo_graph):
+    r = rows(repo_graph, "CQ06", place="r2pr:ghana")
+    assert_citable(r)
+    topics = column(r, "topic")
+    assert R2PR["r2p-focal-points-initiative"] in topics
+    assert R2PR["northern-ghana-peacebuilding"] in topics
+    quotes = " ".join(str(q) for q in column(r, "quote"))
+    assert "confidence" in quotes and "judicial" in quotes, "justice-sector confidence gaps in Ghana"
+
+
+def test_cq07_gap_list_is_consistent(repo_graph):
+    r = rows(repo_graph, "CQ07")
+    gaps = column(r, "risk")
+    risks = {row["r"] for row in repo_graph.select(
+        "SELECT DISTINCT ?r WHERE { ?r a/rdfs:subClassOf* r2p:RiskFactor }")}
+    assert gaps <= risks
+    # A risk factor the brief addresses with a measure must not be on the gap list.
+    addressed = {row["r"] for row in repo_graph.select("""
+        SELECT DISTINCT ?r WHERE { ?l a r2p:CausalLink ; r2p:effect ?r ; r2p:cause ?m ; r2p:relation/r2p:polarity -1 .
+                                   ?m a/rdfs:subClassOf* r2p:PreventionMeasure . ?r a/rdfs:subClassOf* r2p:RiskFactor }""")}
+    assert addressed and not (gaps & addressed)
+    assert len(gaps) < len(risks)
+    for row in r:
+        if row.get("claim") is not None:
+            assert row["quote"] and row["consensus"] and row["attributedTo"]
+
+
+def test_cq08_section_in_document_order(repo_graph, source_text):
+    r = rows(repo_graph, "CQ08", section="r2pr:section-when-atrocities-occur")
+    assert_citable(r)
+    orders = [int(row["order"]) for row in r]
+    assert orders == sorted(orders)
+    assert {int(row["paragraph"]) for row in r} == {10, 11, 12}
+    assert any(str(row["quote"]).startswith("Mass atrocities occur when") for row in r)
+    # Every section answers, and together the sections hold every claim.
+    total = 0
+    for s in repo_graph.select("SELECT ?s WHERE { ?s a r2p:DocumentSection }"):
+        total += len({row["claim"] for row in rows(repo_graph, "CQ08", section=s["s"].n3()[1:-1])})
+    n_claims = int(repo_graph.select("SELECT (COUNT(?c) AS ?n) WHERE { ?c a r2p:Claim }")[0]["n"])
+    assert total == n_claims
+
+
+def test_cq09_ecowas_african_union_ghana_as_models(repo_graph):
+    r = rows(repo_graph, "CQ09")
+    assert_citable(r)
+    models = column(r, "model")
+    assert {R2PR["ecowas"], R2PR["african-union"], R2PR["ghana"]} <= models
+
+
+def test_cq10_pathways_cite_claims(repo_graph):
+    r = rows(repo_graph, "CQ10", risk="r2pr:group-grievance")
+    assert_citable(r)
+    for pathway in column(r, "pathway"):
+        steps = sorted({int(row["step"]) for row in r if row["pathway"] == pathway})
+        assert steps == list(range(1, len(steps) + 1)), "steps are numbered 1..n"
+        assert all(row["measureLabel"] for row in r if row["pathway"] == pathway)
+
+
+def test_cq11_ssr_jsr_ddr_at_any_stage(repo_graph):
+    r = rows(repo_graph, "CQ11")
+    assert_citable(r)
+    stages = {R2P.PreConflictStage, R2P.DuringConflictStage, R2P.PostConflictStage}
+    for slug in ("security-sector-reform", "justice-sector-reform", "ddr"):
+        at = {row["stage"] for row in r if row["measure"] == R2PR[slug]}
+        assert stages <= at, (slug, at)
+    pre = rows(repo_graph, "CQ11", stage="r2p:PreConflictStage")
+    assert {row["stage"] for row in pre} == {R2P.PreConflictStage}
+    assert any(row.get("sectorLabel") for row in r)
+
+
+HEDGES_CONSENSUS = re.compile(r"There was consensus|[Pp]articipants agreed|come to agree")
+HEDGES_SINGLE = re.compile(r"\b(One participant|one participant|Another participant|One of the participants)\b")
+
+
+def test_cq12_every_consensus_and_single_voice_is_there(repo_graph, source_text):
+    r = rows(repo_graph, "CQ12")
+    assert_citable(r)
+    strong = {int(row["paragraph"]) for row in r
+              if row["level"] in (R2P.ExplicitConsensus, R2P.ParticipantsAgreed)}
+    single = {int(row["paragraph"]) for row in r if row["level"] == R2P.OneParticipant}
+    for p in source_text.paragraphs:
+        if HEDGES_CONSENSUS.search(p.text.replace("no consensus", "")):
+            assert p.number in strong, f"paragraph {p.number} states consensus or agreement"
+        if HEDGES_SINGLE.search(p.text):
+            assert p.number in single, f"paragraph {p.number} reports a single participant"
+    only = rows(repo_graph, "CQ12", level="r2p:OneParticipant")
+    assert only and {row["level"] for row in only} == {R2P.OneParticipant}
+
+
+@pytest.mark.parametrize("name", [f"CQ{i:02d}" for i in range(1, 13)])
+def test_every_query_runs_with_and_without_parameters(repo_graph, name):
+    q = get_query(name)
+    assert run_query(repo_graph, name=name).kind == "SELECT"
+    for p in q.params:
+        if p.default:
+            assert run_query(repo_graph, name=name, params={p.name: p.default}).rows is not None
