@@ -19,7 +19,7 @@ COUNTS = {
     "issues": "?x a r2p:Issue",
     "causal links": "?x a r2p:CausalLink",
     "domain nodes": "?x a/rdfs:subClassOf* r2p:DomainEntity",
-    "derived shortcut triples": "GRAPH <https://w3id.org/r2pkg/graph/derived> { ?s ?p ?o . ?p rdfs:subPropertyOf r2p:causalShortcut }"
+    "derived shortcut triples": "GRAPH <https://w3id.org/r2pkg/graph/derived> { ?s ?p ?o } ?p rdfs:subPropertyOf r2p:causalShortcut"
                                 " BIND(CONCAT(STR(?s), STR(?p), STR(?o)) AS ?x)",
     "pathways": "?x a r2p:Pathway",
 }

@@ -1,0 +1,153 @@
+"""Benchmark: load and every named query through r2pkg, raw pyoxigraph and plain rdflib, in one run.
+
+    python scripts/bench_query.py                 # N = 10, 50, 200 briefs (about 1M triples at 200)
+    python scripts/bench_query.py --sizes 10 --rdflib-timeout 30
+
+The machine is shared and noisy, so the figures that matter are the ratios
+measured in the same run: r2pkg over raw pyoxigraph (the wrapper's overhead:
+same store, same query text, same parameter, results fully materialised in
+both) and plain in-memory rdflib over r2pkg. Each query time is the median of
+--repeat runs. rdflib queries run in a forked child that is killed at
+--rdflib-timeout; a killed query counts as that timeout, so its ratio is a
+lower bound (shown with '>').
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import synthetic_corpus  # noqa: E402
+
+from graph.namespaces import PREFIXES, sparql_prologue  # noqa: E402
+from graph.queries import named_queries, run_query  # noqa: E402
+from graph.resources import ontology_file  # noqa: E402
+from graph.store import load_graph  # noqa: E402
+from graph.terms import to_ox  # noqa: E402
+
+# Queries that join claims with shared domain nodes through several hops or property paths.
+JOIN_HEAVY = {"CQ02", "CQ04", "CQ06", "CQ10"}
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def raw_query(store: ox.Store, body: str, bindings: dict):
+    subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    result = store.query(body, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+    names = [v.value for v in result.variables]
+    return [{n: s[n] for n in names} for s in result]
+
+
+_RDFLIB_GRAPH: rdflib.Graph | None = None
+
+
+def _rdflib_child(text: str, bindings: dict, conn) -> None:
+    t0 = time.perf_counter()
+    n = len(list(_RDFLIB_GRAPH.query(text, initBindings=bindings)))
+    conn.send((time.perf_counter() - t0, n))
+
+
+def rdflib_query(text: str, bindings: dict, timeout: float) -> tuple[float, bool]:
+    """Time one rdflib query in a forked child (which shares the loaded graph); kill it at the timeout."""
+    parent, child = mp.Pipe()
+    proc = mp.get_context("fork").Process(target=_rdflib_child, args=(text, bindings, child))
+    proc.start()
+    if parent.poll(timeout):
+        seconds, _ = parent.recv()
+        proc.join()
+        return seconds, False
+    proc.kill()
+    proc.join()
+    return timeout, True
+
+
+def main() -> None:
+    global _RDFLIB_GRAPH
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 200], help="numbers of briefs")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--rdflib-timeout", type=float, default=60.0)
+    ap.add_argument("--rdflib-all-sizes", action="store_true",
+                    help="run rdflib on every size (default: the smallest and the largest)")
+    args = ap.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}")
+    base = synthetic_corpus.brief_quads()
+    queries = named_queries()
+    for n in args.sizes:
+        quads = synthetic_corpus.generate(n, base)
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = Path(tmp) / "corpus.nt"
+            ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], str(corpus),
+                         format=ox.RdfFormat.N_TRIPLES)
+            print(f"\n== {n} briefs: {len(quads):,} data triples")
+            t0 = time.perf_counter()
+            kg = load_graph([ontology_file(), corpus], derive=False)
+            t_load = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            from graph.derive import derive_all
+
+            derive_all(kg)
+            t_derive = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            raw = ox.Store()
+            raw.bulk_load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE)
+            raw.bulk_load(path=str(corpus), format=ox.RdfFormat.N_TRIPLES)
+            t_raw_load = time.perf_counter() - t0
+            run_rdflib = args.rdflib_all_sizes or n in (min(args.sizes), max(args.sizes))
+            t_rdflib_load = None
+            if run_rdflib:
+                t0 = time.perf_counter()
+                g = rdflib.Graph()
+                g.parse(ontology_file(), format="turtle")
+                g.parse(corpus, format="nt")
+                t_rdflib_load = time.perf_counter() - t0
+                # Give rdflib the derived triples too, so that it answers the same questions.
+                for q in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(
+                        "https://w3id.org/r2pkg/graph/derived")):
+                    g.add(tuple(rdflib.URIRef(t.value) if isinstance(t, ox.NamedNode) else
+                                rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+                                if isinstance(t, ox.Literal) else rdflib.BNode(t.value)
+                                for t in (q.subject, q.predicate, q.object)))
+                _RDFLIB_GRAPH = g
+            print(f"load: r2pkg {t_load:.2f} s (+ derive {t_derive:.2f} s), raw pyoxigraph bulk_load "
+                  f"{t_raw_load:.2f} s" + (f", rdflib {t_rdflib_load:.2f} s" if t_rdflib_load else "")
+                  + f"; store holds {len(kg):,} triples")
+            print(f"{'query':6} {'rows':>7} {'r2pkg ms':>9} {'raw ms':>8} {'overhead':>8}"
+                  + (f" {'rdflib ms':>10} {'rdflib/r2pkg':>12}" if run_rdflib else ""))
+            for qid, q in queries.items():
+                bindings = q.bindings({})
+                rows = len(run_query(kg, name=qid).rows)
+                t_r2 = timed(lambda qid=qid: run_query(kg, name=qid), args.repeat)
+                t_raw = timed(lambda q=q, b=bindings: raw_query(kg.store, q.body, b), args.repeat)
+                line = f"{qid:6} {rows:>7} {t_r2 * 1000:>9.2f} {t_raw * 1000:>8.2f} {t_r2 / t_raw:>7.2f}x"
+                if run_rdflib and (qid in JOIN_HEAVY or n == min(args.sizes)):
+                    t_rdf, killed = rdflib_query(sparql_prologue() + q.body, bindings, args.rdflib_timeout)
+                    mark = ">" if killed else ""
+                    line += f" {mark + format(t_rdf * 1000, '.0f'):>10} {mark + format(t_rdf / t_r2, '.0f'):>11}x"
+                print(line + ("  join-heavy" if qid in JOIN_HEAVY else ""), flush=True)
+            del kg, raw
+            _RDFLIB_GRAPH = None
+
+
+if __name__ == "__main__":
+    main()

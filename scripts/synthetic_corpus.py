@@ -1,0 +1,69 @@
+"""A synthetic corpus in the ontology's shape: N briefs' worth of the real brief's data.
+
+Each synthetic brief is a copy of data/ with its own claims, quotes, arguments,
+issues, causal links, sections and document (IRIs suffixed -bK, blank nodes
+renamed), while domain nodes (actors, measures, risk factors, places...) and
+people are shared across briefs, as they would be in a real corpus: queries
+that join claims through shared nodes grow with N.
+
+    python scripts/synthetic_corpus.py 200 -o /tmp/corpus.nt
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from graph.resources import data_dir  # noqa: E402
+from graph.store import expand_inputs, parse_turtle  # noqa: E402
+
+R2PR = "https://w3id.org/r2pkg/resource/"
+# Resources that belong to one brief (copied per brief); everything else is shared.
+PER_BRIEF = re.compile(r"^(claim|link|support|attack|issue|section|brief|participant-)")
+
+
+def brief_quads() -> list[ox.Quad]:
+    quads: list[ox.Quad] = []
+    for f in expand_inputs([data_dir()]):
+        quads.extend(parse_turtle(f))
+    return quads
+
+
+def _rename(term, k: int):
+    if isinstance(term, ox.NamedNode) and term.value.startswith(R2PR):
+        local = term.value[len(R2PR):]
+        if PER_BRIEF.match(local):
+            return ox.NamedNode(f"{term.value}-b{k}")
+    if isinstance(term, ox.BlankNode):
+        return ox.BlankNode(f"{term.value}b{k}")
+    return term
+
+
+def generate(n_briefs: int, base: list[ox.Quad] | None = None) -> list[ox.Quad]:
+    """The quads of n_briefs synthetic briefs (shared nodes appear once)."""
+    base = base if base is not None else brief_quads()
+    out: set[ox.Quad] = set()
+    for k in range(n_briefs):
+        for q in base:
+            out.add(ox.Quad(_rename(q.subject, k), q.predicate, _rename(q.object, k), ox.DefaultGraph()))
+    return sorted(out, key=str)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("n", type=int, help="number of briefs")
+    ap.add_argument("-o", "--output", required=True, help="N-Triples file to write")
+    args = ap.parse_args()
+    quads = generate(args.n)
+    ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], args.output,
+                 format=ox.RdfFormat.N_TRIPLES)
+    print(f"{len(quads)} triples -> {args.output}")
+
+
+if __name__ == "__main__":
+    main()
