@@ -148,10 +148,12 @@ def test_quote_check_finds_a_quote_not_in_the_text(tmp_path, source_text):
 def test_version_and_help_examples():
     runner = CliRunner()
     assert runner.invoke(cli, ["--version"]).output.startswith("r2pkg, version")
-    for name, command in cli.commands.items():
+    for name in cli.commands:
         text = runner.invoke(cli, [name, "--help"]).output
-        assert "Example:" in text.rstrip().splitlines()[-3:][0] or "Example:" in text, name
-        assert text.rstrip().splitlines()[-1].strip().startswith("r2pkg"), f"{name} --help must end with an example"
+        assert "Example:" in text, f"{name} --help has no example"
+        tail = text[text.rindex("Example:"):]
+        assert "Options:" not in tail and tail.strip().splitlines()[-1].startswith("  "), \
+            f"{name} --help must end with its example"
 
 
 def test_wheel_installs_and_validates_from_any_directory(tmp_path):
