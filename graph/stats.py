@@ -19,8 +19,10 @@ COUNTS = {
     "issues": "?x a r2p:Issue",
     "causal links": "?x a r2p:CausalLink",
     "domain nodes": "?x a/rdfs:subClassOf* r2p:DomainEntity",
-    "derived shortcut triples": "GRAPH <https://w3id.org/r2pkg/graph/derived> { ?s ?p ?o } ?p rdfs:subPropertyOf r2p:causalShortcut"
-                                " BIND(CONCAT(STR(?s), STR(?p), STR(?o)) AS ?x)",
+    "derived shortcut triples": (
+        "GRAPH <https://w3id.org/r2pkg/graph/derived> { ?s ?p ?o } ?p rdfs:subPropertyOf r2p:causalShortcut"
+        " BIND(CONCAT(STR(?s), STR(?p), STR(?o)) AS ?x)"
+    ),
     "pathways": "?x a r2p:Pathway",
 }
 TERM_KINDS = {
@@ -36,7 +38,9 @@ SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
   FILTER NOT EXISTS { ?x a owl:Class } FILTER NOT EXISTS { ?x a owl:ObjectProperty }
 } GROUP BY ?class ORDER BY DESC(?n) ?class
 """
-_CONCEPTS = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* skos:Concept FILTER(STRSTARTS(STR(?x), STR(r2p:))) }"
+_CONCEPTS = """
+SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a/rdfs:subClassOf* skos:Concept FILTER(STRSTARTS(STR(?x), STR(r2p:))) }
+"""
 _PER_SECTION = """
 SELECT ?section ?index (COUNT(DISTINCT ?c) AS ?n) WHERE {
   ?section a r2p:DocumentSection ; r2p:sectionIndex ?index .

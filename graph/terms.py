@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
 from rdflib.namespace import XSD
+from rdflib.term import Identifier
 
 _XSD_STRING = str(XSD.string)
 

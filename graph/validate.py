@@ -126,11 +126,13 @@ def check_quotes(kg: KnowledgeGraph, source: SourceText | None) -> list[Finding]
         focus, where = curie(owner), _origin(kg, owner)
         words = len(exact.split())
         if words > MAX_QUOTE_WORDS:
-            findings.append(Finding("ERROR", "quote-length", focus, f"quote has {words} words (max {MAX_QUOTE_WORDS})", where))
+            message = f"quote has {words} words (max {MAX_QUOTE_WORDS})"
+            findings.append(Finding("ERROR", "quote-length", focus, message, where))
         if source is None:
             continue
         if not source.contains(exact):
-            findings.append(Finding("ERROR", "quote-verbatim", focus, f"quote not found verbatim in {source.path.name}: \"{exact}\"", where))
+            message = f"quote not found verbatim in {source.path.name}: \"{exact}\""
+            findings.append(Finding("ERROR", "quote-verbatim", focus, message, where))
             continue
         paragraph = row.get("paragraph")
         numbers = [p.number for p in source.paragraphs_containing(exact)]

@@ -137,8 +137,8 @@ def main() -> None:
             for qid, q in queries.items():
                 bindings = q.bindings({})
                 rows = len(run_query(kg, name=qid).rows)
-                t_r2 = timed(lambda qid=qid: run_query(kg, name=qid), args.repeat)
-                t_raw = timed(lambda q=q, b=bindings: raw_query(kg.store, q.body, b), args.repeat)
+                t_r2 = timed(lambda qid=qid, kg=kg: run_query(kg, name=qid), args.repeat)
+                t_raw = timed(lambda q=q, b=bindings, kg=kg: raw_query(kg.store, q.body, b), args.repeat)
                 line = f"{qid:6} {rows:>7} {t_r2 * 1000:>9.2f} {t_raw * 1000:>8.2f} {t_r2 / t_raw:>7.2f}x"
                 if run_rdflib and (qid in JOIN_HEAVY or n == min(args.sizes)):
                     t_rdf, killed = rdflib_query(sparql_prologue() + q.body, bindings, args.rdflib_timeout)

@@ -79,7 +79,8 @@ def test_cq04_contested_nonstate_actors_and_hybrid_justice(repo_graph):
     assert any("non-state" in i or "nonstate" in i for i in issues), issues
     hybrid = R2PR["hybrid-justice-systems"]
     contested = column(r, "claim")
-    about_hybrid = {c for (c, _) in repo_graph_query(repo_graph, "SELECT ?c ?h WHERE { ?c r2p:about ?h }", h=hybrid)}
+    about = "SELECT ?c ?h WHERE { ?c r2p:about ?h }"
+    about_hybrid = {c for (c, _) in repo_graph_query(repo_graph, about, h=hybrid)}
     assert contested & about_hybrid, "a claim about hybrid justice systems is contested"
     # Both sides are shown: the challenger is a different claim with its own quote.
     assert all(row["claim"] != row["challenger"] for row in r)
@@ -115,8 +116,9 @@ def test_cq07_gap_list_is_consistent(repo_graph):
     assert gaps <= risks
     # A risk factor the brief addresses with a measure must not be on the gap list.
     addressed = {row["r"] for row in repo_graph.select("""
-        SELECT DISTINCT ?r WHERE { ?l a r2p:CausalLink ; r2p:effect ?r ; r2p:cause ?m ; r2p:relation/r2p:polarity -1 .
-                                   ?m a/rdfs:subClassOf* r2p:PreventionMeasure . ?r a/rdfs:subClassOf* r2p:RiskFactor }""")}
+        SELECT DISTINCT ?r WHERE {
+          ?l a r2p:CausalLink ; r2p:effect ?r ; r2p:cause ?m ; r2p:relation/r2p:polarity -1 .
+          ?m a/rdfs:subClassOf* r2p:PreventionMeasure . ?r a/rdfs:subClassOf* r2p:RiskFactor }""")}
     assert addressed and not (gaps & addressed)
     assert len(gaps) < len(risks)
     for row in r:

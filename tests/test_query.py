@@ -11,7 +11,6 @@ import subprocess
 import time
 import urllib.request
 
-
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -130,7 +129,8 @@ def test_derived_shortcuts_are_visible_to_queries(repo_graph):
     r = run_query(repo_graph, sparql="ASK { r2pr:security-sector-reform r2p:requires r2pr:justice-sector-reform }")
     assert r.boolean is True
     hand_written = run_query(repo_graph, sparql="""
-        ASK { ?a r2p:requires ?b FILTER NOT EXISTS { GRAPH <https://w3id.org/r2pkg/graph/derived> { ?a r2p:requires ?b } } }""")
+        ASK { ?a r2p:requires ?b
+              FILTER NOT EXISTS { GRAPH <https://w3id.org/r2pkg/graph/derived> { ?a r2p:requires ?b } } }""")
     assert hand_written.boolean is False
 
 

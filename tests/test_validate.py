@@ -9,8 +9,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FIXTURES, REPO, SOURCE_TEXT
+
 from graph import load_graph
 from graph.cli import cli
 from graph.resources import ontology_file
@@ -56,7 +56,8 @@ BREAKS = {
     "CausalLinkShape-two-effects": ("CausalLinkShape", "INSERT DATA { r2pr:fx-link r2p:effect r2pr:fx-ssr }"),
     "CausalLinkShape-relation": ("CausalLinkShape", "DELETE WHERE { r2pr:fx-link r2p:relation ?r }"),
     "CausalLinkShape-asserted": ("CausalLinkShape", "DELETE WHERE { r2pr:fx-link r2p:assertedBy ?c }"),
-    "ArgumentRelationShape-conclusion": ("ArgumentRelationShape", "DELETE WHERE { r2pr:fx-support r2p:conclusion ?c }"),
+    "ArgumentRelationShape-conclusion": ("ArgumentRelationShape",
+                                         "DELETE WHERE { r2pr:fx-support r2p:conclusion ?c }"),
     "ArgumentRelationShape-premise": ("ArgumentRelationShape", "DELETE WHERE { r2pr:fx-attack r2p:premise ?c }"),
     "ArgumentRelationShape-self": ("ArgumentRelationShape",
                                    "INSERT DATA { r2pr:fx-attack r2p:premise r2pr:fx-claim-1 }"),
@@ -83,9 +84,11 @@ def test_each_shape_catches_its_violation(case):
 QC_BREAKS = {
     "missing-label": "DELETE WHERE { r2p:Claim rdfs:label ?l }",
     "multiple-labels": 'INSERT DATA { r2p:Claim rdfs:label "assertion"@en }',
-    "duplicate-labels": 'DELETE WHERE { r2p:Trigger rdfs:label ?l } ; INSERT DATA { r2p:Trigger rdfs:label "claim"@en }',
+    "duplicate-labels": 'DELETE WHERE { r2p:Trigger rdfs:label ?l } ; '
+                        'INSERT DATA { r2p:Trigger rdfs:label "claim"@en }',
     "missing-definition": "DELETE WHERE { r2p:Claim skos:definition ?d }",
-    "label-whitespace": 'DELETE WHERE { r2p:Trigger rdfs:label ?l } ; INSERT DATA { r2p:Trigger rdfs:label " trigger"@en }',
+    "label-whitespace": 'DELETE WHERE { r2p:Trigger rdfs:label ?l } ; '
+                        'INSERT DATA { r2p:Trigger rdfs:label " trigger"@en }',
     "ontology-metadata": "DELETE WHERE { <https://w3id.org/r2pkg/ontology> <http://purl.org/dc/terms/license> ?l }",
     "property-domain-range": "DELETE WHERE { r2p:cause rdfs:range ?r }",
     "undeclared-terms": "INSERT DATA { r2pr:x r2p:notDeclared r2pr:y }",
