@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from graph.namespaces import R2P
 
@@ -88,8 +88,8 @@ class BundleInfo:
 class Facts:
     labels: dict[str, str]
     definitions: dict[str, str]
-    node_class: dict[str, str]            # domain node -> its most specific class
-    superclasses: dict[str, list[str]]    # class -> direct superclasses
+    node_class: dict[str, str]  # domain node -> its most specific class
+    superclasses: dict[str, list[str]]  # class -> direct superclasses
     sectors: dict[str, list[str]]
     located_in: dict[str, list[str]]
     claims: dict[str, ClaimInfo]
@@ -102,7 +102,7 @@ class Facts:
     sector_list: list[str]
     pathways: list[PathwayInfo]
     bundles: list[BundleInfo]
-    claims_about: dict[str, list[str]]    # node -> claims (and issues) about it
+    claims_about: dict[str, list[str]]  # node -> claims (and issues) about it
 
     def label(self, iri: str) -> str:
         if iri in self.labels:
@@ -135,13 +135,17 @@ def _rows(kg: KnowledgeGraph, sparql: str) -> list[dict]:
 def collect_facts(kg: KnowledgeGraph) -> Facts:
     labels: dict[str, str] = {}
     # An English label wins over an untagged one; otherwise the first one seen (sorted, so stable).
-    for r in sorted(_rows(kg, "SELECT ?x ?l WHERE { ?x rdfs:label ?l FILTER(isIRI(?x)) }"),
-                    key=lambda r: (str(r["x"]), str(r["l"]))):
+    for r in sorted(
+        _rows(kg, "SELECT ?x ?l WHERE { ?x rdfs:label ?l FILTER(isIRI(?x)) }"),
+        key=lambda r: (str(r["x"]), str(r["l"])),
+    ):
         x, lab = str(r["x"]), r["l"]
         if x not in labels or (isinstance(lab, Literal) and lab.language == "en"):
             labels[x] = str(lab)
-    definitions = {str(r["x"]): str(r["d"]) for r in _rows(
-        kg, "SELECT ?x ?d WHERE { ?x skos:definition ?d FILTER(isIRI(?x)) } ORDER BY ?x ?d")}
+    definitions = {
+        str(r["x"]): str(r["d"])
+        for r in _rows(kg, "SELECT ?x ?d WHERE { ?x skos:definition ?d FILTER(isIRI(?x)) } ORDER BY ?x ?d")
+    }
 
     superclasses: dict[str, list[str]] = defaultdict(list)
     for r in _rows(kg, "SELECT ?c ?s WHERE { ?c rdfs:subClassOf ?s FILTER(isIRI(?c) && isIRI(?s)) }"):
@@ -158,8 +162,11 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
         return best
 
     node_class: dict[str, str] = {}
-    for r in _rows(kg, """SELECT ?n ?c WHERE { ?n a ?c . ?c rdfs:subClassOf* r2p:DomainEntity
-                          FILTER(isIRI(?n)) }"""):
+    for r in _rows(
+        kg,
+        """SELECT ?n ?c WHERE { ?n a ?c . ?c rdfs:subClassOf* r2p:DomainEntity
+                          FILTER(isIRI(?n)) }""",
+    ):
         n, c = str(r["n"]), str(r["c"])
         if n not in node_class or (depth(c), c) > (depth(node_class[n]), node_class[n]):
             node_class[n] = c
@@ -184,8 +191,11 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
         lst.sort(key=lambda c: (claims[c].order if c in claims else 10**9, c))
 
     links: dict[str, LinkInfo] = {}
-    for r in _rows(kg, """SELECT ?l ?c ?e ?r WHERE { ?l a r2p:CausalLink ; r2p:cause ?c ; r2p:effect ?e ;
-                          r2p:relation ?r } ORDER BY ?l ?c ?e ?r"""):
+    for r in _rows(
+        kg,
+        """SELECT ?l ?c ?e ?r WHERE { ?l a r2p:CausalLink ; r2p:cause ?c ; r2p:effect ?e ;
+                          r2p:relation ?r } ORDER BY ?l ?c ?e ?r""",
+    ):
         lk = str(r["l"])
         if lk not in links:  # a malformed link with two causes is validate's business; draw the first
             links[lk] = LinkInfo(lk, str(r["c"]), str(r["e"]), str(r["r"]))
@@ -198,37 +208,75 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
 
     arguments = [
         ArgRelation(str(r["a"]), str(r["t"]), str(r["p"]), str(r["c"]), _text(r["k"]))
-        for r in _rows(kg, """SELECT ?a ?t ?p ?c ?k WHERE {
+        for r in _rows(
+            kg,
+            """SELECT ?a ?t ?p ?c ?k WHERE {
                 VALUES ?t { r2p:Support r2p:Attack }
                 ?a a ?t ; r2p:premise ?p ; r2p:conclusion ?c .
-                OPTIONAL { ?a r2p:supportKind ?k } } ORDER BY ?a ?p ?c""")
+                OPTIONAL { ?a r2p:supportKind ?k } } ORDER BY ?a ?p ?c""",
+        )
     ]
-    relation_polarity = {str(r["r"]): _int(r["p"]) for r in _rows(
-        kg, "SELECT ?r ?p WHERE { ?r a r2p:CausalRelationType . OPTIONAL { ?r r2p:polarity ?p } }")}
-    consensus_rank = {str(r["l"]): _int(r["k"]) for r in _rows(
-        kg, "SELECT ?l ?k WHERE { ?l a r2p:ConsensusLevel . OPTIONAL { ?l r2p:rank ?k } }")}
-    sector_list = sorted((str(r["s"]) for r in _rows(kg, "SELECT ?s WHERE { ?s a r2p:Sector }")),
-                         key=lambda s: labels.get(s, s))
+    relation_polarity = {
+        str(r["r"]): _int(r["p"])
+        for r in _rows(kg, "SELECT ?r ?p WHERE { ?r a r2p:CausalRelationType . OPTIONAL { ?r r2p:polarity ?p } }")
+    }
+    consensus_rank = {
+        str(r["l"]): _int(r["k"])
+        for r in _rows(kg, "SELECT ?l ?k WHERE { ?l a r2p:ConsensusLevel . OPTIONAL { ?l r2p:rank ?k } }")
+    }
+    sector_list = sorted(
+        (str(r["s"]) for r in _rows(kg, "SELECT ?s WHERE { ?s a r2p:Sector }")),
+        key=lambda s: labels.get(s, s),
+    )
 
-    return Facts(labels, definitions, node_class, dict(superclasses), dict(sectors), dict(located_in),
-                 claims, issues, dict(issue_positions), links, arguments, relation_polarity,
-                 consensus_rank, sector_list, _pathways(kg), _bundles(kg), dict(claims_about))
+    return Facts(
+        labels,
+        definitions,
+        node_class,
+        dict(superclasses),
+        dict(sectors),
+        dict(located_in),
+        claims,
+        issues,
+        dict(issue_positions),
+        links,
+        arguments,
+        relation_polarity,
+        consensus_rank,
+        sector_list,
+        _pathways(kg),
+        _bundles(kg),
+        dict(claims_about),
+    )
 
 
 def _claim_like(kg: KnowledgeGraph, cls: str) -> dict[str, ClaimInfo]:
     out: dict[str, ClaimInfo] = {}
-    for r in _rows(kg, f"""SELECT ?c ?label ?st ?cons ?sec ?par ?ord WHERE {{ ?c a {cls} .
+    for r in _rows(
+        kg,
+        f"""SELECT ?c ?label ?st ?cons ?sec ?par ?ord WHERE {{ ?c a {cls} .
             OPTIONAL {{ ?c rdfs:label ?label }} OPTIONAL {{ ?c r2p:statement ?st }}
             OPTIONAL {{ ?c r2p:consensus ?cons }} OPTIONAL {{ ?c r2p:section ?sec }}
             OPTIONAL {{ ?c r2p:paragraph ?par }} OPTIONAL {{ ?c r2p:documentOrder ?ord }}
-            FILTER(isIRI(?c)) }} ORDER BY ?c"""):
+            FILTER(isIRI(?c)) }} ORDER BY ?c""",
+    ):
         c = str(r["c"])
         if c in out:
             continue
-        out[c] = ClaimInfo(c, _text(r["label"]), _text(r["st"]), _text(r["cons"]), _text(r["sec"]),
-                           _int(r["par"]), _int(r["ord"], 10**9))
-    for r in _rows(kg, f"""SELECT ?c ?q WHERE {{ ?c a {cls} ; r2p:hasQuote ?sr . ?sr oa:hasSelector ?s .
-                           ?s oa:exact ?q }} ORDER BY ?c ?q"""):
+        out[c] = ClaimInfo(
+            c,
+            _text(r["label"]),
+            _text(r["st"]),
+            _text(r["cons"]),
+            _text(r["sec"]),
+            _int(r["par"]),
+            _int(r["ord"], 10**9),
+        )
+    for r in _rows(
+        kg,
+        f"""SELECT ?c ?q WHERE {{ ?c a {cls} ; r2p:hasQuote ?sr . ?sr oa:hasSelector ?s .
+                           ?s oa:exact ?q }} ORDER BY ?c ?q""",
+    ):
         if str(r["c"]) in out:
             out[str(r["c"])].quotes.append(str(r["q"]))
     for r in _rows(kg, f"SELECT ?c ?a WHERE {{ ?c a {cls} ; prov:wasAttributedTo ?a }} ORDER BY ?c ?a"):
@@ -243,18 +291,28 @@ def _claim_like(kg: KnowledgeGraph, cls: str) -> dict[str, ClaimInfo]:
 def _pathways(kg: KnowledgeGraph) -> list[PathwayInfo]:
     """Derived pathways (issue 5), read through SPARQL only; an empty list when none were derived."""
     out: dict[str, PathwayInfo] = {}
-    for r in _rows(kg, """SELECT ?p ?s ?m ?st ?ct WHERE { ?p a r2p:Pathway ; r2p:startsFrom ?s .
+    for r in _rows(
+        kg,
+        """SELECT ?p ?s ?m ?st ?ct WHERE { ?p a r2p:Pathway ; r2p:startsFrom ?s .
             OPTIONAL { ?p r2p:addressedBy ?m } OPTIONAL { ?p r2p:strength ?st }
-            OPTIONAL { ?p r2p:contested ?ct } } ORDER BY ?p"""):
+            OPTIONAL { ?p r2p:contested ?ct } } ORDER BY ?p""",
+    ):
         p = str(r["p"])
         if p not in out:
             ct = r["ct"]
-            out[p] = PathwayInfo(p, str(r["s"]), _text(r["m"]),
-                                 _int(r["st"]) if r["st"] is not None else None,
-                                 bool(ct.toPython()) if isinstance(ct, Literal) else False)
-    for r in _rows(kg, """SELECT ?p ?i ?f ?t ?l WHERE { ?p a r2p:Pathway ; r2p:hasStep ?s .
+            out[p] = PathwayInfo(
+                p,
+                str(r["s"]),
+                _text(r["m"]),
+                _int(r["st"]) if r["st"] is not None else None,
+                bool(ct.toPython()) if isinstance(ct, Literal) else False,
+            )
+    for r in _rows(
+        kg,
+        """SELECT ?p ?i ?f ?t ?l WHERE { ?p a r2p:Pathway ; r2p:hasStep ?s .
             ?s r2p:stepIndex ?i ; r2p:stepFrom ?f ; r2p:stepTo ?t . OPTIONAL { ?s r2p:viaLink ?l } }
-            ORDER BY ?p ?i"""):
+            ORDER BY ?p ?i""",
+    ):
         if str(r["p"]) in out:
             out[str(r["p"])].steps.append((_int(r["i"]), str(r["f"]), str(r["t"]), _text(r["l"])))
     for r in _rows(kg, "SELECT ?p ?m WHERE { ?p a r2p:Pathway ; r2p:prerequisite ?m } ORDER BY ?p ?m"):
@@ -267,13 +325,12 @@ def _pathways(kg: KnowledgeGraph) -> list[PathwayInfo]:
 
 def _bundles(kg: KnowledgeGraph) -> list[BundleInfo]:
     out: dict[str, BundleInfo] = {}
-    for r in _rows(kg, """SELECT ?b ?m ?o WHERE { ?b a r2p:CoRequisiteBundle ; r2p:member ?m .
-                          OPTIONAL { ?b r2p:implementationOrder ?o } } ORDER BY ?b ?m"""):
+    for r in _rows(
+        kg,
+        """SELECT ?b ?m ?o WHERE { ?b a r2p:CoRequisiteBundle ; r2p:member ?m .
+                          OPTIONAL { ?b r2p:implementationOrder ?o } } ORDER BY ?b ?m""",
+    ):
         b = str(r["b"])
         out.setdefault(b, BundleInfo(b, [], _int(r["o"]) if r["o"] is not None else None))
         out[b].members.append(str(r["m"]))
     return sorted(out.values(), key=lambda b: (b.order if b.order is not None else 10**9, b.iri))
-
-
-def is_iri(term: object) -> bool:
-    return isinstance(term, URIRef)

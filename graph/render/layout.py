@@ -1,0 +1,251 @@
+"""Deterministic positions computed in Python, so a projected map stands still and opens at once.
+
+vis-network gets fixed x/y and physics off: no stabilisation in the browser, the
+same picture on every run (fixed seeds, inputs sorted before layout).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import networkx as nx
+import numpy as np
+
+from graph.render.model import View
+from graph.render.style import LABEL_MAX_WIDTH, NODE_FONT_SIZE
+
+Positions = dict[str, tuple[float, float]]
+
+NODE_SPACING = 165.0  # typical distance between neighbouring node centres, in pixels
+LAYER_GAP = 420.0
+ROW_GAP = 120.0
+COMPONENT_GAP = 120.0
+SEED = 42
+
+
+def layout_view(view: View) -> Positions:
+    if view.layout == "layered":
+        return layered(view)
+    return spring(view)
+
+
+def _graph(view: View) -> nx.Graph:
+    g = nx.Graph()
+    g.add_nodes_from(sorted(view.nodes))
+    g.add_edges_from(sorted((e.source, e.target) for e in view.edges if e.source != e.target))
+    return g
+
+
+def _normalise(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Scale so the median nearest-neighbour distance is NODE_SPACING, whatever the algorithm returned."""
+    if len(pos) < 2:
+        return {n: np.zeros(2) for n in pos}
+    keys = list(pos)
+    pts = np.array([pos[k] for k in keys], dtype=float)
+    pts -= pts.mean(axis=0)
+    if len(pts) <= 3000:
+        from scipy.spatial import cKDTree
+
+        dist, _ = cKDTree(pts).query(pts, k=2)
+        nearest = float(np.median(dist[:, 1]))
+    else:  # pragma: no cover - very large views only
+        nearest = float(np.ptp(pts, axis=0).max()) / math.sqrt(len(pts))
+    scale = NODE_SPACING / nearest if nearest > 1e-9 else 1.0
+    # Turn the longest axis horizontal: screens and projectors are wide. The sign is fixed
+    # so the picture does not flip between runs.
+    _, _, vt = np.linalg.svd(pts, full_matrices=False)
+    axes = vt.copy()
+    for i in range(axes.shape[0]):
+        j = int(np.argmax(np.abs(axes[i])))
+        if axes[i, j] < 0:
+            axes[i] = -axes[i]
+    pts = pts @ axes.T
+    # Boxes are wider than tall: stretch x a little so labels overlap less.
+    return {k: p * scale * np.array([1.25, 1.0]) for k, p in zip(keys, pts, strict=True)}
+
+
+def _component_layout(g: nx.Graph) -> dict[str, np.ndarray]:
+    n = g.number_of_nodes()
+    if n == 1:
+        return {next(iter(g.nodes)): np.zeros(2)}
+    if n == 2:
+        a, b = sorted(g.nodes)
+        return {a: np.array([-0.5, 0.0]), b: np.array([0.5, 0.0])}
+    if n <= 120:
+        # Kamada-Kawai starts from a circle (no randomness) and keeps graph distances readable.
+        return nx.kamada_kawai_layout(g)
+    return force_directed(g)
+
+
+def force_directed(g: nx.Graph, iterations: int = 60) -> dict[str, np.ndarray]:
+    """Fruchterman-Reingold, vectorised with numpy (networkx's takes ~15 s on 2,000 nodes).
+
+    Fixed seed and sorted node order: the same graph always gives the same picture.
+    """
+    nodes = sorted(g.nodes)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges = np.array(sorted((index[a], index[b]) for a, b in g.edges), dtype=np.int64).reshape(-1, 2)
+    rows, cols = edges[:, 0], edges[:, 1]
+    pos = np.random.default_rng(SEED).random((n, 2)).astype(np.float32)
+    k = np.float32(1.0 / math.sqrt(n))
+    temp, cool = 0.1, 0.1 / (iterations + 1)
+    for _ in range(iterations):
+        # Every pair repels with k^2/d: sum_j w_ij (p_i - p_j) = p_i * sum_j w_ij - (W @ p)_i,
+        # with w_ij = k^2/d_ij^2, so one matrix product replaces an n x n x 2 tensor.
+        x, y = pos[:, 0], pos[:, 1]
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        w = dx * dx
+        w += dy * dy
+        np.maximum(w, np.float32(1e-6), out=w)
+        np.divide(k * k, w, out=w)
+        np.fill_diagonal(w, 0)
+        disp = pos * w.sum(axis=1)[:, None] - w @ pos
+        d = pos[rows] - pos[cols]
+        pull = d * (np.sqrt((d * d).sum(axis=1)) / k)[:, None]  # linked nodes attract
+        np.subtract.at(disp, rows, pull)
+        np.add.at(disp, cols, pull)
+        length = np.maximum(np.sqrt((disp * disp).sum(axis=1)), np.float32(1e-9))
+        pos += disp * (np.minimum(length, temp) / length)[:, None]
+        temp -= cool
+    return {v: pos[i].astype(float) for i, v in enumerate(nodes)}
+
+
+def box_size(label: str) -> tuple[float, float]:
+    """Rough on-canvas size of a node box: labels wrap at LABEL_MAX_WIDTH (average glyph ~0.55 em)."""
+    text_w = len(label) * NODE_FONT_SIZE * 0.55
+    lines = max(1, math.ceil(text_w / LABEL_MAX_WIDTH))
+    return min(text_w, LABEL_MAX_WIDTH) + 30, lines * NODE_FONT_SIZE * 1.2 + 24
+
+
+def separate(
+    pos: dict[str, np.ndarray], sizes: dict[str, tuple[float, float]], gap: float = 24.0, rounds: int = 60
+) -> dict[str, np.ndarray]:
+    """Push overlapping boxes apart along the axis where they overlap least (deterministic).
+
+    Spring layouts place centres, not boxes; without this pass long labels cover each other.
+    Quadratic in memory, so very large views (benchmarks) keep the spring positions as they are.
+    """
+    keys = list(pos)
+    n = len(keys)
+    if n < 2 or n > 1200:
+        return pos
+    p = np.array([pos[k] for k in keys], dtype=float)
+    half = np.array([sizes[k] for k in keys], dtype=float) / 2 + gap / 2
+    order = np.arange(n)
+    tie = np.where(order[:, None] < order[None, :], -1.0, 1.0)  # equal centres split by index
+    for _ in range(rounds):
+        d = p[:, None, :] - p[None, :, :]
+        over = half[:, None, :] + half[None, :, :] - np.abs(d)
+        hit = (over[..., 0] > 0) & (over[..., 1] > 0)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            break
+        sign = np.where(d == 0, tie[..., None], np.sign(d))
+        along_x = over[..., 0] * 1.0 <= over[..., 1] * 2.0  # boxes are wide: prefer sideways pushes less
+        push = np.zeros_like(p)
+        push[:, 0] = np.where(hit & along_x, over[..., 0] * sign[..., 0], 0).sum(axis=1) / 2
+        push[:, 1] = np.where(hit & ~along_x, over[..., 1] * sign[..., 1], 0).sum(axis=1) / 2
+        p += push * 0.5
+    return {k: p[i] for i, k in enumerate(keys)}
+
+
+def spring(view: View) -> Positions:
+    """Lay out each connected component on its own, then pack them in rows, largest first."""
+    g = _graph(view)
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    blocks: list[tuple[list[str], dict[str, np.ndarray]]] = []
+    singles: list[str] = []
+    for comp in comps:
+        if len(comp) == 1:
+            singles.append(comp[0])
+            continue
+        pos = _normalise(_component_layout(g.subgraph(comp)))
+        blocks.append((comp, separate(pos, {n: box_size(view.nodes[n].label) for n in comp})))
+    if singles:  # isolated nodes go in a tidy grid, alphabetically, after the connected parts
+        singles.sort(key=lambda n: view.nodes[n].label.lower())
+        cols = max(1, math.ceil(math.sqrt(len(singles) * 2)))
+        blocks.append(
+            (
+                singles,
+                {n: np.array([(i % cols) * NODE_SPACING * 1.1, (i // cols) * ROW_GAP]) for i, n in enumerate(singles)},
+            )
+        )
+    return _pack(blocks)
+
+
+def _pack(blocks: list[tuple[list[str], dict[str, np.ndarray]]]) -> Positions:
+    sizes = []
+    for _, pos in blocks:
+        pts = np.array(list(pos.values()))
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        sizes.append((lo, hi - lo + np.array([LABEL_MAX_WIDTH + 30.0, 90.0])))
+    total_area = sum(float(s[0] * s[1]) for _, s in sizes)
+    row_width = max(max((float(s[0]) for _, s in sizes), default=0.0), math.sqrt(total_area) * 1.6)
+    out: Positions = {}
+    x = y = row_h = 0.0
+    for (_, pos), (lo, size) in zip(blocks, sizes, strict=True):
+        if x > 0 and x + size[0] > row_width:
+            x, y, row_h = 0.0, y + row_h + COMPONENT_GAP, 0.0
+        for n, p in pos.items():  # rounded so the same graph gives byte-identical pages
+            out[n] = (round(float(p[0] - lo[0] + x), 1), round(float(p[1] - lo[1] + y), 1))
+        x += float(size[0]) + COMPONENT_GAP
+        row_h = max(row_h, float(size[1]))
+    return out
+
+
+def layered(view: View) -> Positions:
+    """Columns by view.layers (left to right); rows ordered by neighbours' barycentre to limit crossings."""
+    connected = {e.source for e in view.edges} | {e.target for e in view.edges}
+    attached = {n: [e.target for e in view.edges if e.source == n] for n in view.attached}
+    layers: dict[int, list[str]] = defaultdict(list)
+    loose = []
+    for n in view.nodes:
+        if n in attached:
+            continue
+        if n in connected or n in view.layers and len(view.nodes) == 1:
+            layers[view.layers.get(n, 0)].append(n)
+        else:
+            loose.append(n)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for e in view.edges:
+        neighbours[e.source].add(e.target)
+        neighbours[e.target].add(e.source)
+    order = sorted(layers)
+    rows = {k: sorted(layers[k], key=lambda n: (view.nodes[n].label.lower(), n)) for k in order}
+    index = {n: i for k in order for i, n in enumerate(rows[k])}
+    for sweep in range(6):
+        seq = order if sweep % 2 == 0 else list(reversed(order))
+        for k in seq:
+            row = set(rows[k])
+
+            def bary(n: str, row: set[str] = row) -> tuple[float, str]:
+                ys = [index[m] for m in neighbours[n] if m in index and m not in row]
+                return (sum(ys) / len(ys) if ys else index[n], view.nodes[n].label.lower())
+
+            rows[k].sort(key=bary)
+            index.update({n: i for i, n in enumerate(rows[k])})
+    out: Positions = {}
+    tallest = max((len(r) for r in rows.values()), default=0)
+    for col, k in enumerate(order):
+        offset = (tallest - len(rows[k])) * ROW_GAP / 2
+        for i, n in enumerate(rows[k]):
+            out[n] = (col * LAYER_GAP, round(offset + i * ROW_GAP, 1))
+    for n, targets in attached.items():  # e.g. a bundle, just left of the members it groups
+        pts = [out[t] for t in targets if t in out]
+        if pts:
+            out[n] = (
+                round(min(x for x, _ in pts) - LAYER_GAP * 0.5, 1),
+                round(sum(y for _, y in pts) / len(pts), 1),
+            )
+        else:
+            loose.append(n)
+    if loose:  # nodes with no edge: a grid below the layered part
+        loose.sort(key=lambda n: view.nodes[n].label.lower())
+        cols = max(1, len(order), math.ceil(math.sqrt(len(loose))))
+        top = tallest * ROW_GAP + COMPONENT_GAP
+        for i, n in enumerate(loose):
+            out[n] = ((i % cols) * LAYER_GAP, round(top + (i // cols) * ROW_GAP, 1))
+    return out

@@ -1,0 +1,590 @@
+"""The maps a trainer projects: which nodes and edges each view shows, and in what order to reveal them.
+
+Every view is built from `Facts` (queried once); pathway and bundle views read the
+derived layer through SPARQL, so they simply do not appear when it is absent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from graph.namespaces import R2P, curie
+from graph.render.facts import DOMAIN_ENTITY, ClaimInfo, Facts, LinkInfo
+from graph.render.model import MapEdge, MapNode, Step, View
+from graph.render.style import CLASS_BORDER, CLASS_STYLE, DEFAULT_BORDER, consensus_fill
+
+CLAIM, ISSUE, BUNDLE = str(R2P.Claim), str(R2P.Issue), str(R2P.CoRequisiteBundle)
+SUPPORT, ATTACK = str(R2P.Support), str(R2P.Attack)
+REQUIRES, ENABLES = str(R2P.RequiresRelation), str(R2P.EnablesRelation)
+COUNTRY, CASE = str(R2P.Country), str(R2P.Case)
+MEASURE = str(R2P.PreventionMeasure)
+
+# Reading order of the overview's presentation: the problem first, then what answers it.
+OVERVIEW_ORDER = [
+    ("Risk factors and the harms they lead to", [str(R2P.RiskFactor), str(R2P.Harm)]),
+    ("Actors, institutions and norms", [str(R2P.Actor), str(R2P.Institution), str(R2P.Norm)]),
+    ("Prevention measures and approaches", [str(R2P.PreventionMeasure), str(R2P.Approach)]),
+    ("Outcomes that protect", [str(R2P.Outcome)]),
+    ("Everything else: places, cases, events", [DOMAIN_ENTITY]),
+]
+
+
+def slug(iri: str) -> str:
+    local = re.split(r"[/#]", iri.rstrip("/#"))[-1]
+    return re.sub(r"[^a-z0-9]+", "-", local.lower()).strip("-") or "node"
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    name: str
+    title: str
+    description: str
+    build: Callable[[], View]
+
+
+class Builder:
+    """Adds nodes and edges to a view with their styles and side-panel details."""
+
+    def __init__(self, facts: Facts, view: View):
+        self.f = facts
+        self.v = view
+        self.edges: dict[str, MapEdge] = {}
+
+    # --- nodes ---------------------------------------------------------
+    def legend_class(self, cls: str) -> tuple[str, str, str]:
+        keys = {c: (c, fill, shape) for c, fill, shape in CLASS_STYLE}
+        for anc in self.f.ancestors(cls):
+            if anc in keys:
+                return keys[anc]
+        return CLASS_STYLE[-4]
+
+    def claim_summary(self, c: str) -> dict:
+        info = self.f.claims.get(c) or self.f.issues.get(c)
+        if info is None:
+            return {"label": self.f.label(c), "iri": curie(c)}
+        return {
+            "label": info.label or self.f.label(c),
+            "iri": curie(c),
+            "consensus": self.f.label(info.consensus) if info.consensus else "",
+            "heldBy": [self.f.label(h) for h in info.holders],
+            "quotes": info.quotes,
+            "section": self.f.label(info.section) if info.section else "",
+            "paragraph": info.paragraph or None,
+        }
+
+    def node(self, iri: str) -> str:
+        if iri in self.v.nodes:
+            return iri
+        f = self.f
+        if iri in f.claims or iri in f.issues:
+            info: ClaimInfo = f.claims.get(iri) or f.issues[iri]
+            cls = CLAIM if iri in f.claims else ISSUE
+            _, fill, shape = self.legend_class(cls)
+            if cls == CLAIM:
+                fill = consensus_fill(f.consensus_rank.get(info.consensus, 0))
+            details = self.claim_summary(iri)
+            details.update(
+                {
+                    "kind": f.label(cls),
+                    "statement": info.statement,
+                    "definition": f.definitions.get(iri, ""),
+                    "about": [f.label(a) for a in info.about],
+                }
+            )
+            if cls == ISSUE:
+                details["claims"] = [self.claim_summary(c) for c in f.issue_positions.get(iri, [])]
+                details["claimsHeading"] = "Positions taken"
+            self.v.nodes[iri] = MapNode(
+                iri,
+                info.label or f.label(iri),
+                cls,
+                f.label(cls),
+                fill,
+                shape,
+                DEFAULT_BORDER,
+                [],
+                info.consensus if cls == CLAIM else "",
+                details,
+            )
+            return iri
+        cls = f.node_class.get(iri, DOMAIN_ENTITY)
+        legend, fill, shape = self.legend_class(cls)
+        self.v.nodes[iri] = MapNode(
+            iri,
+            f.label(iri),
+            legend,
+            f.label(cls),
+            fill,
+            shape,
+            CLASS_BORDER.get(legend, DEFAULT_BORDER),
+            list(f.sectors.get(iri, [])),
+            "",
+            {
+                "kind": f.label(cls),
+                "iri": curie(iri),
+                "definition": f.definitions.get(iri, ""),
+                "sectors": [f.label(s) for s in f.sectors.get(iri, [])],
+                "claims": [self.claim_summary(c) for c in f.claims_about.get(iri, [])],
+                "claimsHeading": "What the brief says about it",
+            },
+        )
+        return iri
+
+    def extra_node(self, iri: str, label: str, cls: str, details: dict) -> str:
+        legend, fill, shape = self.legend_class(cls)
+        self.v.nodes[iri] = MapNode(iri, label, legend, self.f.label(cls), fill, shape, DEFAULT_BORDER, details=details)
+        return iri
+
+    # --- edges ---------------------------------------------------------
+    def _add(self, edge: MapEdge) -> str:
+        if edge.id not in self.edges:
+            self.edges[edge.id] = edge
+            self.v.edges.append(edge)
+        return edge.id
+
+    def link(self, link: LinkInfo) -> str:
+        f = self.f
+        self.node(link.cause)
+        self.node(link.effect)
+        rel = f.label(link.relation)
+        title = f"{f.label(link.cause)} {rel} {f.label(link.effect)}"
+        return self._add(
+            MapEdge(
+                link.iri,
+                link.cause,
+                link.effect,
+                link.relation,
+                rel,
+                f.link_consensus(link),
+                {
+                    "title": title,
+                    "kind": f.label(str(R2P.CausalLink)),
+                    "iri": curie(link.iri),
+                    "relation": rel,
+                    "claims": [self.claim_summary(c) for c in link.claims],
+                    "claimsHeading": "Claims that state this link",
+                    "cases": [f.label(c) for c in link.cases],
+                },
+            )
+        )
+
+    def argument(self, arg) -> str:
+        f = self.f
+        self.node(arg.premise)
+        self.node(arg.conclusion)
+        kind = f.label(arg.support_kind) if arg.support_kind else ""
+        rel = f.label(arg.kind)
+        return self._add(
+            MapEdge(
+                f"{arg.iri}|{arg.premise}",
+                arg.premise,
+                arg.conclusion,
+                arg.kind,
+                kind or rel,
+                "",
+                {
+                    "title": f"{rel}: {f.label(arg.iri)}",
+                    "kind": rel,
+                    "iri": curie(arg.iri),
+                    "relation": kind,
+                    "from": f.label(arg.premise),
+                    "to": f.label(arg.conclusion),
+                },
+            )
+        )
+
+    def plain(self, source: str, target: str, prop: str, label: str | None = None) -> str:
+        """A structural edge (about, located in, member...); label "" keeps it unlabelled on the map."""
+        f = self.f
+        rel = f.label(prop)
+        return self._add(
+            MapEdge(
+                f"{source}|{prop}|{target}",
+                source,
+                target,
+                prop,
+                rel if label is None else label,
+                "",
+                {"title": f"{f.label(source)} {rel} {f.label(target)}", "kind": rel},
+            )
+        )
+
+
+def _claim_order(f: Facts, c: str) -> tuple[int, str]:
+    info = f.claims.get(c)
+    return (info.order if info else 10**9, c)
+
+
+# --- the views -----------------------------------------------------------
+def overview(f: Facts) -> View:
+    v = View(
+        "overview",
+        "Overview: causes, risks and remedies",
+        "Every domain node that takes part in a causal link, with the links the brief states.",
+    )
+    b = Builder(f, v)
+    for link in sorted(f.links.values(), key=lambda lk: lk.iri):
+        b.link(link)
+    groups: list[tuple[str, list[str]]] = []
+    placed: set[str] = set()
+    for caption, classes in OVERVIEW_ORDER:
+        members = sorted(
+            (
+                n
+                for n in v.nodes
+                if n not in placed and any(c in f.ancestors(f.node_class.get(n, DOMAIN_ENTITY)) for c in classes)
+            ),
+            key=lambda n: v.nodes[n].label.lower(),
+        )
+        placed.update(members)
+        if members:
+            groups.append((caption, members))
+    _cumulative_steps(v, groups)
+    return v
+
+
+def _cumulative_steps(v: View, groups: Iterable[tuple[str, list[str]]]) -> None:
+    """Steps that add groups of nodes in turn; each step brings the edges whose ends are now shown."""
+    shown: set[str] = set()
+    edges_shown: set[str] = set()
+    for caption, members in groups:
+        shown.update(members)
+        new_edges = [e.id for e in v.edges if e.id not in edges_shown and e.source in shown and e.target in shown]
+        edges_shown.update(new_edges)
+        v.steps.append(Step(caption, list(members), new_edges))
+
+
+def argument_map(f: Facts) -> View:
+    v = View(
+        "arguments",
+        "Argument map: claims, support and attack",
+        "Claims joined by support (green) and attack (red, dashed), coloured by how widely they were held.",
+    )
+    b = Builder(f, v)
+    for arg in f.arguments:
+        b.argument(arg)
+    for issue, positions in sorted(f.issue_positions.items()):
+        b.node(issue)
+        for c in positions:
+            b.node(c)
+            b.plain(issue, c, str(R2P.position))
+    # Claims outside any argument still belong on the argument map: they are what the brief says.
+    for c in f.claims:
+        b.node(c)
+    by_section: dict[str, list[str]] = defaultdict(list)
+    for n in v.nodes:
+        info = f.claims.get(n) or f.issues.get(n)
+        by_section[info.section if info else ""].append(n)
+    order = sorted(by_section, key=lambda s: min(_claim_order(f, n) for n in by_section[s]))
+    _cumulative_steps(
+        v,
+        [
+            (
+                f"Section: {f.label(s)}" if s else "Claims without a section",
+                sorted(by_section[s], key=lambda n: _claim_order(f, n)),
+            )
+            for s in order
+        ],
+    )
+    return v
+
+
+def pathway_family(f: Facts, start: str) -> View:
+    paths = sorted(
+        (p for p in f.pathways if p.start == start),
+        key=lambda p: (-(p.strength or 0), f.label(p.measure).lower(), p.iri),
+    )
+    v = View(
+        f"pathways-{slug(start)}",
+        f"Pathways from {f.label(start)}",
+        f"How measures address {f.label(start)} ({len(paths)} derived pathway"
+        f"{'s' if len(paths) != 1 else ''}), with the measures they require.",
+        layout="layered",
+        edge_labels=True,
+    )
+    b = Builder(f, v)
+    v.anchor = start
+    b.node(start)
+    v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
+    prereq_nodes: set[str] = set()
+    for i, p in enumerate(paths, 1):
+        head = f"Pathway {i} of {len(paths)}"
+        if p.strength is not None:
+            rank_label = next((f.label(lv) for lv, r in f.consensus_rank.items() if r == p.strength), "")
+            head += f" (weakest consensus: {rank_label or p.strength})"
+        if p.contested:
+            head += ", contested"
+        for index, frm, to, via in p.steps:
+            b.node(frm)
+            b.node(to)
+            link = f.links.get(via)
+            edge = b.link(link) if link else b.plain(frm, to, str(R2P.causalShortcut))
+            v.steps.append(Step(f"{head}, step {index}: {b.edges[edge].details['title']}", [frm, to], [edge]))
+        if p.prerequisites:
+            base = p.measure or (p.steps[-1][2] if p.steps else start)
+            new_nodes, new_edges = [], []
+            for m in p.prerequisites:
+                b.node(m)
+                prereq_nodes.add(m)
+                new_nodes.append(m)
+            # Draw the stated requires/enables links between them; fall back to a derived edge.
+            members = {base, *p.prerequisites}
+            linked: set[str] = set()
+            for lk in sorted(f.links.values(), key=lambda x: x.iri):
+                if lk.relation in (REQUIRES, ENABLES) and lk.cause in members and lk.effect in members:
+                    new_edges.append(b.link(lk))
+                    linked.update({lk.cause, lk.effect})
+            for m in p.prerequisites:
+                if m not in linked:
+                    new_edges.append(b.plain(base, m, str(R2P.prerequisite)))
+            v.steps.append(
+                Step(
+                    f"{head}: {f.label(base)} requires " + ", ".join(f.label(m) for m in p.prerequisites),
+                    new_nodes,
+                    new_edges,
+                )
+            )
+    # Columns by distance from the risk factor (steps may run either way along the links);
+    # prerequisites get a column of their own, right of every pathway step.
+    step_edges = [
+        e
+        for e in v.edges
+        if e.rel != str(R2P.prerequisite) and not (e.source in prereq_nodes and e.target in prereq_nodes)
+    ]
+    v.layers.update(_distances(start, step_edges))
+    last = max(v.layers.values(), default=0) + 1
+    for m in sorted(prereq_nodes - set(v.layers)):
+        v.layers[m] = last
+    return v
+
+
+def _distances(start: str, edges: list[MapEdge]) -> dict[str, int]:
+    adj: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        adj[e.source].add(e.target)
+        adj[e.target].add(e.source)
+    dist, frontier = {start: 0}, [start]
+    while frontier:
+        nxt = []
+        for n in frontier:
+            for m in sorted(adj[n]):
+                if m not in dist:
+                    dist[m] = dist[n] + 1
+                    nxt.append(m)
+        frontier = nxt
+    return dist
+
+
+def country_case(f: Facts, country: str) -> View:
+    v = View(
+        f"country-{slug(country)}",
+        f"Country case: {f.label(country)}",
+        f"What the brief says about {f.label(country)}: its regions, cases, the claims about them "
+        "and the causal links they illustrate.",
+    )
+    b = Builder(f, v)
+    v.anchor = country
+    places = [
+        country,
+        *sorted(n for n, ps in f.located_in.items() if country in ps and f.node_class.get(n, "") != CASE),
+    ]
+    cases = sorted(
+        n for n, ps in f.located_in.items() if f.node_class.get(n, "") == CASE and any(p in places for p in ps)
+    )
+    for p in places:
+        b.node(p)
+        if p != country:
+            b.plain(p, country, str(R2P.locatedIn))
+    for k in cases:
+        b.node(k)
+        for p in f.located_in.get(k, []):
+            if p in places:
+                b.plain(k, p, str(R2P.locatedIn))
+    anchors = set(places) | set(cases)
+    links = sorted(
+        (lk for lk in f.links.values() if set(lk.cases) & anchors or lk.cause in anchors or lk.effect in anchors),
+        key=lambda lk: lk.iri,
+    )
+    claims = {c for a in anchors for c in f.claims_about.get(a, []) if c in f.claims}
+    claims |= {c for lk in links for c in lk.claims if c in f.claims}
+    claims_sorted = sorted(claims, key=lambda c: _claim_order(f, c))
+    for c in claims_sorted:
+        b.node(c)
+        for a in f.claims[c].about:
+            if a in anchors:
+                b.plain(c, a, str(R2P.about))
+    for lk in links:
+        b.link(lk)
+    for arg in f.arguments:
+        if arg.premise in claims and arg.conclusion in claims:
+            b.argument(arg)
+    groups = [(f"{f.label(country)} and its regions", places)]
+    if cases:
+        groups.append(("Cases the brief cites", cases))
+    by_section: dict[str, list[str]] = defaultdict(list)
+    for c in claims_sorted:
+        by_section[f.claims[c].section].append(c)
+    for s, members in by_section.items():
+        groups.append((f"Claims in {f.label(s)}" if s else "Claims", members))
+    rest = [n for n in v.nodes if not any(n in g for _, g in groups)]
+    if rest:
+        groups.append(("Causes and effects in the causal links", rest))
+    _cumulative_steps(v, groups)
+    return v
+
+
+def requirements(f: Facts) -> View:
+    v = View(
+        "requirements",
+        "Requirements and co-requisites of the measures",
+        "Which measures require or enable which, and the bundles that must advance together; "
+        "prerequisites on the left.",
+        layout="layered",
+        edge_labels=True,
+    )
+    b = Builder(f, v)
+    dep_links = sorted(
+        (
+            lk
+            for lk in f.links.values()
+            if lk.relation == REQUIRES
+            or (
+                lk.relation == ENABLES
+                and f.node_class.get(lk.cause)
+                and f.node_class.get(lk.effect)
+                and _is_measure(f, lk.cause)
+                and _is_measure(f, lk.effect)
+            )
+        ),
+        key=lambda lk: lk.iri,
+    )
+    for lk in dep_links:
+        b.link(lk)
+    loose = sorted(
+        n
+        for n in f.node_class
+        if _is_measure(f, n) and n not in v.nodes and not any(n in bundle.members for bundle in f.bundles)
+    )
+    if loose:  # they would fill the projected map with unconnected boxes
+        v.description += (
+            f" {len(loose)} measure{'s' if len(loose) != 1 else ''} with no stated requirement "
+            "are left out (see the overview)."
+        )
+    for i, bundle in enumerate(f.bundles, 1):
+        members = [b.node(m) for m in bundle.members]
+        order = f" (implementation order {bundle.order})" if bundle.order is not None else ""
+        bid = b.extra_node(
+            bundle.iri,
+            f"Bundle {i}",
+            BUNDLE,
+            {
+                "kind": f.label(BUNDLE),
+                "iri": curie(bundle.iri),
+                "definition": f.definitions.get(BUNDLE, "") + order,
+                "members": [f.label(m) for m in members],
+            },
+        )
+        v.attached.add(bid)
+        for m in members:
+            b.plain(bid, m, str(R2P.member), label="")
+    v.layers.update(_dependency_layers(v, f))
+    # Presentation: prerequisites first, one layer at a time.
+    by_layer: dict[int, list[str]] = defaultdict(list)
+    for n in v.nodes:
+        by_layer[v.layers.get(n, 0)].append(n)
+    groups = []
+    for i, layer in enumerate(sorted(by_layer), 1):
+        members = sorted(by_layer[layer], key=lambda n: v.nodes[n].label.lower())
+        connected = [n for n in members if any(e.source == n or e.target == n for e in v.edges)]
+        if not connected:
+            continue
+        groups.append(
+            (
+                f"Stage {i}: "
+                + ", ".join(v.nodes[n].label for n in connected[:6])
+                + (" ..." if len(connected) > 6 else ""),
+                connected,
+            )
+        )
+    _cumulative_steps(v, groups)
+    return v
+
+
+def _is_measure(f: Facts, n: str) -> bool:
+    return MEASURE in f.ancestors(f.node_class.get(n, DOMAIN_ENTITY))
+
+
+def _dependency_layers(v: View, f: Facts) -> dict[str, int]:
+    """Layer 0 holds what needs nothing; a node sits one layer right of everything it requires."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(v.nodes)
+    for e in v.edges:
+        if e.rel == REQUIRES:
+            g.add_edge(e.target, e.source)  # the requirement comes first
+        elif e.rel == ENABLES:
+            g.add_edge(e.source, e.target)
+    cond = nx.condensation(g)
+    layer_of_scc: dict[int, int] = {}
+    for scc in nx.topological_sort(cond):
+        preds = list(cond.predecessors(scc))
+        layer_of_scc[scc] = 1 + max(layer_of_scc[p] for p in preds) if preds else 0
+    layers = {n: layer_of_scc[cond.graph["mapping"][n]] for n in v.nodes}
+    for e in v.edges:  # a bundle node sits with its members
+        if e.rel == str(R2P.member):
+            layers[e.source] = layers[e.target]
+    return layers
+
+
+def view_specs(f: Facts) -> list[ViewSpec]:
+    """Every view the graph supports, in the order the index lists them."""
+    specs = [
+        ViewSpec("overview", "Overview", "Domain nodes and the causal links between them.", lambda: overview(f)),
+        ViewSpec(
+            "arguments",
+            "Argument map",
+            "Claims with support and attack, coloured by consensus level.",
+            lambda: argument_map(f),
+        ),
+    ]
+    for start in sorted({p.start for p in f.pathways}, key=lambda s: f.label(s).lower()):
+        specs.append(
+            ViewSpec(
+                f"pathways-{slug(start)}",
+                f"Pathways from {f.label(start)}",
+                "A risk factor and the measures that address it, with their prerequisites.",
+                lambda s=start: pathway_family(f, s),
+            )
+        )
+    countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())
+    for c in countries:
+        if _country_has_content(f, c):
+            specs.append(
+                ViewSpec(
+                    f"country-{slug(c)}",
+                    f"Country case: {f.label(c)}",
+                    f"{f.label(c)}: the claims and cases that tie to it.",
+                    lambda c=c: country_case(f, c),
+                )
+            )
+    if any(lk.relation in (REQUIRES, ENABLES) for lk in f.links.values()) or f.bundles:
+        specs.append(
+            ViewSpec(
+                "requirements",
+                "Requirements of the measures",
+                "The requirement and co-requisite structure of the measures.",
+                lambda: requirements(f),
+            )
+        )
+    return specs
+
+
+def _country_has_content(f: Facts, country: str) -> bool:
+    anchors = {country} | {n for n, ps in f.located_in.items() if country in ps}
+    return any(f.claims_about.get(a) for a in anchors) or any(
+        set(lk.cases) & anchors or lk.cause in anchors or lk.effect in anchors for lk in f.links.values()
+    )

@@ -1,0 +1,248 @@
+"""Benchmark: time to interactive of a large map, ours against pyvis's own page.
+
+A synthetic graph of 2,000 domain nodes and 5,000 causal links goes through the
+real pipeline (load -> views -> layout -> page) and is opened from file:// in
+headless Chromium with every non-file request aborted. "Interactive" for our page
+is vis-network's first drawing (the page sets window.r2pMap.ready); the page is
+then driven (search + focus) to show it responds. The same nodes and edges go
+into a pyvis Network with its default settings (physics on, its own template);
+its page is "interactive" when vis-network reports stabilizationIterationsDone,
+capped at --cap seconds. pyvis's default cdn_resources="local" fetches
+vis-network from a CDN, so it could not draw offline at all: we use
+cdn_resources="in_line", the one change that lets it run without a network.
+
+Usage: python scripts/bench_render.py [--nodes 2000] [--edges 5000] [--runs 3] [--cap 180]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+CLASSES = [
+    "StructuralRiskFactor",
+    "Trigger",
+    "PreventionMeasure",
+    "PreventiveOutcome",
+    "Harm",
+    "StateActor",
+    "SecurityInstitution",
+    "Norm",
+    "Approach",
+]
+RELATIONS = [
+    "IncreasesRiskRelation",
+    "MitigatesRelation",
+    "PreventsRelation",
+    "EnablesRelation",
+    "StrengthensRelation",
+    "UnderminesRelation",
+    "LeadsToRelation",
+    "RequiresRelation",
+]
+WORDS = (
+    "security justice reform exclusion grievance trust resilience capacity election police court "
+    "ombudsman citizenship integration dialogue inequality"
+).split()
+
+
+def synthetic_turtle(n_nodes: int, n_edges: int, seed: int = 7) -> str:
+    """Domain nodes with labels of 2-4 words and random causal links, every one distinct."""
+    rng = random.Random(seed)
+    lines = [
+        "@prefix r2p: <https://w3id.org/r2pkg/ontology#> .",
+        "@prefix r2pr: <https://w3id.org/r2pkg/resource/> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+    ]
+    for i in range(n_nodes):
+        label = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 4))) + f" {i}"
+        lines.append(f'r2pr:n{i} a r2p:{rng.choice(CLASSES)} ; rdfs:label "{label}"@en .')
+    pairs: set[tuple[int, int]] = set()
+    for a in range(n_nodes):  # every node in at least one link, so the overview shows them all
+        b = rng.randrange(n_nodes - 1)
+        pairs.add((a, b if b < a else b + 1))
+    while len(pairs) < n_edges:
+        a, b = rng.randrange(n_nodes), rng.randrange(n_nodes)
+        if a != b:
+            pairs.add((a, b))
+    for k, (a, b) in enumerate(sorted(pairs)):
+        lines.append(
+            f"r2pr:l{k} a r2p:CausalLink ; r2p:cause r2pr:n{a} ; r2p:effect r2pr:n{b} ; "
+            f"r2p:relation r2p:{rng.choice(RELATIONS)} ."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def build_ours(ttl: Path, out: Path) -> tuple[Path, float, int, int]:
+    from graph.render import render_views
+    from graph.resources import ontology_file
+    from graph.store import load_graph
+
+    t = time.perf_counter()
+    kg = load_graph([ontology_file(), ttl], derive=False)
+    [r] = render_views(kg, out, ["overview"], index=False)
+    return r.path, time.perf_counter() - t, r.nodes, r.edges
+
+
+def build_pyvis(ours: Path, out: Path) -> Path:
+    """The same nodes and edges (labels included) in a default pyvis Network."""
+    import json
+    import re
+
+    from pyvis.network import Network
+
+    data = json.loads(
+        re.search(r'id="r2p-data">(.*?)</script>', ours.read_text(encoding="utf-8"), re.S).group(1)
+    )
+    net = Network(directed=True, cdn_resources="in_line")
+    for n in data["nodes"]:
+        net.add_node(n["id"], label=n["label"])
+    for e in data["edges"]:
+        net.add_edge(e["from"], e["to"])
+    path = out / "pyvis-default.html"
+    net.write_html(str(path))
+    return path
+
+
+def open_page(browser, path: Path):
+    # bypass_csp: Playwright's polling wait evaluates strings, which our page's CSP forbids.
+    # The CSP changes nothing about how the page loads or draws.
+    ctx = browser.new_context(viewport={"width": 1600, "height": 900}, bypass_csp=True)
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return ctx, page, blocked, errors
+
+
+def time_ours(browser, path: Path) -> dict:
+    ctx, page, blocked, errors = open_page(browser, path)
+    t0 = time.perf_counter()
+    page.goto(path.as_uri(), wait_until="commit")
+    page.wait_for_function("window.r2pMap && window.r2pMap.ready === true", timeout=60000)
+    wall = time.perf_counter() - t0
+    ready_at = page.evaluate("r2pMap.readyAt") / 1000
+    # Responds at once: focus a node found by search, then clear.
+    t1 = time.perf_counter()
+    first = page.evaluate("r2pMap.search('security')[0]")
+    page.evaluate("id => r2pMap.focus(id)", first)
+    shown = page.evaluate("r2pMap.visibleNodeIds().length")
+    page.evaluate("r2pMap.clearFocus()")
+    focus_s = time.perf_counter() - t1
+    ctx.close()
+    return {
+        "tti": ready_at,
+        "wall": wall,
+        "focus": focus_s,
+        "focus_nodes": shown,
+        "blocked": len(blocked),
+        "errors": errors,
+    }
+
+
+def time_pyvis(browser, path: Path, cap: float) -> dict:
+    ctx, page, blocked, errors = open_page(browser, path)
+    # Listen from the start: the network is built while the page parses.
+    page.add_init_script("""
+        window.__stab = null;
+        const hook = () => {
+          if (window.network && window.network.once && !window.__hooked) {
+            window.__hooked = true;
+            window.network.once('stabilizationIterationsDone', () => { window.__stab = performance.now(); });
+          } else if (!window.__hooked) { setTimeout(hook, 5); }
+        };
+        hook();
+    """)
+    t0 = time.perf_counter()
+    page.goto(path.as_uri(), wait_until="commit")
+    capped = False
+    try:
+        page.wait_for_function("window.__stab !== null", timeout=cap * 1000, polling=50)
+        tti = page.evaluate("window.__stab") / 1000
+    except Exception:  # noqa: BLE001 - the cap is the result
+        capped, tti = True, cap
+    wall = time.perf_counter() - t0
+    ctx.close()
+    return {"tti": tti, "wall": wall, "capped": capped, "blocked": len(blocked), "errors": errors}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--nodes", type=int, default=2000)
+    ap.add_argument("--edges", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--cap", type=float, default=180.0)
+    ap.add_argument("--skip-pyvis", action="store_true")
+    args = ap.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"needs Chromium at {CHROMIUM}", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        ttl = out / "synthetic.ttl"
+        ttl.write_text(synthetic_turtle(args.nodes, args.edges), encoding="utf-8")
+        ours, build_s, n, m = build_ours(ttl, out)
+        size_mb = ours.stat().st_size / 1e6
+        theirs = build_pyvis(ours, out)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            runs = [time_ours(browser, ours) for _ in range(args.runs)]
+            pv = None if args.skip_pyvis else time_pyvis(browser, theirs, args.cap)
+            version = browser.version
+            browser.close()
+    tti = statistics.median(r["tti"] for r in runs)
+    print(f"# Map benchmark: {n} nodes, {m} edges")
+    print(
+        f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, Chromium {version}"
+    )
+    print(f"build (load + view + layout + page, Python): {build_s:.2f} s; page {size_mb:.1f} MB")
+    print("| page | time to interactive | wall (navigation to ready) | notes |")
+    print("|---|---|---|---|")
+    for i, r in enumerate(runs, 1):
+        print(
+            f"| r2pkg run {i} | {r['tti']:.2f} s | {r['wall']:.2f} s "
+            f"| search+focus {r['focus'] * 1000:.0f} ms "
+            f"({r['focus_nodes']} nodes shown); {r['blocked']} requests blocked; errors {len(r['errors'])} |"
+        )
+    if pv:
+        note = f"capped at {args.cap:.0f} s" if pv["capped"] else "stabilization done"
+        print(
+            f"| pyvis default | {pv['tti']:.2f} s | {pv['wall']:.2f} s | {note}; {pv['blocked']} requests "
+            f"blocked; errors {len(pv['errors'])} |"
+        )
+        print(
+            f"\nratio pyvis / r2pkg (median): {pv['tti'] / tti:.1f}x{' (at least)' if pv['capped'] else ''}"
+        )
+    print(f"target < 3 s: {'met' if tti < 3 else 'NOT met'} (median {tti:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
