@@ -113,7 +113,9 @@ def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
 def parse_query_file(path: Path) -> NamedQuery:
     meta: dict[str, str] = {}
     params: list[Param] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = 0
+    for header, line in enumerate(lines):  # noqa: B007 (header is used after the loop)
         m = _META.match(line)
         if not m:
             if line.strip() and not line.startswith("#"):
@@ -131,7 +133,9 @@ def parse_query_file(path: Path) -> NamedQuery:
         id=path.stem,
         title=meta.get("title", path.stem),
         description=meta.get("description", ""),
-        body=path.read_text(encoding="utf-8"),
+        # The metadata header stays out of the query text: some clients (SPARQLWrapper)
+        # misread comment lines when they guess the query type.
+        body="".join(lines[header:]),
         params=tuple(params),
         path=path,
     )

@@ -1,0 +1,177 @@
+"""Refuse what a public, read-only endpoint must never run: SERVICE (federation) and updates.
+
+pyoxigraph executes `SERVICE <iri>` by making an HTTP request, so a query that
+reached the store with SERVICE in it could make this server fetch any address.
+A substring test is not enough (SERVICE may sit in a comment, a string or an
+IRI, and pyoxigraph's keywords need no word boundary: `?s ?p trueSERVICE<x>{}`
+is a SERVICE call), so the query is lexed the way SPARQL lexes it.
+
+One lexical decision depends on the parser's state: inside an expression `<`
+after an operand is the less-than operator, elsewhere it opens an IRI. In
+`FILTER(1<2&&'>')SERVICE<x>{}` a lexer that always reads `<...>` as an IRI
+misses the SERVICE. Rather than guess, the lexer explores both readings
+wherever the operator is possible (after an operand, inside parentheses) and
+refuses if any reading shows SERVICE. The exploration is a search over lexer
+states (position, bracket depths, "previous token ends an operand"), so it
+stays linear in practice; it is bounded and refuses when the bound is hit.
+The price is a rare false positive (an IRI containing "service" inside a
+collection or VALUES row); the message says how to avoid it.
+
+The worker processes also block outgoing network sockets (graph.server.sandbox),
+so an evasion of this check would still fetch nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+SERVICE_REFUSED = (
+    "SERVICE (federated query) is not allowed on this endpoint: it would make the server "
+    "fetch other addresses. Query the local graph only. (If an IRI that contains 'service' "
+    "triggered this, write it with a PREFIX.)"
+)
+UPDATE_REFUSED = "This endpoint is read-only: SPARQL Update is refused."
+TOO_COMPLEX = "The query is too complex to check for SERVICE; simplify it."
+
+_MAX_STATES = 200_000
+
+_WS = re.compile(r"[ \t\r\n]+")
+_COMMENT = re.compile(r"#[^\r\n]*")
+# More permissive than IRIREF on purpose: where pyoxigraph reads an IRI, this must read one too.
+_IRI = re.compile(r"<[^<>\x00-\x20]*>")
+_STRING = re.compile(
+    r'"""(?:(?:"|"")?(?:[^"\\]|\\[\s\S]))*"""'
+    r"|'''(?:(?:'|'')?(?:[^'\\]|\\[\s\S]))*'''"
+    r'|"(?:[^"\\\r\n]|\\[\s\S])*"'
+    r"|'(?:[^'\\\r\n]|\\[\s\S])*'"
+)
+_VAR = re.compile(r"[?$][A-Za-z0-9_\u0080-\U0010ffff]*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?")
+_LANGTAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?")
+# Names stop at "." (which pyoxigraph may take inside a name): a shorter name only exposes more text.
+_WORD = re.compile(r"[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_\-\u0080-\U0010ffff]*")
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL = re.compile(rf"(?:[A-Za-z0-9_:\u0080-\U0010ffff]|{_PLX})(?:[A-Za-z0-9_\-:\u0080-\U0010ffff]|{_PLX})*")
+_BNODE = re.compile(r"_:[A-Za-z0-9_\u0080-\U0010ffff][A-Za-z0-9_\-\u0080-\U0010ffff]*")
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+_UPDATE_WORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
+
+
+class Refused(Exception):
+    """A query the endpoint will not run; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _has_service(word: str) -> bool:
+    return "service" in word.lower()
+
+
+def _scan(text: str) -> None:
+    """Raise Refused if any reading of `text` contains the SERVICE keyword."""
+    # State: (position, paren depth per open brace, previous token ends an operand).
+    todo: list[tuple[int, tuple[int, ...], bool]] = [(0, (0,), False)]
+    seen: set[tuple[int, tuple[int, ...], bool]] = set()
+    n = len(text)
+    while todo:
+        state = todo.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        if len(seen) > _MAX_STATES:
+            raise Refused(400, TOO_COMPLEX)
+        pos, depths, operand = state
+        if pos >= n:
+            continue
+        ch = text[pos]
+        if m := (_WS.match(text, pos) or _COMMENT.match(text, pos)):
+            todo.append((m.end(), depths, operand))
+        elif ch == "<":
+            iri = _IRI.match(text, pos)
+            if iri:
+                todo.append((iri.end(), depths, True))
+            if not iri or (operand and depths[-1] > 0):
+                todo.append((pos + 1, depths, False))  # the less-than operator
+        elif ch in "\"'":
+            m = _STRING.match(text, pos)
+            todo.append((m.end(), depths, True) if m else (pos + 1, depths, False))
+        elif ch in "?$":
+            todo.append((_VAR.match(text, pos).end(), depths, True))
+        elif ch == "_" and text.startswith("_:", pos) and (m := _BNODE.match(text, pos)):
+            todo.append((m.end(), depths, True))
+        elif ch == "@" and (m := _LANGTAG.match(text, pos)):
+            if _has_service(m.group()):
+                raise Refused(403, SERVICE_REFUSED)
+            todo.append((m.end(), depths, True))
+        elif (m := _NUMBER.match(text, pos)) and m.end() > pos:
+            todo.append((m.end(), depths, True))
+        elif m := _WORD.match(text, pos):
+            word, end = m.group(), m.end()
+            if _has_service(word):
+                raise Refused(403, SERVICE_REFUSED)
+            if text.startswith(":", end):  # prefixed name: the prefix was checked, the local part is data
+                local = _LOCAL.match(text, end + 1)
+                todo.append((local.end() if local else end + 1, depths, True))
+            else:
+                todo.append((end, depths, word.lower() in ("true", "false")))
+        elif ch == ":":
+            local = _LOCAL.match(text, pos + 1)
+            todo.append((local.end() if local else pos + 1, depths, True))
+        elif ch == "(":
+            todo.append((pos + 1, (*depths[:-1], depths[-1] + 1), False))
+        elif ch == ")":
+            todo.append((pos + 1, (*depths[:-1], max(0, depths[-1] - 1)), True))
+        elif ch == "{":
+            todo.append((pos + 1, (*depths, 0), False))
+        elif ch == "}":
+            todo.append((pos + 1, depths[:-1] or (0,), True))  # EXISTS {...} can end an operand
+        else:
+            todo.append((pos + 1, depths, ch == "]"))
+
+
+def _unescape(text: str) -> str:
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+@functools.lru_cache(maxsize=512)
+def check_query(text: str) -> None:
+    """Raise Refused (403) for SERVICE or an update; pass anything else on to the parser.
+
+    Cached: clients send the same query texts again and again.
+    """
+    _scan(text)
+    if "\\u" in text or "\\U" in text:
+        # SPARQL allows \u escapes anywhere; pyoxigraph only decodes them in IRIs and strings,
+        # but a checker must not depend on that.
+        try:
+            _scan(_unescape(text))
+        except ValueError:
+            raise Refused(400, "invalid \\u escape in the query") from None
+    if is_update(text):
+        raise Refused(403, UPDATE_REFUSED)
+
+
+def is_update(text: str) -> bool:
+    """True if the first keyword after the prologue (BASE, PREFIX) starts a SPARQL Update."""
+    pos, n = 0, len(text)
+    while pos < n:
+        m = _WS.match(text, pos) or _COMMENT.match(text, pos) or _IRI.match(text, pos)
+        if m:
+            pos = m.end()
+            continue
+        m = _WORD.match(text, pos)
+        if not m:
+            return False
+        word = m.group().lower()
+        pos = m.end()
+        if text.startswith(":", pos):  # the prefix name in PREFIX p: <iri>
+            local = _LOCAL.match(text, pos + 1)
+            pos = local.end() if local else pos + 1
+        elif word not in ("base", "prefix"):
+            return word in _UPDATE_WORDS
+    return False
