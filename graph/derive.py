@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from graph.pathways import write_pathways
 from graph.resources import package_queries_dir
 
 if TYPE_CHECKING:
@@ -24,3 +25,4 @@ def apply_rules(kg: KnowledgeGraph) -> int:
 
 def derive_all(kg: KnowledgeGraph) -> None:
     apply_rules(kg)
+    write_pathways(kg)
