@@ -37,3 +37,13 @@ def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"unsupported RDF term: {term!r}")
+
+
+def literal_int(term: object, default: int | None = None) -> int | None:
+    """An integer literal's value; `default` for anything else (unbound, IRI, non-numeric text)."""
+    if isinstance(term, Literal):
+        try:
+            return int(term.toPython())
+        except (TypeError, ValueError):
+            return default
+    return default

@@ -9,6 +9,12 @@ from graph.commands.options import example, inputs_option, load_inputs, user_err
 DEFAULT_OUT = "build"
 
 
+def output_dir_option(help_text: str):
+    """-o/--output DIR, default build/ (git-ignored)."""
+    return click.option("-o", "--output", default=DEFAULT_OUT, show_default=True,
+                        type=click.Path(file_okay=False), help=help_text)
+
+
 @click.command(
     "render", epilog=example("r2pkg render --view overview --view arguments -o build", "r2pkg render --list")
 )
@@ -20,14 +26,7 @@ DEFAULT_OUT = "build"
     help="A view to render (repeatable); all views and the index page when omitted.",
 )
 @click.option("--list", "list_only", is_flag=True, help="List the views this graph supports and exit.")
-@click.option(
-    "-o",
-    "--output",
-    default=DEFAULT_OUT,
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder to write the HTML files to.",
-)
+@output_dir_option("Folder to write the HTML files to.")
 @inputs_option
 @user_errors(exit_code=2)
 def render_command(views: tuple[str, ...], list_only: bool, output: str, inputs: tuple[str, ...]) -> None:
@@ -59,14 +58,7 @@ def render_command(views: tuple[str, ...], list_only: bool, output: str, inputs:
         "r2pkg build --source-text ../shared/sources/preventing-mass-atrocities-2013.txt",
     ),
 )
-@click.option(
-    "-o",
-    "--output",
-    default=DEFAULT_OUT,
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder to write the maps, the graph export and index.html to.",
-)
+@output_dir_option("Folder to write the maps, the graph export and index.html to.")
 @click.option(
     "--source-text",
     type=click.Path(exists=True, dir_okay=False),

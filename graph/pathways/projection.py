@@ -20,9 +20,9 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from rdflib import Literal
 
 from graph.pathways.model import HARM, MEASURE, OUTCOME, RISK, ClaimInfo
+from graph.terms import literal_int
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
@@ -78,13 +78,6 @@ _KINDS = {
 }
 
 
-def _int(term: object, default: int | None = None) -> int | None:
-    if isinstance(term, Literal):
-        try:
-            return int(term.toPython())
-        except (TypeError, ValueError):
-            return default
-    return default
 
 
 def _claims(kg: KnowledgeGraph) -> dict[str, ClaimInfo]:
@@ -97,7 +90,7 @@ def _claims(kg: KnowledgeGraph) -> dict[str, ClaimInfo]:
         if row["agent"] is not None:
             a["agents"].add(str(row["agentLabel"] or row["agent"]))
         for key in ("rank", "paragraph"):
-            if (value := _int(row[key])) is not None:
+            if (value := literal_int(row[key])) is not None:
                 a[key].add(value)
     return {
         iri: ClaimInfo(
@@ -136,7 +129,7 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
         link["relation"].add(str(row["relation"]))
         if row["relationLabel"] is not None:
             link["label"].add(str(row["relationLabel"]))
-        if (p := _int(row["polarity"])) is not None:
+        if (p := literal_int(row["polarity"])) is not None:
             link["polarity"].add(p)
         if row["claim"] is not None:
             link["claims"].add(str(row["claim"]))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import Literal
 
 from graph.namespaces import R2P
+from graph.terms import literal_int
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
@@ -25,12 +26,7 @@ def _text(term: object) -> str:
 
 
 def _int(term: object, default: int = 0) -> int:
-    if isinstance(term, Literal):
-        try:
-            return int(term.toPython())
-        except (TypeError, ValueError):
-            return default
-    return default
+    return literal_int(term, default)  # type: ignore[return-value]  # an int default gives an int
 
 
 @dataclass
