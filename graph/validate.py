@@ -142,6 +142,34 @@ def check_quotes(kg: KnowledgeGraph, source: SourceText | None) -> list[Finding]
     return findings
 
 
+# Labels and statements are paraphrases: a run this long copied from the source is flagged.
+COPIED_RUN = {"rdfs:label": 8, "r2p:statement": 10}
+_WORD = re.compile(r"[\w'\u2019-]+")
+_PARAPHRASES = """
+SELECT ?claim ?label ?statement WHERE { ?claim a r2p:Claim ; rdfs:label ?label ; r2p:statement ?statement }
+"""
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def check_paraphrases(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
+    """Claim labels and statements are in the graph's own words, not runs copied from the source."""
+    source_words = _WORD.findall(source.full_text.lower())
+    grams = {n: _ngrams(source_words, n) for n in set(COPIED_RUN.values())}
+    findings = []
+    for row in kg.select(_PARAPHRASES):
+        claim = str(row["claim"])
+        for prop, key in (("rdfs:label", "label"), ("r2p:statement", "statement")):
+            n = COPIED_RUN[prop]
+            if _ngrams(_WORD.findall(str(row[key]).lower()), n) & grams[n]:
+                findings.append(Finding("WARNING", "paraphrase", curie(claim),
+                                        f"{prop} copies {n} or more consecutive words of the source; "
+                                        "paraphrase it (quotes go in oa:exact)", _origin(kg, claim)))
+    return findings
+
+
 def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: Path | None = None) -> Report:
     """Run SHACL, the QC queries and the quote check; an unreadable shapes file raises InputError."""
     shapes = load_shapes(shapes_path)
@@ -149,6 +177,8 @@ def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: 
     report.findings.extend(run_shacl(kg, shapes))
     report.findings.extend(run_qc(kg))
     report.findings.extend(check_quotes(kg, source))
+    if source is not None:
+        report.findings.extend(check_paraphrases(kg, source))
     return report
 
 

@@ -141,7 +141,7 @@ def test_export_formats_round_trip(tmp_path, repo_graph, fmt, parser):
     assert result.exit_code == 0, result.output
     g = rdflib.Dataset() if fmt == "trig" else rdflib.Graph()
     g.parse(out, format=parser)
-    n = len(g) if fmt != "trig" else sum(len(c) for c in g.contexts())
+    n = len(g) if fmt != "trig" else sum(len(c) for c in g.graphs())
     assert n >= len({(q.subject, q.predicate, q.object) for q in repo_graph.store}) * 0.99
     if fmt == "jsonld":
         assert json.loads(out.read_text())["@context"]["r2pr"] == str(R2PR)

@@ -172,3 +172,16 @@ def test_wheel_installs_and_validates_from_any_directory(tmp_path):
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import graph.resources as r; print(r.project_dir())"],
                            cwd=elsewhere, capture_output=True, text=True, check=True).stdout
     assert "_resources" in where
+
+
+def test_statements_and_labels_are_paraphrases(tmp_path, source_text):
+    repo = validate(load_graph(derive=False), source_text)
+    assert [f for f in repo.findings if f.check == "paraphrase"] == []
+    copied = tmp_path / "copied.ttl"
+    copied.write_text(VALID.read_text().replace(
+        "Security reform in the fixture needs justice reform alongside it.",
+        "military accountability in the aftermath of Sierra Leone's second civil war required growth"))
+    report = validate(load_graph([ontology_file(), copied], derive=False), source_text)
+    flagged = [f for f in report.findings if f.check == "paraphrase"]
+    assert [(f.severity, f.focus) for f in flagged] == [("WARNING", "r2pr:fx-claim-1")]
+    assert report.ok  # a warning, not a violation
