@@ -25,15 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from graph.render.chromium import CHROMIUM, CHROMIUM_ARGS
+
+ARGS = CHROMIUM_ARGS
 CLASSES = [
     "StructuralRiskFactor",
     "Trigger",

@@ -9,37 +9,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from test_render import EXPECTED
 
 from graph.render import INDEX, build_site
+from graph.render.chromium import CHROMIUM as CHROMIUM_PATH
+from graph.render.chromium import CHROMIUM_ARGS
 from graph.resources import ontology_file
 from graph.store import load_graph
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(CHROMIUM_PATH)
 if not CHROMIUM.exists():
     pytest.skip(
         f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+ARGS = CHROMIUM_ARGS
 FIX = Path(__file__).resolve().parent / "fixtures" / "render"
 R = "https://w3id.org/r2pkg/resource/"
-EXPECTED = {
-    "overview": (10, 11),
-    "arguments": (11, 5),
-    "pathways-group-grievance": (2, 1),
-    "pathways-political-exclusion": (5, 5),
-    "country-nigeria": (7, 5),
-    "country-sierra-leone": (5, 3),
-    "requirements": (4, 5),
-}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
