@@ -127,7 +127,8 @@ def test_index_opens_offline_and_links_every_view(site, open_page):
     hrefs = o.page.eval_on_selector_all("main a", "as => as.map(a => a.getAttribute('href'))")
     assert {h for h in hrefs if h.endswith(".html")} == {f"{n}.html" for n in EXPECTED}
     assert all((site / h).exists() for h in hrefs)
-    o.page.click("text=Overview: causes, risks and remedies")
+    with o.page.expect_navigation():  # wait for the new page before asking it anything
+        o.page.click("text=Overview: causes, risks and remedies")
     o.page.wait_for_function("window.r2pMap && window.r2pMap.ready === true", timeout=15000)
     assert o.errors == [] and o.blocked == []
 
@@ -264,3 +265,17 @@ def test_hostile_labels_render_as_text(hostile_site, open_page):
     assert page.evaluate("document.images.length") == 0
     assert page.evaluate("document.querySelectorAll('iframe, b, #panel script').length") == 0
     assert o.dialogs == [] and o.errors == []
+
+
+def test_large_map_starts_readable_and_show_all_fits_it(tmp_path, open_page, repo_graph):
+    """The brief's overview is too big to read fitted whole: it opens zoomed to a readable scale."""
+    from graph.render import render_views
+
+    render_views(repo_graph, tmp_path, ["overview"], index=False)
+    page = open_page(tmp_path / "overview.html").page
+    font = page.evaluate("window.r2pMap.fontSize")
+    start = page.evaluate("window.r2pMap.network.getScale()")
+    assert start * font >= 16 - 1e-6
+    assert "zoomed in to read" in page.locator("#status").inner_text()
+    page.click("#reset")
+    assert page.evaluate("window.r2pMap.network.getScale()") < start

@@ -72,6 +72,7 @@
 
   var large = DATA.edges.length > 1500 || DATA.nodes.length > 800;
   var fontSize = DATA.style.nodeFont;
+  var READABLE_PX = 16;  // smallest node label, in screen pixels, that a projected map starts with
   var container = byId("map");
   var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
     autoResize: true,
@@ -508,4 +509,22 @@
     document.body.dataset.ready = "1";
   });
   apply(true);
+  readableStart();
+
+  // A large map fitted whole shrinks its labels below what the back of a room can read. Start
+  // instead at a readable scale on the most connected node; "Show all" (Esc) still fits it whole.
+  function readableStart() {
+    var readable = READABLE_PX / fontSize;
+    if (network.getScale() >= readable) return;
+    var degree = {};
+    DATA.edges.forEach(function (e) {
+      degree[e.from] = (degree[e.from] || 0) + 1;
+      degree[e.to] = (degree[e.to] || 0) + 1;
+    });
+    var hub = DATA.nodes.reduce(function (best, n) {
+      return (degree[n.id] || 0) > (degree[best.id] || 0) ? n : best;
+    }, DATA.nodes[0]);
+    network.moveTo({ position: network.getPositions([hub.id])[hub.id], scale: readable, animation: false });
+    byId("status").textContent += " \u2014 zoomed in to read: drag to pan, Show all to see the whole map";
+  }
 })();
