@@ -89,7 +89,7 @@ def pathways(
     a pathway is contested when a claim behind it is attacked. `markdown`
     writes a handout with the quotes; `turtle` the derived-layer triples.
     """
-    kg = load_inputs(inputs)
+    kg = load_inputs(inputs, derive=False)  # the report is derived below; no need to derive it twice
     report = derive_pathways(kg, max_steps)
     risk_iri = resolve_term(risk) if risk else None
     measure_iri = resolve_term(measure) if measure else None
