@@ -1,5 +1,7 @@
 """The project's namespaces and prefixes: one table that queries, output and parsing share."""
 
+import re
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
@@ -55,3 +57,30 @@ def expand(value: str) -> str:
     if not sep or prefix not in PREFIXES:
         raise ValueError(f"unknown prefix in {value!r} (known: {', '.join(sorted(PREFIXES))})")
     return PREFIXES[prefix] + local
+
+
+_BAD_IRI = re.compile(r"[\s<>\"{}|\\^`]")
+_SLUG = re.compile(r"[\w.-]+")
+
+
+def resolve_iri(text: str) -> str:
+    """The one way a user's term becomes an IRI: <IRI>, a full IRI, a CURIE (r2pr:x) or a bare slug (x = r2pr:x).
+
+    Raises ValueError with a message fit for the user when it is none of these.
+    """
+    raw = text.strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        iri = raw[1:-1]
+    elif _SLUG.fullmatch(raw):
+        iri = PREFIXES["r2pr"] + raw
+    else:
+        prefix = raw.partition(":")[0]
+        if prefix in PREFIXES:
+            iri = PREFIXES[prefix] + raw[len(prefix) + 1:]
+        elif "://" in raw or raw.startswith("urn:"):
+            iri = raw
+        else:
+            raise ValueError(f"unknown prefix in {raw!r} (known: {', '.join(sorted(PREFIXES))})")
+    if not iri or _BAD_IRI.search(iri):
+        raise ValueError(f"{text!r} is not a valid IRI")
+    return iri

@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
+from graph.errors import InputError
 from graph.namespaces import curie
 
 ROW_FORMATS = ("table", "csv", "tsv", "json")
@@ -69,16 +70,47 @@ def format_rows(rows: Sequence[dict], columns: Sequence[str], fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename.
+
+    The file gets the mode a plain open() would give it (0666 less the umask), not
+    mkstemp's private 0600. A missing folder or an unwritable place is an InputError,
+    and nothing is left behind.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write: the folder {path.parent} does not exist", path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror}", path) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {e.strerror}", path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def make_output_dir(path: str | Path) -> Path:
+    """Create an output folder (and its parents) as build and render do; an error is one InputError."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot create the output folder: {e.strerror}", path) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError("cannot write to the output folder: permission denied", path)
     return path

@@ -27,7 +27,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from graph.errors import InputError
-from graph.namespaces import PREFIXES, expand, sparql_prologue
+from graph.namespaces import PREFIXES, resolve_iri, sparql_prologue
 from graph.resources import package_queries_dir
 
 PARAM_KINDS = ("iri", "string", "integer", "decimal", "boolean")
@@ -79,18 +79,10 @@ class NamedQuery:
 def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
     """One parameter value as an RDF term of the declared kind."""
     if kind == "iri":
-        if raw.startswith("<") and raw.endswith(">"):
-            raw = raw[1:-1]
-        if re.match(r"^[a-z][a-z0-9+.-]*://", raw) or raw.startswith("urn:"):
-            iri = raw
-        else:
-            try:
-                iri = expand(raw)
-            except ValueError as e:
-                raise InputError(f"--param {name}: {e}") from None
-        if re.search(r"[\s<>\"{}|\\^`]", iri):
-            raise InputError(f"--param {name}: {raw!r} is not a valid IRI")
-        return URIRef(iri)
+        try:
+            return URIRef(resolve_iri(raw))
+        except ValueError as e:
+            raise InputError(f"--param {name}: {e}") from None
     if kind == "string":
         return Literal(raw)
     if kind == "integer":
@@ -108,6 +100,19 @@ def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
             raise InputError(f"--param {name}: {raw!r} is not true or false")
         return Literal(raw, datatype=XSD.boolean)
     raise ValueError(f"unknown parameter kind {kind!r}")
+
+
+def read_query_file(path: str | Path) -> NamedQuery:
+    """A user's query file, with its `# param:` lines honoured exactly as in the named queries."""
+    path = Path(path)
+    try:
+        return parse_query_file(path)
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", path) from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"cannot read: {e}", path) from None
+    except ValueError as e:
+        raise InputError(str(e).removeprefix(f"{path}: "), path) from None
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -176,23 +181,51 @@ def guess_term(raw: str, name: str = "value") -> Identifier:
     return Literal(raw)
 
 
-def run_query(kg=None, *, name: str | None = None, sparql: str | None = None,
+SERVICE_OFFLINE = ("SERVICE (federated query) is not available on the embedded store: r2pkg works offline by "
+                   "design. Query a SPARQL server that federates with --endpoint instead.")
+
+
+def refuse_service(text: str) -> None:
+    """The embedded store never fetches other addresses: SERVICE is one clear InputError."""
+    from graph.guard import SERVICE_REFUSED, Refused, check_query
+
+    try:
+        check_query(text)
+    except Refused as e:
+        if e.message == SERVICE_REFUSED:
+            raise InputError(SERVICE_OFFLINE) from None
+        # Updates and bad escapes are left to the store, which refuses them as syntax errors.
+
+
+def unknown_iris(kg, bindings: dict[str, Identifier]) -> list[str]:
+    """Names of IRI parameters whose IRI occurs nowhere in the graph (a typo, or a label given as an IRI)."""
+    missing = []
+    for name, term in bindings.items():
+        if isinstance(term, URIRef) and not kg.query(
+                "ASK { { ?x ?p ?o } UNION { ?s ?x ?o } UNION { ?s ?p ?x } }", {"x": term}):
+            missing.append(name)
+    return missing
+
+
+def run_query(kg=None, *, name: str | None = None, sparql: str | None = None, query: NamedQuery | None = None,
               params: dict[str, str] | None = None, endpoint: str | None = None,
-              default_graph: str | None = None):
-    """Run a named query (`name`) or an ad-hoc one (`sparql`) with parameters, embedded or remote.
+              default_graph: str | None = None, warn=None):
+    """Run a named query (`name`), a parsed query file (`query`) or an ad-hoc one (`sparql`), embedded or remote.
 
     Returns a QueryResult: `.records()` gives plain dicts (for pandas), `.terms()`
     rdflib terms, `.serialize(fmt)` the CLI's output. With `endpoint`, the query
-    goes to that SPARQL 1.1 endpoint instead of the loaded graph `kg`.
+    goes to that SPARQL 1.1 endpoint instead of the loaded graph `kg`. `warn`, if
+    given, is called with a message for each IRI parameter that is not in the graph.
     """
     from graph.results import QueryResult
 
     params = params or {}
-    if (name is None) == (sparql is None):
-        raise InputError("give either a named query or a SPARQL string")
+    if sum(x is not None for x in (name, sparql, query)) != 1:
+        raise InputError("give exactly one of a named query, a query file or a SPARQL string")
     if name is not None:
-        q = get_query(name)
-        text, bindings = q.body, q.bindings(params)
+        query = get_query(name)
+    if query is not None:
+        text, bindings = query.body, query.bindings(params)
     else:
         text = sparql
         bindings = {k: guess_term(v, k) for k, v in params.items()}
@@ -201,10 +234,15 @@ def run_query(kg=None, *, name: str | None = None, sparql: str | None = None,
 
         # A remote server knows none of our prefixes: declare them all.
         return remote_query(endpoint, sparql_prologue() + text, bindings, default_graph)
+    refuse_service(text)
     if kg is None:
         from graph.store import load_graph
 
         kg = load_graph()
+    if warn is not None:
+        for p in unknown_iris(kg, bindings):
+            warn(f"--param {p}: {bindings[p]} is not in the graph, so it matches nothing (check the spelling; "
+                 "a label is a literal, not an IRI)")
     return QueryResult.from_ox(kg.query(text, bindings))
 
 
@@ -214,5 +252,5 @@ def run_named(kg, query_id: str, params: dict[str, str] | None = None):
     return kg.query(q.body, q.bindings(params or {}))
 
 
-__all__ = ["NamedQuery", "Param", "PREFIXES", "get_query", "guess_term", "named_queries", "run_named",
-           "run_query", "to_term"]
+__all__ = ["NamedQuery", "Param", "PREFIXES", "get_query", "guess_term", "named_queries", "read_query_file",
+           "run_named", "run_query", "to_term"]

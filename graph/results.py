@@ -1,26 +1,24 @@
 """Query results, embedded or remote, in one shape, and their output formats.
 
-SELECT gives table, csv, tsv and json (the SPARQL 1.1 Query Results JSON
-format); CONSTRUCT and DESCRIBE give turtle, nt and jsonld; ASK gives true or
-false. CSV and TSV follow the SPARQL 1.1 CSV/TSV results format.
+SELECT gives table (for people) and the SPARQL 1.1 results formats json,
+xml, csv and tsv; CONSTRUCT and DESCRIBE give the RDF syntaxes turtle,
+ntriples (nt), jsonld and rdfxml; ASK gives true or false. The formats and
+their serialisers are those of graph.formats, shared with export and serve.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph import formats
 from graph.errors import InputError
-from graph.namespaces import PREFIXES, curie
+from graph.namespaces import curie
 from graph.output import table
 from graph.terms import from_ox
 
-SELECT_FORMATS = ("table", "csv", "tsv", "json")
-GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -64,68 +62,36 @@ class QueryResult:
 
     # --- output --------------------------------------------------------
     def formats(self) -> tuple[str, ...]:
-        return {"SELECT": SELECT_FORMATS, "GRAPH": GRAPH_FORMATS, "ASK": ("table", "json")}[self.kind]
+        """The format names this result can be written in (`table` is for people, the rest from graph.formats)."""
+        kind = {"SELECT": formats.SOLUTIONS, "ASK": formats.BOOLEAN, "GRAPH": formats.GRAPH}[self.kind]
+        return ("table", *formats.names(kind))
 
     def serialize(self, fmt: str) -> str:
-        if fmt not in self.formats():
-            kind = {"GRAPH": "CONSTRUCT/DESCRIBE"}.get(self.kind, self.kind)
-            raise InputError(f"--format {fmt} does not fit a {kind} query (use one of: {', '.join(self.formats())})")
-        if self.kind == "ASK":
-            return json.dumps({"head": {}, "boolean": self.boolean}) if fmt == "json" else str(self.boolean).lower()
-        if self.kind == "GRAPH":
-            return serialize_triples(self.triples, fmt)
-        if fmt == "table":
+        kind = {"SELECT": formats.SOLUTIONS, "ASK": formats.BOOLEAN, "GRAPH": formats.GRAPH}[self.kind]
+        if fmt == "table" and self.kind != "GRAPH":
+            if self.kind == "ASK":
+                return str(self.boolean).lower()
             return table([{k: from_ox(v) for k, v in r.items()} for r in self.rows], self.variables)
-        if fmt == "json":
-            return json.dumps(
-                {"head": {"vars": self.variables},
-                 "results": {"bindings": [{k: _json_term(v) for k, v in r.items() if v is not None}
-                                          for r in self.rows]}},
-                ensure_ascii=False, indent=1)
-        buf = io.StringIO()
-        if fmt == "csv":
-            w = csv.writer(buf, lineterminator="\r\n")
-            w.writerow(self.variables)
-            for r in self.rows:
-                w.writerow(["" if r.get(v) is None else _csv_value(r[v]) for v in self.variables])
-            return buf.getvalue()
-        buf.write("\t".join(f"?{v}" for v in self.variables) + "\n")
-        for r in self.rows:
-            buf.write("\t".join("" if r.get(v) is None else str(r[v]) for v in self.variables) + "\n")
-        return buf.getvalue()
-
-
-def _json_term(term: OxTerm) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
-
-
-def _csv_value(term: OxTerm) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+        what = {"GRAPH": "CONSTRUCT/DESCRIBE query", "SELECT": "SELECT query", "ASK": "ASK query"}[self.kind]
+        f = formats.find(fmt, kind)
+        if f is None:
+            raise InputError(f"--format {fmt} does not fit a {what} (use one of: {', '.join(self.formats())})")
+        if self.kind == "GRAPH":
+            return formats.serialize_rdf(self.triples, f).decode("utf-8")
+        out = io.StringIO()
+        if self.kind == "ASK":
+            formats.write_boolean(out, bool(self.boolean), f)
+        else:
+            formats.write_solutions(out, self.variables, ([r.get(v) for v in self.variables] for r in self.rows), f)
+        return out.getvalue()
 
 
 def serialize_triples(triples: list[ox.Triple] | ox.QueryTriples, fmt: str) -> str:
-    """Triples as Turtle (with the project's prefixes), N-Triples or JSON-LD (with a prefix context)."""
-    if fmt == "turtle":
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
-    if fmt == "nt":
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    if fmt == "jsonld":
-        import rdflib
-
-        g = rdflib.Graph()
-        for t in triples:
-            g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
-        return g.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
-    raise InputError(f"unknown RDF format {fmt!r}")
+    """Triples in an RDF syntax of the formats registry (turtle, ntriples or nt, jsonld, rdfxml)."""
+    f = formats.find(fmt, formats.GRAPH)
+    if f is None:
+        raise InputError(f"unknown RDF format {fmt!r} (use one of: {', '.join(formats.names(formats.GRAPH))})")
+    return formats.serialize_rdf(triples, f).decode("utf-8")
 
 
-__all__ = ["QueryResult", "SELECT_FORMATS", "GRAPH_FORMATS", "serialize_triples", "curie"]
+__all__ = ["QueryResult", "serialize_triples", "curie"]

@@ -1,8 +1,13 @@
 """Load the ontology and data into the embedded Oxigraph store; query it.
 
-One loaded graph flows forward: files are parsed once, here. Asserted triples
-sit in the default graph, derived ones in the DERIVED_GRAPH named graph;
-queries see the union of both.
+Loading parses files and loads asserted triples, nothing else: derivation is
+a stage of its own (graph.derive). Asserted triples sit in the default graph,
+derived ones in the DERIVED_GRAPH named graph; queries see the union of both
+unless they ask for the asserted graph alone (validation does).
+
+Each file is parsed and loaded in Rust (`Store.bulk_load`), so loading costs
+about what pyoxigraph's own bulk load costs. Which file a subject came from is
+worked out only when someone asks (a validation finding names its file).
 """
 
 from __future__ import annotations
@@ -17,11 +22,26 @@ from rdflib.term import Identifier
 
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH, PREFIXES
-from graph.resources import default_inputs
 from graph.terms import from_ox, to_ox
 
 Row = dict[str, Identifier | None]
 Bindings = Mapping[str, Identifier]
+
+# The RDF syntaxes loading reads, by file ending.
+RDF_SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+}
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    fmt = RDF_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(RDF_SUFFIXES)
+        raise InputError(f"not an RDF file this tool reads (file endings: {known})", path)
+    return fmt
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
@@ -38,44 +58,68 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return [f for f in out if not (f.resolve() in seen or seen.add(f.resolve()))]
 
 
+def _syntax_error(e: SyntaxError, path: Path) -> InputError:
+    message = str(e.msg if hasattr(e, "msg") else e)
+    if message.startswith("Parser error") and ": " in message:
+        message = message.split(": ", 1)[1]
+    return InputError(f"Turtle syntax error: {message}", path, e.lineno)
+
+
 def parse_turtle(path: Path) -> list[ox.Quad]:
-    """Parse one Turtle file; a syntax error becomes an InputError with its line."""
+    """Parse one RDF file into quads of the default graph; a syntax error becomes an InputError with its line."""
     try:
         return [
             ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+            for t in ox.parse(path=str(path), format=rdf_format(path), rename_blank_nodes=True)
         ]
     except SyntaxError as e:
-        message = str(e.msg if hasattr(e, "msg") else e)
-        message = message.split(": ", 1)[1] if message.startswith("Parser error at line") else message
-        raise InputError(f"Turtle syntax error: {message}", path, e.lineno) from None
+        raise _syntax_error(e, path) from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read: {e}", path) from None
 
 
 @dataclass
 class KnowledgeGraph:
-    """The built graph: an embedded Oxigraph store plus where each subject came from."""
+    """The loaded graph: an embedded Oxigraph store and the files it was loaded from."""
 
     store: ox.Store = field(default_factory=ox.Store)
     files: list[Path] = field(default_factory=list)
-    origins: dict[str, Path] = field(default_factory=dict)
+    triples_per_file: dict[Path, int] = field(default_factory=dict)
+    _origins: dict[str, Path] | None = field(default=None, repr=False)
 
     def add_file(self, path: Path) -> int:
-        quads = parse_turtle(path)
-        self.store.extend(quads)
+        """Parse and load one file (in Rust, all or nothing); the number of triples it added."""
+        before = len(self.store)
+        try:
+            self.store.bulk_load(path=str(path), format=rdf_format(path))
+        except SyntaxError as e:
+            raise _syntax_error(e, path) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read: {e}", path) from None
+        added = len(self.store) - before
         self.files.append(path)
-        for q in quads:
-            self.origins.setdefault(q.subject.value, path)
-        return len(quads)
+        self.triples_per_file[path] = added
+        self._origins = None
+        return added
+
+    def origin(self, iri: str) -> Path | None:
+        """The first loaded file in which `iri` is a subject (worked out once, on first use)."""
+        if self._origins is None:
+            origins: dict[str, Path] = {}
+            for path in self.files:
+                for t in ox.parse(path=str(path), format=rdf_format(path)):
+                    if isinstance(t.subject, ox.NamedNode):
+                        origins.setdefault(t.subject.value, path)
+            self._origins = origins
+        return self._origins.get(iri)
 
     # --- queries -------------------------------------------------------
-    def query(self, sparql: str, bindings: Bindings | None = None):
-        """Run SPARQL on the union of asserted and derived triples, binding terms natively."""
+    def query(self, sparql: str, bindings: Bindings | None = None, *, asserted_only: bool = False):
+        """Run SPARQL on asserted and derived triples (or the asserted ones alone), binding terms natively."""
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
             return self.store.query(
-                sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=substitutions
+                sparql, prefixes=PREFIXES, use_default_graph_as_union=not asserted_only, substitutions=substitutions
             )
         except SyntaxError as e:
             raise InputError(f"SPARQL syntax error: {e}") from None
@@ -85,33 +129,38 @@ class KnowledgeGraph:
                 raise InputError(f"a parameter must be a variable of the SELECT clause: {e}") from None
             raise
 
-    def select(self, sparql: str, bindings: Bindings | None = None) -> list[Row]:
-        result = self.query(sparql, bindings)
+    def select(self, sparql: str, bindings: Bindings | None = None, *, asserted_only: bool = False) -> list[Row]:
+        result = self.query(sparql, bindings, asserted_only=asserted_only)
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("expected a SELECT query")
         names = [v.value for v in result.variables]
         return [{n: from_ox(s[n]) for n in names} for s in result]
 
-    def construct(self, sparql: str, bindings: Bindings | None = None) -> list[ox.Triple]:
-        result = self.query(sparql, bindings)
+    def construct(self, sparql: str, bindings: Bindings | None = None, *, asserted_only: bool = False
+                  ) -> list[ox.Triple]:
+        result = self.query(sparql, bindings, asserted_only=asserted_only)
         if not isinstance(result, ox.QueryTriples):
             raise InputError("expected a CONSTRUCT or DESCRIBE query")
         return list(result)
 
-    # --- derived layer -------------------------------------------------
-    def replace_derived(self, triples: Iterable[ox.Triple]) -> int:
+    # --- derived layer (written by graph.derive) -----------------------
+    def clear_derived(self) -> None:
         g = ox.NamedNode(DERIVED_GRAPH)
         if g in set(self.store.named_graphs()):
             self.store.clear_graph(g)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
-        self.store.extend(quads)
-        return len(quads)
 
     def add_derived(self, triples: Iterable[ox.Triple]) -> int:
         g = ox.NamedNode(DERIVED_GRAPH)
         quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
         self.store.extend(quads)
         return len(quads)
+
+    def replace_derived(self, triples: Iterable[ox.Triple]) -> int:
+        self.clear_derived()
+        return self.add_derived(triples)
+
+    def derived_count(self) -> int:
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH)))
 
     # --- views ---------------------------------------------------------
     def __len__(self) -> int:
@@ -131,13 +180,24 @@ class KnowledgeGraph:
         return g
 
 
-def load_graph(paths: Iterable[str | Path] | None = None, *, derive: bool = True) -> KnowledgeGraph:
-    """Load the ontology and data (the packaged ones by default) and derive the derived layer."""
-    kg = KnowledgeGraph()
-    for path in expand_inputs(default_inputs() if paths is None else paths):
-        kg.add_file(path)
-    if derive:
-        from graph.derive import derive_all
+def load_graph(paths: Iterable[str | Path] | None = None, *, project=None, derive: bool = False) -> KnowledgeGraph:
+    """Load asserted triples: the given files and folders, else the project's (or the packaged) ontology and data.
 
-        derive_all(kg)
+    Loading never derives: call `graph.derive(kg)` for the derived layer. No triple
+    loaded at all is an InputError that names what was given.
+    """
+    if derive:
+        raise TypeError("load_graph() no longer derives: call graph.derive(kg) after loading")
+    if paths is None:
+        from graph.project import current_project
+
+        paths = (project or current_project()).inputs()
+    given = list(paths)
+    kg = KnowledgeGraph()
+    for path in expand_inputs(given):
+        kg.add_file(path)
+    if len(kg) == 0:
+        what = ", ".join(map(str, given)) or "nothing"
+        reason = "no .ttl file" if not kg.files else "only empty files"
+        raise InputError(f"no triples loaded from {what} ({reason})")
     return kg

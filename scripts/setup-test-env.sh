@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Install what the test suite needs on a fresh Debian machine: the package with its
-# test extras (pytest, Playwright, SPARQLWrapper, the Oxigraph server binary) and
-# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium;
-# no browser is downloaded).
+# Install what the test suite needs on a fresh Debian machine, into the active virtual environment:
+# the package (editable) with its test extras (pytest, Playwright, SPARQLWrapper, the Oxigraph server
+# binary, owlready2 with HermiT, hatchling for the wheel test), and from Debian: Chromium for the browser
+# tests (Playwright drives /usr/bin/chromium; no browser is downloaded), a JDK for HermiT and the OWL API
+# profile checker, and the OWL API itself (libowlapi-java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! [ -x /usr/bin/chromium ]; then
+DEBIAN_PACKAGES=(chromium fonts-dejavu-core default-jdk-headless libowlapi-java)
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-dejavu-core
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 python -m pip install -q -e ".[test]"

@@ -21,11 +21,21 @@ def source_text():
 
 
 @pytest.fixture(scope="session")
-def repo_graph():
-    """The repository's ontology, data and derived layer, loaded once for the session."""
-    from graph import load_graph
+def repo_project():
+    """The repository as an r2pkg project (its r2pkg.toml), whatever folder pytest runs in."""
+    from graph.project import read_project
 
-    return load_graph()
+    return read_project(REPO / "r2pkg.toml")
+
+
+@pytest.fixture(scope="session")
+def repo_graph(repo_project):
+    """The repository's ontology, data and derived layer, loaded once for the session."""
+    from graph import derive, load_graph
+
+    kg = load_graph(project=repo_project)
+    derive(kg, project=repo_project)
+    return kg
 
 
 @pytest.fixture

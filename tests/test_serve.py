@@ -27,10 +27,10 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
+from graph.guard import is_update
 from graph.server import Job, Limits, QueryPool, Refused, check_query, make_server, sandbox, static
 from graph.server import results as res
 from graph.server.app import listen_notice
-from graph.server.guard import is_update
 from graph.server.pool import Reply, ReplyCache, execute
 from graph.store import load_graph
 

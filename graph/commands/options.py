@@ -18,14 +18,24 @@ def example(*lines: str) -> str:
 
 
 def inputs_option(f: Callable) -> Callable:
-    """--input PATH (repeatable): Turtle files or folders instead of the packaged ontology and data."""
+    """--input PATH (repeatable): Turtle files or folders instead of the project's ontology and data."""
     return click.option(
         "--input",
         "inputs",
         multiple=True,
         type=click.Path(exists=False),
-        help="Turtle file or folder to load instead of the packaged ontology and data (repeatable).",
+        help="Turtle file or folder to load instead of the project's ontology and data (repeatable).",
     )(f)
+
+
+def shapes_option(f: Callable) -> Callable:
+    return click.option("--shapes", type=click.Path(exists=False, dir_okay=False),
+                        help="SHACL shapes file to validate with instead of the project's.")(f)
+
+
+def source_text_option(help_text: str) -> Callable:
+    return click.option("--source-text", type=click.Path(exists=False, dir_okay=False),
+                        help=help_text + " Default: the source text the project's r2pkg.toml names.")
 
 
 def user_errors(exit_code: int = 2) -> Callable:
@@ -45,7 +55,32 @@ def user_errors(exit_code: int = 2) -> Callable:
     return decorate
 
 
-def load_inputs(inputs: tuple[str, ...], derive: bool = True):
+def open_project(inputs: tuple[str, ...]):
+    """The project of the working folder and its graph (asserted triples; --input files when given)."""
+    from graph.project import current_project
     from graph.store import load_graph
 
-    return load_graph(list(inputs) or None, derive=derive)
+    project = current_project()
+    return project, (load_graph(list(inputs)) if inputs else load_graph(project=project))
+
+
+def load_inputs(inputs: tuple[str, ...], derive: bool = True):
+    """The loaded graph, derived with the project's options unless `derive` is False."""
+    project, kg = open_project(inputs)
+    if derive:
+        from graph.api import derive as run_derivation
+
+        run_derivation(kg, project=project)
+    return kg
+
+
+def loaded_line(project, kg) -> str:
+    """The first line of validate and build: which project, how many files and triples."""
+    return f"{project.describe()}: {len(kg.files)} files, {len(kg):,} triples loaded"
+
+
+def write_output(path: str, text: str) -> None:
+    """-o FILE: written whole (its folder must exist); the path is not echoed."""
+    from graph.output import write_atomic
+
+    write_atomic(path, text if text.endswith("\n") else text + "\n")

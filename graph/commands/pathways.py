@@ -8,30 +8,21 @@ import click
 from rdflib import URIRef
 
 from graph.errors import InputError
-from graph.namespaces import R2PR, curie, expand
-from graph.output import format_rows, write_atomic
-from graph.pathways import PathwayReport, derive_pathways, pathway_rows, to_json, to_markdown, to_turtle
-from graph.pathways.render import ROW_COLUMNS
+from graph.namespaces import curie, resolve_iri
+from graph.output import format_rows
 from graph.store import KnowledgeGraph
 
-from .options import example, inputs_option, load_inputs, user_errors
+from .options import example, inputs_option, load_inputs, user_errors, write_output
 
 FORMATS = ("table", "json", "turtle", "markdown")
 
 
 def resolve_term(term: str) -> str:
-    """A CURIE (r2pr:x), a full IRI (<...> or scheme://...) or a bare slug (x, read as r2pr:x) as an IRI."""
-    term = term.strip()
-    if term.startswith("<") and term.endswith(">"):
-        return term[1:-1]
-    if "://" in term:
-        return term
-    if ":" in term:
-        try:
-            return expand(term)
-        except ValueError as e:
-            raise InputError(str(e)) from None
-    return str(R2PR[term])
+    """A CURIE, a full IRI or a bare slug as an IRI (graph.namespaces.resolve_iri); a bad one is an InputError."""
+    try:
+        return resolve_iri(term)
+    except ValueError as e:
+        raise InputError(str(e)) from None
 
 
 def _check(term: str, iri: str, known: set[str], what: str, kg: KnowledgeGraph) -> None:
@@ -45,7 +36,11 @@ def _check(term: str, iri: str, known: set[str], what: str, kg: KnowledgeGraph) 
     raise InputError(f"unknown {what} {term!r}: {reason}{hint}")
 
 
-def render(report: PathwayReport, fmt: str) -> str:
+def render(report, fmt: str) -> str:
+    """The report in one of FORMATS (graph.pathways is imported here: the CLI starts without it)."""
+    from graph.pathways import pathway_rows, to_json, to_markdown, to_turtle
+    from graph.pathways.render import ROW_COLUMNS
+
     if fmt == "json":
         return to_json(report) + "\n"
     if fmt == "turtle":
@@ -67,6 +62,14 @@ def render(report: PathwayReport, fmt: str) -> str:
 @click.option(
     "--max-steps", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest pathway, in links."
 )
+@click.option(
+    "--include-hypothetical", is_flag=True,
+    help="Also use links the brief states only as hypothetical or as a question (flagged as such).",
+)
+@click.option(
+    "--include-inferred", is_flag=True,
+    help="Also list pairings the text does not tie, labelled inferred (never written as RDF).",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
 @inputs_option
@@ -75,22 +78,28 @@ def pathways(
     risk: str | None,
     measure: str | None,
     max_steps: int,
+    include_hypothetical: bool,
+    include_inferred: bool,
     fmt: str,
     output: str | None,
     inputs: tuple[str, ...],
 ) -> None:
     """Prevention pathways: which measures address which risk factors, and what each needs first.
 
-    A direct pathway is a chain of causal links from a prevention measure to a
-    risk factor whose effects multiply out to lowering the risk; a pathway that
-    counters a consequence joins a chain by which the risk factor raises some
-    node to a chain by which a measure lowers it (see graph.pathways; the
-    `form` column tells them apart). Each step cites its claims; strength is the weakest consensus among them;
-    a pathway is contested when a claim behind it is attacked. `markdown`
-    writes a handout with the quotes; `turtle` the derived-layer triples.
+    One entry per risk factor (or joint condition) and measure, each an
+    argument the brief makes: the measure lowers the risk or a node specific to
+    it (direct), or builds what the risk erodes (restores), and the text ties
+    the two halves (one claim, paragraph, section, case or support chain; see
+    docs/PATHWAYS.md). Strength is the weakest stated breadth; contested names
+    the attacking claim or the disputed issue. `markdown` writes a handout with
+    the quotes, gaps and requirements; `turtle` the derived-layer triples.
     """
+    from graph.api import pathway_report
+
     kg = load_inputs(inputs, derive=False)  # the report is derived below; no need to derive it twice
-    report = derive_pathways(kg, max_steps)
+    report = pathway_report(
+        kg, max_steps=max_steps, include_hypothetical=include_hypothetical, include_inferred=include_inferred
+    )
     risk_iri = resolve_term(risk) if risk else None
     measure_iri = resolve_term(measure) if measure else None
     if risk_iri and risk:
@@ -100,10 +109,10 @@ def pathways(
     selected = report.select(risk=risk_iri, measure=measure_iri)
     for r in selected.truncated:
         cap = report.max_pathways_per_risk
-        click.echo(f"note: only the first {cap} pathways of each form to {curie(r)} are listed", err=True)
+        click.echo(f"note: only the first {cap} routes to {curie(r)} were searched", err=True)
     text = render(selected, fmt)
     if output:
-        write_atomic(output, text)
+        write_output(output, text)
     else:
         click.echo(text, nl=False)
 

@@ -7,14 +7,18 @@ import sys
 
 import click
 
-from graph.commands.options import example, inputs_option, load_inputs, user_errors
+from graph import formats
+from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
-from graph.export import EXPORT_FORMATS, export_graph
-from graph.output import format_rows, write_atomic
-from graph.queries import named_queries, run_query
+from graph.exporting import EXPORT_FORMATS, export_graph
+from graph.output import format_rows
+from graph.queries import named_queries, read_query_file, run_query
 from graph.remote import push
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle", "nt", "jsonld")
+# One set of names with export and serve (graph.formats); `table` is for people; aliases such as nt are accepted.
+RESULT_FORMATS = ("table", *formats.names(formats.SOLUTIONS), *formats.names(formats.GRAPH))
+_ALIASES = tuple(a for a, name in formats.ALIASES.items() if name in RESULT_FORMATS)
+_EXPORT_ALIASES = tuple(a for a, name in formats.ALIASES.items() if name in EXPORT_FORMATS)
 
 
 @click.command("queries", epilog=example("r2pkg queries", "r2pkg queries --format json"))
@@ -52,9 +56,10 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--file", "file_", type=click.Path(dir_okay=False), help="Run the SPARQL query in this file.")
 @click.option("--sparql", help="Run this SPARQL query; '-' reads it from standard input.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a parameter as an RDF term (CURIE, <IRI>, number, text); repeatable.")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
-              help="table|csv|tsv|json for SELECT, turtle|nt|jsonld for CONSTRUCT/DESCRIBE. [default: table or turtle]")
+              help="Bind a parameter as an RDF term (CURIE, <IRI>, bare slug, number, text); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS + _ALIASES), default=None,
+              help="table|json|xml|csv|tsv for SELECT, turtle|ntriples|jsonld|rdfxml for CONSTRUCT/DESCRIBE. "
+                   "[default: table or turtle]")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store.")
 @click.option("--graph", "graph_iri", help="With --endpoint: query this named graph as the default graph.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result to this file.")
@@ -64,40 +69,47 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, output,
     """Run a named query, a query file or a SPARQL string on the graph.
 
     Parameters are bound as RDF terms by the store, never pasted into the
-    query text. The project's prefixes (r2p:, r2pr:, prov:, oa:, skos: ...)
-    are predeclared.
+    query text; a query file's `# param: NAME KIND required|optional` lines
+    are honoured as in the named queries. The project's prefixes (r2p:, r2pr:,
+    prov:, oa:, skos: ...) are predeclared; a bare slug such as
+    security-sector-reform is read as r2pr:security-sector-reform. SERVICE is
+    refused on the embedded store (it works offline by design).
     """
     given = [x for x in (name, file_, sparql) if x]
     if len(given) != 1:
         raise InputError("give exactly one of: a query NAME, --file or --sparql (see r2pkg queries)")
-    if file_:
-        try:
-            sparql = open(file_, encoding="utf-8").read()
-        except OSError as e:
-            raise InputError(f"cannot read: {e.strerror}", file_) from None
-    elif sparql == "-":
+    query = read_query_file(file_) if file_ else None
+    if sparql == "-":
         sparql = sys.stdin.read()
     kg = None if endpoint else load_inputs(inputs)
-    result = run_query(kg, name=name, sparql=sparql, params=_parse_params(params),
-                       endpoint=endpoint, default_graph=graph_iri)
+    result = run_query(kg, name=name, sparql=sparql, query=query, params=_parse_params(params),
+                       endpoint=endpoint, default_graph=graph_iri,
+                       warn=lambda message: click.echo(f"warning: {message}", err=True))
     text = result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table"))
     if output:
-        write_atomic(output, text if text.endswith("\n") else text + "\n")
+        write_output(output, text)
     else:
         click.echo(text.rstrip("\n"))
 
 
 @click.command("export", epilog=example("r2pkg export --format turtle -o build/r2pkg.ttl",
                                         "r2pkg export --format trig"))
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + _EXPORT_ALIASES), default="turtle",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (atomically; its folder must exist).")
 @inputs_option
 @user_errors()
 def export_command(fmt: str, output: str | None, inputs: tuple[str, ...]) -> None:
-    """Export the built graph: ontology, data and derived triples (JSON-LD with the project's prefixes)."""
+    """Export the built graph: ontology, data and derived triples (JSON-LD with the project's prefixes).
+
+    trig and nquads keep the derived triples in their named graph; re-loaded
+    with --input, such an export validates like the project it came from.
+    """
     text = export_graph(load_inputs(inputs), fmt)
     if output:
-        click.echo(str(write_atomic(output, text)))
+        write_output(output, text)
+        click.echo(output)
     else:
         click.echo(text.rstrip("\n"))
 

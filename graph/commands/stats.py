@@ -7,8 +7,7 @@ import json
 
 import click
 
-from graph.commands.options import example, inputs_option, load_inputs, user_errors
-from graph.source_text import read_source
+from graph.commands.options import example, inputs_option, open_project, source_text_option, user_errors
 from graph.stats import Stats, compute_stats
 
 
@@ -43,14 +42,16 @@ def render_table(s: Stats) -> str:
     "r2pkg stats --source-text ../shared/sources/preventing-mass-atrocities-2013.txt",
     "r2pkg stats --format json"))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--source-text", type=click.Path(exists=True, dir_okay=False),
-              help="The brief's plain text, to measure paragraph coverage.")
+@source_text_option("The brief's plain text, to measure paragraph coverage.")
 @inputs_option
 @user_errors()
 def stats_command(fmt: str, source_text: str | None, inputs: tuple[str, ...]) -> None:
     """Counts (triples, terms, instances, claims, quotes, supports, attacks, causal links) and coverage."""
-    source = read_source(source_text) if source_text else None
-    s = compute_stats(load_inputs(inputs), source)
+    from graph.api import derive, project_source
+
+    project, kg = open_project(inputs)
+    derive(kg, project=project)
+    s = compute_stats(kg, project_source(project, source_text))
     if fmt == "json":
         out = dataclasses.asdict(s)
         out["paragraph_coverage"] = s.paragraph_coverage

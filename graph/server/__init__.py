@@ -4,13 +4,14 @@
     server = make_server(load_graph, port=8000, timeout=30, site_dir="build")
     server.serve_forever()
 
-Modules: app (HTTP), pool (killable query workers), guard (SERVICE and update
-refusal), sandbox (worker confinement), results (negotiation, serialisation),
-static (the site folder).
+Modules: app (HTTP), pool (killable query workers), sandbox (worker
+confinement), results (negotiation, capped serialisation), static (the site
+folder). The SERVICE and update refusal is graph.guard, which the embedded
+`r2pkg query` uses too.
 """
 
+from graph.guard import Refused, check_query
 from graph.server.app import R2pServer, make_server, serve_until_signalled
-from graph.server.guard import Refused, check_query
 from graph.server.pool import Job, Limits, QueryPool, Reply
 
 __all__ = ["Job", "Limits", "QueryPool", "R2pServer", "Refused", "Reply", "check_query", "make_server",

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from graph import __version__
+from graph.guard import UPDATE_REFUSED, Refused, check_query
 from graph.namespaces import PREFIXES
 from graph.server import static
-from graph.server.guard import UPDATE_REFUSED, Refused, check_query
 from graph.server.pool import Job, Limits, QueryPool, Reply, ReplyCache
 
 if TYPE_CHECKING:

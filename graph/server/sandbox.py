@@ -1,6 +1,6 @@
 """Confine a query worker: no outgoing network, die with the server, keep no server sockets.
 
-Defence in depth behind graph.server.guard: pyoxigraph has no option to turn
+Defence in depth behind graph.guard: pyoxigraph has no option to turn
 SERVICE off (no service handler in the Python API), so the worker installs a
 seccomp filter that makes socket(AF_INET/AF_INET6) fail with EACCES. A SERVICE
 call that got past the guard then fails instead of fetching anything. Workers

@@ -1,13 +1,14 @@
 """Validation: SHACL shapes, ontology QC queries and the verbatim-quote check.
 
-`validate(kg)` never changes its inputs: SHACL runs on an in-memory copy of the
-asserted triples, and the QC queries only read the store.
+`validate(kg)` reads the asserted triples only (never the derived graph), so its
+findings are the same before and after `graph.derive`. It never changes its
+inputs: SHACL runs on an in-memory copy, and the QC queries only read the store.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
@@ -15,39 +16,16 @@ import rdflib
 from rdflib.namespace import SH
 
 from graph.errors import InputError
+from graph.faithfulness import check_faithfulness
+from graph.findings import Finding, Report
 from graph.namespaces import curie
-from graph.resources import package_queries_dir, shapes_file
+from graph.resources import package_queries_dir
 from graph.source_text import SourceText
 from graph.store import KnowledgeGraph, parse_turtle
 from graph.terms import from_ox
 
-SEVERITIES = ("ERROR", "WARNING", "INFO")
 MAX_QUOTE_WORDS = 25
 _SHACL_SEVERITY = {SH.Violation: "ERROR", SH.Warning: "WARNING", SH.Info: "INFO"}
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    severity: str
-    check: str
-    focus: str
-    message: str
-    file: str = ""
-
-
-@dataclass
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.severity == "ERROR" for f in self.findings)
-
-    def by_severity(self, severity: str) -> list[Finding]:
-        return sorted(f for f in self.findings if f.severity == severity)
-
-    def counts(self) -> dict[str, int]:
-        return {s: len(self.by_severity(s)) for s in SEVERITIES}
 
 
 @dataclass(frozen=True)
@@ -68,21 +46,25 @@ def qc_queries() -> list[QCQuery]:
 
 
 def _origin(kg: KnowledgeGraph, node: str) -> str:
-    path = kg.origins.get(node)
+    path = kg.origin(node)
     return str(path) if path else ""
 
 
 def run_qc(kg: KnowledgeGraph) -> list[Finding]:
     findings = []
     for q in qc_queries():
-        for row in kg.select(q.sparql):
+        for row in kg.select(q.sparql, asserted_only=True):
             node = str(row["entity"])
             findings.append(Finding(q.severity, q.check, curie(node), str(row["message"]), _origin(kg, node)))
     return findings
 
 
 def load_shapes(path: Path | None = None) -> rdflib.Graph:
-    path = path or shapes_file()
+    """The SHACL shapes: the given file, else the current project's."""
+    if path is None:
+        from graph.project import current_project
+
+        path = current_project().shapes
     parse_turtle(path)  # a syntax error in the shapes is reported like any other input
     return rdflib.Graph().parse(path, format="turtle")
 
@@ -121,7 +103,7 @@ SELECT ?owner ?exact ?paragraph WHERE {
 def check_quotes(kg: KnowledgeGraph, source: SourceText | None) -> list[Finding]:
     """Quotes are at most 25 words and, when the text is given, occur verbatim in the paragraph cited."""
     findings = []
-    for row in kg.select(_QUOTES):
+    for row in kg.select(_QUOTES, asserted_only=True):
         owner, exact = str(row["owner"]), str(row["exact"])
         focus, where = curie(owner), _origin(kg, owner)
         words = len(exact.split())
@@ -159,7 +141,7 @@ def check_paraphrases(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
     source_words = _WORD.findall(source.full_text.lower())
     grams = {n: _ngrams(source_words, n) for n in set(COPIED_RUN.values())}
     findings = []
-    for row in kg.select(_PARAPHRASES):
+    for row in kg.select(_PARAPHRASES, asserted_only=True):
         claim = str(row["claim"])
         for prop, key in (("rdfs:label", "label"), ("r2p:statement", "statement")):
             n = COPIED_RUN[prop]
@@ -179,6 +161,8 @@ def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: 
     report.findings.extend(check_quotes(kg, source))
     if source is not None:
         report.findings.extend(check_paraphrases(kg, source))
+
+        report.findings.extend(check_faithfulness(kg))
     return report
 
 

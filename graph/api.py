@@ -1,0 +1,200 @@
+"""The library API: what every `r2pkg` command calls, for notebooks and scripts too.
+
+    import graph
+    kg = graph.load_graph()                 # asserted triples of the project you stand in
+    report = graph.validate(kg)             # shapes, QC, quotes (the project's source text)
+    graph.derive(kg)                        # shortcut rules and pathways, into the derived graph
+    rows = graph.run_query(kg, name="CQ02").records()
+    graph.export(kg, "trig", "build/graph.trig")
+    summary = graph.build()                 # the whole main job, as `r2pkg build`
+
+Data flows one way: load, validate, derive, then query, render, serve.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InputError
+from graph.findings import Report
+from graph.output import make_output_dir, write_atomic
+from graph.project import Project, current_project
+from graph.queries import run_query
+from graph.source_text import SourceText, read_source
+from graph.store import KnowledgeGraph, load_graph
+
+Progress = Callable[[str], None]
+
+
+def project_source(project: Project, source_text: str | Path | None = None) -> SourceText | None:
+    """The source text to check quotes against: the one given, else the project's (None when it has none).
+
+    A source text the project names but that is not there is said on stderr once: the checks
+    that need it are skipped, the rest run.
+    """
+    if source_text is not None:
+        return read_source(source_text)
+    path = project.source_path()
+    if path is None:
+        return None
+    if not path.is_file():
+        print(f"warning: {project.config}: source text {path} not found; quotes are not checked against it",
+              file=sys.stderr)
+        return None
+    return read_source(path)
+
+
+def validate(kg: KnowledgeGraph, source: SourceText | None = None, *, shapes: str | Path | None = None,
+             project: Project | None = None) -> Report:
+    """Shapes, QC queries, verbatim quotes and hedges, on the asserted triples only.
+
+    `shapes` defaults to the project's shapes; the source text is not read unless given.
+    """
+    from graph.validation import validate as run_validation
+
+    project = project or current_project()
+    return run_validation(kg, source, Path(shapes) if shapes else project.shapes)
+
+
+def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):
+    """Replace the derived graph (shortcut rules, pathways) with the project's derivation options.
+
+    Keyword options (max_steps, ...) override those of the project's [derive] table.
+    """
+    from graph.derivation import derive as run_derivation
+
+    project = project or current_project()
+    return run_derivation(kg, **{**project.derive_options, **options})
+
+
+def pathway_report(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):
+    """The prevention pathway report of a loaded graph (not written into it)."""
+    from graph.pathways import derive_pathways
+
+    project = project or current_project()
+    opts = {**project.derive_options, **options}
+    return derive_pathways(kg, opts.pop("max_steps", 4), **opts)
+
+
+def export(kg: KnowledgeGraph, fmt: str = "turtle", path: str | Path | None = None) -> str | Path:
+    """The graph as text in an RDF syntax; written atomically to `path` when one is given."""
+    from graph.exporting import export_graph
+
+    text = export_graph(kg, fmt)
+    return write_atomic(path, text) if path is not None else text
+
+
+@dataclass
+class BuildSummary:
+    """What `build` did: the figures `r2pkg build` prints."""
+
+    project: str
+    files: int
+    triples: int
+    findings: dict[str, int]
+    ok: bool
+    output: Path
+    derived: dict[str, int] = field(default_factory=dict)
+    derived_triples: int = 0
+    views: int = 0
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def index(self) -> Path:
+        return self.output / "index.html"
+
+    def lines(self) -> list[str]:
+        f = self.findings
+        out = [f"{self.project}: {self.files} files, {self.triples:,} triples loaded",
+               f"validation: {f['ERROR']} errors, {f['WARNING']} warnings, {f['INFO']} notes"]
+        if not self.written:
+            return out
+        derived = ", ".join(f"{v} {k}" for k, v in self.derived.items())
+        out.append(f"derived: {self.derived_triples:,} triples" + (f" ({derived})" if derived else ""))
+        out.append(f"wrote {self.views} views and {len(self.written) - self.views} other files to {self.output}"
+                   f" in {self.seconds:.1f} s")
+        return out
+
+
+STAGES = ("load", "validate", "derive", "render")  # what `progress` is told, in order
+
+
+def build(project: Project | None = None, *, inputs: list[str | Path] | None = None,
+          shapes: str | Path | None = None, source_text: str | Path | None = None,
+          output: str | Path | None = None, force: bool = False,
+          progress: Progress | None = None, **derive_options: Any) -> BuildSummary:
+    """The main job: load, validate, derive, render every view, export the graph, write the index.
+
+    When validation reports errors nothing is written (unless `force`), and the
+    summary says so with ok=False. The site is written into a staging folder
+    next to the output folder and moved into place file by file, index last,
+    so the output folder never holds a half-written file.
+    """
+    started = time.perf_counter()
+    step = progress or (lambda stage: None)
+    project = project or current_project()
+    step("load")
+    kg = load_graph(inputs) if inputs else load_graph(project=project)
+    step("validate")
+    source = project_source(project, source_text)
+    report = validate(kg, source, shapes=shapes, project=project)
+    out = Path(output) if output else project.output
+    summary = BuildSummary(project.describe(), len(kg.files), len(kg), report.counts(), report.ok, out)
+    if not report.ok and not force:
+        return summary
+    make_output_dir(out)
+    step("derive")
+    derivation = derive(kg, project=project, **derive_options)
+    summary.derived, summary.derived_triples = derivation.counts(), derivation.triples
+    c = report.counts()
+    note = f"Validation: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes."
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=".r2pkg-build-"))
+    try:
+        step("render")
+        from graph.render import build_site
+
+        files = build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
+                           **_site_options(source))
+        summary.written = _move_into(staging, out, files)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary.views = sum(1 for p in summary.written if p.suffix == ".html" and p.name != "index.html")
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _site_options(source: SourceText | None) -> dict[str, Any]:
+    """Options build_site takes in this version (the reading view needs the source text)."""
+    import inspect
+
+    from graph.render import build_site
+
+    return {"source": source} if "source" in inspect.signature(build_site).parameters else {}
+
+
+def _move_into(staging: Path, out: Path, files: list[Path]) -> list[Path]:
+    """Move the staged files into `out` (index.html last); each rename is atomic."""
+    ordered = sorted(files, key=lambda p: (p.name == "index.html", str(p)))
+    moved = []
+    for f in ordered:
+        target = out / f.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(f, target)
+        except OSError as e:
+            raise InputError(f"cannot write: {e.strerror}", target) from None
+        moved.append(target)
+    return moved
+
+
+__all__ = ["BuildSummary", "build", "derive", "export", "load_graph", "pathway_report", "run_query",
+           "validate", "project_source"]

@@ -1,0 +1,20 @@
+"""Export of the graph: ontology, data and (when derived) the derived triples."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from graph import formats
+from graph.store import KnowledgeGraph
+
+EXPORT_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
+
+
+def export_graph(kg: KnowledgeGraph, fmt: str) -> str:
+    """The whole graph as text. trig and nquads keep the derived layer in its named graph; the others merge it."""
+    f = formats.get(fmt, formats.DATASET) if formats.find(fmt, formats.DATASET) else formats.get(
+        fmt, formats.GRAPH, "graph export")
+    if formats.DATASET in f.kinds:
+        return formats.serialize_rdf(kg.store, f).decode("utf-8")
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in kg.store}, key=str)
+    return formats.serialize_rdf(triples, f).decode("utf-8")

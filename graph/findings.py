@@ -1,0 +1,35 @@
+"""What checks report: a Finding (severity, check, focus node, message, file) and a Report of them.
+
+Its own module so that every check (validation, faithfulness, tours) can make
+findings without importing the module that runs them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("ERROR", "WARNING", "INFO")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    severity: str
+    check: str
+    focus: str
+    message: str
+    file: str = ""
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "ERROR" for f in self.findings)
+
+    def by_severity(self, severity: str) -> list[Finding]:
+        return sorted(f for f in self.findings if f.severity == severity)
+
+    def counts(self) -> dict[str, int]:
+        return {s: len(self.by_severity(s)) for s in SEVERITIES}
