@@ -1,4 +1,9 @@
-"""The pathway report's dataclasses: plain, frozen values that the renderers and the RDF writer share."""
+"""The pathway report's dataclasses: plain, frozen values that the renderers and the RDF writer share.
+
+A report holds one ``Pathway`` per risk (or joint condition) and measure; its
+``routes`` are the chains of causal links by which the brief ties the two, the
+evidence for the entry. See the package docstring for what each field means.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,30 @@ from dataclasses import dataclass, field, replace
 
 # Node kinds the projection recognises (from the node's rdf:type and its superclasses).
 RISK, MEASURE, HARM, OUTCOME = "risk", "measure", "harm", "outcome"
+PRECONDITION, ESCALATORY, APPROACH = "precondition", "escalatory", "approach"
 
-# Pathway forms (see graph.pathways): the measure acts on the risk factor itself, or it counters
-# a consequence of the risk factor (something the risk factor raises).
-DIRECT, CONSEQUENCE = "direct", "consequence"
-FORMS = (DIRECT, CONSEQUENCE)
+# Pathway (route) forms: the measure lowers the risk factor or a node specific to it, or it
+# builds an outcome the risk factor erodes.
+DIRECT, RESTORES = "direct", "restores"
+FORMS = (DIRECT, RESTORES)
+
+# How the text ties two consecutive steps of a route, strongest first; a route is as well
+# grounded as its weakest tie.
+CLAIM, PARAGRAPH, SUPPORT, CASE, SECTION = "claim", "paragraph", "support", "case", "section"
+GROUNDINGS = (CLAIM, PARAGRAPH, SUPPORT, CASE, SECTION)
+
+# Modality levels (graph.readmodel IRIs map onto them): how firmly the brief states a link.
+ASSERTED, QUALIFIED, HYPOTHETICAL = 0, 1, 2
+MODALITY_WORDS = {ASSERTED: "asserted", QUALIFIED: "possible or normative", HYPOTHETICAL: "hypothetical or questioned"}
 
 
 @dataclass(frozen=True)
 class ClaimInfo:
-    """What a trainer needs to cite a claim: paraphrase, quote, who holds it and how widely."""
+    """What a trainer needs to cite a claim: paraphrase, quote, who holds it and how widely.
+
+    ``rank`` is the breadth rank of its consensus level, 0 when the brief states
+    no breadth (``breadth_stated`` False); ``speaker`` is the label of its speaker role.
+    """
 
     iri: str
     label: str = ""
@@ -26,6 +45,11 @@ class ClaimInfo:
     rank: int = 0
     paragraph: int | None = None
     attacked_by: tuple[str, ...] = ()  # IRIs of claims that are premises of an attack on this one
+    breadth_stated: bool = False
+    speaker: str = ""  # label of the speaker role
+    speaker_role: str = ""  # IRI of the speaker role
+    section: str = ""  # IRI of the section
+    cases: tuple[str, ...] = ()  # cases the claim is about
 
     @property
     def contested(self) -> bool:
@@ -34,10 +58,14 @@ class ClaimInfo:
 
 @dataclass(frozen=True)
 class Step:
-    """One causal link taken as a step: source --relation--> target, with its claims."""
+    """One step: the causal links that say source --relation--> target (parallel links count once).
 
-    index: int  # 1-based, in causal order (step 1 leaves the measure)
-    link: str
+    ``rank`` is the best stated breadth among its claims (0: none stated);
+    ``modality`` the firmest modality among its links (ASSERTED, QUALIFIED, HYPOTHETICAL).
+    """
+
+    index: int  # 1-based, in walking order (step 1 leaves the measure)
+    links: tuple[str, ...]
     source: str
     target: str
     relation: str
@@ -47,60 +75,184 @@ class Step:
     rank: int
     contested: bool
     cases: tuple[str, ...] = ()
+    modality: int = ASSERTED
+    modalities: tuple[str, ...] = ()  # modality IRIs of its links
+
+    @property
+    def link(self) -> str:
+        return self.links[0]
 
 
 @dataclass(frozen=True)
-class Pathway:
-    """A chain of steps from a measure to the risk factor it addresses, directly or through a consequence.
+class Tie:
+    """How the text ties two consecutive steps: ``kind`` (one of GROUNDINGS) and what they share."""
 
-    ``form`` is DIRECT (the steps run measure -> ... -> risk factor) or
-    CONSEQUENCE (measure -> ... -> consequence, then the links by which the
-    risk factor raises that consequence, each step in its own link's direction,
-    from the consequence back to the risk factor); ``consequence`` is then the
-    node where the two halves meet ("" for a direct pathway).
+    kind: str
+    after: int  # the tie joins step ``after`` and step ``after + 1``
+    evidence: tuple[str, ...]  # the shared claim(s), paragraph, case(s), section, or the support chain
+
+
+@dataclass(frozen=True)
+class Contest:
+    """Why a route is contested: a claim it rests on is attacked (``by`` the attackers; ``inside`` when
+    an attacker is itself one of the route's claims), or it rests on two positions of one issue."""
+
+    kind: str  # "attack" or "issue"
+    claims: tuple[str, ...]  # the attacked claim, or the positions the route rests on
+    by: tuple[str, ...] = ()
+    issue: str = ""
+    inside: bool = False
+
+
+@dataclass(frozen=True)
+class Route:
+    """A chain of steps from a measure to a risk factor (or a member of a joint condition).
+
+    The steps run from the measure to the meeting point, then back along the
+    links by which the risk raises (direct) or erodes (restores) it, each step in
+    its own link's direction; ``turn`` is the number of steps up to the meeting
+    point. A direct route at the risk itself has ``meeting == member``.
     """
 
     iri: str
-    risk: str
-    measure: str
+    form: str
+    member: str  # the risk factor the route ends at
+    meeting: str
     steps: tuple[Step, ...]
-    strength: int
-    contested: bool
-    prerequisites: tuple[str, ...]
-    label: str
-    form: str = DIRECT
-    consequence: str = ""
+    turn: int
+    ties: tuple[Tie, ...]
+    grounding: str | None  # weakest tie (GROUNDINGS), None when some join is not tied by the text
+    strength: int  # weakest stated breadth among the steps (0: none stated)
+    modality: int  # weakest modality among the steps
+    speakers: tuple[str, ...]  # speaker-role labels of the claims
+    participants: bool  # every step rests on at least one claim of the participants
+    specificity: float
+    contests: tuple[Contest, ...] = ()
+    label: str = ""
+
+    @property
+    def contested(self) -> bool:
+        return bool(self.contests)
+
+    @property
+    def hypothetical(self) -> bool:
+        return self.modality == HYPOTHETICAL
 
     @property
     def nodes(self) -> tuple[str, ...]:
-        """Nodes in walking order: the measure first, the risk factor last (through the consequence, if any)."""
+        """Nodes in walking order: the measure first, the risk factor last."""
         walk = [self.steps[0].source]
         for s in self.steps:
             walk.append(s.target if s.source == walk[-1] else s.source)
         return tuple(walk)
 
     @property
+    def claims(self) -> tuple[str, ...]:
+        return tuple(sorted({c for s in self.steps for c in s.claims}))
+
+    @property
     def measure_steps(self) -> tuple[Step, ...]:
-        """The steps from the measure to the node it lowers (the risk factor, or the consequence)."""
-        if self.form == DIRECT:
-            return self.steps
-        return tuple(s for s in self.steps if s.index <= self._turn)
+        return self.steps[: self.turn]
 
     @property
-    def consequence_steps(self) -> tuple[Step, ...]:
-        """The links by which the risk factor raises the consequence, from the consequence back (empty if direct)."""
-        if self.form == DIRECT:
-            return ()
-        return tuple(s for s in self.steps if s.index > self._turn)
+    def risk_steps(self) -> tuple[Step, ...]:
+        return self.steps[self.turn:]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One entry: a measure for a risk factor (or a joint condition), with its routes as evidence, best first."""
+
+    iri: str
+    risk: str  # a risk factor IRI, or a joint condition IRI
+    measure: str
+    routes: tuple[Route, ...]
+    prerequisites: tuple[str, ...]
+    label: str
 
     @property
-    def _turn(self) -> int:
-        """Index of the step that reaches the consequence."""
-        return next(s.index for s in self.steps if s.target == self.consequence)
+    def lead(self) -> Route:
+        return self.routes[0]
+
+    @property
+    def form(self) -> str:
+        return self.lead.form
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.lead.steps
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return self.lead.nodes
+
+    @property
+    def meeting(self) -> str:
+        return self.lead.meeting
+
+    @property
+    def strength(self) -> int:
+        return self.lead.strength
+
+    @property
+    def modality(self) -> int:
+        return self.lead.modality
+
+    @property
+    def specificity(self) -> float:
+        return self.lead.specificity
+
+    @property
+    def grounding(self) -> str | None:
+        return self.lead.grounding
+
+    @property
+    def hypothetical(self) -> bool:
+        return self.lead.hypothetical
+
+    @property
+    def contests(self) -> tuple[Contest, ...]:
+        seen: dict[tuple, Contest] = {}
+        for r in self.routes:
+            for c in r.contests:
+                seen.setdefault((c.kind, c.claims, c.by, c.issue), c)
+        return tuple(seen[k] for k in sorted(seen))
+
+    @property
+    def contested(self) -> bool:
+        return any(r.contested for r in self.routes)
 
     @property
     def claims(self) -> tuple[str, ...]:
-        return tuple(sorted({c for s in self.steps for c in s.claims}))
+        return tuple(sorted({c for r in self.routes for c in r.claims}))
+
+    @property
+    def all_nodes(self) -> frozenset[str]:
+        return frozenset(n for r in self.routes for n in r.nodes)
+
+
+@dataclass(frozen=True)
+class JointCondition:
+    """Conditions the brief says combine (the will, capacity and acquiescence, and the escalatory crisis
+    they feed): one unit of the derivation, addressed as a whole."""
+
+    iri: str
+    members: tuple[str, ...]
+    label: str
+    claims: tuple[str, ...]  # the claims of the links that tie the members together
+
+
+@dataclass(frozen=True)
+class RequirementInfo:
+    """A requirement (dependent needs prerequisite), with its claims, cases and who reads its direction."""
+
+    iri: str
+    dependent: str
+    prerequisite: str
+    claims: tuple[str, ...]
+    cases: tuple[str, ...]
+    modality: str
+    inferred_by_curators: bool
 
 
 @dataclass(frozen=True)
@@ -109,8 +261,10 @@ class Stage:
 
     order: int  # 1-based: stage 1 has no unmet requirement
     members: tuple[str, ...]
-    claims: tuple[str, ...]  # claims of the requires links inside the component
+    claims: tuple[str, ...]  # claims of the requirements inside the component
     iri: str
+    cases: tuple[str, ...] = ()  # cases of the requirements inside the component
+    requirements: tuple[str, ...] = ()  # IRIs of the requirements inside the component
 
     @property
     def is_bundle(self) -> bool:
@@ -118,13 +272,23 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A risk factor or joint condition with no grounded measure, with the claims that name it."""
+
+    risk: str
+    members: tuple[str, ...]
+    claims: tuple[str, ...]
+    inferred: int = 0  # ungrounded pairings found for it (listed only with include_inferred)
+
+
+@dataclass(frozen=True)
 class Ranking:
-    """How central a measure is: pathways through it and its betweenness."""
+    """How central a measure is: entries it takes part in and its betweenness."""
 
     measure: str
     pathway_count: int
     betweenness: float
-    pathways: tuple[str, ...]  # IRIs of the pathways through it
+    pathways: tuple[str, ...]  # IRIs of the entries it takes part in (as measure or on the way)
     iri: str
 
 
@@ -137,40 +301,88 @@ class PathwayReport:
     max_pathways_per_risk: int
     run_iri: str
     risks: tuple[str, ...]  # every risk factor considered, sorted
-    pathways: tuple[Pathway, ...]
+    pathways: tuple[Pathway, ...]  # grounded entries, by risk unit then rank
     requirements: dict[str, tuple[str, ...]]  # node -> its transitive requirements
     stages: tuple[Stage, ...]
     rankings: tuple[Ranking, ...]  # keystones first
-    truncated: tuple[str, ...] = ()  # risk factors where the per-risk cap cut the search off
+    truncated: tuple[str, ...] = ()  # risk units where the per-risk cap cut the search off
     labels: dict[str, str] = field(default_factory=dict)
     claims: dict[str, ClaimInfo] = field(default_factory=dict)
+    joint_conditions: tuple[JointCondition, ...] = ()
+    units: tuple[str, ...] = ()  # risk units: risk factors outside joint conditions, and joint conditions
+    gaps: tuple[Gap, ...] = ()
+    inferred: tuple[Pathway, ...] = ()  # ungrounded pairings (only when asked for); never written as RDF
+    requirement_links: tuple[RequirementInfo, ...] = ()
+    reach: dict[str, int] = field(default_factory=dict)  # node -> risk units that reach it (generic nodes: before
+    # they were left out, the count that made them generic)
+    generic: tuple[str, ...] = ()  # generic end harms: never a meeting point
+    include_hypothetical: bool = False
+    include_inferred: bool = False
+    issues: dict[str, str] = field(default_factory=dict)  # issue IRI -> label
 
     @property
     def bundles(self) -> tuple[Stage, ...]:
         return tuple(s for s in self.stages if s.is_bundle)
 
+    def summary_counts(self) -> dict[str, int]:
+        """Counts for a one-line summary: entries by form and by grounding, gaps, requirements, bundles."""
+        out = {f"pathways {form}": sum(p.form == form for p in self.pathways) for form in FORMS}
+        out.update({f"grounded by {g}": sum(p.grounding == g for p in self.pathways) for g in GROUNDINGS})
+        out.update(
+            {
+                "pathways": len(self.pathways),
+                "contested": sum(p.contested for p in self.pathways),
+                "gaps": len(self.gaps),
+                "requirements": len(self.requirement_links),
+                "bundles": len(self.bundles),
+            }
+        )
+        return out
+
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
+    def members(self, unit: str) -> tuple[str, ...]:
+        """The risk factors a unit stands for: a joint condition's members, else the risk factor itself."""
+        for j in self.joint_conditions:
+            if j.iri == unit:
+                return j.members
+        return (unit,)
+
+    def unit_of(self, risk: str) -> str:
+        for j in self.joint_conditions:
+            if risk in j.members:
+                return j.iri
+        return risk
+
     def select(self, risk: str | None = None, measure: str | None = None) -> PathwayReport:
-        """The part of the report about one risk factor and/or one measure (pathways passing through it)."""
-        pathways = tuple(
-            p
-            for p in self.pathways
-            if (risk is None or p.risk == risk) and (measure is None or measure in p.nodes)
-        )
+        """The part of the report about one risk factor (or its joint condition) and/or one measure."""
         if risk is None and measure is None:
             return self
-        involved = {n for p in pathways for n in p.nodes} | {n for p in pathways for n in p.prerequisites}
+        unit = self.unit_of(risk) if risk is not None else None
+
+        def keep(p: Pathway) -> bool:
+            return (unit is None or p.risk in (unit, risk)) and (measure is None or measure in p.all_nodes)
+
+        pathways = tuple(p for p in self.pathways if keep(p))
+        inferred = tuple(p for p in self.inferred if keep(p))
+        involved = {n for p in pathways for n in p.all_nodes} | {n for p in pathways for n in p.prerequisites}
         if measure is not None:
             involved.add(measure)
             involved.update(self.requirements.get(measure, ()))
         return replace(
             self,
-            risks=tuple(r for r in self.risks if risk is None or r == risk),
+            risks=tuple(r for r in self.risks if unit is None or self.unit_of(r) == unit),
+            units=tuple(u for u in self.units if unit is None or u == unit),
             pathways=pathways,
+            inferred=inferred,
+            gaps=tuple(g for g in self.gaps if (unit is None or g.risk == unit) and measure is None),
             requirements={k: v for k, v in self.requirements.items() if k in involved},
+            requirement_links=tuple(
+                r for r in self.requirement_links if r.dependent in involved or r.prerequisite in involved
+            ),
             stages=tuple(s for s in self.stages if involved.intersection(s.members)),
             rankings=tuple(r for r in self.rankings if r.measure in involved),
-            truncated=tuple(r for r in self.truncated if risk is None or r == risk),
+            truncated=tuple(r for r in self.truncated if unit is None or r == unit),
+            joint_conditions=tuple(j for j in self.joint_conditions if unit is None or j.iri == unit),
         )

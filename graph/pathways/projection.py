@@ -1,162 +1,136 @@
-"""Project the causal layer of a loaded graph into a typed, signed networkx MultiDiGraph.
+"""Project the read model (graph.readmodel) into a typed, signed networkx MultiDiGraph.
 
-Three bulk SPARQL queries (links, nodes, claims), never one per node, so the
-projection costs the same few round trips whatever the size of the graph.
-The graph is the only input of the derivation: its schema is documented here
-so that benchmarks and tests can build it directly.
+The graph is the only input of the derivation, so benchmarks and tests can
+build it directly. Its schema:
 
 Nodes: IRI strings, attributes ``label`` (str) and ``kinds`` (frozenset of
-model.RISK / MEASURE / HARM / OUTCOME). Edges: cause -> effect, key = the
-causal link's IRI, attributes ``relation`` (IRI), ``relation_label``,
-``polarity`` (+1, -1 or 0), ``claims`` (sorted claim IRIs), ``rank`` (best
-consensus rank among the claims, 0 when none), ``contested`` (a claim is
-attacked), ``cases`` (sorted case IRIs). Graph attributes: ``claims`` (IRI ->
-ClaimInfo) and ``unsigned_links`` (links left out for want of a polarity).
+model.RISK / MEASURE / HARM / OUTCOME / PRECONDITION / ESCALATORY / APPROACH;
+an approach is also a MEASURE: the brief recommends approaches as it does measures).
+
+Edges: one per causal link, cause -> effect, key = the link's IRI,
+attributes ``relation`` (IRI), ``relation_label``, ``polarity`` (+1 or -1),
+``modality`` (IRI, r2p:Asserted when the data gives none), ``claims`` (sorted
+claim IRIs), ``rank`` (best stated breadth among the claims, 0 when none),
+``contested`` (a claim is attacked), ``cases`` (sorted case IRIs). One per
+requirement, dependent -> prerequisite, key = the requirement's IRI, with
+``polarity`` 0, ``requirement`` True, ``modality``, ``claims``, ``cases`` and
+``inferred`` (the curators' reading of the direction).
+
+Graph attributes: ``claims`` (IRI -> model.ClaimInfo), ``supports`` (sorted
+(premise, conclusion) pairs), ``issues`` (IRI -> sorted position claims),
+``issue_labels`` (IRI -> label), ``about`` (node -> the claims about it, in
+document order), ``labels`` (IRI -> label, for sections and
+cases) and ``unsigned_links`` (links left out: no polarity, or malformed).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from graph.pathways.model import HARM, MEASURE, OUTCOME, RISK, ClaimInfo
-from graph.terms import literal_int
+from graph import readmodel
+from graph.pathways.model import APPROACH, ESCALATORY, HARM, MEASURE, OUTCOME, PRECONDITION, RISK, ClaimInfo
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
 
-LINKS_QUERY = """
-SELECT ?link ?cause ?effect ?relation ?relationLabel ?polarity ?claim ?case WHERE {
-  ?link a r2p:CausalLink ; r2p:cause ?cause ; r2p:effect ?effect ; r2p:relation ?relation .
-  OPTIONAL { ?relation r2p:polarity ?polarity }
-  OPTIONAL { ?relation rdfs:label ?relationLabel }
-  OPTIONAL { ?link r2p:assertedBy ?claim }
-  OPTIONAL { ?link r2p:caseExample ?case }
-}
-"""
-
-# Every node a link touches, plus every risk factor and measure (so unreached ones are reported too).
-NODES_QUERY = """
-SELECT ?node ?label ?kind WHERE {
-  { SELECT DISTINCT ?node WHERE {
-      { ?l a r2p:CausalLink ; r2p:cause ?node } UNION { ?l a r2p:CausalLink ; r2p:effect ?node }
-      UNION { ?node a/rdfs:subClassOf* r2p:RiskFactor }
-      UNION { ?node a/rdfs:subClassOf* r2p:PreventionMeasure } } }
-  OPTIONAL { ?node rdfs:label ?label }
-  OPTIONAL {
-    VALUES ?kind { r2p:RiskFactor r2p:PreventionMeasure r2p:Harm r2p:Outcome }
-    ?node a/rdfs:subClassOf* ?kind }
-}
-"""
-
-CLAIMS_QUERY = """
-SELECT ?claim ?label ?statement ?exact ?agent ?agentLabel ?consensusLabel ?rank ?paragraph ?attacker WHERE {
-  { SELECT DISTINCT ?claim WHERE {
-      { ?link a r2p:CausalLink ; r2p:assertedBy ?claim }
-      UNION { ?link a r2p:CausalLink ; r2p:assertedBy ?asserting .
-              ?against a r2p:Attack ; r2p:conclusion ?asserting ; r2p:premise ?claim } } }
-  OPTIONAL { ?claim rdfs:label ?label }
-  OPTIONAL { ?claim r2p:statement ?statement }
-  OPTIONAL { ?claim r2p:hasQuote/oa:hasSelector/oa:exact ?exact }
-  OPTIONAL { ?claim prov:wasAttributedTo ?agent OPTIONAL { ?agent rdfs:label ?agentLabel } }
-  OPTIONAL { ?claim r2p:consensus ?consensus
-             OPTIONAL { ?consensus rdfs:label ?consensusLabel }
-             OPTIONAL { ?consensus r2p:rank ?rank } }
-  OPTIONAL { ?claim r2p:paragraph ?paragraph }
-  OPTIONAL { ?attack a r2p:Attack ; r2p:conclusion ?claim ; r2p:premise ?attacker }
-}
-"""
-
-_LINK_FIELDS = ("ends", "relation", "label", "polarity", "claims", "cases")
+_R2P = "https://w3id.org/r2pkg/ontology#"
 _KINDS = {
-    "https://w3id.org/r2pkg/ontology#RiskFactor": RISK,
-    "https://w3id.org/r2pkg/ontology#PreventionMeasure": MEASURE,
-    "https://w3id.org/r2pkg/ontology#Harm": HARM,
-    "https://w3id.org/r2pkg/ontology#Outcome": OUTCOME,
+    _R2P + "RiskFactor": (RISK,),
+    _R2P + "PreventionMeasure": (MEASURE,),
+    _R2P + "Approach": (MEASURE, APPROACH),
+    _R2P + "Harm": (HARM,),
+    _R2P + "Outcome": (OUTCOME,),
+    _R2P + "AtrocityPrecondition": (PRECONDITION,),
+    _R2P + "EscalatoryDynamic": (ESCALATORY,),
 }
 
 
+def node_kinds(model: readmodel.ReadModel, node: str) -> frozenset[str]:
+    return frozenset(k for cls in model.kinds(node) for k in _KINDS.get(cls, ()))
 
 
-def _claims(kg: KnowledgeGraph) -> dict[str, ClaimInfo]:
-    acc: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    for row in kg.select(CLAIMS_QUERY):
-        a = acc[str(row["claim"])]
-        for key in ("label", "statement", "exact", "consensusLabel", "attacker"):
-            if row[key] is not None:
-                a[key].add(str(row[key]))
-        if row["agent"] is not None:
-            a["agents"].add(str(row["agentLabel"] or row["agent"]))
-        for key in ("rank", "paragraph"):
-            if (value := literal_int(row[key])) is not None:
-                a[key].add(value)
-    return {
-        iri: ClaimInfo(
+def claim_infos(model: readmodel.ReadModel) -> dict[str, ClaimInfo]:
+    attackers = model.attackers()
+    cases = set(model.cases)
+    out = {}
+    for iri, c in model.claims.items():
+        level_label = model.consensus_levels.get(c.consensus, ("", None))[0] if c.consensus else ""
+        out[iri] = ClaimInfo(
             iri=iri,
-            label=min(a["label"], default=""),
-            statement=min(a["statement"], default=""),
-            quotes=tuple(sorted(a["exact"])),
-            agents=tuple(sorted(a["agents"])),
-            consensus=min(a["consensusLabel"], default=""),
-            rank=max(a["rank"], default=0),
-            paragraph=min(a["paragraph"], default=None),
-            attacked_by=tuple(sorted(a["attacker"])),
+            label=c.label,
+            statement=c.statement,
+            quotes=c.quotes,
+            agents=tuple(sorted(model.label(a) for a in c.agents)),
+            consensus=level_label,
+            rank=c.breadth or 0,
+            paragraph=c.paragraph,
+            attacked_by=attackers.get(iri, ()),
+            breadth_stated=c.breadth is not None,
+            speaker=model.label(c.speaker_role),
+            speaker_role=c.speaker_role,
+            section=c.section,
+            cases=tuple(n for n in c.about if n in cases),
         )
-        for iri, a in sorted(acc.items())
-    }
+    return out
+
+
+def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
+    """The read model's causal layer and requirements as a MultiDiGraph (schema above)."""
+    claims = claim_infos(model)
+    g = nx.MultiDiGraph(
+        claims=claims,
+        supports=sorted({(a.premise, a.conclusion) for a in model.supports}),
+        issues={i.iri: i.positions for i in model.issues.values()},
+        issue_labels={i.iri: i.label for i in model.issues.values()},
+        labels={
+            **{s: model.label(s) for s in model.sections},
+            **{c: model.label(c) for c in model.cases},
+            **{r: model.label(r) for r in {c.speaker_role for c in model.claims.values()}},
+        },
+        about={n: tuple(c for c in cs if c in claims) for n, cs in model.claims_about().items()},
+        unsigned_links=0,
+    )
+    nodes = {n for link in model.links.values() for n in (link.cause, link.effect)}
+    nodes |= {n for r in model.requirements.values() for n in (r.dependent, r.prerequisite)}
+    nodes |= {n for n in model.classes if node_kinds(model, n) & {RISK, MEASURE}}
+    for node in sorted(nodes):
+        g.add_node(node, label=model.labels.get(node, ""), kinds=node_kinds(model, node))
+    for iri, link in model.links.items():
+        if link.malformed or link.polarity not in (1, -1):
+            g.graph["unsigned_links"] += 1
+            continue
+        g.add_edge(
+            link.cause,
+            link.effect,
+            key=iri,
+            relation=link.relation,
+            relation_label=link.relation_label,
+            polarity=link.polarity,
+            modality=link.modality,
+            claims=link.claims,
+            rank=max((claims[c].rank for c in link.claims if c in claims), default=0),
+            contested=any(claims[c].contested for c in link.claims if c in claims),
+            cases=link.cases,
+        )
+    for iri, req in model.requirements.items():
+        g.add_edge(
+            req.dependent,
+            req.prerequisite,
+            key=iri,
+            relation=_R2P + "Requirement",
+            relation_label="requires",
+            polarity=0,
+            requirement=True,
+            modality=req.modality,
+            claims=req.claims,
+            cases=req.cases,
+            inferred=req.inferred_by_curators,
+        )
+    return g
 
 
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """The causal layer as a MultiDiGraph with typed, signed edges keyed by causal-link IRI."""
-    claims = _claims(kg)
-    labels: dict[str, str] = {}
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for row in kg.select(NODES_QUERY):
-        node = str(row["node"])
-        kinds[node]  # noqa: B018 - every node gets an entry, kinds or not
-        if row["label"] is not None:
-            label = str(row["label"])
-            labels[node] = min(label, labels.get(node, label))
-        if row["kind"] is not None:
-            kinds[node].add(_KINDS[str(row["kind"])])
-
-    links: dict[str, dict] = {}
-    for row in kg.select(LINKS_QUERY):
-        link = links.setdefault(str(row["link"]), {k: set() for k in _LINK_FIELDS})
-        link["ends"].add((str(row["cause"]), str(row["effect"])))
-        link["relation"].add(str(row["relation"]))
-        if row["relationLabel"] is not None:
-            link["label"].add(str(row["relationLabel"]))
-        if (p := literal_int(row["polarity"])) is not None:
-            link["polarity"].add(p)
-        if row["claim"] is not None:
-            link["claims"].add(str(row["claim"]))
-        if row["case"] is not None:
-            link["cases"].add(str(row["case"]))
-
-    g = nx.MultiDiGraph(claims=claims, unsigned_links=0)
-    for node in sorted(kinds):
-        g.add_node(node, label=labels.get(node, ""), kinds=frozenset(kinds[node]))
-    for iri, link in sorted(links.items()):
-        # A malformed link (two relations, two polarities) is skipped rather than guessed at;
-        # SHACL validation reports it.
-        if len(link["polarity"]) != 1 or len(link["relation"]) != 1 or len(link["ends"]) != 1:
-            g.graph["unsigned_links"] += 1
-            continue
-        (cause, effect), relation = next(iter(link["ends"])), next(iter(link["relation"]))
-        link_claims = tuple(sorted(link["claims"]))
-        g.add_edge(
-            cause,
-            effect,
-            key=iri,
-            relation=relation,
-            relation_label=min(link["label"], default=relation.rsplit("#", 1)[-1]),
-            polarity=next(iter(link["polarity"])),
-            claims=link_claims,
-            rank=max((claims[c].rank for c in link_claims if c in claims), default=0),
-            contested=any(claims[c].contested for c in link_claims if c in claims),
-            cases=tuple(sorted(link["cases"])),
-        )
-    return g
+    """Read a loaded graph (asserted layer) and project it."""
+    return project_model(readmodel.read(kg, derived=False))
