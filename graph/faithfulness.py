@@ -7,6 +7,15 @@ Two misreadings that would mislead a scholar citing the graph are flagged as war
   carries a hedge word ("may", "could", "potential", "hypothetical", "should", ...).
 - concession-attack: an attack whose attacking claim's quote opens with a concessive connective
   ("though", "however", "while", ...): a concession is not a disagreement unless the brief says so.
+- question-modality: a causal link or requirement asserted by a quote posed as a question ("How ...",
+  "whether ...", "...?") whose modality is not r2p:Questioned: a question is not a finding.
+- requirement-as-cause: a causal link resting on "necessary for", "prerequisite", "required": that is a
+  dependency (an r2p:Requirement), not evidence that the measure works.
+- requirement-direction: a requirement none of whose quotes states a dependency ("requires", "necessary",
+  "must", "entail", ...) and that is not marked as the curators' inference (attributed to r2pr:curators,
+  r2p:inferredByCurators true); or a curators' inference not attributed to them.
+- hypothetical-counterexample: a counter-example attack resting on a hypothetical case: an example offered
+  for a proposal supports it.
 
 Both are warnings, not errors: a hedge word can qualify something other than the link ("the potential for
 political interference perpetuated confidence gaps" asserts its effect). A warning the rules say is right
@@ -17,18 +26,33 @@ from __future__ import annotations
 
 import re
 
-from graph.namespaces import curie
+from graph.findings import Finding
+from graph.namespaces import R2P, curie
 from graph.store import KnowledgeGraph
-from graph.validation import Finding
 
+R2P_QUESTIONED = R2P.Questioned
+R2P_CAUSAL_LINK = str(R2P.CausalLink)
 HEDGE_WORDS = ("may", "might", "could", "can", "cannot", "potential", "potentially", "possible", "possibly",
                "hypothetical", "hypothetically", "should", "would")
 CONCESSIVES = ("even though", "even if", "in spite of", "although", "though", "however", "while", "whilst",
                "still", "yet", "nevertheless", "nonetheless", "despite", "admittedly", "granted", "albeit")
 
+# A direct question: the quoted sentence opens with one of these (capitalised) or ends with "?". An indirect
+# question inside a sentence ("participants considered how ...") is read by hand (docs/MODELLING.md).
+QUESTION_OPENERS = ("How", "Whether", "Why", "What")
+# Words that state a dependency and its direction. "necessary interdependence" and "a necessary common
+# ground" state none: a direction read off them is the curators'.
+DEPENDENCY_PATTERNS = (r"\brequir\w*", r"\bneeds? (?:to|for)\b", r"\bnecessary (?:for|to|basis)\b", r"\bprerequisite",
+                       r"\bmust\b", r"\bentail\w*", r"\bdepend(?:s|ed|ing)? on\b")
+REQUIREMENT_PHRASES = (r"necessary (?:for|basis|to)", r"prerequisite", r"\brequired?\b", r"\brequires\b")
+
 _HEDGE = re.compile(r"\b(" + "|".join(HEDGE_WORDS) + r")\b", re.IGNORECASE)
 # The quote's first words, after any opening punctuation or quotation mark.
 _CONCESSIVE_OPENING = re.compile(r"^\W*(" + "|".join(CONCESSIVES) + r")\b", re.IGNORECASE)
+
+_QUESTION = re.compile(r"^\W*(" + "|".join(QUESTION_OPENERS) + r")\b|\?\W*$")
+_DEPENDENCY = re.compile("|".join(DEPENDENCY_PATTERNS), re.IGNORECASE)
+_REQUIREMENT_PHRASE = re.compile("|".join(REQUIREMENT_PHRASES), re.IGNORECASE)
 
 _ASSERTED_LINK_QUOTES = """
 SELECT ?link ?claim ?exact WHERE {
@@ -42,6 +66,33 @@ _ATTACK_PREMISE_QUOTES = """
 SELECT ?attack ?claim ?exact WHERE {
   ?attack a r2p:Attack ; r2p:premise ?claim .
   ?claim r2p:hasQuote/oa:hasSelector/oa:exact ?exact .
+}
+"""
+
+
+_LINK_QUOTES = """
+SELECT ?link ?type ?modality ?claim ?exact WHERE {
+  VALUES ?type { r2p:CausalLink r2p:Requirement }
+  ?link a ?type ; r2p:assertedBy ?claim .
+  OPTIONAL { ?link r2p:modality ?modality }
+  ?claim r2p:hasQuote/oa:hasSelector/oa:exact ?exact .
+}
+"""
+
+_REQUIREMENTS = """
+SELECT ?req ?inferred ?curators (GROUP_CONCAT(?exact; separator=" | ") AS ?quotes) WHERE {
+  ?req a r2p:Requirement .
+  OPTIONAL { ?req r2p:inferredByCurators ?inferred }
+  BIND(EXISTS { ?req prov:wasAttributedTo r2pr:curators } AS ?curators)
+  OPTIONAL { ?req r2p:assertedBy/r2p:hasQuote/oa:hasSelector/oa:exact ?exact }
+} GROUP BY ?req ?inferred ?curators
+"""
+
+_HYPOTHETICAL_COUNTEREXAMPLES = """
+SELECT ?attack ?claim ?exact WHERE {
+  ?attack a r2p:Attack ; r2p:supportKind r2p:CounterExampleAttack ; r2p:premise ?claim .
+  ?claim r2p:hasQuote/oa:hasSelector/oa:exact ?exact .
+  FILTER(REGEX(?exact, "hypothetical", "i"))
 }
 """
 
@@ -86,10 +137,63 @@ def check_concession_attacks(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
+def is_question(text: str) -> bool:
+    """A quote posed as a direct question: it opens with a capitalised question word or ends with "?"."""
+    return _QUESTION.search(text) is not None
+
+
+def check_questions_and_requirements(kg: KnowledgeGraph) -> list[Finding]:
+    findings = []
+    for row in kg.select(_LINK_QUOTES, asserted_only=True):
+        link, exact = str(row["link"]), str(row["exact"])
+        quoted = f"{curie(str(row['claim']))}: \"{exact}\""
+        if is_question(exact) and row.get("modality") != R2P_QUESTIONED:
+            findings.append(Finding("WARNING", "question-modality", curie(link),
+                                    f"rests on a question but its modality is not r2p:Questioned ({quoted})",
+                                    _file(kg, link)))
+        if str(row["type"]) == R2P_CAUSAL_LINK and _REQUIREMENT_PHRASE.search(exact):
+            findings.append(Finding("WARNING", "requirement-as-cause", curie(link),
+                                    f"a dependency read as a cause: model it as an r2p:Requirement ({quoted})",
+                                    _file(kg, link)))
+    return findings
+
+
+def check_requirement_directions(kg: KnowledgeGraph) -> list[Finding]:
+    findings = []
+    for row in kg.select(_REQUIREMENTS, asserted_only=True):
+        req = str(row["req"])
+        inferred = row.get("inferred") is not None and row["inferred"].toPython() is True
+        by_curators = row["curators"].toPython() is True
+        stated = _DEPENDENCY.search(str(row.get("quotes") or "")) is not None
+        if not inferred and not stated:
+            findings.append(Finding("WARNING", "requirement-direction", curie(req),
+                                    "no quote states the dependency: if the direction is the curators' reading, "
+                                    "mark it r2p:inferredByCurators true and attribute it to r2pr:curators",
+                                    _file(kg, req)))
+        if inferred != by_curators:
+            findings.append(Finding("WARNING", "requirement-direction", curie(req),
+                                    "a curators' inference is both r2p:inferredByCurators true and "
+                                    "prov:wasAttributedTo r2pr:curators", _file(kg, req)))
+    return findings
+
+
+def check_hypothetical_counterexamples(kg: KnowledgeGraph) -> list[Finding]:
+    findings = []
+    for row in kg.select(_HYPOTHETICAL_COUNTEREXAMPLES, asserted_only=True):
+        attack = str(row["attack"])
+        findings.append(Finding("WARNING", "hypothetical-counterexample", curie(attack),
+                                f"a hypothetical case is no counter-example ({curie(str(row['claim']))}: "
+                                f"\"{row['exact']}\"); an example offered for a proposal supports it",
+                                _file(kg, attack)))
+    return findings
+
+
 def check_faithfulness(kg: KnowledgeGraph) -> list[Finding]:
-    """Warnings for asserted links resting on hedged quotes and for attacks resting on concessions."""
-    return sorted(set(check_hedged_assertions(kg) + check_concession_attacks(kg)))
+    """Warnings where the graph says more, or other, than the brief: see the module docstring."""
+    return sorted(set(check_hedged_assertions(kg) + check_concession_attacks(kg) + check_questions_and_requirements(kg)
+                      + check_requirement_directions(kg) + check_hypothetical_counterexamples(kg)))
 
 
-__all__ = ["check_faithfulness", "check_hedged_assertions", "check_concession_attacks", "hedge_words",
-           "concessive_opening", "HEDGE_WORDS", "CONCESSIVES"]
+__all__ = ["check_faithfulness", "check_hedged_assertions", "check_concession_attacks",
+           "check_questions_and_requirements", "check_requirement_directions", "check_hypothetical_counterexamples",
+           "hedge_words", "concessive_opening", "is_question", "HEDGE_WORDS", "CONCESSIVES"]
