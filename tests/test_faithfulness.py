@@ -185,7 +185,8 @@ def test_development_actors_agreement_is_not_the_participants(kg):
 def test_the_participants_opening_questions_are_questions(kg):
     for fragment in ("How socioeconomic conditions affect resilience",
                      "How the judiciary sector seeks to transform laws",
-                     "How professionalization of the security sector can transform"):
+                     "How professionalization of the security sector can transform",
+                     "how an atrocity lens might focus broader objectives"):  # put to the participants
         links = _links_asserted_by(kg, fragment)
         assert links, fragment
         assert {_local(r["modality"]) for r in links} == {"Questioned"}, fragment
