@@ -1,0 +1,416 @@
+"""The ontology as a reviewer checks it: OWL 2 DL (OWL API), consistent (HermiT), borrowed terms untouched, SKOS
+schemes complete, SHACL that mirrors the OWL axioms and holds with and without RDFS inference."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+from conftest import FIXTURES, REPO
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
+
+from graph.resources import data_dir, ontology_file, shapes_file
+
+R2P = rdflib.Namespace("https://w3id.org/r2pkg/ontology#")
+R2PR = rdflib.Namespace("https://w3id.org/r2pkg/resource/")
+ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/r2pkg/ontology")
+PROFILE_CHECK = REPO / "tests" / "java" / "ProfileCheck.java"
+OWNERS = FIXTURES / "ontology" / "owner-declarations.ttl"
+VALID = FIXTURES / "shapes" / "valid.ttl"
+SETUP = "run scripts/setup-test-env.sh (Debian: default-jdk-headless libowlapi-java)"
+PREFIXES = """PREFIX r2p: <https://w3id.org/r2pkg/ontology#> PREFIX r2pr: <https://w3id.org/r2pkg/resource/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+"""
+
+# The OWL 2 datatype map (OWL 2 Structural Specification, section 4) plus rdf:langString.
+OWL2_DATATYPES = {str(XSD[n]) for n in (
+    "decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger long int short byte "
+    "unsignedLong unsignedInt unsignedShort unsignedByte double float string normalizedString token language "
+    "Name NCName NMTOKEN boolean hexBinary base64Binary anyURI dateTime dateTimeStamp").split()} | {
+    str(RDF.PlainLiteral), str(RDF.XMLLiteral), str(RDF.langString), str(RDFS.Literal),
+    "http://www.w3.org/2002/07/owl#real", "http://www.w3.org/2002/07/owl#rational"}
+
+
+def data_files() -> list[Path]:
+    return sorted(data_dir().rglob("*.ttl"))
+
+
+def merged(paths, update: str | None = None) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for p in paths:
+        g.parse(p, format="turtle")
+    if update:
+        g.update(PREFIXES + update)
+    return g
+
+
+def write(g: rdflib.Graph, path: Path) -> Path:
+    """Turtle for the OWL API, N-Triples for owlready2 (by the file's suffix)."""
+    g.serialize(path, format="nt" if path.suffix == ".nt" else "turtle", encoding="utf-8")
+    return path
+
+
+# --- OWL API -------------------------------------------------------------------------------------------------
+
+@cache
+def owlapi_classpath() -> str:
+    """The jars of Debian's libowlapi-java and of the packages it depends on (unversioned names)."""
+    if shutil.which("java") is None or shutil.which("dpkg") is None:
+        pytest.fail(f"no JVM or dpkg: {SETUP}")
+    packages = ["libowlapi-java"]
+    depends = subprocess.run(["apt-cache", "depends", "libowlapi-java"], capture_output=True, text=True).stdout
+    packages += [line.split()[1] for line in depends.splitlines() if line.strip().startswith("Depends:")]
+    jars = set()
+    for package in packages:
+        listing = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True).stdout.split()
+        jars |= {j for j in listing if re.fullmatch(r"/usr/share/java/[^/]+\.jar", j)
+                 and not re.search(r"-\d[\w.~+]*\.jar$", j)}
+    # One slf4j binding (nop) only; OSGi bundles repeat the plain jars.
+    jars = {j for j in jars if not re.search(r"slf4j-(?!api|nop)", j) and "osgi" not in j}
+    if not any("owlapi-distribution" in j for j in jars):
+        pytest.fail(f"libowlapi-java is not installed: {SETUP}")
+    return ":".join(sorted(jars))
+
+
+def owl_profile_violations(*files: Path) -> list[str]:
+    """OWL2DLProfile violations of the files merged into one ontology, as the OWL API prints them."""
+    result = subprocess.run(["java", "-cp", owlapi_classpath(), str(PROFILE_CHECK), *map(str, files)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    total = [int(line.split()[1]) for line in lines if line.startswith("VIOLATIONS ")]
+    assert total, result.stdout[-2000:] + result.stderr[-2000:]
+    violations = [line.removeprefix("VIOLATION ") for line in lines if line.startswith("VIOLATION ")]
+    assert len(violations) == total[0]
+    return violations
+
+
+def test_owl_api_ontology_alone_is_owl2_dl():
+    assert owl_profile_violations(ontology_file()) == []
+
+
+def test_owl_api_ontology_and_all_data_is_owl2_dl(tmp_path):
+    g = merged([ontology_file(), *data_files()])
+    assert owl_profile_violations(write(g, tmp_path / "all.ttl")) == []
+
+
+def test_owl_api_checker_reports_an_undeclared_datatype(tmp_path):
+    # The checker is live: the old xsd:date range is reported as the profile violation it is.
+    g = merged([ontology_file()], "DELETE { r2p:startDate rdfs:range ?r } INSERT { r2p:startDate rdfs:range xsd:date }"
+               " WHERE { r2p:startDate rdfs:range ?r }")
+    violations = owl_profile_violations(write(g, tmp_path / "bad.ttl"))
+    assert any(v.startswith("UseOfUndeclaredDatatype") and "xsd:date" in v for v in violations), violations
+
+
+def test_every_literal_uses_the_owl2_datatype_map():
+    # The OWL API accepts some literals whose datatype is outside the map (HermiT does not): check them all.
+    g = merged([ontology_file(), *data_files()])
+    bad = sorted({(str(s), str(o.datatype)) for s, _, o in g
+                  if isinstance(o, rdflib.Literal) and o.datatype and str(o.datatype) not in OWL2_DATATYPES})
+    assert bad == [], bad[:10]
+
+
+def test_borrowed_terms_declared_as_their_owners_do_no_punning(tmp_path):
+    g = merged([ontology_file(), OWNERS])
+    assert owl_profile_violations(write(g, tmp_path / "with-owners.ttl")) == []
+    # ...and the check would see it: declare skos:closeMatch an annotation property, as r2p 0.1.0 did.
+    g.update(PREFIXES + "INSERT DATA { skos:closeMatch a owl:AnnotationProperty }")
+    violations = owl_profile_violations(write(g, tmp_path / "punned.ttl"))
+    assert any(v.startswith("IllegalPunning") and "closeMatch" in v for v in violations), violations
+
+
+# --- borrowing, definitions, schemes ---------------------------------------------------------------------------
+
+@cache
+def ontology() -> rdflib.Graph:
+    return rdflib.Graph().parse(ontology_file())
+
+
+def r2p_terms(g: rdflib.Graph) -> set[rdflib.URIRef]:
+    return {s for s in g.subjects() if isinstance(s, rdflib.URIRef) and str(s).startswith(str(R2P))}
+
+
+def test_borrowed_terms_carry_their_type_only():
+    g = ontology()
+    owner = rdflib.Graph().parse(OWNERS)
+    for s in {s for s in g.subjects() if isinstance(s, rdflib.URIRef)} - r2p_terms(g) - {ONTOLOGY_IRI}:
+        assert set(g.predicates(s)) == {RDF.type}, (s, set(g.predicates(s)))
+        # the type is the one the owner gives (OWL needs a declaration where the owner has plain RDFS)
+        mine = set(g.objects(s, RDF.type))
+        theirs = set(owner.objects(s, RDF.type))
+        if theirs & {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}:
+            assert mine <= theirs, (s, mine, theirs)
+    # No r2p axiom narrows a borrowed term either (as object of a domain/range statement about it).
+    for s, p, _ in g.triples((None, None, None)):
+        if p in (RDFS.domain, RDFS.range, RDFS.subPropertyOf, RDFS.subClassOf, OWL.equivalentClass):
+            assert str(s).startswith(str(R2P)) or isinstance(s, rdflib.BNode), (s, p)
+
+
+def test_every_r2p_term_is_defined_by_the_ontology():
+    g = ontology()
+    missing = sorted(str(t) for t in r2p_terms(g) if (t, RDFS.isDefinedBy, ONTOLOGY_IRI) not in g)
+    assert missing == []
+
+
+def schemes(g: rdflib.Graph) -> dict[rdflib.URIRef, set[rdflib.URIRef]]:
+    return {s: set(g.subjects(SKOS.inScheme, s)) for s in g.subjects(RDF.type, SKOS.ConceptScheme)}
+
+
+def test_skos_schemes_are_complete():
+    g = ontology()
+    found = schemes(g)
+    assert len(found) >= 14
+    for scheme, concepts in found.items():
+        assert concepts, scheme
+        assert set(g.objects(scheme, SKOS.hasTopConcept)) == concepts, scheme
+        for c in concepts:
+            assert (c, SKOS.topConceptOf, scheme) in g, c
+            assert g.value(c, SKOS.prefLabel) is not None and g.value(c, SKOS.definition) is not None, c
+            assert g.value(c, SKOS.prefLabel) == g.value(c, RDFS.label), c
+
+
+def test_modality_scheme_has_the_five_modalities_with_examples_from_the_brief(source_text):
+    g = ontology()
+    concepts = schemes(g)[R2P.ModalityScheme]
+    assert concepts == {R2P.Asserted, R2P.Possible, R2P.Hypothetical, R2P.Normative, R2P.Questioned}
+    for c in concepts:
+        example = str(g.value(c, SKOS.example)).strip('"')
+        assert source_text.contains(example), (c, example)
+
+
+def test_requirement_is_not_causation_and_consensus_is_breadth_only():
+    g = ontology()
+    assert (R2P.Requirement, RDFS.subClassOf, R2P.CausalLink) not in g
+    assert R2P.RequiresRelation not in set(g.subjects())
+    assert {int(p) for p in g.objects(None, R2P.polarity)} == {1, -1}
+    breadth = schemes(g)[R2P.ConsensusLevelScheme]
+    assert R2P.RapporteurSummary not in breadth and R2P.AuthorPosition not in breadth
+    assert g.value(R2P.BreadthNotStated, R2P.rank) is None
+    assert all(g.value(c, R2P.rank) is not None for c in breadth - {R2P.BreadthNotStated})
+    assert schemes(g)[R2P.SpeakerRoleScheme] == {R2P.RapporteurRole, R2P.CommissionedAuthorRole, R2P.ParticipantRole}
+    # requires is derived from requirements and is no causal shortcut.
+    assert (R2P.requires, RDFS.subPropertyOf, R2P.causalShortcut) not in g
+
+
+def test_causal_relation_types_map_to_obo_ro():
+    g = ontology()
+    ro = {1: rdflib.URIRef("http://purl.obolibrary.org/obo/RO_0002304"),
+          -1: rdflib.URIRef("http://purl.obolibrary.org/obo/RO_0002305")}
+    for c in schemes(g)[R2P.CausalRelationScheme]:
+        assert (c, SKOS.broadMatch, ro[int(g.value(c, R2P.polarity))]) in g, c
+
+
+def test_meeting_roles_are_prov_associations():
+    g = ontology()
+    prov_associated = rdflib.URIRef("http://www.w3.org/ns/prov#wasAssociatedWith")
+    for p in (R2P.chair, R2P.rapporteur, R2P.organizer, R2P.sponsor, R2P.participant, R2P.staffMember):
+        assert (p, RDFS.subPropertyOf, prov_associated) in g, p
+    assert (R2P.MeetingRole, RDFS.subClassOf, rdflib.URIRef("http://www.w3.org/ns/prov#Role")) in g
+    assert (R2P.DomainEntity, RDFS.subClassOf, rdflib.URIRef("http://www.w3.org/ns/prov#Entity")) not in g
+    assert frozenset((R2P.DomainEntity, R2P.Meeting)) in owl_disjoint_pairs(g)
+
+
+# --- HermiT ----------------------------------------------------------------------------------------------------
+
+def hermit(g: rdflib.Graph, tmp_path: Path) -> tuple[bool, list[str]]:
+    """(consistent, unsatisfiable classes) by HermiT, through owlready2, on the graph."""
+    import owlready2
+
+    if shutil.which("java") is None:
+        pytest.fail(f"no JVM for HermiT: {SETUP}")
+    path = write(g, tmp_path / "hermit-input.nt")
+    world = owlready2.World()
+    onto = world.get_ontology(path.as_uri()).load()
+    try:
+        with onto:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return False, []
+    return True, sorted(str(c.iri) for c in world.inconsistent_classes())
+
+
+def test_hermit_ontology_and_data_consistent_without_unsatisfiable_classes(tmp_path):
+    consistent, unsatisfiable = hermit(merged([ontology_file(), *data_files()]), tmp_path)
+    assert consistent
+    assert unsatisfiable == []
+
+
+CONTRADICTIONS = {
+    "claim-that-is-a-support": "INSERT { ?c a r2p:Support } WHERE { ?c a r2p:Claim } ",
+    "link-with-two-relations":
+        "INSERT { ?l r2p:relation r2p:EnablesRelation } WHERE { ?l r2p:relation r2p:StrengthensRelation }",
+    "support-that-is-an-attack": "INSERT { ?s a r2p:Attack } WHERE { ?s a r2p:Support }",
+    "consensus-that-is-a-relation":
+        "INSERT { ?c r2p:consensus r2p:MitigatesRelation } WHERE { ?c r2p:consensus r2p:OneParticipant }",
+    "claim-as-cause": "INSERT { ?l r2p:cause ?c } WHERE { ?l r2p:assertedBy ?c }",
+    "requirement-that-is-a-causal-link": "INSERT { ?r a r2p:CausalLink } WHERE { ?r a r2p:Requirement }",
+    "claim-with-two-speaker-roles":
+        "INSERT { ?c r2p:speakerRole r2p:RapporteurRole } WHERE { ?c r2p:speakerRole r2p:ParticipantRole }",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTRADICTIONS))
+def test_hermit_finds_the_contradiction(case, tmp_path):
+    g = merged([ontology_file(), VALID], CONTRADICTIONS[case])
+    assert len(g) > len(merged([ontology_file(), VALID])), "the update must add something"
+    consistent, _ = hermit(g, tmp_path)
+    assert not consistent
+
+
+def test_hermit_valid_fixture_is_consistent(tmp_path):
+    consistent, unsatisfiable = hermit(merged([ontology_file(), VALID]), tmp_path)
+    assert consistent and unsatisfiable == []
+
+
+# --- SHACL that mirrors OWL and holds under inference ----------------------------------------------------------
+
+@cache
+def shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(shapes_file())
+
+
+def owl_disjoint_pairs(g: rdflib.Graph) -> set[frozenset]:
+    pairs = set()
+    for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(g, g.value(node, OWL.members)))
+        pairs |= {frozenset((a, b)) for a in members for b in members if a != b}
+    pairs |= {frozenset(p) for p in g.subject_objects(OWL.disjointWith)}
+    return pairs
+
+
+def test_shacl_disjointness_mirrors_the_owl_axioms():
+    s = shapes()
+    pairs = set()
+    for shape in set(s.subjects(SH.targetClass, None)):
+        if not str(shape).startswith("https://w3id.org/r2pkg/shapes#Disjoint-"):
+            continue
+        target = s.value(shape, SH.targetClass)
+        negated = s.value(shape, SH["not"])
+        for alternative in Collection(s, s.value(negated, SH["or"])):
+            pairs.add(frozenset((target, s.value(alternative, SH["class"]))))
+    assert pairs == owl_disjoint_pairs(ontology())
+
+
+def sh_in_lists(s: rdflib.Graph) -> dict[rdflib.URIRef, set]:
+    out: dict[rdflib.URIRef, set] = {}
+    for shape, listed in s.subject_objects(SH["in"]):
+        path = s.value(shape, SH.path)
+        out.setdefault(path, set()).update(Collection(s, listed))
+    return out
+
+
+def test_every_scheme_valued_property_accepts_exactly_its_schemes_concepts():
+    g, closed = ontology(), sh_in_lists(shapes())
+    concepts_of_class = {}
+    for concepts in schemes(g).values():
+        for c in concepts:
+            for cls in g.objects(c, RDF.type):
+                concepts_of_class.setdefault(cls, set()).add(c)
+    checked = 0
+    for prop in r2p_terms(g):
+        rng = g.value(prop, RDFS.range)
+        if rng in concepts_of_class and rng != R2P.UNRiskFactor and (prop, RDF.type, OWL.ObjectProperty) in g:
+            if prop in (R2P.mappedConcept, R2P.pathwayForm):
+                continue  # any external concept; derived only
+            assert closed.get(prop) == concepts_of_class[rng], prop
+            checked += 1
+    assert checked >= 10
+    assert closed[rdflib.URIRef("http://www.w3.org/ns/prov#hadRole")] == concepts_of_class[R2P.MeetingRole]
+
+
+def object_properties_in(g: rdflib.Graph, onto: rdflib.Graph) -> set:
+    return {p for p in set(g.predicates()) if (p, RDF.type, OWL.ObjectProperty) in onto}
+
+
+def test_every_object_property_used_in_the_data_has_a_shape():
+    onto = ontology() + rdflib.Graph().parse(OWNERS)
+    used = object_properties_in(merged(data_files()), onto) | object_properties_in(merged([VALID]), onto)
+    shaped = set(shapes().objects(None, SH.path))
+    derived_by_rule = {R2P.requires}
+    assert sorted(str(p) for p in used - shaped - derived_by_rule) == []
+
+
+# Type errors: each puts a value of the wrong kind on one property of the valid fixture. Under RDFS inference
+# the property's range would make the wrong value look right to a plain sh:class check.
+def mutation(kind: str, *args: str) -> str:
+    """SPARQL Update for one type error: add a value, set (replace) a value, or a raw update."""
+    if kind == "raw":
+        return args[0]
+    s, p, o = args
+    if kind == "add":
+        return f"INSERT DATA {{ {s} {p} {o} }}"
+    return f"DELETE {{ {s} {p} ?old }} INSERT {{ {s} {p} {o} }} WHERE {{ {s} {p} ?old }}"
+
+
+TYPE_ERRORS = {name: mutation(*spec) for name, spec in {
+    "consensus-is-a-relation": ("add", "r2pr:fx-claim-1", "r2p:consensus", "r2p:MitigatesRelation"),
+    "speaker-role-is-a-consensus": ("set", "r2pr:fx-claim-1", "r2p:speakerRole", "r2p:OneParticipant"),
+    "attributed-to-a-claim": ("add", "r2pr:fx-claim-1", "prov:wasAttributedTo", "r2pr:fx-claim-2"),
+    "relation-is-a-modality": ("set", "r2pr:fx-link", "r2p:relation", "r2p:Possible"),
+    "modality-is-a-relation": ("set", "r2pr:fx-link", "r2p:modality", "r2p:MitigatesRelation"),
+    "cause-is-a-claim": ("set", "r2pr:fx-link", "r2p:cause", "r2pr:fx-claim-2"),
+    "effect-is-a-concept": ("set", "r2pr:fx-link", "r2p:effect", "r2p:SecuritySector"),
+    "asserted-by-a-measure": ("add", "r2pr:fx-link", "r2p:assertedBy", "r2pr:fx-ssr"),
+    "case-is-a-country": ("add", "r2pr:fx-link", "r2p:caseExample", "r2pr:fx-country"),
+    "premise-is-a-measure": ("add", "r2pr:fx-support", "r2p:premise", "r2pr:fx-jsr"),
+    "conclusion-is-an-issue": ("set", "r2pr:fx-support", "r2p:conclusion", "r2pr:fx-issue"),
+    "support-kind-is-a-sector": ("set", "r2pr:fx-support", "r2p:supportKind", "r2p:JusticeSector"),
+    "sector-is-a-pillar": ("add", "r2pr:fx-jsr", "r2p:sector", "r2p:PillarTwo"),
+    "serves-pillar-a-sector": ("add", "r2pr:fx-jsr", "r2p:servesPillar", "r2p:JusticeSector"),
+    "applicable-at-a-pillar": ("add", "r2pr:fx-claim-1", "r2p:applicableAt", "r2p:PillarOne"),
+    "broader-entity-a-claim": ("add", "r2pr:fx-jsr", "r2p:broaderEntity", "r2pr:fx-claim-1"),
+    "located-in-a-measure": ("add", "r2pr:fx-case", "r2p:locatedIn", "r2pr:fx-ssr"),
+    "section-is-a-document": ("set", "r2pr:fx-claim-1", "r2p:section", "r2pr:fx-doc"),
+    "position-is-a-link": ("add", "r2pr:fx-issue", "r2p:position", "r2pr:fx-link"),
+    "dependent-is-a-claim": ("set", "r2pr:fx-requirement", "r2p:dependent", "r2pr:fx-claim-1"),
+    "requirement-attributed-to-the-brief": (
+        "add", "r2pr:fx-requirement", "prov:wasAttributedTo", "r2pr:fx-author"),
+    "curators-inference-not-attributed": (
+        "raw", "DELETE DATA { r2pr:fx-requirement-inferred prov:wasAttributedTo r2pr:curators }"),
+    "chair-is-a-document": ("add", "r2pr:fx-meeting", "r2p:chair", "r2pr:fx-doc"),
+    "role-is-a-speaker-role": ("set", "r2pr:fx-chairing", "prov:hadRole", "r2p:RapporteurRole"),
+    "date-precision-is-a-stage": ("set", "r2pr:fx-meeting", "r2p:datePrecision", "r2p:PreConflictStage"),
+    "start-date-is-xsd-date": ("set", "r2pr:fx-meeting", "r2p:startDate", '"2013-10-16"^^xsd:date'),
+    "quote-source-is-a-claim": (
+        "raw", "INSERT { ?q oa:hasSource r2pr:fx-claim-2 } WHERE { r2pr:fx-claim-1 r2p:hasQuote ?q }"),
+    "member-of-a-claim": ("add", "r2pr:fx-author", "<http://www.w3.org/ns/org#memberOf>", "r2pr:fx-claim-1"),
+    "records-a-claim": ("add", "r2pr:fx-doc", "r2p:records", "r2pr:fx-claim-1"),
+}.items()}
+
+
+def shacl_conforms(data: rdflib.Graph, inference: str) -> bool:
+    conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes(), inference=inference, allow_warnings=True)
+    return conforms
+
+
+def lead_breaks() -> dict[str, str]:
+    """The lead's shape fixtures (tests/test_validate.py BREAKS), so that every fixture runs in both modes here."""
+    import test_validate
+
+    return {f"validate:{k}": v[1] for k, v in test_validate.BREAKS.items()}
+
+
+ALL_VIOLATIONS = {**TYPE_ERRORS, **lead_breaks()}
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+def test_valid_fixture_conforms_in_both_modes(inference):
+    assert shacl_conforms(merged([ontology_file(), VALID]), inference)
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+@pytest.mark.parametrize("case", sorted(ALL_VIOLATIONS))
+def test_every_violation_is_rejected_with_and_without_inference(case, inference):
+    base = merged([ontology_file(), VALID])
+    g = merged([ontology_file(), VALID], ALL_VIOLATIONS[case])
+    assert set(g) != set(base), "the mutation must change the fixture"
+    assert not shacl_conforms(g, inference)
