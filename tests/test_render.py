@@ -11,20 +11,31 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.render import INDEX, build_site, list_views, render_views
+from graph.render.colour import delta_e, smallest_difference
 from graph.render.facts import collect_facts
-from graph.render.layout import box_size, layout_view
-from graph.render.page import script_json
+from graph.render.framing import fits
+from graph.render.layout import place
+from graph.render.page import edge_style, script_json
+from graph.render.reading import render_reading_view
+from graph.render.routing import crossings, overlaps, shapes
+from graph.render.site import all_specs
+from graph.render.style import edge_colours, fill_groups
+from graph.render.tours import check_tours, load_tours
 from graph.render.views import overview
 from graph.resources import ontology_file
+from graph.source_text import read_source
 from graph.store import load_graph
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "render"
 BASE = [FIX / "brief.ttl"]
 DERIVED = [FIX / "brief-derived.ttl"]
 HOSTILE = [FIX / "hostile.ttl"]
+TOURS = FIX / "tours"
+SOURCE = FIX / "source.txt"
 
 # What the fixture must give, counted by hand from brief.ttl and brief-derived.ttl.
 EXPECTED = {
+    "tour-exclusion": (7, 7),
     "overview": (10, 11),
     "arguments": (11, 5),
     "pathways-group-grievance": (2, 1),
@@ -38,7 +49,7 @@ EXPECTED = {
 def fixture_graph(*extra: list[Path]):
     # derive=False: the fixture carries its own derived layer, so these tests do not
     # depend on the pathway derivation's choices (tested in test_pathways.py).
-    return load_graph([ontology_file(), *BASE, *(p for group in extra for p in group)], derive=False)
+    return load_graph([ontology_file(), *BASE, *(p for group in extra for p in group)])
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +60,7 @@ def kg():
 @pytest.fixture(scope="module")
 def site(kg, tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    return out, build_site(kg, out)
+    return out, build_site(kg, out, tours_dir=TOURS, source=read_source(SOURCE))
 
 
 def embedded(html: str) -> dict:
@@ -59,7 +70,8 @@ def embedded(html: str) -> dict:
 
 
 def test_every_view_is_listed_in_order(kg):
-    assert [s.name for s in list_views(kg)] == [
+    assert [s.name for s in list_views(kg, TOURS)] == [
+        "tour-exclusion",
         "overview",
         "arguments",
         "pathways-group-grievance",
@@ -73,7 +85,7 @@ def test_every_view_is_listed_in_order(kg):
 def test_build_writes_every_view_export_and_index(site):
     out, files = site
     names = {f.name for f in files}
-    assert names == {f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX}
+    assert names == {f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX, "reading.html"}
     assert files[-1] == out / INDEX
     assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
     export = (out / "r2pkg-graph.ttl").read_text(encoding="utf-8")
@@ -97,10 +109,14 @@ def test_view_counts(site, name):
 def test_index_lists_every_view_with_description(site, kg):
     out, _ = site
     index = (out / INDEX).read_text(encoding="utf-8")
-    for spec in list_views(kg):
+    for spec in list_views(kg, TOURS):
         assert f'href="{spec.name}.html"' in index
         assert spec.description.replace("'", "&#x27;") in index
-    assert 'href="r2pkg-graph.ttl"' in index
+    assert 'href="r2pkg-graph.ttl"' in index and 'href="reading.html"' in index
+    # a workshop guide: tours first, then the views grouped by purpose
+    groups = re.findall(r'data-group="([a-z]+)"', index)
+    assert groups[0] == "tour" and groups.index("whole") < groups.index("pathways") < groups.index("countries")
+    assert index.index("tour-exclusion.html") < index.index("overview.html")
 
 
 def test_pages_make_no_request_to_any_host(site):
@@ -112,8 +128,9 @@ def test_pages_make_no_request_to_any_host(site):
         assert not re.search(r'(?:src|href)\s*=\s*["\']?\s*(?:https?:)?//', html, re.I), f.name
         assert "Content-Security-Policy" in html and "default-src 'none'" in html
         assert "@import" not in html and "bootstrap" not in html.lower()
-        if f.name != INDEX:
-            assert "vis.Network" in html and "<script src" not in html
+        assert "<script src" not in html
+        if f.name not in (INDEX, "reading.html"):
+            assert "vis.Network" in html
 
 
 def test_legend_labels_come_from_the_ontology(site):
@@ -121,6 +138,8 @@ def test_legend_labels_come_from_the_ontology(site):
     legend = embedded((out / "overview.html").read_text(encoding="utf-8"))["legend"]
     classes = {c["key"]: c["label"] for c in legend["classes"]}
     relations = {r["key"]: r["label"] for r in legend["relations"]}
+    effects = {e["key"]: e["label"] for e in legend["effects"]}
+    assert effects == {"raises": "raises risk", "lowers": "lowers risk", "depends": "dependency (needs)"}
     assert classes["r2p:PreventionMeasure"] == "prevention measure"
     assert classes["r2p:Trigger"] == "trigger"
     assert relations["r2p:IncreasesRiskRelation"] == "increases risk of"
@@ -130,6 +149,7 @@ def test_legend_labels_come_from_the_ontology(site):
         "political sector",
     }
     assert [c["key"] for c in legend["consensus"]][0] == "r2p:ExplicitConsensus"  # most widely held first
+    assert [c["width"] for c in legend["consensus"]] == sorted((c["width"] for c in legend["consensus"]), reverse=True)
 
 
 def test_pathway_presentation_follows_the_pathways(site):
@@ -159,12 +179,8 @@ def test_same_graph_same_bytes(kg, tmp_path):
 
 def test_spring_layout_boxes_do_not_overlap(kg):
     view = overview(collect_facts(kg))
-    pos = layout_view(view)
-    boxes = {n: (pos[n], box_size(view.nodes[n].label)) for n in view.nodes}
-    items = list(boxes.items())
-    for i, (a, ((ax, ay), (aw, ah))) in enumerate(items):
-        for b, ((bx, by), (bw, bh)) in items[i + 1 :]:
-            assert abs(ax - bx) >= (aw + bw) / 2 or abs(ay - by) >= (ah + bh) / 2, (a, b)
+    pos, _ = place(view)
+    assert overlaps(view, pos) == []
 
 
 def test_script_json_cannot_close_the_script():
@@ -216,7 +232,7 @@ def test_cli_build_stops_on_validation_errors_unless_forced(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["build", "-o", str(tmp_path / "a"), *_inputs(DERIVED)])
     assert result.exit_code == 1
-    assert "Validation:" in result.output and not (tmp_path / "a").exists()
+    assert "validation:" in result.output.lower() and not (tmp_path / "a").exists()
     result = runner.invoke(cli, ["build", "--force", "-o", str(tmp_path / "b"), *_inputs(DERIVED)])
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith(str(tmp_path / "b" / INDEX))
@@ -232,3 +248,153 @@ def test_cli_build_packaged_data(repo_graph, tmp_path):
     for spec in list_views(repo_graph):
         assert (tmp_path / f"{spec.name}.html").exists()
         assert f'href="{spec.name}.html"' in index
+
+
+# --- tours ------------------------------------------------------------------
+def test_check_tours_accepts_the_fixture_and_the_shipped_tours(kg, repo_graph):
+    assert check_tours(kg, TOURS) == []
+    assert check_tours(repo_graph) == []  # data/tours against the brief
+    names = {t.name for t in load_tours()}
+    assert {"when-atrocities-occur", "ssr-needs-jsr", "citizenship-and-inclusion", "ghana-west-africa"} <= names
+
+
+def test_check_tours_reports_every_missing_name(kg):
+    found = check_tours(kg, FIX / "tours-bad")
+    by_focus = {f.focus: f for f in found}
+    assert all(f.severity == "ERROR" and f.check == "tour" for f in found)
+    assert "https://w3id.org/r2pkg/resource/no-such-node" in by_focus
+    assert "broken.yaml:3 (step 1)" in by_focus["https://w3id.org/r2pkg/resource/no-such-node"].message
+    assert "is not an r2p:Claim" in by_focus["https://w3id.org/r2pkg/resource/mass-atrocities"].message
+    assert "not one of" in by_focus["https://w3id.org/r2pkg/resource/claim-p10-01"].message
+    unreadable = [f for f in found if f.file.endswith("unreadable.yaml")]
+    assert len(unreadable) == 1 and "line 4" in unreadable[0].message and "not valid YAML" in unreadable[0].message
+    assert len(found) == 4
+
+
+def test_tour_plays_its_steps_with_quotes_from_the_data(site):
+    out, _ = site
+    data = embedded((out / "tour-exclusion.html").read_text(encoding="utf-8"))
+    steps = data["steps"]
+    assert [s["caption"] for s in steps] == [
+        "Exclusion is a warning sign",
+        "Power sharing answers exclusion",
+        "Courts go with security reform",
+    ]
+    assert steps[0]["narration"] == "Being shut out of power is read as a sign of danger."
+    assert steps[0]["quote"]["text"] == "exclusion from power is a warning sign"  # the claim's own quote
+    assert steps[0]["quote"]["breadth"] == "explicit consensus"
+    assert steps[2]["quote"]["text"] == "accountability required justice systems to grow"
+    # no claim named: the quote of the claim that speaks most of the step's nodes, never an invented one
+    assert steps[1]["quote"]["text"] == "exclusion from power is a warning sign"
+    assert data["view"]["autoplay"] is True and data["view"]["opening"] == steps[0]["nodes"]
+
+
+# --- encodings ------------------------------------------------------------------
+def test_polarity_is_shown_by_colour_line_and_arrowhead(site):
+    out, _ = site
+    edges = {e["id"].rsplit("/", 1)[-1]: e for e in embedded((out / "overview.html").read_text("utf-8"))["edges"]}
+    raises, lowers = edges["link-1"], edges["link-4"]  # exclusion -> atrocities; power sharing mitigates exclusion
+    assert raises["r2p"]["effect"] == "raises" and lowers["r2p"]["effect"] == "lowers"
+    assert raises["color"]["color"] != lowers["color"]["color"]
+    assert bool(raises["dashes"]) != bool(lowers["dashes"])
+    assert raises["arrows"]["to"]["type"] == "arrow" and lowers["arrows"]["to"]["type"] == "bar"
+    strengthens = edges["link-8"]  # power sharing strengthens resilience: more of a good thing lowers risk
+    assert strengthens["r2p"]["effect"] == "lowers" and strengthens["color"] == lowers["color"]
+    for e in edges.values():  # one style per effect, in every edge
+        assert (e["color"]["color"], bool(e["dashes"]), e["arrows"]["to"]["type"]) == tuple(
+            (c, bool(d), h) for c, d, h in [edge_style("", e["r2p"]["effect"])]
+        )[0]
+
+
+def test_breadth_is_the_border_and_speaker_role_its_pattern_never_the_fill(site):
+    out, _ = site
+    nodes = {n["id"].rsplit("/", 1)[-1]: n for n in embedded((out / "arguments.html").read_text("utf-8"))["nodes"]}
+    claims = [n for k, n in nodes.items() if k.startswith("claim-")]
+    assert len({n["color"]["background"] for n in claims}) == 1  # consensus is not on the fill
+    assert nodes["claim-p21-01"]["borderWidth"] > nodes["claim-p11-03"]["borderWidth"]  # multiple > one participant
+    # rapporteur's summary and author's position: breadth not stated, their own border patterns
+    assert nodes["claim-p21-02"]["borderWidth"] == nodes["claim-p22-01"]["borderWidth"] == 2
+    assert nodes["claim-p21-02"]["shapeProperties"]["borderDashes"] == [10, 6]
+    assert nodes["claim-p22-01"]["shapeProperties"]["borderDashes"] == [2, 5]
+    assert nodes["claim-p11-03"]["shapeProperties"]["borderDashes"] is False
+
+
+def test_categories_told_apart_by_colour_alone_survive_colour_blindness(capsys):
+    """Smallest CIEDE2000 after Machado (2009) deuteranopia/protanopia simulation."""
+    d_fill = smallest_difference(fill_groups())
+    d_edge = smallest_difference({"edges": edge_colours()})
+    with capsys.disabled():
+        print(f"\nsmallest fill dE2000 {d_fill[0]:.1f} ({d_fill[1]}: {d_fill[3]} vs {d_fill[4]})")
+        print(f"smallest edge dE2000 {d_edge[0]:.1f} ({d_edge[1]}: {d_edge[3]} vs {d_edge[4]})")
+    assert d_fill[0] >= 14
+    assert d_edge[0] >= 12
+    assert delta_e("#d55e00", "#0072b2", "deuteranopia") > 40  # raises vs lowers risk, the pair that matters most
+
+
+# --- layouts ------------------------------------------------------------------------
+def _views(g, tours=None):
+    f = collect_facts(g)
+    return f, [(s.name, s.build()) for s in all_specs(f, tours)]
+
+
+@pytest.mark.parametrize("which", ["fixture", "brief"])
+def test_no_edge_over_a_node_no_overlap_and_every_frame_readable(kg, repo_graph, which):
+    g, tours = (kg, TOURS) if which == "fixture" else (repo_graph, None)
+    f, views = _views(g, tours)
+    from graph.render.framing import choose_opening, split_steps
+
+    known = {"country-nigeria": 1} if which == "brief" else {}  # left to fix: one about-edge behind a claim box
+    for name, v in views:
+        pos, smooth = place(v)
+        assert len(crossings(v, pos, smooth)) <= known.get(name, 0), name
+        assert overlaps(v, pos) == [], name
+        split_steps(v, pos)
+        choose_opening(v, pos)
+        sh = shapes(v)
+        for s in v.steps:  # every step fits one 1920x1080 frame at 28 px labels
+            assert fits(s.nodes, pos, sh), (name, s.caption)
+        assert v.opening and fits(v.opening, pos, sh), name
+        if v.anchor:
+            assert v.anchor in v.opening, name
+
+
+def test_crossings_check_catches_an_edge_through_a_node(kg):
+    view = overview(collect_facts(kg))
+    pos, smooth = place(view)
+    e = view.edges[0]
+    other = next(n for n in view.nodes if n not in (e.source, e.target))
+    (ax, ay), (bx, by) = pos[e.source], pos[e.target]
+    pos[other] = ((ax + bx) / 2, (ay + by) / 2)  # drop a node on the middle of the edge
+    assert (e.id, other) in crossings(view, pos, {**smooth, e.id: False})
+
+
+@pytest.mark.xfail(strict=True, reason="pathway views not yet rebuilt on the new pathway model (issue 14 item 3)")
+def test_pathway_views_share_at_most_half_their_nodes(repo_graph):
+    _, views = _views(repo_graph)
+    paths = [(n, set(v.nodes)) for n, v in views if n.startswith("pathways-")]
+    for i, (a, na) in enumerate(paths):
+        for b, nb in paths[i + 1 :]:
+            assert len(na & nb) <= min(len(na), len(nb)) / 2, (a, b, len(na & nb))
+
+
+# --- reading view ----------------------------------------------------------------
+def test_reading_view_lights_quotes_and_counts_claims(kg, tmp_path):
+    path = render_reading_view(kg, read_source(SOURCE), tmp_path)
+    html = path.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="r2p-reading">(.*?)</script>', html, re.S).group(1))
+    paras = {p["n"]: p for p in data["paragraphs"]}
+    lit = [(seg[0], seg[1]) for seg in paras[1]["segments"] if seg[1]]
+    assert [t for t, _ in lit] == ["exclusion from power is a warning sign"]
+    claim = data["claims"][lit[0][1][0]]
+    assert claim["label"] == "Exclusion raises atrocity risk" and claim["breadth"] == "explicit consensus"
+    assert paras[1]["claims"] == 1 and paras[4]["claims"] == 0
+    assert "".join(seg[0] for seg in paras[3]["segments"]) == read_source(SOURCE).paragraphs[2].text
+    assert any("raises risk" in lk["effect"] for lk in claim["links"])
+
+
+def test_reading_view_keeps_hostile_text_as_data(tmp_path):
+    kg = fixture_graph(DERIVED, HOSTILE)
+    html = render_reading_view(kg, read_source(SOURCE), tmp_path).read_text(encoding="utf-8")
+    for raw in ("<script>alert(", "<img src=x", "<b onmouseover"):
+        assert raw not in html, raw
+    assert ".innerHTML" not in html and "insertAdjacentHTML" not in html

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
 
 DOMAIN_ENTITY = str(R2P.DomainEntity)
+HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))
+# Consensus levels that say who spoke, not how widely a view was held (CONTRACT item 3).
+NOT_BREADTH = {"BreadthNotStated", "RapporteurSummary", "AuthorPosition"}
+ROLE_OF_OLD_LEVEL = {"RapporteurSummary": "RapporteurRole", "AuthorPosition": "CommissionedAuthorRole"}
 
 
 def _text(term: object) -> str:
@@ -41,6 +45,17 @@ class ClaimInfo:
     quotes: list[str] = field(default_factory=list)
     holders: list[str] = field(default_factory=list)
     about: list[str] = field(default_factory=list)
+    speaker_role: str = ""
+
+
+@dataclass
+class RequirementInfo:
+    iri: str
+    dependent: str
+    prerequisite: str
+    claims: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    inferred: bool = False
 
 
 @dataclass
@@ -99,6 +114,7 @@ class Facts:
     pathways: list[PathwayInfo]
     bundles: list[BundleInfo]
     claims_about: dict[str, list[str]]  # node -> claims (and issues) about it
+    requirements: list[RequirementInfo] = field(default_factory=list)
 
     def label(self, iri: str) -> str:
         if iri in self.labels:
@@ -117,6 +133,31 @@ class Facts:
                         nxt.append(s)
             frontier = nxt
         return out
+
+    def breadth(self, level: str) -> int:
+        """Breadth rank of a consensus level; 0 when the brief does not state breadth."""
+        if level.rsplit("#", 1)[-1] in NOT_BREADTH:
+            return 0
+        return self.consensus_rank.get(level, 0)
+
+    def is_harmful(self, node: str) -> bool:
+        return any(a in HARMFUL for a in self.ancestors(self.node_class.get(node, DOMAIN_ENTITY)))
+
+    def effect(self, link: LinkInfo) -> str:
+        """raises / lowers / depends: the link's polarity times whether its target is a harm or risk."""
+        p = self.relation_polarity.get(link.relation, 0)
+        if p == 0:
+            return "depends"
+        return "raises" if (p > 0) == self.is_harmful(link.effect) else "lowers"
+
+    def speaker_role(self, claim: str) -> str:
+        info = self.claims.get(claim)
+        if info is None:
+            return ""
+        if info.speaker_role:
+            return info.speaker_role
+        local = info.consensus.rsplit("#", 1)[-1]  # data not yet migrated (CONTRACT item 3)
+        return str(R2P[ROLE_OF_OLD_LEVEL[local]]) if local in ROLE_OF_OLD_LEVEL else str(R2P.ParticipantRole)
 
     def link_consensus(self, link: LinkInfo) -> str:
         """The most widely held level among the claims that assert a link ('' when none is known)."""
@@ -243,6 +284,7 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
         _pathways(kg),
         _bundles(kg),
         dict(claims_about),
+        _requirements(kg),
     )
 
 
@@ -281,7 +323,33 @@ def _claim_like(kg: KnowledgeGraph, cls: str) -> dict[str, ClaimInfo]:
     for r in _rows(kg, f"SELECT ?c ?n WHERE {{ ?c a {cls} ; r2p:about ?n FILTER(isIRI(?n)) }} ORDER BY ?c ?n"):
         if str(r["c"]) in out:
             out[str(r["c"])].about.append(str(r["n"]))
+    for r in _rows(kg, f"SELECT ?c ?s WHERE {{ ?c a {cls} ; r2p:speakerRole ?s }} ORDER BY ?c ?s"):
+        if str(r["c"]) in out and not out[str(r["c"])].speaker_role:
+            out[str(r["c"])].speaker_role = str(r["s"])
     return out
+
+
+def _requirements(kg: KnowledgeGraph) -> list[RequirementInfo]:
+    """r2p:Requirement nodes (CONTRACT item 2): a measure and what it needs first."""
+    out: dict[str, RequirementInfo] = {}
+    for r in _rows(
+        kg,
+        """SELECT ?q ?d ?p ?inf WHERE { ?q a r2p:Requirement ; r2p:dependent ?d ; r2p:prerequisite ?p .
+            OPTIONAL { ?q r2p:inferredByCurators ?inf } } ORDER BY ?q ?d ?p""",
+    ):
+        q = str(r["q"])
+        if q not in out:
+            inf = r["inf"]
+            out[q] = RequirementInfo(
+                q, str(r["d"]), str(r["p"]), inferred=bool(inf.toPython()) if isinstance(inf, Literal) else False
+            )
+    for r in _rows(kg, "SELECT ?q ?c WHERE { ?q a r2p:Requirement ; r2p:assertedBy ?c } ORDER BY ?q ?c"):
+        if str(r["q"]) in out:
+            out[str(r["q"])].claims.append(str(r["c"]))
+    for r in _rows(kg, "SELECT ?q ?k WHERE { ?q a r2p:Requirement ; r2p:caseExample ?k } ORDER BY ?q ?k"):
+        if str(r["q"]) in out:
+            out[str(r["q"])].cases.append(str(r["k"]))
+    return list(out.values())
 
 
 def _pathways(kg: KnowledgeGraph) -> list[PathwayInfo]:

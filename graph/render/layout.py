@@ -13,7 +13,8 @@ import networkx as nx
 import numpy as np
 
 from graph.render.model import View
-from graph.render.style import LABEL_MAX_WIDTH, NODE_FONT_SIZE
+from graph.render.routing import Smooth, crossings, overlaps, route, shapes
+from graph.render.style import LABEL_MAX_WIDTH
 
 Positions = dict[str, tuple[float, float]]
 
@@ -30,10 +31,36 @@ def layout_view(view: View) -> Positions:
     return spring(view)
 
 
+def place(view: View) -> tuple[Positions, dict[str, Smooth]]:
+    """Layout, then routing: bend or nudge until no edge passes over a node, keeping nodes apart."""
+    pos = layout_view(view)
+    sizes = {n: (s.w, s.h) for n, s in shapes(view).items()}
+    smooth: dict[str, Smooth] = {}
+    for _ in range(10):
+        pos, smooth = route(view, pos)
+        if len(pos) > 1200:
+            break
+        if not overlaps(view, pos, gap=4.0):
+            if not crossings(view, pos, smooth):
+                break
+        sep = separate({n: np.array(p, dtype=float) for n, p in pos.items()}, sizes, rounds=200)
+        pos = {n: (round(float(p[0]), 1), round(float(p[1]), 1)) for n, p in sep.items()}
+    if len(pos) <= 1200 and crossings(view, pos, smooth):
+        # Last resort: a leaf end of a still-blocked edge moves to the clear side of its blocker.
+        from graph.render.routing import relocate_leaves
+
+        pos = relocate_leaves(view, pos, smooth)
+        pos, smooth = route(view, pos, rounds=1)
+    return pos, smooth
+
+
 def _graph(view: View) -> nx.Graph:
     g = nx.Graph()
     g.add_nodes_from(sorted(view.nodes))
     g.add_edges_from(sorted((e.source, e.target) for e in view.edges if e.source != e.target))
+    for group in view.groups:  # a tour step's nodes pull together, so one frame shows them all
+        members = sorted(n for n in set(group) if n in view.nodes)
+        g.add_edges_from((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
     return g
 
 
@@ -113,11 +140,12 @@ def force_directed(g: nx.Graph, iterations: int = 60) -> dict[str, np.ndarray]:
     return {v: pos[i].astype(float) for i, v in enumerate(nodes)}
 
 
-def box_size(label: str) -> tuple[float, float]:
-    """Rough on-canvas size of a node box: labels wrap at LABEL_MAX_WIDTH (average glyph ~0.55 em)."""
-    text_w = len(label) * NODE_FONT_SIZE * 0.55
-    lines = max(1, math.ceil(text_w / LABEL_MAX_WIDTH))
-    return min(text_w, LABEL_MAX_WIDTH) + 30, lines * NODE_FONT_SIZE * 1.2 + 24
+def box_size(label: str, shape: str = "box", font: float = 22) -> tuple[float, float]:
+    """On-canvas size of a node (see routing.node_shape)."""
+    from graph.render.routing import node_shape
+
+    s = node_shape(label, font, shape)
+    return s.w, s.h
 
 
 def separate(
@@ -158,19 +186,23 @@ def spring(view: View) -> Positions:
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
     blocks: list[tuple[list[str], dict[str, np.ndarray]]] = []
     singles: list[str] = []
+    sizes = {n: (s.w, s.h) for n, s in shapes(view).items()}
     for comp in comps:
         if len(comp) == 1:
             singles.append(comp[0])
             continue
         pos = _normalise(_component_layout(g.subgraph(comp)))
-        blocks.append((comp, separate(pos, {n: box_size(view.nodes[n].label) for n in comp})))
+        blocks.append((comp, separate(pos, sizes)))
     if singles:  # isolated nodes go in a tidy grid, alphabetically, after the connected parts
         singles.sort(key=lambda n: view.nodes[n].label.lower())
         cols = max(1, math.ceil(math.sqrt(len(singles) * 2)))
         blocks.append(
             (
                 singles,
-                {n: np.array([(i % cols) * NODE_SPACING * 1.1, (i // cols) * ROW_GAP]) for i, n in enumerate(singles)},
+                {
+                    n: np.array([(i % cols) * (LABEL_MAX_WIDTH + 110.0), (i // cols) * ROW_GAP * 1.3])
+                    for i, n in enumerate(singles)
+                },
             )
         )
     return _pack(blocks)
@@ -228,11 +260,24 @@ def layered(view: View) -> Positions:
             rows[k].sort(key=bary)
             index.update({n: i for i, n in enumerate(rows[k])})
     out: Positions = {}
-    tallest = max((len(r) for r in rows.values()), default=0)
+    sh = shapes(view)
+    gap = 46.0
+
+    def col_height(k: int) -> float:
+        return sum(sh[n].h for n in rows[k]) + gap * max(0, len(rows[k]) - 1)
+
+    tallest_h = max((col_height(k) for k in order), default=0.0)
+    x = 0.0
     for col, k in enumerate(order):
-        offset = (tallest - len(rows[k])) * ROW_GAP / 2
-        for i, n in enumerate(rows[k]):
-            out[n] = (col * LAYER_GAP, round(offset + i * ROW_GAP, 1))
+        width = max((sh[n].w for n in rows[k]), default=0.0)
+        if col:
+            prev = max((sh[n].w for n in rows[order[col - 1]]), default=0.0)
+            x += max(LAYER_GAP, prev / 2 + width / 2 + 170.0)
+        y = (tallest_h - col_height(k)) / 2
+        for n in rows[k]:
+            out[n] = (round(x, 1), round(y + sh[n].h / 2, 1))
+            y += sh[n].h + gap
+    tallest = max(1, math.ceil(tallest_h / ROW_GAP))
     for n, targets in attached.items():  # e.g. a bundle, just left of the members it groups
         pts = [out[t] for t in targets if t in out]
         if pts:

@@ -18,6 +18,9 @@ class MapNode:
     sectors: list[str] = field(default_factory=list)
     consensus: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    dashed: bool | list[int] = False  # border pattern: class (dashed classes) or a claim's speaker role
+    border_width: int = 2  # a claim's consensus breadth
+    speaker: str = ""  # a claim's r2p:speakerRole
 
 
 @dataclass
@@ -29,15 +32,18 @@ class MapEdge:
     label: str = ""
     consensus: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    effect: str = ""  # causal links: raises / lowers / depends (style.EFFECT_STYLE)
 
 
 @dataclass
 class Step:
-    """One press of the arrow key in presentation mode: what it adds to the map, and why."""
+    """One press of the arrow key in presentation mode: the nodes it frames (the rest is dimmed), and why."""
 
     caption: str
     nodes: list[str] = field(default_factory=list)
     edges: list[str] = field(default_factory=list)
+    narration: str = ""
+    quote: dict[str, Any] = field(default_factory=dict)  # text, who, breadth, source
 
 
 @dataclass
@@ -53,6 +59,9 @@ class View:
     edge_labels: bool = False
     anchor: str = ""  # the node the view is about (a country, a risk factor): drawn larger
     attached: set[str] = field(default_factory=set)  # layered layout: placed beside their edges' targets
+    opening: list[str] = field(default_factory=list)  # what the first frame shows (its subject)
+    purpose: str = ""  # index group
+    groups: list[list[str]] = field(default_factory=list)  # layout only: nodes to keep together (a tour step)
 
     def edge_ids(self) -> set[str]:
         return {e.id for e in self.edges}

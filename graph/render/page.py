@@ -21,17 +21,23 @@ from pyvis.network import Network
 from graph import __version__
 from graph.namespaces import curie
 from graph.render.facts import Facts
-from graph.render.layout import Positions
 from graph.render.model import View
+from graph.render.routing import Positions, Smooth
 from graph.render.style import (
+    ANCHOR_FONT_SIZE,
     CLASS_STYLE,
     DEFAULT_EDGE,
     EDGE_FONT_SIZE,
     EDGE_WIDTH,
+    EFFECT_LABEL,
+    EFFECT_STYLE,
     LABEL_MAX_WIDTH,
     NODE_FONT_SIZE,
+    READABLE_PX,
     RELATION_STYLE,
-    consensus_fill,
+    SPEAKER_LABEL,
+    SPEAKER_STYLE,
+    consensus_border,
     text_colour,
 )
 
@@ -82,61 +88,57 @@ def inline_style(css: str) -> str:
     return css.replace("</style", "<\\/style")
 
 
-def _edge_style(rel: str) -> tuple[str, bool | list[int]]:
+def edge_style(rel: str, effect: str = "") -> tuple[str, bool | list[int], str]:
+    """(colour, dashes, arrowhead): a causal link by its effect on risk, any other edge by its relation."""
+    if effect:
+        return EFFECT_STYLE[effect]
     return RELATION_STYLE.get(rel, DEFAULT_EDGE)
 
 
-def network_data(view: View, positions: Positions) -> tuple[list[dict], list[dict]]:
+def network_data(view: View, positions: Positions, smooth: dict[str, Smooth] | None = None) -> tuple[list, list]:
     """Node and edge records for vis-network, assembled with pyvis."""
+    smooth = smooth or {}
     net = Network(directed=True)  # directed: pyvis skips its quadratic duplicate-edge scan
     for n in view.nodes.values():
         x, y = positions[n.id]
         fg = text_colour(n.fill)
+        # Hover and selection keep the node's own colours: a thicker border, never a black blob.
+        colour = {"background": n.fill, "border": n.border}
         net.add_node(
             n.id,
             label=n.label or n.id,
             shape=n.shape,
             x=x,
             y=y,
-            color={
-                "background": n.fill,
-                "border": n.border,
-                "highlight": {"background": n.fill, "border": "#000000"},
-                "hover": {"background": n.fill, "border": "#000000"},
-            },
-            # The node a view is about reads first from the back of the room.
-            font={"color": fg, "size": 34} if n.id == view.anchor else {"color": fg},
-            borderWidth=3 if n.border != "#1f2937" else 2,
+            color={**colour, "highlight": dict(colour), "hover": dict(colour)},
+            font={"color": fg, "size": ANCHOR_FONT_SIZE if n.id == view.anchor else NODE_FONT_SIZE},
+            borderWidth=n.border_width,
+            borderWidthSelected=n.border_width + 3,
+            shapeProperties={"borderDashes": n.dashed, "borderRadius": 6},
             r2p={
                 "cls": curie(n.cls),
                 "sectors": [curie(s) for s in n.sectors],
                 "consensus": curie(n.consensus) if n.consensus else "",
+                "speaker": curie(n.speaker) if n.speaker else "",
+                "fill": n.fill,
+                "font": ANCHOR_FONT_SIZE if n.id == view.anchor else NODE_FONT_SIZE,
                 "details": n.details,
             },
         )
-    # Edges between the same two nodes would draw on top of each other: bend them all,
-    # clockwise relative to their own direction, so opposite edges bow to opposite sides.
-    per_pair: dict[frozenset[str], int] = {}
     for e in view.edges:
-        pair = frozenset((e.source, e.target))
-        per_pair[pair] = per_pair.get(pair, 0) + 1
-    seen: dict[tuple[str, str], int] = {}
-    for e in view.edges:
-        colour, dashes = _edge_style(e.rel)
-        k = seen.get((e.source, e.target), 0)
-        seen[(e.source, e.target)] = k + 1
-        smooth: dict | bool = False
-        if per_pair[frozenset((e.source, e.target))] > 1:
-            smooth = {"enabled": True, "type": "curvedCW", "roundness": 0.4 + 0.2 * k}
+        colour, dashes, head = edge_style(e.rel, e.effect)
         options: dict[str, Any] = {
             "id": e.id,
             "color": {"color": colour, "highlight": colour, "hover": colour},
             "dashes": dashes,
             "width": EDGE_WIDTH,
-            "smooth": smooth,
+            "arrows": {"to": {"enabled": True, "type": head, "scaleFactor": 1.0 if head == "bar" else 1.1}},
+            "smooth": smooth.get(e.id, False),
             "r2p": {
                 "rel": curie(e.rel),
+                "effect": e.effect,
                 "consensus": curie(e.consensus) if e.consensus else "",
+                "colour": colour,
                 "details": e.details,
             },
         }
@@ -152,32 +154,49 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
     for n in view.nodes.values():
         class_counts[n.cls] = class_counts.get(n.cls, 0) + 1
     classes = []
-    for cls, fill, shape in CLASS_STYLE:
+    for cls, fill, shape, dashed in CLASS_STYLE:
         if cls in class_counts:
-            sample = next(n for n in view.nodes.values() if n.cls == cls)
             classes.append(
                 {
                     "key": curie(cls),
                     "label": facts.label(cls),
                     "fill": fill,
-                    "border": sample.border,
+                    "border": "#111827",
+                    "dashed": dashed,
                     "shape": shape,
                     "count": class_counts[cls],
                     "definition": facts.definitions.get(cls, ""),
                 }
             )
+    effect_counts: dict[str, int] = {}
     rel_counts: dict[str, int] = {}
     for e in view.edges:
         rel_counts[e.rel] = rel_counts.get(e.rel, 0) + 1
+        if e.effect:
+            effect_counts[e.effect] = effect_counts.get(e.effect, 0) + 1
+    effects = [
+        {
+            "key": k,
+            "label": EFFECT_LABEL[k],
+            "color": EFFECT_STYLE[k][0],
+            "dashes": bool(EFFECT_STYLE[k][1]),
+            "head": EFFECT_STYLE[k][2],
+            "count": effect_counts[k],
+        }
+        for k in EFFECT_STYLE
+        if k in effect_counts
+    ]
+    causal = {e.rel for e in view.edges if e.effect}
     relations = []
-    for rel in sorted(rel_counts, key=lambda r: (list(RELATION_STYLE).index(r) if r in RELATION_STYLE else 99, r)):
-        colour, dashes = _edge_style(rel)
+    for rel in sorted(rel_counts, key=lambda r: (r not in causal, facts.label(r).lower(), r)):
+        colour, dashes, head = edge_style(rel)
         relations.append(
             {
                 "key": curie(rel),
                 "label": facts.label(rel),
-                "color": colour,
+                "color": None if rel in causal else colour,
                 "dashes": bool(dashes),
+                "head": head,
                 "count": rel_counts[rel],
                 "definition": facts.definitions.get(rel, ""),
             }
@@ -201,24 +220,50 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
         if item.consensus:
             cons_counts[item.consensus] = cons_counts.get(item.consensus, 0) + 1
     consensus = []
-    for lv in sorted(cons_counts, key=lambda lv: (-facts.consensus_rank.get(lv, 0), lv)):
-        rank = facts.consensus_rank.get(lv, 0)
-        fill = consensus_fill(rank)
+    for lv in sorted(cons_counts, key=lambda lv: (-facts.breadth(lv), lv)):
+        rank = facts.breadth(lv)
         consensus.append(
             {
                 "key": curie(lv),
-                "label": facts.label(lv),
+                "label": facts.label(lv) if rank else f"{facts.label(lv)} (breadth not stated)",
                 "rank": rank,
-                "fill": fill,
-                "text": text_colour(fill),
+                "width": consensus_border(rank),
                 "count": cons_counts[lv],
             }
         )
-    return {"classes": classes, "relations": relations, "sectors": sectors, "consensus": consensus}
+    speaker_counts: dict[str, int] = {}
+    for n in view.nodes.values():
+        if n.speaker:
+            speaker_counts[n.speaker] = speaker_counts.get(n.speaker, 0) + 1
+    speakers = [
+        {"key": curie(r), "label": SPEAKER_LABEL[r], "dashes": SPEAKER_STYLE[r] or [], "count": speaker_counts[r]}
+        for r in SPEAKER_LABEL
+        if r in speaker_counts
+    ]
+    return {
+        "classes": classes,
+        "effects": effects,
+        "relations": relations,
+        "sectors": sectors,
+        "consensus": consensus,
+        "speakers": speakers,
+    }
 
 
-def page_data(view: View, facts: Facts, positions: Positions, index_href: str | None) -> dict[str, Any]:
-    nodes, edges = network_data(view, positions)
+SOURCE_LINE = (
+    "Source: Stanley Foundation, Preventing Mass Atrocities: Resilient Societies, State Capacity, and "
+    "Structural Reform (policy dialogue brief, 2013); map by r2pkg {version}."
+)
+
+
+def page_data(
+    view: View,
+    facts: Facts,
+    positions: Positions,
+    index_href: str | None,
+    smooth: dict[str, Smooth] | None = None,
+) -> dict[str, Any]:
+    nodes, edges = network_data(view, positions, smooth)
     return {
         "view": {
             "name": view.name,
@@ -226,12 +271,24 @@ def page_data(view: View, facts: Facts, positions: Positions, index_href: str | 
             "description": view.description,
             "index": index_href,
             "version": __version__,
+            "source": SOURCE_LINE.format(version=__version__),
+            "opening": view.opening,
+            "anchor": view.anchor,
+            "autoplay": view.purpose == "tour",
         },
         "nodes": nodes,
         "edges": edges,
         "legend": legend(view, facts),
-        "steps": [{"caption": s.caption, "nodes": s.nodes, "edges": s.edges} for s in view.steps],
-        "style": {"nodeFont": NODE_FONT_SIZE, "edgeFont": EDGE_FONT_SIZE, "labelWidth": LABEL_MAX_WIDTH},
+        "steps": [
+            {"caption": s.caption, "nodes": s.nodes, "edges": s.edges, "narration": s.narration, "quote": s.quote}
+            for s in view.steps
+        ],
+        "style": {
+            "nodeFont": NODE_FONT_SIZE,
+            "edgeFont": EDGE_FONT_SIZE,
+            "labelWidth": LABEL_MAX_WIDTH,
+            "readable": READABLE_PX,
+        },
     }
 
 
@@ -261,13 +318,16 @@ def render_page(data: dict[str, Any]) -> str:
             '<button id="reset" class="btn" type="button" title="Show the whole map (Esc)">Show all</button>',
             '<button id="smaller" class="btn" type="button" title="Smaller labels">A&#8722;</button>',
             '<button id="larger" class="btn" type="button" title="Larger labels">A+</button>',
-            '<button id="png" class="btn" type="button" title="Save the current view as a PNG image">PNG</button>',
+            '<button id="png" class="btn" type="button" '
+            'title="Save the map as a print-resolution PNG with title, legend and source">PNG</button>',
+            '<button id="svg" class="btn" type="button" title="Save the map as an SVG drawing">SVG</button>',
             "</div></header>\n",
             '<ul id="matches" role="listbox" hidden></ul>\n',
             '<nav id="legend" aria-label="Legend and filters"></nav>\n',
             '<main id="map" aria-label="Map"></main>\n',
             '<aside id="panel" hidden aria-live="polite"></aside>\n',
             '<div id="caption" hidden></div>\n',
+            '<div id="print-legend" aria-hidden="true"></div>\n',
             '<div id="status" role="status"></div>\n',
             f'<script type="application/json" id="r2p-data">{script_json(data)}</script>\n',
             f"<script>{inline_script(vis_js)}</script>\n",

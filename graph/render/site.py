@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING
 
 from graph import __version__
 from graph.errors import InputError
-from graph.output import write_atomic
+from graph.output import make_output_dir, write_atomic
 from graph.render.facts import Facts, collect_facts
-from graph.render.layout import layout_view
+from graph.render.framing import choose_opening, split_steps
+from graph.render.layout import place
 from graph.render.page import CSP, page_data, render_page
-from graph.render.views import ViewSpec, view_specs
+from graph.render.tours import Tour, default_tours_dir, load_tours, tour_view
+from graph.render.views import ViewSpec, narrate_steps, view_specs
 
 if TYPE_CHECKING:
+    from graph.source_text import SourceText
     from graph.store import KnowledgeGraph
 
 INDEX = "index.html"
@@ -32,29 +35,61 @@ class RenderedView:
     nodes: int
     edges: int
     steps: int
+    purpose: str = ""
+    nodes_shown: frozenset[str] = frozenset()
 
 
-def list_views(kg: KnowledgeGraph) -> list[ViewSpec]:
-    return view_specs(collect_facts(kg))
+def tour_specs(facts: Facts, tours: Sequence[Tour]) -> list[ViewSpec]:
+    return [
+        ViewSpec(f"tour-{t.name}", f"Tour: {t.title}", t.summary, (lambda t=t: tour_view(facts, t)), purpose="tour")
+        for t in tours
+    ]
+
+
+def all_specs(facts: Facts, tours_dir: str | Path | None = None) -> list[ViewSpec]:
+    """Tours first (a trainer's order), then every view the graph supports."""
+    folder = Path(tours_dir) if tours_dir is not None else default_tours_dir()
+    return [*tour_specs(facts, load_tours(folder)), *view_specs(facts)]
+
+
+def list_views(kg: KnowledgeGraph, tours_dir: str | Path | None = None) -> list[ViewSpec]:
+    return all_specs(collect_facts(kg), tours_dir)
 
 
 def render_view(spec: ViewSpec, facts: Facts, out_dir: Path, index_href: str | None = INDEX) -> RenderedView:
     view = spec.build()
-    positions = layout_view(view)
-    data = page_data(view, facts, positions, index_href)
+    positions, smooth = place(view)
+    split_steps(view, positions)
+    narrate_steps(facts, view)
+    choose_opening(view, positions)
+    data = page_data(view, facts, positions, index_href, smooth)
     path = write_atomic(out_dir / f"{spec.name}.html", render_page(data))
     return RenderedView(
-        spec.name, view.title, spec.description, path, len(view.nodes), len(view.edges), len(view.steps)
+        spec.name,
+        view.title,
+        spec.description,
+        path,
+        len(view.nodes),
+        len(view.edges),
+        len(view.steps),
+        spec.purpose or view.purpose,
+        frozenset(view.nodes),
     )
 
 
 def render_views(
-    kg: KnowledgeGraph, out_dir: str | Path, names: Sequence[str] | None = None, *, index: bool = True
+    kg: KnowledgeGraph,
+    out_dir: str | Path,
+    names: Sequence[str] | None = None,
+    *,
+    index: bool = True,
+    tours_dir: str | Path | None = None,
 ) -> list[RenderedView]:
     """Render the named views (all when names is None); an unknown name is a user error."""
     out = Path(out_dir)
+    make_output_dir(out)
     facts = collect_facts(kg)
-    specs = view_specs(facts)
+    specs = all_specs(facts, tours_dir)
     if names:
         known = {s.name: s for s in specs}
         missing = [n for n in names if n not in known]
@@ -73,22 +108,32 @@ def build_site(
     *,
     export: Callable[[KnowledgeGraph, Path], Path] | None = None,
     notes: Sequence[str] = (),
+    source: SourceText | None = None,
+    tours_dir: str | Path | None = None,
 ) -> list[Path]:
-    """Every view, the graph as Turtle, and index.html (written last); returns the written files.
+    """Every tour and view, the reading view (when `source` is given), the graph as Turtle, and
+    index.html (written last); returns the written files.
 
-    `export` writes the graph to the given path; by default rdflib's Turtle serialiser.
+    `export` writes the graph to the given path; by default the project's Turtle export.
+    `tours_dir` defaults to the packaged data/tours.
     """
     out = Path(out_dir)
+    make_output_dir(out)
     facts = collect_facts(kg)
-    rendered = [render_view(s, facts, out) for s in view_specs(facts)]
+    rendered = [render_view(s, facts, out) for s in all_specs(facts, tours_dir)]
+    reading = None
+    if source is not None:
+        from graph.render.reading import write_reading_view
+
+        reading = write_reading_view(facts, source, out, {r.name: r for r in rendered})
     export_path = (export or export_turtle)(kg, out / EXPORT_NAME)
-    index = write_index(out, rendered, facts, export_path=export_path, notes=notes)
-    return [*(r.path for r in rendered), export_path, index]
+    index = write_index(out, rendered, facts, export_path=export_path, notes=notes, reading=reading)
+    return [*(r.path for r in rendered), *([reading] if reading else []), export_path, index]
 
 
 def export_turtle(kg: KnowledgeGraph, path: Path) -> Path:
     """The whole graph (asserted and derived) as Turtle, through the project's export (issue 4)."""
-    from graph.export import export_graph
+    from graph.exporting import export_graph
 
     return write_atomic(path, export_graph(kg, "turtle"))
 
@@ -114,6 +159,20 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+GROUPS = [
+    (
+        "tour",
+        "1. Tours: a session in steps",
+        "Open one and press the arrow keys: each step frames a few nodes, with a narration and a quote from the brief.",
+    ),
+    ("whole", "2. The whole argument", "The brief's causal links and its claims, to explore or to project."),
+    ("pathways", "3. Risks and what addresses them", "One map per risk factor or joint condition."),
+    ("measures", "4. What the measures need", "Requirements between measures, with their cases."),
+    ("countries", "5. Country cases", "What the brief says about each country it discusses."),
+]
+ONTOLOGY_DOC = "ontology.html"
+
+
 def write_index(
     out_dir: Path,
     rendered: Sequence[RenderedView],
@@ -121,67 +180,85 @@ def write_index(
     *,
     export_path: Path | None = None,
     notes: Sequence[str] = (),
+    reading: Path | None = None,
 ) -> Path:
+    """The index as a workshop guide: tours first, then views grouped by purpose, the reading view,
+    the ontology documentation (when written beside it) and the graph export."""
     e = html.escape
-    groups = [
-        ("Overview and arguments", [r for r in rendered if r.name in ("overview", "arguments")]),
-        ("Prevention pathways", [r for r in rendered if r.name.startswith("pathways-")]),
-        ("Country cases", [r for r in rendered if r.name.startswith("country-")]),
-        ("Measures", [r for r in rendered if r.name == "requirements"]),
-    ]
     parts = []
-    for heading, items in groups:
+    for key, heading, intro in GROUPS:
+        items = [r for r in rendered if r.purpose == key]
         if not items:
             continue
         rows = "".join(
             f'<li><a href="{e(r.path.name)}">{e(r.title)}</a>'
-            f'<span class="meta">{_n(r.nodes, "node")}, {_n(r.edges, "link")}, {_n(r.steps, "step")}</span>'
+            f'<span class="meta">{_n(r.steps, "step") if key == "tour" else _n(r.nodes, "node")}</span>'
             f"<p>{e(r.description)}</p></li>"
             for r in items
         )
-        parts.append(f"<section><h2>{e(heading)}</h2><ul>{rows}</ul></section>")
+        parts.append(
+            f'<section data-group="{e(key)}"><h2>{e(heading)}</h2><p class="intro">{e(intro)}</p>'
+            f"<ul>{rows}</ul></section>"
+        )
+    others = [r for r in rendered if r.purpose not in {g[0] for g in GROUPS}]
+    if others:
+        rows = "".join(f'<li><a href="{e(r.path.name)}">{e(r.title)}</a><p>{e(r.description)}</p></li>' for r in others)
+        parts.append(f"<section><h2>Other maps</h2><ul>{rows}</ul></section>")
+    more = []
+    if reading is not None:
+        more.append(
+            f'<li><a href="{e(reading.name)}">The brief, paragraph by paragraph</a>'
+            "<p>The brief's text with every quote lit by how widely it was held; click one for its claims, "
+            "links and maps.</p></li>"
+        )
+    if (out_dir / ONTOLOGY_DOC).exists():
+        more.append(
+            f'<li><a href="{ONTOLOGY_DOC}">Ontology documentation</a>'
+            "<p>The classes and properties the maps are drawn from, with their definitions.</p></li>"
+        )
+    if export_path:
+        more.append(
+            f'<li><a href="{e(export_path.name)}">{e(export_path.name)}</a>'
+            "<p>The whole graph as Turtle, for any RDF tool.</p></li>"
+        )
+    if more:
+        parts.append(f'<section data-group="reference"><h2>6. Read and reuse</h2><ul>{"".join(more)}</ul></section>')
     all_notes = [*notes, *_missing_notes(rendered, facts)]
     notes_html = "".join(f"<li>{e(n)}</li>" for n in all_notes)
-    export_html = (
-        (
-            f'<p>The whole graph as Turtle: <a href="{e(export_path.name)}">{e(export_path.name)}</a>'
-            " (load it in any RDF tool).</p>"
-        )
-        if export_path
-        else ""
-    )
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Preventing Mass Atrocities: maps</title>
+<title>Preventing Mass Atrocities: a workshop guide to the maps</title>
 <style>
-body {{ font: 20px/1.45 Arial, Helvetica, sans-serif; color: #111827; margin: 0; background: #ffffff; }}
+body {{ font: 21px/1.45 Arial, Helvetica, sans-serif; color: #111827; margin: 0; background: #ffffff; }}
 header {{ background: #0f172a; color: #ffffff; padding: 20px 32px; }}
 header h1 {{ margin: 0; font-size: 32px; }}
 header p {{ margin: 6px 0 0; color: #e2e8f0; }}
-main {{ padding: 8px 32px 40px; max-width: 1100px; }}
-h2 {{ font-size: 24px; border-bottom: 3px solid #cbd5e1; padding-bottom: 4px; margin-top: 28px; }}
-ul {{ list-style: none; padding: 0; }}
-li {{ margin: 0 0 14px; }}
+main {{ padding: 8px 32px 40px; max-width: 1500px; columns: 2 640px; column-gap: 48px; }}
+section {{ break-inside: avoid; }}
+h2 {{ font-size: 26px; border-bottom: 3px solid #cbd5e1; padding-bottom: 4px; margin: 24px 0 4px; }}
+.intro {{ margin: 0 0 8px; color: #374151; font-size: 19px; }}
+ul {{ list-style: none; padding: 0; margin: 0; }}
+li {{ margin: 0 0 12px; }}
 a {{ color: #1d4ed8; font-weight: bold; font-size: 22px; }}
 a:focus-visible {{ outline: 3px solid #f59e0b; }}
 .meta {{ margin-left: 12px; font-size: 16px; color: #374151; }}
-li p {{ margin: 2px 0 0; }}
+li p {{ margin: 2px 0 0; font-size: 18px; }}
 .notes li {{ font-size: 17px; color: #1f2937; margin-bottom: 6px; }}
 footer {{ font-size: 15px; color: #374151; padding: 0 32px 24px; }}
 </style>
 </head>
 <body>
 <header><h1>Preventing Mass Atrocities: Resilient Societies, State Capacity, and Structural Reform</h1>
-<p>Maps of the Stanley Foundation's 2013 policy dialogue brief. Every map works offline from this folder:
-click a node for its claims and quotes, press P to present step by step.</p></header>
+<p>A workshop guide to the maps of the Stanley Foundation's 2013 policy dialogue brief. Everything works offline
+from this folder. Start with a tour; on any map, click a node for its claims and quotes, press P to present.</p>
+</header>
 <main>
 {"".join(parts) or "<p>No views could be built from this graph.</p>"}
 {f'<section class="notes"><h2>Notes</h2><ul>{notes_html}</ul></section>' if notes_html else ""}
-{export_html}
 </main>
 <footer>Built by r2pkg {e(__version__)}.</footer>
 </body>

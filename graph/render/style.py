@@ -1,8 +1,16 @@
-"""Colours, shapes and sizes: chosen for a projector at the back of a room.
+"""Colours, shapes and marks: chosen for a projector at the back of a room and for colour-blind viewers.
 
-Fills are light so that dark label text keeps a high contrast; hue separates the
-kinds of node, and line colour plus dash pattern separate relation types, so the
-map still reads in greyscale or for colour-blind viewers.
+Every category is told apart by more than hue where it can be:
+- node class: shape (box = what people do or say, ellipse = states of the world, database =
+  institutions), border (solid or dashed) and fill; classes that share shape and border differ
+  in fill by at least 14 CIEDE2000 under deuteranopia and protanopia (tests/test_render.py);
+- a causal link's effect on risk: colour, line style AND arrowhead (raises risk: vermilion,
+  solid, arrow; lowers risk: blue, dashed, bar). The effect is the relation's polarity times
+  whether its target is a harm or risk, so "leads to mass atrocities" raises risk and
+  "strengthens trust" lowers it, in every view;
+- consensus breadth: the border weight of a claim (never its fill);
+- the speaker's role: a claim's border pattern (participants solid, the rapporteur's own framing
+  dashed, a commissioned author's position dotted) and a word in its tooltip and panel.
 """
 
 from __future__ import annotations
@@ -10,71 +18,90 @@ from __future__ import annotations
 from graph.namespaces import R2P
 
 # Legend classes, most specific first: a node takes the first entry among its class's ancestors.
-CLASS_STYLE: list[tuple[str, str, str]] = [
-    # (class IRI, fill, vis shape with the label inside)
-    (str(R2P.Trigger), "#fecaca", "box"),
-    (str(R2P.RiskFactor), "#fed7aa", "box"),
-    (str(R2P.PreventionMeasure), "#bfdbfe", "box"),
-    (str(R2P.Approach), "#ddd6fe", "box"),
-    (str(R2P.PreventiveOutcome), "#bbf7d0", "ellipse"),
-    (str(R2P.Harm), "#fca5a5", "ellipse"),
-    (str(R2P.Outcome), "#d9f99d", "ellipse"),
-    (str(R2P.Institution), "#99f6e4", "database"),
-    (str(R2P.Actor), "#fef08a", "ellipse"),
-    (str(R2P.Norm), "#fbcfe8", "box"),
-    (str(R2P.Country), "#e2e8f0", "ellipse"),
-    (str(R2P.Place), "#f1f5f9", "ellipse"),
-    (str(R2P.Case), "#e7e5e4", "box"),
-    (str(R2P.Event), "#f5f5f4", "box"),
-    (str(R2P.DomainEntity), "#f8fafc", "box"),
-    (str(R2P.Claim), "#ffffff", "box"),
-    (str(R2P.Issue), "#fde68a", "box"),
-    (str(R2P.CoRequisiteBundle), "#e9d5ff", "box"),
+# (class IRI, fill, vis shape with the label inside, dashed border)
+CLASS_STYLE: list[tuple[str, str, str, bool]] = [
+    (str(R2P.Trigger), "#fb923c", "ellipse", True),
+    (str(R2P.RiskFactor), "#fb923c", "ellipse", False),
+    (str(R2P.PreventionMeasure), "#93c5fd", "box", False),
+    (str(R2P.Approach), "#93c5fd", "box", True),
+    (str(R2P.PreventiveOutcome), "#93c5fd", "ellipse", False),
+    (str(R2P.Harm), "#7f1d1d", "ellipse", False),
+    (str(R2P.Outcome), "#93c5fd", "ellipse", True),
+    (str(R2P.Institution), "#5eead4", "database", False),
+    (str(R2P.Actor), "#fef08a", "ellipse", False),
+    (str(R2P.Norm), "#fef08a", "box", False),
+    (str(R2P.Country), "#e5e7eb", "ellipse", False),
+    (str(R2P.Place), "#e5e7eb", "ellipse", True),
+    (str(R2P.Case), "#e5e7eb", "box", True),
+    (str(R2P.Event), "#fef08a", "ellipse", True),
+    (str(R2P.DomainEntity), "#6b7280", "box", True),
+    (str(R2P.Claim), "#ffffff", "box", False),
+    (str(R2P.Issue), "#fef08a", "box", True),
+    (str(R2P.CoRequisiteBundle), "#1e3a8a", "box", False),
 ]
-CLASS_BORDER = {str(R2P.Trigger): "#b91c1c", str(R2P.RiskFactor): "#c2410c", str(R2P.Harm): "#991b1b"}
-DEFAULT_BORDER = "#1f2937"
+HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))  # a link into these raises risk when it increases them
+DEFAULT_BORDER = "#111827"
 TEXT_DARK = "#111827"
 TEXT_LIGHT = "#ffffff"
+NODE_DASHES = [10, 6]
 
-# Relation types of causal links: (colour, dashes). Red raises risk, green lowers it,
-# black is a dependency, blue advances something.
-RELATION_STYLE: dict[str, tuple[str, bool | list[int]]] = {
-    str(R2P.IncreasesRiskRelation): ("#b91c1c", False),
-    str(R2P.UnderminesRelation): ("#b91c1c", [10, 6]),
-    str(R2P.MitigatesRelation): ("#15803d", False),
-    str(R2P.PreventsRelation): ("#15803d", [10, 6]),
-    str(R2P.RequiresRelation): ("#111827", False),
-    str(R2P.EnablesRelation): ("#1d4ed8", False),
-    str(R2P.StrengthensRelation): ("#1d4ed8", [10, 6]),
-    str(R2P.LeadsToRelation): ("#7c3aed", False),
-    # argument layer and structural edges
-    str(R2P.Support): ("#15803d", False),
-    str(R2P.Attack): ("#b91c1c", [12, 8]),
-    str(R2P.about): ("#6b7280", [4, 6]),
-    str(R2P.locatedIn): ("#475569", [2, 6]),
-    str(R2P.position): ("#b45309", [8, 4]),
-    str(R2P.member): ("#7e22ce", [4, 4]),
-    str(R2P.prerequisite): ("#111827", [14, 6]),
+# Effect of a causal link on risk: (colour, dashes, arrowhead). Okabe-Ito vermilion and blue.
+EFFECT_STYLE: dict[str, tuple[str, bool | list[int], str]] = {
+    "raises": ("#d55e00", False, "arrow"),
+    "lowers": ("#0072b2", [14, 8], "bar"),
+    "depends": ("#111827", [4, 6], "diamond"),
 }
-DEFAULT_EDGE = ("#374151", False)
+EFFECT_LABEL = {"raises": "raises risk", "lowers": "lowers risk", "depends": "dependency (needs)"}
+# Argument layer and structural edges.
+RELATION_STYLE: dict[str, tuple[str, bool | list[int], str]] = {
+    str(R2P.Support): ("#009e73", False, "arrow"),
+    str(R2P.Attack): ("#b4005a", [14, 8], "bar"),
+    str(R2P.prerequisite): EFFECT_STYLE["depends"],
+    str(R2P.requires): EFFECT_STYLE["depends"],
+    str(R2P.about): ("#9ca3af", [3, 7], "vee"),
+    str(R2P.locatedIn): ("#9ca3af", [3, 7], "vee"),
+    str(R2P.position): ("#9ca3af", [3, 7], "vee"),
+    str(R2P.member): ("#9ca3af", [3, 7], "vee"),
+}
+DEFAULT_EDGE = ("#374151", False, "arrow")
 
-# Consensus levels by rank (1 = one participant ... 8 = explicit consensus): light to dark,
-# so "more widely held" reads as "heavier" even without colour vision.
-CONSENSUS_FILL = {
-    1: "#ffffd9",
-    2: "#edf8b1",
-    3: "#c7e9b4",
-    4: "#7fcdbb",
-    5: "#41b6c4",
-    6: "#1d91c0",
-    7: "#225ea8",
-    8: "#0c2c84",
-}  # ColorBrewer YlGnBu
+
+# Claims: border weight by breadth rank (1 = one participant ... 8 = explicit consensus);
+# rank 0 = breadth not stated (the rapporteur's framing, an author's position).
+def consensus_border(rank: int) -> int:
+    return 2 if rank <= 0 else 2 + rank
+
+
+SPEAKER_STYLE = {  # border dashes of a claim by the speaker's role
+    str(R2P.ParticipantRole): False,
+    str(R2P.RapporteurRole): [10, 6],
+    str(R2P.CommissionedAuthorRole): [2, 5],
+}
+SPEAKER_LABEL = {
+    str(R2P.ParticipantRole): "participants",
+    str(R2P.RapporteurRole): "the rapporteur's framing",
+    str(R2P.CommissionedAuthorRole): "a commissioned author's position",
+}
+
+# The reading view colours a quote by the breadth of its widest claim: light to dark, sequential.
+BREADTH_FILL = {
+    0: "#f3f4f6",
+    1: "#fef9c3",
+    2: "#fef08a",
+    3: "#fde047",
+    4: "#fcd34d",
+    5: "#fbbf24",
+    6: "#f59e0b",
+    7: "#ea8a0c",
+    8: "#d97706",
+}
 
 NODE_FONT_SIZE = 22
-EDGE_FONT_SIZE = 18
-EDGE_WIDTH = 3
-LABEL_MAX_WIDTH = 230
+ANCHOR_FONT_SIZE = 30
+EDGE_FONT_SIZE = 22
+EDGE_WIDTH = 4
+LABEL_MAX_WIDTH = 240
+READABLE_PX = 28  # smallest label, in screen pixels, at 1920x1080: the back of a 30-person room
 
 
 def luminance(hex_colour: str) -> float:
@@ -89,5 +116,16 @@ def text_colour(fill: str) -> str:
     return TEXT_DARK if (lum + 0.05) / (luminance(TEXT_DARK) + 0.05) >= (1.05 / (lum + 0.05)) else TEXT_LIGHT
 
 
-def consensus_fill(rank: int) -> str:
-    return CONSENSUS_FILL.get(rank, "#ffffff")
+def fill_groups() -> dict[str, dict[str, str]]:
+    """Classes told apart by fill alone: grouped by (shape, border)."""
+    groups: dict[str, dict[str, str]] = {}
+    for cls, fill, shape, dashed in CLASS_STYLE:
+        groups.setdefault(f"{shape}/{'dashed' if dashed else 'solid'}", {})[cls] = fill
+    return groups
+
+
+def edge_colours() -> dict[str, str]:
+    out = {k: v[0] for k, v in EFFECT_STYLE.items()}
+    out.update({"support": RELATION_STYLE[str(R2P.Support)][0], "attack": RELATION_STYLE[str(R2P.Attack)][0]})
+    out["structural"] = RELATION_STYLE[str(R2P.about)][0]
+    return out

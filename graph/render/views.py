@@ -6,17 +6,15 @@ derived layer through SPARQL, so they simply do not appear when it is absent.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from graph.namespaces import R2P, curie
-from graph.render.facts import DOMAIN_ENTITY, ClaimInfo, Facts, LinkInfo
-from graph.render.model import MapEdge, MapNode, Step, View
-from graph.render.style import CLASS_BORDER, CLASS_STYLE, DEFAULT_BORDER, consensus_fill
+from graph.render.builder import BUNDLE, Builder, best_claim, quote_of, shows, slug
+from graph.render.facts import DOMAIN_ENTITY, Facts
+from graph.render.model import MapEdge, Step, View
 
-CLAIM, ISSUE, BUNDLE = str(R2P.Claim), str(R2P.Issue), str(R2P.CoRequisiteBundle)
 SUPPORT, ATTACK = str(R2P.Support), str(R2P.Attack)
 REQUIRES, ENABLES = str(R2P.RequiresRelation), str(R2P.EnablesRelation)
 COUNTRY, CASE = str(R2P.Country), str(R2P.Case)
@@ -32,185 +30,28 @@ OVERVIEW_ORDER = [
 ]
 
 
-def slug(iri: str) -> str:
-    local = re.split(r"[/#]", iri.rstrip("/#"))[-1]
-    return re.sub(r"[^a-z0-9]+", "-", local.lower()).strip("-") or "node"
-
-
 @dataclass(frozen=True)
 class ViewSpec:
     name: str
     title: str
     description: str
     build: Callable[[], View]
+    purpose: str = ""
 
 
-class Builder:
-    """Adds nodes and edges to a view with their styles and side-panel details."""
+__all__ = ["ViewSpec", "narrate_steps", "slug", "view_specs"]
 
-    def __init__(self, facts: Facts, view: View):
-        self.f = facts
-        self.v = view
-        self.edges: dict[str, MapEdge] = {}
 
-    # --- nodes ---------------------------------------------------------
-    def legend_class(self, cls: str) -> tuple[str, str, str]:
-        keys = {c: (c, fill, shape) for c, fill, shape in CLASS_STYLE}
-        for anc in self.f.ancestors(cls):
-            if anc in keys:
-                return keys[anc]
-        return CLASS_STYLE[-4]
-
-    def claim_summary(self, c: str) -> dict:
-        info = self.f.claims.get(c) or self.f.issues.get(c)
-        if info is None:
-            return {"label": self.f.label(c), "iri": curie(c)}
-        return {
-            "label": info.label or self.f.label(c),
-            "iri": curie(c),
-            "consensus": self.f.label(info.consensus) if info.consensus else "",
-            "heldBy": [self.f.label(h) for h in info.holders],
-            "quotes": info.quotes,
-            "section": self.f.label(info.section) if info.section else "",
-            "paragraph": info.paragraph or None,
-        }
-
-    def node(self, iri: str) -> str:
-        if iri in self.v.nodes:
-            return iri
-        f = self.f
-        if iri in f.claims or iri in f.issues:
-            info: ClaimInfo = f.claims.get(iri) or f.issues[iri]
-            cls = CLAIM if iri in f.claims else ISSUE
-            _, fill, shape = self.legend_class(cls)
-            if cls == CLAIM:
-                fill = consensus_fill(f.consensus_rank.get(info.consensus, 0))
-            details = self.claim_summary(iri)
-            details.update(
-                {
-                    "kind": f.label(cls),
-                    "statement": info.statement,
-                    "definition": f.definitions.get(iri, ""),
-                    "about": [f.label(a) for a in info.about],
-                }
-            )
-            if cls == ISSUE:
-                details["claims"] = [self.claim_summary(c) for c in f.issue_positions.get(iri, [])]
-                details["claimsHeading"] = "Positions taken"
-            self.v.nodes[iri] = MapNode(
-                iri,
-                info.label or f.label(iri),
-                cls,
-                f.label(cls),
-                fill,
-                shape,
-                DEFAULT_BORDER,
-                [],
-                info.consensus if cls == CLAIM else "",
-                details,
-            )
-            return iri
-        cls = f.node_class.get(iri, DOMAIN_ENTITY)
-        legend, fill, shape = self.legend_class(cls)
-        self.v.nodes[iri] = MapNode(
-            iri,
-            f.label(iri),
-            legend,
-            f.label(cls),
-            fill,
-            shape,
-            CLASS_BORDER.get(legend, DEFAULT_BORDER),
-            list(f.sectors.get(iri, [])),
-            "",
-            {
-                "kind": f.label(cls),
-                "iri": curie(iri),
-                "definition": f.definitions.get(iri, ""),
-                "sectors": [f.label(s) for s in f.sectors.get(iri, [])],
-                "claims": [self.claim_summary(c) for c in f.claims_about.get(iri, [])],
-                "claimsHeading": "What the brief says about it",
-            },
-        )
-        return iri
-
-    def extra_node(self, iri: str, label: str, cls: str, details: dict) -> str:
-        legend, fill, shape = self.legend_class(cls)
-        self.v.nodes[iri] = MapNode(iri, label, legend, self.f.label(cls), fill, shape, DEFAULT_BORDER, details=details)
-        return iri
-
-    # --- edges ---------------------------------------------------------
-    def _add(self, edge: MapEdge) -> str:
-        if edge.id not in self.edges:
-            self.edges[edge.id] = edge
-            self.v.edges.append(edge)
-        return edge.id
-
-    def link(self, link: LinkInfo) -> str:
-        f = self.f
-        self.node(link.cause)
-        self.node(link.effect)
-        rel = f.label(link.relation)
-        title = f"{f.label(link.cause)} {rel} {f.label(link.effect)}"
-        return self._add(
-            MapEdge(
-                link.iri,
-                link.cause,
-                link.effect,
-                link.relation,
-                rel,
-                f.link_consensus(link),
-                {
-                    "title": title,
-                    "kind": f.label(str(R2P.CausalLink)),
-                    "iri": curie(link.iri),
-                    "relation": rel,
-                    "claims": [self.claim_summary(c) for c in link.claims],
-                    "claimsHeading": "Claims that state this link",
-                    "cases": [f.label(c) for c in link.cases],
-                },
-            )
-        )
-
-    def argument(self, arg) -> str:
-        f = self.f
-        self.node(arg.premise)
-        self.node(arg.conclusion)
-        kind = f.label(arg.support_kind) if arg.support_kind else ""
-        rel = f.label(arg.kind)
-        return self._add(
-            MapEdge(
-                f"{arg.iri}|{arg.premise}",
-                arg.premise,
-                arg.conclusion,
-                arg.kind,
-                kind or rel,
-                "",
-                {
-                    "title": f"{rel}: {f.label(arg.iri)}",
-                    "kind": rel,
-                    "iri": curie(arg.iri),
-                    "relation": kind,
-                    "from": f.label(arg.premise),
-                    "to": f.label(arg.conclusion),
-                },
-            )
-        )
-
-    def plain(self, source: str, target: str, prop: str, label: str | None = None) -> str:
-        """A structural edge (about, located in, member...); label "" keeps it unlabelled on the map."""
-        f = self.f
-        rel = f.label(prop)
-        return self._add(
-            MapEdge(
-                f"{source}|{prop}|{target}",
-                source,
-                target,
-                prop,
-                rel if label is None else label,
-                "",
-                {"title": f"{f.label(source)} {rel} {f.label(target)}", "kind": rel},
-            )
-        )
+def narrate_steps(f: Facts, v: View) -> None:
+    """Give every step without one a narration from the data: what it shows and one quote."""
+    b = Builder(f, v)
+    edges = {e.id: e for e in v.edges}
+    for s in v.steps:
+        if not s.narration:
+            s.narration = shows(v, s.nodes)
+        if not s.quote:
+            claim = best_claim(f, s.nodes, [edges[e] for e in s.edges if e in edges])
+            s.quote = quote_of(b, claim) if claim else {}
 
 
 def _claim_order(f: Facts, c: str) -> tuple[int, str]:
@@ -463,6 +304,8 @@ def requirements(f: Facts) -> View:
     )
     for lk in dep_links:
         b.link(lk)
+    for req in f.requirements:
+        b.requirement(req)
     loose = sorted(
         n
         for n in f.node_class
@@ -524,7 +367,7 @@ def _dependency_layers(v: View, f: Facts) -> dict[str, int]:
     g = nx.DiGraph()
     g.add_nodes_from(v.nodes)
     for e in v.edges:
-        if e.rel == REQUIRES:
+        if e.rel in (REQUIRES, str(R2P.requires)):
             g.add_edge(e.target, e.source)  # the requirement comes first
         elif e.rel == ENABLES:
             g.add_edge(e.source, e.target)
@@ -543,12 +386,19 @@ def _dependency_layers(v: View, f: Facts) -> dict[str, int]:
 def view_specs(f: Facts) -> list[ViewSpec]:
     """Every view the graph supports, in the order the index lists them."""
     specs = [
-        ViewSpec("overview", "Overview", "Domain nodes and the causal links between them.", lambda: overview(f)),
+        ViewSpec(
+            "overview",
+            "Overview",
+            f"All {len(f.links)} causal links the brief states: what raises the risk of atrocities and what lowers it.",
+            lambda: overview(f),
+            "whole",
+        ),
         ViewSpec(
             "arguments",
             "Argument map",
-            "Claims with support and attack, coloured by consensus level.",
+            f"The brief's {len(f.claims)} claims, section by section, with who supports or attacks whom.",
             lambda: argument_map(f),
+            "whole",
         ),
     ]
     for start in sorted({p.start for p in f.pathways}, key=lambda s: f.label(s).lower()):
@@ -556,8 +406,10 @@ def view_specs(f: Facts) -> list[ViewSpec]:
             ViewSpec(
                 f"pathways-{slug(start)}",
                 f"Pathways from {f.label(start)}",
-                "A risk factor and the measures that address it, with their prerequisites.",
+                f"What the brief says addresses {f.label(start)}: "
+                f"{sum(1 for p in f.pathways if p.start == start)} pathway(s) and what their measures need first.",
                 lambda s=start: pathway_family(f, s),
+                "pathways",
             )
         )
     countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())
@@ -567,20 +419,32 @@ def view_specs(f: Facts) -> list[ViewSpec]:
                 ViewSpec(
                     f"country-{slug(c)}",
                     f"Country case: {f.label(c)}",
-                    f"{f.label(c)}: the claims and cases that tie to it.",
+                    f"{f.label(c)}: {_country_summary(f, c)}",
                     lambda c=c: country_case(f, c),
+                    "countries",
                 )
             )
-    if any(lk.relation in (REQUIRES, ENABLES) for lk in f.links.values()) or f.bundles:
+    if any(lk.relation in (REQUIRES, ENABLES) for lk in f.links.values()) or f.bundles or f.requirements:
         specs.append(
             ViewSpec(
                 "requirements",
                 "Requirements of the measures",
-                "The requirement and co-requisite structure of the measures.",
+                f"What each measure needs first ({len(f.requirements)} requirements) and which must advance together.",
                 lambda: requirements(f),
+                "measures",
             )
         )
     return specs
+
+
+def _country_summary(f: Facts, country: str) -> str:
+    anchors = {country} | {n for n, ps in f.located_in.items() if country in ps}
+    cases = sorted({n for n in anchors if f.node_class.get(n) == CASE}, key=lambda n: f.label(n).lower())
+    claims = {c for a in anchors for c in f.claims_about.get(a, []) if c in f.claims}
+    head = f"{len(claims)} claim{'s' if len(claims) != 1 else ''}"
+    if cases:
+        return head + "; cases: " + "; ".join(f.label(c) for c in cases[:3]) + (" ..." if len(cases) > 3 else "")
+    return head + " and the causal links tied to it."
 
 
 def _country_has_content(f: Facts, country: str) -> bool:

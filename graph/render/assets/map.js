@@ -56,23 +56,45 @@
     return box;
   }
 
+  // ---- geometry and text scale ------------------------------------------
+  // A+ and A- change the text scale k: fonts, label widths, margins AND positions are all
+  // multiplied by k, so the picture keeps its shape (no label overlaps, no edge over a node).
+  var BASE_FONT = DATA.style.nodeFont;
+  var READABLE = DATA.style.readable || 28;
+  var POS0 = {};
+  DATA.nodes.forEach(function (n) { POS0[n.id] = { x: n.x, y: n.y }; });
+  var k = 1;
+  function nodeRecord(n, dim, strong) {
+    var f = n.r2p.font * k;
+    var fg = n.font && n.font.color ? n.font.color : "#111827";
+    var base = NODES[n.id];
+    var col = base.color;
+    return {
+      id: n.id,
+      font: { size: f, color: dim ? "#6b7280" : fg },
+      widthConstraint: { maximum: DATA.style.labelWidth * k },
+      margin: { top: 10 * k, right: 12 * k, bottom: 10 * k, left: 12 * k },
+      color: dim ? { background: "#f3f4f6", border: "#cbd5e1", highlight: { background: "#f3f4f6", border: "#cbd5e1" },
+                     hover: { background: "#f3f4f6", border: "#cbd5e1" } } : col,
+      borderWidth: (base.borderWidth || 2) * (strong ? 2 : 1) * Math.max(1, k * 0.8)
+    };
+  }
+
   var visNodes = new vis.DataSet(DATA.nodes.map(function (n) {
     var o = {};
-    Object.keys(n).forEach(function (k) { if (k !== "r2p") o[k] = n[k]; });
+    Object.keys(n).forEach(function (key) { if (key !== "r2p") o[key] = n[key]; });
     o.title = tooltip(n.r2p, n.label);
     o.physics = false;
     return o;
   }));
   var visEdges = new vis.DataSet(DATA.edges.map(function (e) {
     var o = {};
-    Object.keys(e).forEach(function (k) { if (k !== "r2p") o[k] = e[k]; });
+    Object.keys(e).forEach(function (key) { if (key !== "r2p") o[key] = e[key]; });
     o.title = tooltip(e.r2p, (e.r2p.details && e.r2p.details.title) || e.label);
     return o;
   }));
 
   var large = DATA.edges.length > 1500 || DATA.nodes.length > 800;
-  var fontSize = DATA.style.nodeFont;
-  var READABLE_PX = 16;  // smallest node label, in screen pixels, that a projected map starts with
   var container = byId("map");
   var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
     autoResize: true,
@@ -80,18 +102,17 @@
     layout: { improvedLayout: false, randomSeed: 1 },
     interaction: {
       hover: !large, tooltipDelay: 250, hideEdgesOnDrag: large, hideEdgesOnZoom: large,
-      multiselect: false, navigationButtons: false, keyboard: false
+      multiselect: false, navigationButtons: false, keyboard: false, selectConnectedEdges: false
     },
     nodes: {
-      font: { size: fontSize, face: "Arial, Helvetica, sans-serif", multi: false },
+      font: { size: BASE_FONT, face: "Arial, Helvetica, sans-serif", multi: false },
       margin: { top: 10, right: 12, bottom: 10, left: 12 },
       widthConstraint: { maximum: DATA.style.labelWidth },
       shapeProperties: { borderRadius: 6 }
     },
     edges: {
-      arrows: { to: { enabled: true, scaleFactor: 1.1 } },
       font: { size: DATA.style.edgeFont, face: "Arial, Helvetica, sans-serif", color: "#111827",
-              strokeWidth: 5, strokeColor: "#ffffff", align: "horizontal" },
+              strokeWidth: 6, strokeColor: "#ffffff", align: "horizontal" },
       selectionWidth: 2,
       hoverWidth: 1.5
     }
@@ -99,40 +120,35 @@
 
   // ---- state -----------------------------------------------------------
   var state = {
-    off: { cls: new Set(), rel: new Set(), sector: new Set(), consensus: new Set() },
+    off: { cls: new Set(), effect: new Set(), rel: new Set(), sector: new Set(), consensus: new Set(), speaker: new Set() },
     focus: null, depth: 1,
     presenting: false, step: 0
   };
   var R = window.r2pMap = {
     ready: false, readyAt: null, network: network,
     nodeCount: DATA.nodes.length, edgeCount: DATA.edges.length,
-    stepCount: DATA.steps.length
+    stepCount: DATA.steps.length, step: null, fontSize: BASE_FONT, textScale: 1,
+    view: DATA.view.name
   };
   document.body.dataset.nodeCount = String(DATA.nodes.length);
   document.body.dataset.edgeCount = String(DATA.edges.length);
   document.body.dataset.view = DATA.view.name;
+  R.labelPx = function () { return network.getScale() * R.fontSize; };
 
   function nodePasses(n) {
     var m = n.r2p;
     if (state.off.cls.has(m.cls)) return false;
     if (m.sectors.length && m.sectors.every(function (s) { return state.off.sector.has(s); })) return false;
     if (m.consensus && state.off.consensus.has(m.consensus)) return false;
+    if (m.speaker && state.off.speaker.has(m.speaker)) return false;
     return true;
   }
   function edgePasses(e) {
     var m = e.r2p;
     if (state.off.rel.has(m.rel)) return false;
+    if (m.effect && state.off.effect.has(m.effect)) return false;
     if (m.consensus && state.off.consensus.has(m.consensus)) return false;
     return true;
-  }
-
-  function revealed() {
-    var ns = new Set(), es = new Set();
-    for (var i = 0; i <= state.step && i < DATA.steps.length; i++) {
-      DATA.steps[i].nodes.forEach(function (x) { ns.add(x); });
-      DATA.steps[i].edges.forEach(function (x) { es.add(x); });
-    }
-    return { nodes: ns, edges: es };
   }
 
   // Breadth-first over edges that pass the filters; depth 0 means the whole component.
@@ -155,11 +171,29 @@
 
   var shownNodes = new Set(Object.keys(NODES));
   var shownEdges = new Set(Object.keys(EDGES));
+  var dimmed = false;
+
+  function currentStep() { return state.presenting ? DATA.steps[state.step] : null; }
+
+  // Presenting dims everything but the step's own nodes and links: the map stays in view.
+  function restyle() {
+    var s = currentStep();
+    var on = s ? new Set(s.nodes) : null;
+    var onEdges = s ? new Set(s.edges) : null;
+    if (!s && !dimmed) return;
+    visNodes.update(DATA.nodes.map(function (n) { return nodeRecord(n, on && !on.has(n.id), on && on.has(n.id)); }));
+    visEdges.update(DATA.edges.map(function (e) {
+      var lit = !onEdges || onEdges.has(e.id) || (on && on.has(e.from) && on.has(e.to));
+      var c = lit ? e.r2p.colour : "#d1d5db";
+      return { id: e.id, color: { color: c, highlight: c, hover: c }, font: { color: lit ? "#111827" : "#9ca3af",
+               size: DATA.style.edgeFont * k } };
+    }));
+    dimmed = !!s;
+  }
 
   function apply(fit) {
-    var rev = state.presenting ? revealed() : null;
-    var okNode = function (n) { return nodePasses(n) && (!rev || rev.nodes.has(n.id)); };
-    var okEdgeBase = function (e) { return edgePasses(e) && (!rev || rev.edges.has(e.id)); };
+    var okNode = function (n) { return nodePasses(n); };
+    var okEdgeBase = function (e) { return edgePasses(e); };
     var hood = state.focus && NODES[state.focus] ? neighbourhood(state.focus, state.depth, okNode, okEdgeBase) : null;
     var nextNodes = new Set();
     DATA.nodes.forEach(function (n) { if (okNode(n) && (!hood || hood.has(n.id))) nextNodes.add(n.id); });
@@ -180,41 +214,104 @@
     if (eu.length) visEdges.update(eu);
     shownNodes = nextNodes;
     shownEdges = nextEdges;
+    restyle();
     document.body.dataset.visibleNodes = String(shownNodes.size);
     document.body.dataset.visibleEdges = String(shownEdges.size);
     byId("status").textContent = "Showing " + shownNodes.size + " of " + DATA.nodes.length + " nodes, " +
       shownEdges.size + " of " + DATA.edges.length + " links";
-    if (fit && shownNodes.size) fitTo(Array.from(shownNodes));
+    if (fit && shownNodes.size) {
+      var s = currentStep();
+      if (s) frame(s.nodes.filter(function (id) { return shownNodes.has(id); }));
+      else if (hood) frame(Array.from(shownNodes), state.focus);
+      else fitTo(Array.from(shownNodes));
+    }
   }
 
-  // Fit, but never blow a handful of nodes up to poster size. No animation: on a projector
-  // a jump is easier to follow than a slow zoom, and the map is ready at once.
-  function fitTo(ids) {
+  function minScale() { return (READABLE + 0.5) / R.fontSize; }
+  // Frame these nodes so that every label reads at READABLE px or more: fit them, never
+  // below the readable scale (centred on `centre` or on their middle), never poster-sized.
+  function frame(ids, centre) {
     network.setSize("100%", "100%");  // the panel or caption may have just taken space
+    if (!ids.length) return;
     network.fit({ nodes: ids, animation: false });
-    if (network.getScale() > 1.4) {
-      network.moveTo({ position: network.getViewPosition(), scale: 1.4, animation: false });
+    var s = network.getScale();
+    var lo = minScale(), hi = lo * 1.6;
+    if (s < lo || s > hi) {
+      var pos = network.getViewPosition();
+      if (s < lo && centre && NODES[centre]) pos = network.getPositions([centre])[centre];
+      network.moveTo({ position: pos, scale: s < lo ? lo : hi, animation: false });
+    }
+  }
+  // "Show all": the whole map, whatever the scale (the one frame allowed to be small).
+  function fitTo(ids) {
+    network.setSize("100%", "100%");
+    network.fit({ nodes: ids, animation: false });
+    if (network.getScale() > minScale() * 1.6) {
+      network.moveTo({ position: network.getViewPosition(), scale: minScale() * 1.6, animation: false });
     }
   }
 
   R.visibleNodeIds = function () { return Array.from(shownNodes).sort(); };
   R.visibleEdgeIds = function () { return Array.from(shownEdges).sort(); };
+  R.stepNodeIds = function () { var s = currentStep(); return s ? s.nodes.slice().sort() : []; };
+  R.dimmedNodeIds = function () {
+    var s = currentStep();
+    if (!s) return [];
+    var on = new Set(s.nodes);
+    return Array.from(shownNodes).filter(function (id) { return !on.has(id); }).sort();
+  };
+  // Nodes whose drawn box lies (at least partly) inside the map's visible area.
+  R.onScreenNodeIds = function () {
+    var r = container.getBoundingClientRect();
+    return Array.from(shownNodes).filter(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) return false;
+      var a = network.canvasToDOM({ x: b.left, y: b.top }), z = network.canvasToDOM({ x: b.right, y: b.bottom });
+      return z.x > 0 && z.y > 0 && a.x < r.width && a.y < r.height;
+    }).sort();
+  };
+  R.fullyOnScreen = function (ids) {
+    var r = container.getBoundingClientRect();
+    return ids.every(function (id) {
+      var b = network.getBoundingBox(id);
+      var a = network.canvasToDOM({ x: b.left, y: b.top }), z = network.canvasToDOM({ x: b.right, y: b.bottom });
+      return a.x >= -1 && a.y >= -1 && z.x <= r.width + 1 && z.y <= r.height + 1;
+    });
+  };
 
   // ---- legend and filters ----------------------------------------------
   function swatchNode(c) {
     var s = el("span", { class: "swatch shape-" + c.shape, "aria-hidden": "true" });
     s.style.background = c.fill;
-    s.style.borderColor = c.border || "#1f2937";
+    s.style.borderColor = c.border || "#111827";
+    if (c.dashed) s.style.borderStyle = "dashed";
     return s;
   }
+  var HEAD_GLYPH = { arrow: "\u25b6", bar: "\u2503", diamond: "\u25c6", vee: "\u203a" };
   function swatchEdge(r) {
-    var s = el("span", { class: "swatch-line", "aria-hidden": "true" });
-    s.style.borderTopColor = r.color;
-    s.style.borderTopStyle = r.dashes ? "dashed" : "solid";
+    if (!r.color) return el("span", { class: "swatch-none", "aria-hidden": "true" });
+    var s = el("span", { class: "swatch-edge", "aria-hidden": "true" },
+      el("span", { class: "swatch-line" }), el("span", { class: "swatch-head", text: HEAD_GLYPH[r.head] || "" }));
+    s.firstChild.style.borderTopColor = r.color;
+    s.firstChild.style.borderTopStyle = r.dashes ? "dashed" : "solid";
+    s.lastChild.style.color = r.color;
+    return s;
+  }
+  function swatchBreadth(c) {
+    var s = el("span", { class: "swatch shape-box", "aria-hidden": "true" });
+    s.style.background = "#ffffff";
+    s.style.borderWidth = Math.min(10, c.width) + "px";
+    return s;
+  }
+  function swatchSpeaker(c) {
+    var s = el("span", { class: "swatch shape-box", "aria-hidden": "true" });
+    s.style.background = "#ffffff";
+    s.style.borderStyle = !c.dashes.length ? "solid" : (c.dashes[0] <= 3 ? "dotted" : "dashed");
+    s.style.borderWidth = "3px";
     return s;
   }
   function filterGroup(title, key, items, swatch, help) {
-    if (!items.length) return null;
+    if (!items || !items.length) return null;
     var list = el("ul", { class: "filters" });
     items.forEach(function (it) {
       var box = el("input", { type: "checkbox", checked: true, "data-filter": key, "data-key": it.key });
@@ -229,20 +326,19 @@
     return el("section", { class: "legend-group", "data-group": key },
       el("h2", { text: title }), help ? el("p", { class: "help", text: help }) : null, list);
   }
-  function swatchConsensus(c) {
-    var s = el("span", { class: "swatch shape-box", "aria-hidden": "true" });
-    s.style.background = c.fill;
-    return s;
-  }
   var L = DATA.legend;
   var legendEl = byId("legend");
   legendEl.append(
     el("button", { id: "legend-toggle", class: "btn small", type: "button", "aria-expanded": "true", text: "Hide legend" }),
     el("div", { id: "legend-body" },
       filterGroup("Node types", "cls", L.classes, swatchNode),
+      filterGroup("Effect on risk", "effect", L.effects, swatchEdge,
+        "Colour, line and arrowhead all say it: \u25b6 raises risk, \u2503 lowers it."),
       filterGroup("Relations", "rel", L.relations, swatchEdge),
+      filterGroup("How widely held", "consensus", L.consensus, swatchBreadth, "Claims: the heavier the border, the wider."),
+      filterGroup("Who speaks", "speaker", L.speakers, swatchSpeaker, "Claims: the border's pattern."),
       filterGroup("Sectors", "sector", L.sectors, null, "Nodes with no sector always show."),
-      filterGroup("Consensus level", "consensus", L.consensus, swatchConsensus, "Most widely held first.")));
+      el("p", { class: "help keys", text: "Keys: arrows pan, + and \u2212 zoom, 0 shows all, P presents, / searches, Esc resets." })));
   function showLegend(show) {
     document.body.classList.toggle("legend-hidden", !show);
     var t = byId("legend-toggle");
@@ -253,10 +349,25 @@
     showLegend(document.body.classList.contains("legend-hidden"));
     network.redraw();
     apply(true);
+    this.blur();
   });
   // A 1024-pixel projector needs the whole width for the map; the legend is one click away.
   if (window.innerWidth < 1200) showLegend(false);
 
+  // The legend printed beside the map (print stylesheet).
+  (function printLegend() {
+    var box = byId("print-legend");
+    box.append(el("h2", { text: DATA.view.title }));
+    [["Node types", L.classes, swatchNode], ["Effect on risk", L.effects, swatchEdge],
+     ["Relations", L.relations.filter(function (r) { return r.color; }), swatchEdge],
+     ["How widely held", L.consensus, swatchBreadth], ["Who speaks", L.speakers, swatchSpeaker]].forEach(function (g) {
+      if (!g[1] || !g[1].length) return;
+      box.append(el("h3", { text: g[0] }), el("ul", null, g[1].map(function (it) {
+        return el("li", null, g[2](it), el("span", { text: it.label }));
+      })));
+    });
+    box.append(el("p", { class: "source", text: DATA.view.source }));
+  })();
   // ---- side panel ------------------------------------------------------
   var panel = byId("panel");
   function field(label, value) {
@@ -277,7 +388,7 @@
   function claimItem(c) {
     return el("li", { class: "claim" },
       el("div", { class: "claim-label", text: c.label }),
-      el("div", { class: "claim-meta", text: [c.consensus, (c.heldBy || []).join(", "), source(c)].filter(Boolean).join(" \u00b7 ") }),
+      el("div", { class: "claim-meta", text: [c.consensus, c.speaker, (c.heldBy || []).join(", "), source(c)].filter(Boolean).join(" \u00b7 ") }),
       quotes(c.quotes));
   }
   function depthControl() {
@@ -298,7 +409,7 @@
     if (d.definition) panel.append(el("p", { class: "definition", text: d.definition }));
     var dl = el("dl", null,
       field("Relation", d.relation), field("From", d.from), field("To", d.to),
-      field("Consensus", d.consensus), field("Held by", d.heldBy), field("Source", source(d)),
+      field("How widely held", d.consensus), field("Who speaks", d.speaker), field("Held by", d.heldBy), field("Source", source(d)),
       field("Sectors", d.sectors), field("About", d.about), field("Members", d.members),
       field("Cases", d.cases), field("Identifier", d.iri));
     if (dl.childNodes.length) panel.append(dl);
@@ -324,9 +435,10 @@
       state.off.cls.delete(n.r2p.cls);
       n.r2p.sectors.forEach(function (s) { state.off.sector.delete(s); });
       state.off.consensus.delete(n.r2p.consensus);
+      state.off.speaker.delete(n.r2p.speaker);
       syncCheckboxes();
     }
-    if (state.presenting && !revealed().nodes.has(id)) stopPresenting();
+    if (state.presenting) stopPresenting();
     state.focus = id;
     if (opts && opts.depth !== undefined) state.depth = opts.depth;
     openPanel(n.label, n.r2p.details || {}, true);
@@ -404,23 +516,31 @@
 
   // ---- presentation mode -------------------------------------------------
   var caption = byId("caption");
+  function quoteBlock(q) {
+    if (!q || !q.text) return null;
+    var meta = [q.who, q.breadth ? "how widely held: " + q.breadth : "", q.source].filter(Boolean).join(" \u00b7 ");
+    return el("figure", { class: "step-quote" },
+      el("blockquote", null, "\u201c" + q.text + "\u201d"),
+      el("figcaption", { text: meta }));
+  }
   function showStep() {
     var s = DATA.steps[state.step];
     caption.replaceChildren(
-      el("span", { class: "step-no", text: "Step " + (state.step + 1) + " of " + DATA.steps.length }),
-      el("span", { class: "step-text", text: s ? s.caption : "" }),
-      el("span", { class: "step-hint", text: "\u2190 \u2192 to move \u00b7 Esc to leave" }));
+      el("p", { class: "step-no", text: "Step " + (state.step + 1) + " of " + DATA.steps.length }),
+      el("h2", { class: "step-text", text: s ? s.caption : "" }),
+      s && s.narration ? el("p", { class: "step-narration", text: s.narration }) : null,
+      s ? quoteBlock(s.quote) : null,
+      el("p", { class: "step-hint", text: "\u2190 \u2192 to move \u00b7 Esc to leave" }));
     caption.hidden = false;
     R.step = state.step;
     document.body.dataset.step = String(state.step);
-    var newIds = s ? s.nodes.filter(function (id) { return NODES[id]; }) : [];
+    network.unselectAll();
     apply(true);
-    network.selectNodes(newIds.filter(function (id) { return shownNodes.has(id); }));
   }
-  function startPresenting() {
+  function startPresenting(at) {
     if (!DATA.steps.length) return;
     state.presenting = true;
-    state.step = 0;
+    state.step = at || 0;
     state.focus = null;
     closePanel();
     document.body.classList.add("presenting");
@@ -434,7 +554,6 @@
     byId("present").textContent = "Present";
     R.step = null;
     delete document.body.dataset.step;
-    network.unselectAll();
     apply(true);
   }
   function move(delta) {
@@ -442,23 +561,57 @@
     var next = Math.max(0, Math.min(DATA.steps.length - 1, state.step + delta));
     if (next !== state.step) { state.step = next; showStep(); }
   }
-  R.present = { start: startPresenting, stop: stopPresenting, next: function () { move(1); }, prev: function () { move(-1); } };
+  R.present = {
+    start: startPresenting, stop: stopPresenting,
+    next: function () { move(1); }, prev: function () { move(-1); },
+    go: function (i) { if (!state.presenting) startPresenting(i); else { state.step = i; showStep(); } }
+  };
   byId("present").disabled = !DATA.steps.length;
   byId("present").addEventListener("click", function () {
     if (state.presenting) stopPresenting(); else startPresenting();
     this.blur();
   });
+
+  // ---- keyboard ----------------------------------------------------------
+  function pan(dx, dy) {
+    var p = network.getViewPosition(), s = network.getScale();
+    network.moveTo({ position: { x: p.x + dx / s, y: p.y + dy / s }, scale: s, animation: false });
+  }
+  function zoom(f) {
+    network.moveTo({ position: network.getViewPosition(), scale: network.getScale() * f, animation: false });
+  }
+  R.pan = pan;
+  R.zoom = zoom;
+  function typing(t) {
+    if (!t || !t.tagName) return false;
+    if (t.isContentEditable || t.tagName === "TEXTAREA") return true;
+    return t.tagName === "INPUT" && ["checkbox", "radio", "button", "submit", "reset", "range"].indexOf(t.type) < 0;
+  }
   document.addEventListener("keydown", function (ev) {
     var t = ev.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) return;  // typing, not commands
-    if (t && t.tagName === "SELECT" && ev.key !== "Escape") return;      // arrows change the depth
-    // Presenter remotes send PageDown/PageUp; keyboards send the arrows.
-    if (ev.key === "ArrowRight" || ev.key === "PageDown" || ev.key === " ") {
-      if (state.presenting) { move(1); ev.preventDefault(); }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (typing(t)) return;  // typing in the search box, not commands
+    if (t && t.tagName === "SELECT" && ev.key !== "Escape") return;  // arrows change the depth
+    var step = 120;
+    if (ev.key === "ArrowRight" || ev.key === "PageDown" || (ev.key === " " && state.presenting)) {
+      if (state.presenting) move(1); else pan(step, 0);
+      ev.preventDefault();
     } else if (ev.key === "ArrowLeft" || ev.key === "PageUp") {
-      if (state.presenting) { move(-1); ev.preventDefault(); }
+      if (state.presenting) move(-1); else pan(-step, 0);
+      ev.preventDefault();
+    } else if (ev.key === "ArrowUp") {
+      pan(0, -step); ev.preventDefault();
+    } else if (ev.key === "ArrowDown") {
+      pan(0, step); ev.preventDefault();
+    } else if (ev.key === "+" || ev.key === "=") {
+      zoom(1.2); ev.preventDefault();
+    } else if (ev.key === "-" || ev.key === "_") {
+      zoom(1 / 1.2); ev.preventDefault();
+    } else if (ev.key === "0") {
+      fitTo(Array.from(shownNodes)); ev.preventDefault();
     } else if (ev.key === "Escape") {
       if (state.presenting) stopPresenting(); else clearFocus();
+      if (t && t.blur) t.blur();
     } else if (ev.key === "p" || ev.key === "P") {
       if (state.presenting) stopPresenting(); else startPresenting();
     } else if (ev.key === "/") {
@@ -468,39 +621,244 @@
 
   // ---- other tools -----------------------------------------------------
   byId("reset").addEventListener("click", function () {
-    state.off.cls.clear(); state.off.rel.clear(); state.off.sector.clear(); state.off.consensus.clear();
+    Object.keys(state.off).forEach(function (key) { state.off[key].clear(); });
     syncCheckboxes();
     if (state.presenting) stopPresenting();
     clearFocus();
+    fitTo(Array.from(shownNodes));
+    this.blur();
   });
-  function setFont(size) {
-    fontSize = Math.max(12, Math.min(40, size));
-    network.setOptions({ nodes: { font: { size: fontSize } }, edges: { font: { size: Math.round(fontSize * 0.8) } } });
-    R.fontSize = fontSize;
+  // A+ / A-: a new layout at the new text size, the same shape (see nodeRecord).
+  function setTextScale(next) {
+    next = Math.max(0.6, Math.min(2.0, next));
+    if (Math.abs(next - k) < 1e-9) return;
+    var ratio = next / k, view = network.getViewPosition(), scale = network.getScale();
+    k = next;
+    R.textScale = k;
+    R.fontSize = BASE_FONT * k;
+    var lit = currentStep() ? new Set(currentStep().nodes) : null;
+    visNodes.update(DATA.nodes.map(function (n) {
+      var r = nodeRecord(n, lit && !lit.has(n.id), lit && lit.has(n.id));
+      r.x = POS0[n.id].x * k;
+      r.y = POS0[n.id].y * k;
+      return r;
+    }));
+    network.setOptions({ edges: { font: { size: DATA.style.edgeFont * k } } });
+    network.moveTo({ position: { x: view.x * ratio, y: view.y * ratio }, scale: scale, animation: false });
   }
-  R.fontSize = fontSize;
-  byId("smaller").addEventListener("click", function () { setFont(fontSize - 4); });
-  byId("larger").addEventListener("click", function () { setFont(fontSize + 4); });
+  R.setTextScale = setTextScale;
+  byId("smaller").addEventListener("click", function () { setTextScale(k / 1.2); this.blur(); });
+  byId("larger").addEventListener("click", function () { setTextScale(k * 1.2); this.blur(); });
 
-  // The canvas is transparent: paint it on white so the PNG reads on slides and paper.
-  function exportPNG() {
+  // ---- figures: PNG at print resolution, SVG -------------------------------
+  function legendItems() {
+    var out = [];
+    L.classes.forEach(function (c) { out.push({ kind: "node", fill: c.fill, shape: c.shape, dashed: c.dashed, label: c.label }); });
+    L.effects.forEach(function (c) { out.push({ kind: "edge", color: c.color, dashes: c.dashes, head: c.head, label: c.label }); });
+    L.relations.forEach(function (c) { if (c.color) out.push({ kind: "edge", color: c.color, dashes: c.dashes, head: c.head, label: c.label }); });
+    L.consensus.forEach(function (c) { out.push({ kind: "node", fill: "#ffffff", shape: "box", width: c.width, label: "held by: " + c.label }); });
+    L.speakers.forEach(function (c) { out.push({ kind: "node", fill: "#ffffff", shape: "box", dashes: c.dashes, label: "speaker: " + c.label }); });
+    return out;
+  }
+  // Render the whole (filtered) map into a big canvas: the network drawn at print size, then
+  // title above, legend to the right and the source line below.
+  function exportCanvas(width) {
+    width = width || 3600;
+    var mapW = Math.round(width * 0.76), mapH = Math.round(mapW * 0.62);
+    var saved = { pos: network.getViewPosition(), scale: network.getScale() };
+    var ratio = window.devicePixelRatio || 1;
+    network.setSize(mapW / ratio + "px", mapH / ratio + "px");
+    network.fit({ nodes: Array.from(shownNodes), animation: false });
+    network.redraw();
     var src = container.querySelector("canvas");
+    var titleH = 150, footH = 90;
     var out = document.createElement("canvas");
-    out.width = src.width;
-    out.height = src.height;
+    out.width = width;
+    out.height = titleH + Math.max(mapH, 200 + legendItems().length * 62) + footH;
     var ctx = out.getContext("2d");
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(src, 0, 0);
-    return out.toDataURL("image/png");
+    ctx.drawImage(src, 0, titleH, mapW, mapH);
+    ctx.fillStyle = "#111827";
+    ctx.font = "bold 64px Arial, Helvetica, sans-serif";
+    ctx.fillText(DATA.view.title, 40, 90);
+    ctx.font = "30px Arial, Helvetica, sans-serif";
+    ctx.fillStyle = "#374151";
+    ctx.fillText(DATA.view.description.slice(0, 180), 40, 134);
+    var x0 = mapW + 40, y = titleH + 40;
+    ctx.fillStyle = "#111827";
+    ctx.font = "bold 44px Arial, Helvetica, sans-serif";
+    ctx.fillText("Legend", x0, y);
+    y += 30;
+    ctx.font = "32px Arial, Helvetica, sans-serif";
+    legendItems().forEach(function (it) {
+      y += 62;
+      if (it.kind === "node") {
+        ctx.fillStyle = it.fill;
+        ctx.strokeStyle = "#111827";
+        ctx.lineWidth = it.width || 3;
+        ctx.setLineDash(it.dashed ? [10, 6] : (it.dashes && it.dashes.length ? it.dashes : []));
+        ctx.beginPath();
+        if (it.shape === "ellipse") ctx.ellipse(x0 + 40, y - 12, 38, 22, 0, 0, 2 * Math.PI);
+        else ctx.rect(x0 + 2, y - 34, 76, 44);
+        ctx.fill();
+        ctx.stroke();
+      } else {
+        ctx.strokeStyle = it.color;
+        ctx.fillStyle = it.color;
+        ctx.lineWidth = 6;
+        ctx.setLineDash(it.dashes ? [14, 8] : []);
+        ctx.beginPath(); ctx.moveTo(x0, y - 12); ctx.lineTo(x0 + 66, y - 12); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        if (it.head === "bar") { ctx.rect(x0 + 68, y - 34, 8, 44); }
+        else if (it.head === "diamond") { ctx.moveTo(x0 + 66, y - 24); ctx.lineTo(x0 + 78, y - 12); ctx.lineTo(x0 + 66, y); ctx.lineTo(x0 + 54, y - 12); }
+        else { ctx.moveTo(x0 + 60, y - 28); ctx.lineTo(x0 + 80, y - 12); ctx.lineTo(x0 + 60, y + 4); }
+        ctx.fill();
+      }
+      ctx.setLineDash([]);
+      ctx.fillStyle = "#111827";
+      ctx.fillText(it.label, x0 + 96, y);
+    });
+    ctx.font = "28px Arial, Helvetica, sans-serif";
+    ctx.fillStyle = "#374151";
+    ctx.fillText(DATA.view.source, 40, out.height - 36);
+    network.setSize("100%", "100%");
+    network.moveTo({ position: saved.pos, scale: saved.scale, animation: false });
+    network.redraw();
+    return out;
   }
+  function exportPNG(width) { return exportCanvas(width).toDataURL("image/png"); }
   R.exportPNG = exportPNG;
-  byId("png").addEventListener("click", function () {
-    var a = el("a", { href: exportPNG(), download: DATA.view.name + ".png" });
+
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs, text) {
+    var e = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs || {}).forEach(function (a) { e.setAttribute(a, String(attrs[a])); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  var measure = document.createElement("canvas").getContext("2d");
+  function wrap(label, size, maxW) {
+    measure.font = size + "px Arial, Helvetica, sans-serif";
+    var lines = [], cur = "";
+    String(label).split(/\s+/).forEach(function (w) {
+      var cand = cur ? cur + " " + w : w;
+      if (cur && measure.measureText(cand).width > maxW) { lines.push(cur); cur = w; } else cur = cand;
+    });
+    lines.push(cur);
+    return lines;
+  }
+  function viaPoint(a, b, sm) {  // vis-network 9.1's curvedCW / curvedCCW control point
+    if (!sm || !sm.enabled) return null;
+    var i = sm.roundness, dx = b.x - a.x, dy = a.y - b.y, r = Math.sqrt(dx * dx + dy * dy);
+    var turn = sm.type === "curvedCW" ? 0.5 * i + 0.5 : -0.5 * i + 0.5;
+    var g = (Math.atan2(dy, dx) + turn * Math.PI) % (2 * Math.PI);
+    return { x: a.x + (0.5 * i + 0.5) * r * Math.sin(g), y: a.y + (0.5 * i + 0.5) * r * Math.cos(g) };
+  }
+  // Every visible node and edge as SVG shapes and text (textContent only: data never becomes markup).
+  function exportSVG() {
+    var pos = network.getPositions(Array.from(shownNodes));
+    var boxes = {};
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    Object.keys(pos).forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      boxes[id] = b;
+      x0 = Math.min(x0, b.left); y0 = Math.min(y0, b.top); x1 = Math.max(x1, b.right); y1 = Math.max(y1, b.bottom);
+    });
+    if (!isFinite(x0)) { x0 = y0 = 0; x1 = y1 = 100; }
+    var pad = 40, titleH = 110, legendW = 620, items = legendItems();
+    var w = x1 - x0 + 2 * pad + legendW, h = Math.max(y1 - y0 + 2 * pad, items.length * 50 + 120) + titleH + 70;
+    var svg = svgEl("svg", { xmlns: SVGNS, width: Math.round(w), height: Math.round(h),
+                             viewBox: [x0 - pad, y0 - pad - titleH, w, h].join(" "), "font-family": "Arial, Helvetica, sans-serif" });
+    svg.append(svgEl("rect", { x: x0 - pad, y: y0 - pad - titleH, width: w, height: h, fill: "#ffffff" }));
+    svg.append(svgEl("title", {}, DATA.view.title));
+    svg.append(svgEl("text", { x: x0, y: y0 - pad - titleH + 60, "font-size": 48, "font-weight": "bold", fill: "#111827" }, DATA.view.title));
+    var defs = svgEl("defs");
+    svg.append(defs);
+    var markers = {};
+    function marker(colour, head) {
+      var key = colour + head;
+      if (markers[key]) return markers[key];
+      var id = "m" + Object.keys(markers).length;
+      var m = svgEl("marker", { id: id, viewBox: "0 0 10 10", refX: head === "bar" ? 5 : 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" });
+      m.append(head === "bar" ? svgEl("rect", { x: 3, y: 0, width: 4, height: 10, fill: colour })
+        : head === "diamond" ? svgEl("path", { d: "M0,5 L5,0 L10,5 L5,10 z", fill: colour })
+        : svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }));
+      defs.append(m);
+      markers[key] = id;
+      return id;
+    }
+    var edgeLayer = svgEl("g", { class: "edges" }), nodeLayer = svgEl("g", { class: "nodes" });
+    svg.append(edgeLayer, nodeLayer);
+    DATA.edges.forEach(function (e) {
+      if (!shownEdges.has(e.id)) return;
+      var a = pos[e.from], b = pos[e.to];
+      if (!a || !b) return;
+      var via = viaPoint(a, b, e.smooth);
+      var d = via ? "M" + a.x + "," + a.y + " Q" + via.x + "," + via.y + " " + b.x + "," + b.y : "M" + a.x + "," + a.y + " L" + b.x + "," + b.y;
+      var head = (e.arrows && e.arrows.to && e.arrows.to.type) || "arrow";
+      var p = svgEl("path", { d: d, fill: "none", stroke: e.r2p.colour, "stroke-width": e.width || 3,
+                              "marker-end": "url(#" + marker(e.r2p.colour, head) + ")" });
+      if (e.dashes) p.setAttribute("stroke-dasharray", Array.isArray(e.dashes) ? e.dashes.join(" ") : "10 6");
+      p.append(svgEl("title", {}, (e.r2p.details && e.r2p.details.title) || e.label || ""));
+      edgeLayer.append(p);
+    });
+    DATA.nodes.forEach(function (n) {
+      var b = boxes[n.id];
+      if (!b) return;
+      var g = svgEl("g", {});
+      var attrs = { fill: n.color.background, stroke: n.color.border, "stroke-width": n.borderWidth || 2 };
+      var dash = n.shapeProperties && n.shapeProperties.borderDashes;
+      if (dash) attrs["stroke-dasharray"] = Array.isArray(dash) ? dash.join(" ") : "10 6";
+      var shape = n.shape === "ellipse" ? svgEl("ellipse", Object.assign({ cx: (b.left + b.right) / 2, cy: (b.top + b.bottom) / 2, rx: (b.right - b.left) / 2, ry: (b.bottom - b.top) / 2 }, attrs))
+        : svgEl("rect", Object.assign({ x: b.left, y: b.top, width: b.right - b.left, height: b.bottom - b.top, rx: 6 }, attrs));
+      g.append(shape);
+      var size = n.r2p.font * k, lines = wrap(n.label, size, DATA.style.labelWidth * k - 24 * k);
+      var cy = (b.top + b.bottom) / 2 - (lines.length - 1) * size * 0.6;
+      lines.forEach(function (line, i) {
+        g.append(svgEl("text", { x: (b.left + b.right) / 2, y: cy + i * size * 1.2, "font-size": size, "text-anchor": "middle",
+                                 "dominant-baseline": "middle", fill: (n.font && n.font.color) || "#111827" }, line));
+      });
+      nodeLayer.append(g);
+    });
+    var lx = x1 + pad, ly = y0;
+    svg.append(svgEl("text", { x: lx, y: ly, "font-size": 34, "font-weight": "bold", fill: "#111827" }, "Legend"));
+    items.forEach(function (it, i) {
+      var y = ly + 50 + i * 50;
+      if (it.kind === "node") {
+        var a2 = { fill: it.fill, stroke: "#111827", "stroke-width": it.width || 3 };
+        if (it.dashed) a2["stroke-dasharray"] = "10 6";
+        if (it.dashes && it.dashes.length) a2["stroke-dasharray"] = it.dashes.join(" ");
+        svg.append(it.shape === "ellipse" ? svgEl("ellipse", Object.assign({ cx: lx + 30, cy: y - 10, rx: 28, ry: 16 }, a2))
+          : svgEl("rect", Object.assign({ x: lx + 2, y: y - 26, width: 56, height: 32 }, a2)));
+      } else {
+        var l = svgEl("path", { d: "M" + lx + "," + (y - 10) + " L" + (lx + 56) + "," + (y - 10), stroke: it.color, "stroke-width": 5,
+                                "marker-end": "url(#" + marker(it.color, it.head) + ")" });
+        if (it.dashes) l.setAttribute("stroke-dasharray", "12 7");
+        svg.append(l);
+      }
+      svg.append(svgEl("text", { x: lx + 80, y: y, "font-size": 26, fill: "#111827" }, it.label));
+    });
+    svg.append(svgEl("text", { x: x0, y: y0 - pad - titleH + h - 24, "font-size": 22, fill: "#374151" }, DATA.view.source));
+    return new XMLSerializer().serializeToString(svg);
+  }
+  R.exportSVG = exportSVG;
+  function download(href, name) {
+    var a = el("a", { href: href, download: name });
     document.body.append(a);
     a.click();
     a.remove();
+  }
+  byId("png").addEventListener("click", function () { download(exportPNG(), DATA.view.name + ".png"); this.blur(); });
+  byId("svg").addEventListener("click", function () {
+    var url = URL.createObjectURL(new Blob([exportSVG()], { type: "image/svg+xml" }));
+    download(url, DATA.view.name + ".svg");
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    this.blur();
   });
+  // Printing: the whole map, framed, beside its legend.
+  window.addEventListener("beforeprint", function () { fitTo(Array.from(shownNodes)); });
 
   // ---- start -----------------------------------------------------------
   network.once("afterDrawing", function () {
@@ -508,23 +866,12 @@
     R.readyAt = performance.now();
     document.body.dataset.ready = "1";
   });
-  apply(true);
-  readableStart();
-
-  // A large map fitted whole shrinks its labels below what the back of a room can read. Start
-  // instead at a readable scale on the most connected node; "Show all" (Esc) still fits it whole.
-  function readableStart() {
-    var readable = READABLE_PX / fontSize;
-    if (network.getScale() >= readable) return;
-    var degree = {};
-    DATA.edges.forEach(function (e) {
-      degree[e.from] = (degree[e.from] || 0) + 1;
-      degree[e.to] = (degree[e.to] || 0) + 1;
-    });
-    var hub = DATA.nodes.reduce(function (best, n) {
-      return (degree[n.id] || 0) > (degree[best.id] || 0) ? n : best;
-    }, DATA.nodes[0]);
-    network.moveTo({ position: network.getPositions([hub.id])[hub.id], scale: readable, animation: false });
-    byId("status").textContent += " \u2014 zoomed in to read: drag to pan, Show all to see the whole map";
+  apply(false);
+  // Open framed on the view's subject at a readable size; "Show all" (0) fits the whole map.
+  var opening = (DATA.view.opening || []).filter(function (id) { return NODES[id]; });
+  frame(opening.length ? opening : Object.keys(NODES), DATA.view.anchor || opening[0]);
+  if (opening.length < DATA.nodes.length) {
+    byId("status").textContent += " \u2014 framed to read: arrow keys pan, Show all (0) for the whole map";
   }
+  if (DATA.view.autoplay && DATA.steps.length) startPresenting(0);
 })();

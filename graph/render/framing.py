@@ -1,0 +1,113 @@
+"""Frames a room can read: steps and first frames small enough to show at 28 px labels on 1920x1080.
+
+A step that names more nodes than fit on the screen at that scale is split, nearest nodes
+together, so that presenting it never has to shrink the labels; a view's first frame is its
+subject and the nodes nearest it that fit.
+"""
+
+from __future__ import annotations
+
+import math
+
+from graph.render.model import Step, View
+from graph.render.routing import Positions, shapes
+from graph.render.style import NODE_FONT_SIZE, READABLE_PX
+
+# The map's share of a 1920x1080 screen while presenting (header above, narration on the right).
+SCREEN_W, SCREEN_H = 1920 - 600, 1080 - 150
+MARGIN = 0.86
+
+
+def budget(font: float = NODE_FONT_SIZE) -> tuple[float, float]:
+    """Canvas units that fit on the map at the readable scale."""
+    scale = (READABLE_PX + 1) / font
+    return SCREEN_W * MARGIN / scale, SCREEN_H * MARGIN / scale
+
+
+def _bbox(nodes: list[str], pos: Positions, sh) -> tuple[float, float]:
+    xs0 = [pos[n][0] - sh[n].w / 2 for n in nodes]
+    xs1 = [pos[n][0] + sh[n].w / 2 for n in nodes]
+    ys0 = [pos[n][1] - sh[n].h / 2 for n in nodes]
+    ys1 = [pos[n][1] + sh[n].h / 2 for n in nodes]
+    return max(xs1) - min(xs0), max(ys1) - min(ys0)
+
+
+def fits(nodes: list[str], pos: Positions, sh) -> bool:
+    bw, bh = budget()
+    w, h = _bbox(nodes, pos, sh)
+    return w <= bw and h <= bh
+
+
+def nearest_that_fit(seed: str, pool: list[str], pos: Positions, sh) -> list[str]:
+    """The seed and, nearest first, every node of the pool that still fits in one frame with it."""
+    sx, sy = pos[seed]
+    chosen = [seed]
+    for n in sorted((m for m in pool if m != seed), key=lambda m: (math.dist(pos[m], (sx, sy)), m)):
+        if fits([*chosen, n], pos, sh):
+            chosen.append(n)
+    return chosen
+
+
+def split_steps(view: View, pos: Positions) -> None:
+    """Split every step too large for one readable frame into frames of nearby nodes."""
+    sh = shapes(view)
+    out: list[Step] = []
+    for s in view.steps:
+        nodes = [n for n in s.nodes if n in pos]
+        if not nodes or fits(nodes, pos, sh):
+            out.append(s)
+            continue
+        rest = sorted(nodes, key=lambda n: (pos[n][0], pos[n][1], n))
+        parts = []
+        while rest:
+            part = nearest_that_fit(rest[0], rest, pos, sh)
+            parts.append(part)
+            rest = [n for n in rest if n not in set(part)]
+        for i, part in enumerate(parts, 1):
+            members = set(part)
+            edges = [
+                e
+                for e in s.edges
+                if any(x.id == e and (x.source in members or x.target in members) for x in view.edges)
+            ]
+            out.append(
+                Step(
+                    f"{s.caption} ({i} of {len(parts)})",
+                    part,
+                    edges,
+                    s.narration if i == 1 else "",
+                    s.quote if i == 1 else {},
+                )
+            )
+    view.steps = out
+
+
+def choose_opening(view: View, pos: Positions) -> None:
+    """The first frame: the view's subject (its anchor, else its first step) and what fits around it."""
+    if not pos:
+        return
+    sh = shapes(view)
+    if view.opening:
+        seeds = [n for n in view.opening if n in pos]
+    elif view.anchor in pos:
+        seeds = [view.anchor]
+    elif view.steps and view.steps[0].nodes:
+        seeds = [n for n in view.steps[0].nodes if n in pos]
+    else:
+        seeds = sorted(pos)
+    seeds = seeds or sorted(pos)
+    if view.purpose == "tour" and fits(seeds, pos, sh):  # a tour opens on its first step, exactly
+        view.opening = seeds
+        return
+    if fits(seeds, pos, sh):
+        neighbours = {e.target for e in view.edges if e.source in seeds} | {
+            e.source for e in view.edges if e.target in seeds
+        }
+        extra = [n for n in sorted(neighbours) if n not in seeds and n in pos]
+        chosen = list(seeds)
+        for n in sorted(extra, key=lambda m: (min(math.dist(pos[m], pos[s]) for s in seeds), m)):
+            if fits([*chosen, n], pos, sh):
+                chosen.append(n)
+        view.opening = chosen
+    else:
+        view.opening = nearest_that_fit(seeds[0], seeds, pos, sh)
