@@ -40,9 +40,9 @@ def column(result_rows, name):
     return {r[name] for r in result_rows if r.get(name) is not None}
 
 
-def test_twelve_named_queries_with_descriptions():
+def test_thirteen_named_queries_with_descriptions():
     qs = named_queries()
-    assert list(qs) == [f"CQ{i:02d}" for i in range(1, 13)]
+    assert list(qs) == [f"CQ{i:02d}" for i in range(1, 14)]
     for q in qs.values():
         assert q.title and q.description, q.id
         for p in q.params:
@@ -174,8 +174,14 @@ def test_cq09_ecowas_african_union_ghana_as_models(repo_graph):
 
 
 def test_cq10_pathways_cite_claims(repo_graph):
-    r = rows(repo_graph, "CQ10", risk="r2pr:group-grievance")
+    default = next(p.default for p in get_query("CQ10").params if p.name == "risk")
+    r = rows(repo_graph, "CQ10", risk=default)
     assert_citable(r)
+    # Every risk factor with a derived pathway answers, not only the default.
+    starts = {row["r"] for row in repo_graph.select("SELECT DISTINCT ?r WHERE { ?p r2p:startsFrom ?r }")}
+    assert starts
+    for risk in starts:
+        assert rows(repo_graph, "CQ10", risk=risk.n3()[1:-1]), risk
     for pathway in column(r, "pathway"):
         steps = sorted({int(row["step"]) for row in r if row["pathway"] == pathway})
         assert steps == list(range(1, len(steps) + 1)), "steps are numbered 1..n"
@@ -214,7 +220,25 @@ def test_cq12_every_consensus_and_single_voice_is_there(repo_graph, source_text)
     assert only and {row["level"] for row in only} == {R2P.OneParticipant}
 
 
-@pytest.mark.parametrize("name", [f"CQ{i:02d}" for i in range(1, 13)])
+def test_cq13_un_framework_risk_factors_through_the_briefs_nodes(repo_graph, source_text):
+    r = rows(repo_graph, "CQ13")
+    assert_citable(r)
+    numbers = {str(row["number"]) for row in r}
+    # The brief is about structural risk: weak State structures, intergroup tensions and triggers are there.
+    assert {"RF3", "RF8", "RF9"} <= numbers
+    # Every mapping is the curators', never the brief's; every quote is the brief's own text.
+    assert {str(row["mappedBy"]) for row in r} == {"the r2pkg curators"}
+    assert all(source_text.contains(str(row["quote"])) for row in r)
+    # Triggers of the brief reach RF8 (triggering factors) with the quote that discusses them.
+    rf8 = rows(repo_graph, "CQ13", factor="r2pr:un-rf-08")
+    assert {row["factor"] for row in rf8} == {R2PR["un-rf-08"]}
+    assert R2PR["post-election-constitutional-crisis"] in column(rf8, "node")
+    # Ordered by the Framework's numbering.
+    order = [int(str(row["number"])[2:]) for row in r]
+    assert order == sorted(order)
+
+
+@pytest.mark.parametrize("name", [f"CQ{i:02d}" for i in range(1, 14)])
 def test_every_query_runs_with_and_without_parameters(repo_graph, name):
     q = get_query(name)
     assert run_query(repo_graph, name=name).kind == "SELECT"

@@ -414,3 +414,44 @@ def test_every_violation_is_rejected_with_and_without_inference(case, inference)
     g = merged([ontology_file(), VALID], ALL_VIOLATIONS[case])
     assert set(g) != set(base), "the mutation must change the fixture"
     assert not shacl_conforms(g, inference)
+
+
+# --- UN Framework of Analysis (2014) and the curators' mappings ------------------------------------------------
+
+def test_un_framework_has_its_fourteen_risk_factors():
+    g = merged([ontology_file(), data_dir() / "un-framework" / "framework.ttl"])
+    factors = set(g.subjects(RDF.type, R2P.UNRiskFactor))
+    assert {str(g.value(f, SKOS.notation)) for f in factors} == {f"RF{n}" for n in range(1, 15)}
+    scope = {int(str(g.value(f, SKOS.notation))[2:]): g.value(f, R2P.crimeScope) for f in factors}
+    assert {n for n, s in scope.items() if s == R2P.AllAtrocityCrimes} == set(range(1, 9))
+    assert {n for n, s in scope.items() if s == R2P.GenocideScope} == {9, 10}
+    assert {n for n, s in scope.items() if s == R2P.CrimesAgainstHumanityScope} == {11, 12}
+    assert {n for n, s in scope.items() if s == R2P.WarCrimesScope} == {13, 14}
+    document = R2PR["un-framework-2014"]
+    assert all((f, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), document) in g for f in factors)
+
+
+def test_every_risk_factor_and_trigger_of_the_brief_is_mapped_by_the_curators():
+    g = merged([ontology_file(), *data_files()])
+    risks = set(g.query(PREFIXES + """SELECT ?r WHERE { ?r a/rdfs:subClassOf* r2p:RiskFactor }"""))
+    mapped = {(row[0],) for row in g.query(PREFIXES + """
+        SELECT ?r WHERE { ?m a r2p:Mapping ; r2p:mappedNode ?r ; r2p:mappedConcept ?c ;
+                          prov:wasAttributedTo r2pr:curators . ?c a r2p:UNRiskFactor }""")}
+    assert len(risks) >= 30
+    assert risks - mapped == set()
+    # The mapping is never the brief's: no mapping node carries a quote or a claim of it.
+    assert not list(g.query(PREFIXES + "SELECT ?m WHERE { ?m a r2p:Mapping ; r2p:hasQuote|r2p:assertedBy ?x }"))
+
+
+def test_mapping_rule_derives_the_skos_triples(tmp_path):
+    import graph
+    from graph.derivation import apply_rules
+
+    kg = graph.load_graph()
+    apply_rules(kg)
+    rows = kg.select("SELECT ?p WHERE { r2pr:atrocity-triggers ?p r2pr:un-rf-08 }")
+    assert {r["p"] for r in rows} == {SKOS.closeMatch}
+    pillars = kg.select("SELECT ?x WHERE { r2pr:military-intervention r2p:servesPillar ?x }")
+    assert {r["x"] for r in pillars} == {R2P.PillarThree}
+    requires = kg.select("SELECT ?b WHERE { r2pr:security-sector-reform r2p:requires ?b }")
+    assert R2PR["justice-sector-reform"] in {r["b"] for r in requires}
