@@ -455,3 +455,105 @@ def test_mapping_rule_derives_the_skos_triples(tmp_path):
     assert {r["x"] for r in pillars} == {R2P.PillarThree}
     requires = kg.select("SELECT ?b WHERE { r2pr:security-sector-reform r2p:requires ?b }")
     assert R2PR["justice-sector-reform"] in {r["b"] for r in requires}
+
+
+# --- documentation page and release artefacts -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ontology_page(tmp_path_factory) -> Path:
+    from graph.ontodoc import write_ontology_docs
+
+    return write_ontology_docs(tmp_path_factory.mktemp("site"))
+
+
+def test_ontology_page_has_one_title_every_concept_and_marks_borrowed_terms(ontology_page):
+    page = ontology_page.read_text(encoding="utf-8")
+    title = str(ontology().value(ONTOLOGY_IRI, rdflib.URIRef("http://purl.org/dc/terms/title")))
+    assert re.findall(r"<title>(.*?)</title>", page) == [title]
+    assert re.findall(r"<h1>(.*?)</h1>", page) == [title]
+    for concepts in schemes(ontology()).values():
+        for c in concepts:
+            assert f'<tr id="{str(c).rsplit("#", 1)[-1]}">' in page, c
+    for iri in ("http://www.w3.org/ns/prov#Entity", "http://www.w3.org/2004/02/skos/core#Concept",
+                "http://www.w3.org/ns/oa#TextQuoteSelector", "http://xmlns.com/foaf/0.1/Person"):
+        block = page[page.index(f"<code>{iri}</code>") - 400:page.index(f"<code>{iri}</code>")]
+        assert "borrowed from" in block, iri
+    claim = page[page.index("<code>https://w3id.org/r2pkg/ontology#Claim</code>") - 400:]
+    assert "borrowed from" not in claim[:400]
+
+
+def test_ontology_page_escapes_markup_from_the_ontology(tmp_path):
+    from graph.ontodoc import ontology_html
+
+    evil = tmp_path / "evil.ttl"
+    text = ontology_file().read_text(encoding="utf-8")
+    text = text.replace('"A reified relation from premise claims to a conclusion claim."@en',
+                        '"A <script>alert(1)</script> relation."@en')
+    text = text.replace('skos:prefLabel "modalities"@en', 'skos:prefLabel "modalities <img src=x onerror=alert(2)>"@en')
+    evil.write_text(text, encoding="utf-8")
+    page = ontology_html(evil)
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_ontology_page_bad_input_is_one_clear_error(tmp_path):
+    from graph.errors import InputError
+    from graph.ontodoc import write_ontology_docs
+
+    headerless = tmp_path / "no-header.ttl"
+    headerless.write_text("@prefix r2p: <https://w3id.org/r2pkg/ontology#> .\nr2p:X a r2p:Y .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no owl:Ontology"):
+        write_ontology_docs(tmp_path / "out", headerless)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix r2p: <https://w3id.org/r2pkg/ontology#> .\nr2p:X a .\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        write_ontology_docs(tmp_path / "out", broken)
+    assert f"{broken}:2" in str(err.value)
+    assert not (tmp_path / "out").exists(), "nothing half-written"
+
+
+def test_ontology_page_in_chromium(ontology_page, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    from graph.render.chromium import CHROMIUM, CHROMIUM_ARGS  # one place for the browser's path and flags
+
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.goto(ontology_page.as_uri())
+        assert page.locator("h1").inner_text().startswith("r2pkg ontology")
+        assert page.locator("#scheme-ModalityScheme tr[id]").count() == 5
+        assert page.locator("sup.sup-borrowed").first.is_visible()
+        page.screenshot(path=str(tmp_path / "ontology.png"))
+        browser.close()
+
+
+def test_release_artefacts_in_three_serialisations_agree(tmp_path):
+    from rdflib.compare import isomorphic
+
+    from graph.ontodoc import write_ontology_release
+
+    written = write_ontology_release(tmp_path)
+    version = str(ontology().value(ONTOLOGY_IRI, OWL.versionIRI)).rsplit("/", 1)[-1]
+    assert {p.parent.name for p in written.values()} == {version}
+    graphs = {k: rdflib.Graph().parse(p, format={"ttl": "turtle", "owl": "xml", "jsonld": "json-ld"}[k])
+              for k, p in written.items()}
+    assert all(isomorphic(graphs["ttl"], g) for g in graphs.values())
+    assert isomorphic(graphs["ttl"], ontology())
+    assert (tmp_path / "latest" / "r2p.owl").exists()
+    assert owl_profile_violations(written["owl"]) == []
+
+
+def test_w3id_rules_negotiate_every_release_format():
+    rules = (REPO / "w3id" / ".htaccess").read_text(encoding="utf-8")
+    negotiated = (("text/turtle", "ttl"), (r"application/rdf\+xml", "owl"), (r"application/ld\+json", "jsonld"))
+    for accept, suffix in negotiated:
+        assert f"RewriteCond %{{HTTP_ACCEPT}} {accept}" in rules
+        assert f"/r2p.{suffix} [R=303,L]" in rules
+    assert "ontology.html [R=303,L]" in rules
+
+
+def test_changelog_names_the_current_version():
+    version = str(ontology().value(ONTOLOGY_IRI, OWL.versionInfo))
+    changelog = (REPO / "ontology" / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## {version}" in changelog
+    assert str(ontology().value(ONTOLOGY_IRI, OWL.versionIRI)).endswith(version)
