@@ -557,3 +557,13 @@ def test_changelog_names_the_current_version():
     changelog = (REPO / "ontology" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"## {version}" in changelog
     assert str(ontology().value(ONTOLOGY_IRI, OWL.versionIRI)).endswith(version)
+
+
+def test_qc_finds_a_term_without_is_defined_by():
+    from graph.store import load_graph
+    from graph.validation import run_qc
+
+    kg = load_graph([ontology_file()])
+    assert "missing-defined-by" not in {f.check for f in run_qc(kg)}
+    kg.store.update(PREFIXES + "DELETE DATA { r2p:Claim rdfs:isDefinedBy <https://w3id.org/r2pkg/ontology> }")
+    assert {f.focus for f in run_qc(kg) if f.check == "missing-defined-by"} == {"r2p:Claim"}
