@@ -5,12 +5,12 @@ Pathways (graph.pathways) and maps (graph.render) read the graph through
 English-preferred label per node, a claim's breadth apart from its speaker's
 role, a link's modality, a requirement's direction.
 
-Every fact is fetched by one flat SELECT per property (a basic graph pattern,
-no OPTIONAL, no property path with two unbound ends) and grouped in Python:
-on Oxigraph a flat pattern is an index scan, while OPTIONALs in the middle of
-a group or ``a/rdfs:subClassOf*`` joins turn into nested loops on large
-graphs. The cost is a fixed number of queries (about 40), whatever the size
-of the graph.
+Every fact is fetched by one single-predicate scan (``?s P ?o``: no join, no
+OPTIONAL, no property path) and joined and grouped in Python: on Oxigraph a
+single-predicate scan costs about a microsecond a row, while type joins,
+OPTIONALs in the middle of a group or ``a/rdfs:subClassOf*`` patterns cost
+several times that on large graphs. The cost is a fixed number of scans
+(about 35), whatever the size of the graph.
 
 Transitional readings, until the data and the ontology of wave 2 land
 (see /tmp/wave2/CONTRACT.md items 1-3):
@@ -28,14 +28,14 @@ r2p:prerequisite): the data no longer has the old r2p:RequiresRelation links.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rdflib import Literal
+import pyoxigraph as ox
 
 from graph.namespaces import R2P
-from graph.terms import literal_int
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
@@ -291,17 +291,54 @@ class ReadModel:
         return (c.section, c.paragraph)
 
 
-# --- queries: one flat pattern each --------------------------------------------------------------
-def _pairs(kg: KnowledgeGraph, pattern: str) -> list[tuple]:
-    """Rows of ``SELECT ?s ?o WHERE { pattern }`` as (s, o) rdflib terms."""
-    return [(r["s"], r["o"]) for r in kg.select(f"SELECT ?s ?o WHERE {{ {pattern} }}")]
+# --- queries: one predicate each ----------------------------------------------------------------
+class _Scan:
+    """Per-predicate index scans (``SELECT ?s ?o WHERE { ?s P ?o }``), each run once and grouped by subject.
+
+    Types are read once too and joined in Python: on Oxigraph a single-predicate
+    scan costs about a microsecond a row, while ``?s a C ; P ?o`` joins cost
+    several. Rows are read from the store's own solutions, not through
+    kg.select, because converting every term to rdflib costs more than the query.
+    """
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self._values: dict[tuple[str, bool], dict[str, list]] = {}
+        self._types: dict[str, set[str]] | None = None
+        self.quotes: dict[str, list[str]] | None = None
+
+    def terms(self, predicate: str) -> list[tuple]:
+        return [(row[0], row[1]) for row in self.kg.query(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}")]
+
+    def values(self, predicate: str, as_int: bool = False) -> dict[str, list]:
+        """Subject -> its values (IRI strings, lexical forms, or ints with ``as_int``)."""
+        key = (predicate, as_int)
+        if key not in self._values:
+            out: dict[str, list] = defaultdict(list)
+            solutions = self.kg.query(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}")
+            if as_int:
+                for subject, obj in solutions:
+                    out[subject.value].append(_int(obj))
+            else:
+                for subject, obj in solutions:
+                    out[subject.value].append(obj.value)
+            self._values[key] = out
+        return self._values[key]
+
+    def typed(self, cls: str) -> set[str]:
+        if self._types is None:
+            self._types = defaultdict(set)
+            for subject, classes in self.values("a").items():
+                for c in classes:
+                    self._types[c].add(subject)
+        return self._types.get(_R2P + cls if ":" not in cls else cls, set())
 
 
-def _grouped(kg: KnowledgeGraph, pattern: str, as_int: bool = False) -> dict[str, list]:
-    out: dict[str, list] = defaultdict(list)
-    for s, o in _pairs(kg, pattern):
-        out[str(s)].append(literal_int(o) if as_int else str(o))
-    return out
+def _int(term) -> int | None:
+    try:
+        return int(term.value)
+    except (AttributeError, ValueError):
+        return None
 
 
 def _first(values: list | None, default=""):
@@ -310,31 +347,43 @@ def _first(values: list | None, default=""):
     return min(vals) if vals else default
 
 
-def _labels(kg: KnowledgeGraph) -> dict[str, str]:
+def _set(values: list | None) -> tuple:
+    return tuple(sorted(set(values or ())))
+
+
+def _labels(scan: _Scan) -> dict[str, str]:
     labels: dict[str, tuple[int, str]] = {}
-    for s, o in _pairs(kg, "?s rdfs:label ?o FILTER(isIRI(?s))"):
+    for s, o in scan.terms("rdfs:label"):
+        if not isinstance(s, ox.NamedNode):
+            continue
         # An English label wins over an untagged one, then the smallest text (so the choice is stable).
-        rank = 0 if isinstance(o, Literal) and o.language == "en" else 1
-        key = (rank, str(o))
-        if str(s) not in labels or key < labels[str(s)]:
-            labels[str(s)] = key
+        key = (0 if getattr(o, "language", None) == "en" else 1, o.value)
+        if s.value not in labels or key < labels[s.value]:
+            labels[s.value] = key
     return {k: v[1] for k, v in sorted(labels.items())}
 
 
-def _claims(kg: KnowledgeGraph, levels: dict[str, tuple[str, int | None]]) -> dict[str, Claim]:
-    typed = {str(s) for s, _ in _pairs(kg, "?s a r2p:Claim . BIND(1 AS ?o)")}
-    label = _grouped(kg, "?s a r2p:Claim ; rdfs:label ?o")
-    statement = _grouped(kg, "?s a r2p:Claim ; r2p:statement ?o")
-    quotes = _grouped(kg, "?s a r2p:Claim ; r2p:hasQuote ?q . ?q oa:hasSelector ?x . ?x oa:exact ?o")
-    paragraph = _grouped(kg, "?s a r2p:Claim ; r2p:paragraph ?o", as_int=True)
-    section = _grouped(kg, "?s a r2p:Claim ; r2p:section ?o")
-    order = _grouped(kg, "?s a r2p:Claim ; r2p:documentOrder ?o", as_int=True)
-    consensus = _grouped(kg, "?s a r2p:Claim ; r2p:consensus ?o")
-    role = _grouped(kg, "?s a r2p:Claim ; r2p:speakerRole ?o")
-    agents = _grouped(kg, "?s a r2p:Claim ; prov:wasAttributedTo ?o")
-    about = _grouped(kg, "?s a r2p:Claim ; r2p:about ?o FILTER(isIRI(?o))")
+def _quotes(scan: _Scan) -> dict[str, list[str]]:
+    """Owner -> the oa:exact texts of its r2p:hasQuote selectors (three scans joined in Python, once)."""
+    if scan.quotes is None:
+        exact, selector = scan.values("oa:exact"), scan.values("oa:hasSelector")
+        out: dict[str, list[str]] = defaultdict(list)
+        for owner, resources in scan.values("r2p:hasQuote").items():
+            for res in resources:
+                for sel in selector.get(res, ()):
+                    out[owner].extend(exact.get(sel, ()))
+        scan.quotes = out
+    return scan.quotes
+
+
+def _claims(scan: _Scan, levels: dict[str, tuple[str, int | None]]) -> dict[str, Claim]:
+    label, statement, quotes = scan.values("rdfs:label"), scan.values("r2p:statement"), _quotes(scan)
+    paragraph, order = scan.values("r2p:paragraph", True), scan.values("r2p:documentOrder", True)
+    section, consensus, role = scan.values("r2p:section"), scan.values("r2p:consensus"), scan.values("r2p:speakerRole")
+    agents, about = scan.values("prov:wasAttributedTo"), scan.values("r2p:about")
+    iris = scan.typed("Claim")
     out = {}
-    for c in sorted(typed):
+    for c in sorted(iris):
         level = _first(consensus.get(c))
         speaker = _first(role.get(c)) or _SPEAKER_AS_CONSENSUS.get(level, PARTICIPANT_ROLE)
         breadth = None
@@ -344,61 +393,48 @@ def _claims(kg: KnowledgeGraph, levels: dict[str, tuple[str, int | None]]) -> di
             iri=c,
             label=_first(label.get(c)),
             statement=_first(statement.get(c)),
-            quotes=tuple(sorted(set(quotes.get(c, ())))),
+            quotes=_set(quotes.get(c)),
             paragraph=_first(paragraph.get(c), None),
             section=_first(section.get(c)),
             order=_first(order.get(c), None),
             consensus=level,
             breadth=breadth,
             speaker_role=speaker,
-            agents=tuple(sorted(set(agents.get(c, ())))),
-            about=tuple(sorted(set(about.get(c, ())))),
+            agents=_set(agents.get(c)),
+            about=tuple(sorted({n for n in about.get(c, ()) if "://" in n})),
         )
     return out
 
 
-def _issues(kg: KnowledgeGraph) -> dict[str, Issue]:
-    typed = {str(s) for s, _ in _pairs(kg, "?s a r2p:Issue . BIND(1 AS ?o)")}
-    g = {
-        name: _grouped(kg, f"?s a r2p:Issue ; {prop} ?o", as_int=name == "paragraph")
-        for name, prop in (
-            ("label", "rdfs:label"),
-            ("definition", "skos:definition"),
-            ("positions", "r2p:position"),
-            ("paragraph", "r2p:paragraph"),
-            ("section", "r2p:section"),
-            ("consensus", "r2p:consensus"),
-            ("agents", "prov:wasAttributedTo"),
-            ("about", "r2p:about"),
-        )
-    }
-    quotes = _grouped(kg, "?s a r2p:Issue ; r2p:hasQuote ?q . ?q oa:hasSelector ?x . ?x oa:exact ?o")
+def _issues(scan: _Scan) -> dict[str, Issue]:
+    label, definition = scan.values("rdfs:label"), scan.values("skos:definition")
+    positions, paragraph = scan.values("r2p:position"), scan.values("r2p:paragraph", True)
+    section, consensus = scan.values("r2p:section"), scan.values("r2p:consensus")
+    agents, about, quotes = scan.values("prov:wasAttributedTo"), scan.values("r2p:about"), _quotes(scan)
     return {
         i: Issue(
             iri=i,
-            label=_first(g["label"].get(i)),
-            definition=_first(g["definition"].get(i)),
-            positions=tuple(sorted(set(g["positions"].get(i, ())))),
-            quotes=tuple(sorted(set(quotes.get(i, ())))),
-            paragraph=_first(g["paragraph"].get(i), None),
-            section=_first(g["section"].get(i)),
-            consensus=_first(g["consensus"].get(i)),
-            agents=tuple(sorted(set(g["agents"].get(i, ())))),
-            about=tuple(sorted(set(g["about"].get(i, ())))),
+            label=_first(label.get(i)),
+            definition=_first(definition.get(i)),
+            positions=_set(positions.get(i)),
+            quotes=_set(quotes.get(i)),
+            paragraph=_first(paragraph.get(i), None),
+            section=_first(section.get(i)),
+            consensus=_first(consensus.get(i)),
+            agents=_set(agents.get(i)),
+            about=_set(about.get(i)),
         )
-        for i in sorted(typed)
+        for i in sorted(scan.typed("Issue"))
     }
 
 
-def _links(kg: KnowledgeGraph, labels: dict[str, str], polarity: dict[str, int]) -> dict[str, CausalLink]:
-    cause = _grouped(kg, "?s a r2p:CausalLink ; r2p:cause ?o")
-    effect = _grouped(kg, "?s a r2p:CausalLink ; r2p:effect ?o")
-    relation = _grouped(kg, "?s a r2p:CausalLink ; r2p:relation ?o")
-    modality = _grouped(kg, "?s a r2p:CausalLink ; r2p:modality ?o")
-    claims = _grouped(kg, "?s a r2p:CausalLink ; r2p:assertedBy ?o")
-    cases = _grouped(kg, "?s a r2p:CausalLink ; r2p:caseExample ?o")
+def _links(scan: _Scan, labels: dict[str, str], polarity: dict[str, int]) -> dict[str, CausalLink]:
+    cause, effect, relation = scan.values("r2p:cause"), scan.values("r2p:effect"), scan.values("r2p:relation")
+    modality, claims, cases = scan.values("r2p:modality"), scan.values("r2p:assertedBy"), scan.values("r2p:caseExample")
     out = {}
-    for link in sorted(set(cause) & set(effect) & set(relation)):
+    for link in sorted(scan.typed("CausalLink")):
+        if not (cause.get(link) and effect.get(link) and relation.get(link)):
+            continue
         rel = _first(relation[link])
         out[link] = CausalLink(
             iri=link,
@@ -408,8 +444,8 @@ def _links(kg: KnowledgeGraph, labels: dict[str, str], polarity: dict[str, int])
             relation_label=labels.get(rel, rel.rsplit("#", 1)[-1]),
             polarity=polarity.get(rel),
             modality=_first(modality.get(link)) or ASSERTED,
-            claims=tuple(sorted(set(claims.get(link, ())))),
-            cases=tuple(sorted(set(cases.get(link, ())))),
+            claims=_set(claims.get(link)),
+            cases=_set(cases.get(link)),
             label=labels.get(link, ""),
             malformed=any(len(set(x[link])) != 1 for x in (cause, effect, relation))
             or len(set(modality.get(link, ()))) > 1,
@@ -417,81 +453,78 @@ def _links(kg: KnowledgeGraph, labels: dict[str, str], polarity: dict[str, int])
     return out
 
 
-def _requirements(kg: KnowledgeGraph, labels: dict[str, str]) -> dict[str, Requirement]:
-    dependent = _grouped(kg, "?s a r2p:Requirement ; r2p:dependent ?o")
-    prerequisite = _grouped(kg, "?s a r2p:Requirement ; r2p:prerequisite ?o")
-    modality = _grouped(kg, "?s a r2p:Requirement ; r2p:modality ?o")
-    claims = _grouped(kg, "?s a r2p:Requirement ; r2p:assertedBy ?o")
-    cases = _grouped(kg, "?s a r2p:Requirement ; r2p:caseExample ?o")
-    inferred = _grouped(kg, "?s a r2p:Requirement ; r2p:inferredByCurators ?o")
-    curators = _grouped(kg, "?s a r2p:Requirement ; prov:wasAttributedTo ?o")
+def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]:
+    dependent, prerequisite = scan.values("r2p:dependent"), scan.values("r2p:prerequisite")
+    modality, claims, cases = scan.values("r2p:modality"), scan.values("r2p:assertedBy"), scan.values("r2p:caseExample")
+    inferred, attributed = scan.values("r2p:inferredByCurators"), scan.values("prov:wasAttributedTo")
     out = {}
-    for req in sorted(set(dependent) & set(prerequisite)):
-        if len(set(dependent[req])) != 1 or len(set(prerequisite[req])) != 1:
+    for req in sorted(scan.typed("Requirement")):
+        if len(set(dependent.get(req, ()))) != 1 or len(set(prerequisite.get(req, ()))) != 1:
             continue  # malformed: SHACL reports it
         out[req] = Requirement(
             iri=req,
             dependent=dependent[req][0],
             prerequisite=prerequisite[req][0],
             modality=_first(modality.get(req)) or ASSERTED,
-            claims=tuple(sorted(set(claims.get(req, ())))),
-            cases=tuple(sorted(set(cases.get(req, ())))),
+            claims=_set(claims.get(req)),
+            cases=_set(cases.get(req)),
             label=labels.get(req, ""),
             inferred_by_curators="true" in {v.lower() for v in inferred.get(req, ())}
-            or CURATORS in curators.get(req, ()),
+            or CURATORS in attributed.get(req, ()),
         )
     return out
 
 
-def _arguments(kg: KnowledgeGraph) -> tuple[ArgumentRelation, ...]:
+def _arguments(scan: _Scan) -> tuple[ArgumentRelation, ...]:
+    premise, conclusion, support_kind = scan.values("r2p:premise"), scan.values("r2p:conclusion"), scan.values(
+        "r2p:supportKind"
+    )
     out = []
     for kind in ("Support", "Attack"):
-        premise = _grouped(kg, f"?s a r2p:{kind} ; r2p:premise ?o")
-        conclusion = _grouped(kg, f"?s a r2p:{kind} ; r2p:conclusion ?o")
-        support_kind = _grouped(kg, f"?s a r2p:{kind} ; r2p:supportKind ?o")
-        for rel in sorted(set(premise) & set(conclusion)):
-            for p in sorted(set(premise[rel])):
-                for c in sorted(set(conclusion[rel])):
+        for rel in sorted(scan.typed(kind)):
+            for p in sorted(set(premise.get(rel, ()))):
+                for c in sorted(set(conclusion.get(rel, ()))):
                     out.append(ArgumentRelation(rel, _R2P + kind, p, c, _first(support_kind.get(rel))))
     return tuple(out)
 
 
-def _derived(kg: KnowledgeGraph) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...]]:
+def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...]]:
     """Derived pathways and bundles as written by graph.pathways.rdf (empty before derivation)."""
-    risk = _grouped(kg, "?s a r2p:Pathway ; r2p:startsFrom ?o")
-    if not risk:
-        pathways: tuple[DerivedPathway, ...] = ()
-    else:
-        measure = _grouped(kg, "?s a r2p:Pathway ; r2p:addressedBy ?o")
-        form = _grouped(kg, "?s a r2p:Pathway ; r2p:pathwayForm ?o")
-        strength = _grouped(kg, "?s a r2p:Pathway ; r2p:strength ?o", as_int=True)
-        contested = _grouped(kg, "?s a r2p:Pathway ; r2p:contested ?o")
-        prereq = _grouped(kg, "?s a r2p:Pathway ; r2p:prerequisite ?o")
-        steps: dict[str, list[DerivedStep]] = defaultdict(list)
-        step_links = _grouped(kg, "?s a r2p:PathwayStep ; r2p:viaLink ?o")
-        for r in kg.select(
-            "SELECT ?p ?s ?i ?f ?t WHERE { ?p a r2p:Pathway ; r2p:hasStep ?s . "
-            "?s r2p:stepIndex ?i ; r2p:stepFrom ?f ; r2p:stepTo ?t }"
-        ):
-            links = tuple(sorted(step_links.get(str(r["s"]), ())))
-            steps[str(r["p"])].append(DerivedStep(literal_int(r["i"], 0), str(r["f"]), str(r["t"]), links))
+    pathways: tuple[DerivedPathway, ...] = ()
+    iris = scan.typed("Pathway")
+    if iris:
+        risk, measure = scan.values("r2p:startsFrom"), scan.values("r2p:addressedBy")
+        form = scan.values("r2p:pathwayForm")
+        strength, contested = scan.values("r2p:strength", True), scan.values("r2p:contested")
+        prereq, has_step = scan.values("r2p:prerequisite"), scan.values("r2p:hasStep")
+        index, source = scan.values("r2p:stepIndex", True), scan.values("r2p:stepFrom")
+        target = scan.values("r2p:stepTo")
+        via = scan.values("r2p:viaLink")
         pathways = tuple(
             DerivedPathway(
                 iri=p,
-                risk=_first(risk[p]),
+                risk=_first(risk.get(p)),
                 measure=_first(measure.get(p)),
                 form=_first(form.get(p)),
                 strength=_first(strength.get(p), None),
                 contested="true" in contested.get(p, ()),
-                steps=tuple(sorted(steps.get(p, ()), key=lambda s: (s.index, s.source, s.target))),
-                prerequisites=tuple(sorted(set(prereq.get(p, ())))),
+                steps=tuple(
+                    sorted(
+                        (
+                            DerivedStep(_first(index.get(s), 0), _first(source.get(s)), _first(target.get(s)),
+                                        _set(via.get(s)))
+                            for s in has_step.get(p, ())
+                        ),
+                        key=lambda x: (x.index, x.source, x.target),
+                    )
+                ),
+                prerequisites=_set(prereq.get(p)),
             )
-            for p in sorted(risk)
+            for p in sorted(iris)
         )
-    members = _grouped(kg, "?s a r2p:CoRequisiteBundle ; r2p:member ?o")
-    order = _grouped(kg, "?s a r2p:CoRequisiteBundle ; r2p:implementationOrder ?o", as_int=True)
+    members, order = scan.values("r2p:member"), scan.values("r2p:implementationOrder", True)
     bundles = sorted(
-        (DerivedBundle(b, tuple(sorted(set(m))), _first(order.get(b), None)) for b, m in members.items()),
+        (DerivedBundle(b, _set(members.get(b)), _first(order.get(b), None)) for b in scan.typed("CoRequisiteBundle")),
         key=lambda b: (b.order if b.order is not None else 10**9, b.iri),
     )
     return pathways, tuple(bundles)
@@ -499,48 +532,60 @@ def _derived(kg: KnowledgeGraph) -> tuple[tuple[DerivedPathway, ...], tuple[Deri
 
 def read(kg: KnowledgeGraph, *, derived: bool = True) -> ReadModel:
     """Read the whole model from a loaded graph (``derived=False`` skips the derived pathways and bundles)."""
-    labels = _labels(kg)
+    # Pause the cycle collector: reading makes hundreds of thousands of small objects and no cycles,
+    # and each full collection would walk them all again (it tripled the time at 500k triples).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(kg, derived)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(kg: KnowledgeGraph, derived: bool) -> ReadModel:
+    scan = _Scan(kg)
+    labels = _labels(scan)
+    polarity_values = scan.values("r2p:polarity", True)
     polarity = {
-        k: v[0] for k, v in _grouped(kg, "?s a r2p:CausalRelationType ; r2p:polarity ?o", as_int=True).items()
-        if v and v[0] is not None
+        k: v for k in scan.typed("CausalRelationType") if (v := _first(polarity_values.get(k), None)) is not None
     }
-    level_rank = _grouped(kg, "?s a r2p:ConsensusLevel ; r2p:rank ?o", as_int=True)
-    levels = {
-        str(s): (labels.get(str(s), ""), _first(level_rank.get(str(s)), None))
-        for s, _ in _pairs(kg, "?s a r2p:ConsensusLevel . BIND(1 AS ?o)")
+    rank = scan.values("r2p:rank", True)
+    levels = {s: (labels.get(s, ""), _first(rank.get(s), None)) for s in scan.typed("ConsensusLevel")}
+    superclasses = {
+        k: _set(v) for k, v in scan.values("rdfs:subClassOf").items() if "://" in k and all("://" in x for x in v)
     }
-    classes = _grouped(kg, "?s a ?o FILTER(isIRI(?s) && isIRI(?o))")
-    superclasses = _grouped(kg, "?s rdfs:subClassOf ?o FILTER(isIRI(?s) && isIRI(?o))")
+    domain = {c for c in superclasses if DOMAIN_ENTITY in _closure(c, superclasses)} | {DOMAIN_ENTITY}
+    by_node: dict[str, set[str]] = defaultdict(set)
+    for cls in domain:
+        for node in scan.typed(cls):
+            by_node[node].add(cls)
+    classes = {k: tuple(sorted(v)) for k, v in sorted(by_node.items()) if "://" in k}
+    index, document = scan.values("r2p:sectionIndex", True), scan.values("r2p:sectionOf")
     sections = {
-        s: Section(s, labels.get(s, ""), _first(idx, None), _first(doc.get(s)))
-        for doc in [_grouped(kg, "?s a r2p:DocumentSection ; r2p:sectionOf ?o")]
-        for s, idx in sorted(_grouped(kg, "?s a r2p:DocumentSection ; r2p:sectionIndex ?o", as_int=True).items())
+        s: Section(s, labels.get(s, ""), _first(index.get(s), None), _first(document.get(s)))
+        for s in sorted(scan.typed("DocumentSection"))
     }
-    for s in _grouped(kg, "?s a r2p:DocumentSection ; rdfs:label ?o"):
-        sections.setdefault(s, Section(s, labels.get(s, "")))
-    located = _grouped(kg, "?s r2p:locatedIn ?o")
-    definitions = {k: _first(v) for k, v in sorted(_grouped(kg, "?s skos:definition ?o FILTER(isIRI(?s))").items())}
+    located = scan.values("r2p:locatedIn")
+    definitions = {k: _first(v) for k, v in sorted(scan.values("skos:definition").items()) if "://" in k}
     cases = {
-        c: Case(c, labels.get(c, ""), definitions.get(c, ""), tuple(sorted(set(located.get(c, ())))))
-        for c in sorted(_grouped(kg, "?s a r2p:Case . BIND(1 AS ?o)"))
+        c: Case(c, labels.get(c, ""), definitions.get(c, ""), _set(located.get(c))) for c in sorted(scan.typed("Case"))
     }
-    sector_list = tuple(
-        sorted(_grouped(kg, "?s a r2p:Sector . BIND(1 AS ?o)"), key=lambda s: (labels.get(s, s), s))
-    )
-    pathways, bundles = _derived(kg) if derived else ((), ())
+    sector_list = tuple(sorted(scan.typed("Sector"), key=lambda s: (labels.get(s, s), s)))
+    pathways, bundles = _derived(scan) if derived else ((), ())
     return ReadModel(
         labels=labels,
         definitions=definitions,
-        classes={k: tuple(sorted(set(v))) for k, v in sorted(classes.items())},
-        superclasses={k: tuple(sorted(set(v))) for k, v in sorted(superclasses.items())},
-        sectors={k: tuple(sorted(set(v))) for k, v in sorted(_grouped(kg, "?s r2p:sector ?o").items())},
-        located_in={k: tuple(sorted(set(v))) for k, v in sorted(located.items())},
-        claims=_claims(kg, levels),
-        issues=_issues(kg),
-        links=_links(kg, labels, polarity),
-        requirements=_requirements(kg, labels),
-        arguments=_arguments(kg),
-        sections=dict(sorted(sections.items())),
+        classes=classes,
+        superclasses=dict(sorted(superclasses.items())),
+        sectors={k: _set(v) for k, v in sorted(scan.values("r2p:sector").items())},
+        located_in={k: _set(v) for k, v in sorted(located.items())},
+        claims=_claims(scan, levels),
+        issues=_issues(scan),
+        links=_links(scan, labels, polarity),
+        requirements=_requirements(scan, labels),
+        arguments=_arguments(scan),
+        sections=sections,
         cases=cases,
         relation_polarity=dict(sorted(polarity.items())),
         consensus_levels=dict(sorted(levels.items())),
@@ -548,3 +593,11 @@ def read(kg: KnowledgeGraph, *, derived: bool = True) -> ReadModel:
         pathways=pathways,
         bundles=bundles,
     )
+
+
+def _closure(cls: str, superclasses: dict[str, tuple[str, ...]]) -> set[str]:
+    seen, frontier = {cls}, [cls]
+    while frontier:
+        frontier = [s for c in frontier for s in superclasses.get(c, ()) if s not in seen]
+        seen.update(frontier)
+    return seen

@@ -1,23 +1,29 @@
-"""Benchmark the pathway derivation on synthetic causal graphs of 10k, 100k and 1M edges.
+"""Benchmark the pathway derivation: scaling on synthetic graphs, and side by side with loading on a corpus.
 
-The graphs are built in memory directly in the projection's schema (see
-graph/pathways/projection.py), so the timing covers the derivation, not Turtle
-parsing or SPARQL. Shape (seeded, so every run builds the same graphs):
+Two measurements (see docs/perf-pathways.md for figures):
 
-- nodes = edges / 4; 5% risk factors, 25% prevention measures, 70% outcomes;
-- 90% of edges are signed causal links between random nodes (+1 or -1 with
-  equal odds), each asserted by one claim with a random consensus rank 1..8,
-  10% of the claims attacked;
-- 10% are requires links among measures, kept inside sectors of 32 measures
-  (dependencies are local, as in the brief), a few of them mutual so that
-  co-requisite bundles exist.
+1. ``--sizes``: ``graph.pathways.derive(g)`` on synthetic causal graphs built in
+   memory in the projection's schema (graph/pathways/projection.py), so the
+   timing covers the derivation, not Turtle parsing or SPARQL. Shape (seeded):
+   nodes = edges / 4; 5% risk factors, 25% measures, 70% outcomes (one in ten
+   of them harms); 90% of edges are signed causal links between random nodes
+   (+1 or -1, one in ten possible, one in fifty hypothetical), each asserted
+   by one claim whose paragraph and section follow its cause (so routes that
+   stay near one node are grounded), 10% of claims attacked, one support per
+   twenty claims; 10% are requirements among measures, kept inside sectors of
+   32 measures, a few mutual. Work is bounded: ``--cap`` routes (and partial
+   chains per depth) per risk unit, betweenness from ``--samples`` sources.
+   The fitted exponent of time against edges is printed.
 
-Path enumeration is capped per risk factor (``--cap``, default 20 pathways,
-and as many partial chains per length) and betweenness is sampled from
-``--samples`` sources (default 16), so work per risk factor and per sample is
-bounded and the total grows with the number of edges.
+2. ``--corpus N``: the synthetic corpus of scripts/bench_query.py
+   (scripts/synthetic_corpus.py, N briefs; 100 briefs is about 530k triples):
+   ``load_graph`` against the whole pathway stage (read model, projection,
+   derivation, triples, written into the store), the two alternately, best
+   of ``--repeat``, in one run, with the stage's parts.
 
-Usage: python scripts/bench_pathways.py [--sizes 10000 100000 1000000] [--cap 20] [--samples 16]
+Usage:
+    python scripts/bench_pathways.py [--sizes 10000 100000 1000000] [--cap 20] [--samples 16]
+    python scripts/bench_pathways.py --corpus 100 [--repeat 3]
 """
 
 from __future__ import annotations
@@ -29,53 +35,72 @@ import os
 import platform
 import random
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import networkx as nx
 
-from graph.pathways import derive, pathway_triples
-from graph.pathways.model import MEASURE, OUTCOME, RISK
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.pathways import derive, pathway_triples  # noqa: E402
+from graph.pathways.model import HARM, MEASURE, OUTCOME, RISK, ClaimInfo  # noqa: E402
 
 BASE = "https://w3id.org/r2pkg/resource/bench/"
+R2P = "https://w3id.org/r2pkg/ontology#"
 SECTOR = 32
-POSITIVE = ("https://w3id.org/r2pkg/ontology#StrengthensRelation", "strengthens", 1)
-NEGATIVE = ("https://w3id.org/r2pkg/ontology#MitigatesRelation", "mitigates", -1)
-REQUIRES = ("https://w3id.org/r2pkg/ontology#RequiresRelation", "requires", 0)
+POSITIVE = (R2P + "StrengthensRelation", "strengthens", 1)
+NEGATIVE = (R2P + "MitigatesRelation", "mitigates", -1)
 
 
 def synthetic(edges: int, seed: int = 0) -> nx.MultiDiGraph:
-    """A causal graph with `edges` links in the projection's schema (nodes, kinds, signed keyed edges)."""
+    """A causal graph with `edges` links and requirements in the projection's schema."""
     rng = random.Random(seed)
     n = max(edges // 4, 16)
-    kinds = [RISK if i % 20 == 0 else MEASURE if i % 4 == 1 else OUTCOME for i in range(n)]
+
+    def kinds_of(i: int) -> frozenset[str]:
+        if i % 20 == 0:
+            return frozenset([RISK])
+        if i % 4 == 1:
+            return frozenset([MEASURE])
+        return frozenset([OUTCOME, HARM]) if i % 40 == 2 else frozenset([OUTCOME])
+
     names = [f"{BASE}n{i:07d}" for i in range(n)]
-    measures = [i for i in range(n) if kinds[i] == MEASURE]
-    g = nx.MultiDiGraph(claims={}, unsigned_links=0)
-    g.add_nodes_from((names[i], {"label": f"node {i}", "kinds": frozenset([kinds[i]])}) for i in range(n))
+    measures = [i for i in range(n) if i % 4 == 1 and i % 20 != 0]
+    claims: dict[str, ClaimInfo] = {}
+    g = nx.MultiDiGraph(claims=claims, supports=[], issues={}, about={})
+    g.add_nodes_from((names[i], {"label": f"node {i}", "kinds": kinds_of(i)}) for i in range(n))
 
     def edge(k: int) -> tuple[str, str, str, dict]:
-        if k % 10 == 0:  # requires, within a sector of measures; every fourth one mutual
+        claim = f"{BASE}claim-{k:07d}"
+        if k % 10 == 0:  # a requirement, within a sector of measures; every fourth one mutual
             sector = rng.randrange(max(len(measures) // SECTOR, 1))
             pool = measures[sector * SECTOR:(sector + 1) * SECTOR] or measures
             a, b = rng.sample(pool, 2) if len(pool) > 1 else (pool[0], pool[0])
             if k % 40 != 0 and a < b:
                 a, b = b, a  # mostly one direction, so the order is not trivial
-            relation = REQUIRES
+            data = {"relation": R2P + "Requirement", "relation_label": "requires", "polarity": 0,
+                    "requirement": True, "modality": R2P + "Asserted", "claims": (claim,), "cases": (),
+                    "inferred": False}
         else:
             a, b = rng.randrange(n), rng.randrange(n)
             relation = POSITIVE if rng.random() < 0.5 else NEGATIVE
-        claim = f"{BASE}claim-{k:07d}"
-        return names[a], names[b], f"{BASE}link-{k:07d}", {
-            "relation": relation[0],
-            "relation_label": relation[1],
-            "polarity": relation[2],
-            "claims": (claim,),
-            "rank": rng.randint(1, 8),
-            "contested": rng.random() < 0.1,
-            "cases": (),
-        }
+            roll = rng.random()
+            modality = "Hypothetical" if roll < 0.02 else "Possible" if roll < 0.12 else "Asserted"
+            data = {"relation": relation[0], "relation_label": relation[1], "polarity": relation[2],
+                    "modality": R2P + modality, "claims": (claim,), "rank": rng.randint(0, 8),
+                    "contested": rng.random() < 0.1, "cases": ()}
+        # The claim stands in a paragraph and section that follow its cause: routes near one node are tied.
+        claims[claim] = ClaimInfo(iri=claim, paragraph=a // 2, section=f"{BASE}section-{a // 64}",
+                                  rank=data.get("rank", 0), breadth_stated=True,
+                                  speaker_role=R2P + "ParticipantRole",
+                                  attacked_by=(f"{BASE}claim-attacker-{k}",) if rng.random() < 0.1 else ())
+        return names[a], names[b], f"{BASE}link-{k:07d}", data
 
     g.add_edges_from(edge(k) for k in range(edges))
+    keys = sorted(claims)
+    g.graph["supports"] = sorted({(keys[i], keys[rng.randrange(len(keys))]) for i in range(0, len(keys), 20)})
     return g
 
 
@@ -86,19 +111,10 @@ def fit_exponent(sizes: list[int], seconds: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--cap", type=int, default=20, help="pathways (and partial chains) per risk factor")
-    parser.add_argument("--samples", type=int, default=16, help="betweenness sources")
-    parser.add_argument("--max-steps", type=int, default=4)
-    args = parser.parse_args(argv)
-
-    print(f"machine: {platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}, "
-          f"networkx {nx.__version__}")
-    print(f"max_steps={args.max_steps} cap={args.cap}/risk factor, betweenness samples={args.samples}")
-    header = f"{'edges':>10} {'nodes':>9} {'risks':>7} {'pathways':>9} {'bundles':>8} " \
-             f"{'build s':>8} {'derive s':>9} {'cpu s':>7} {'triples s':>9} {'us/edge':>8}"
+def scaling(args: argparse.Namespace) -> None:
+    print(f"max_steps={args.max_steps} cap={args.cap} routes/risk unit, betweenness samples={args.samples}")
+    header = (f"{'edges':>10} {'nodes':>9} {'units':>7} {'entries':>8} {'inferred':>8} {'bundles':>8} "
+              f"{'build s':>8} {'derive s':>9} {'cpu s':>7} {'triples s':>9} {'us/edge':>8}")
     print(header)
     print("-" * len(header))
     sizes, times, cpu_times = [], [], []
@@ -108,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         built = time.perf_counter() - t0
         gc.collect()
         t0, c0 = time.perf_counter(), time.process_time()
-        report = derive(g, args.max_steps, max_pathways_per_risk=args.cap, betweenness_samples=args.samples)
+        report = derive(g, args.max_steps, max_pathways_per_risk=args.cap, betweenness_samples=args.samples,
+                        include_inferred=True)
         derived, cpu = time.perf_counter() - t0, time.process_time() - c0
         t0 = time.perf_counter()
         triples = pathway_triples(report)
@@ -116,14 +133,77 @@ def main(argv: list[str] | None = None) -> int:
         sizes.append(g.number_of_edges())
         times.append(derived)
         cpu_times.append(cpu)
-        print(f"{g.number_of_edges():>10} {g.number_of_nodes():>9} {len(report.risks):>7} "
-              f"{len(report.pathways):>9} {len(report.bundles):>8} {built:>8.2f} {derived:>9.2f} {cpu:>7.2f} "
-              f"{written:>9.2f} {derived / size * 1e6:>8.1f}")
+        print(f"{g.number_of_edges():>10} {g.number_of_nodes():>9} {len(report.units):>7} "
+              f"{len(report.pathways):>8} {len(report.inferred):>8} {len(report.bundles):>8} {built:>8.2f} "
+              f"{derived:>9.2f} {cpu:>7.2f} {written:>9.2f} {derived / size * 1e6:>8.1f}", flush=True)
         del g, report, triples
         gc.collect()
     if len(sizes) > 1:
         k, k_cpu = fit_exponent(sizes, times), fit_exponent(sizes, cpu_times)
         print(f"fitted exponent (time ~ edges^k, log-log least squares): k = {k:.2f} wall, {k_cpu:.2f} cpu")
+
+
+def corpus(args: argparse.Namespace) -> None:
+    """Load against the pathway stage on the synthetic corpus, alternately, best of --repeat."""
+    import pyoxigraph as ox
+    import synthetic_corpus
+
+    from graph import readmodel
+    from graph.pathways.projection import project_model
+    from graph.resources import ontology_file
+    from graph.store import load_graph
+
+    quads = synthetic_corpus.generate(args.corpus)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.nt"
+        ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], str(path),
+                     format=ox.RdfFormat.N_TRIPLES)
+        print(f"corpus: {args.corpus} briefs, {len(quads):,} data triples")
+        loads, stages, parts = [], [], []
+        for _ in range(args.repeat):
+            gc.collect()
+            t0 = time.perf_counter()
+            kg = load_graph([ontology_file(), path])
+            loads.append(time.perf_counter() - t0)
+            gc.collect()
+            t0 = time.perf_counter()
+            model = readmodel.read(kg, derived=False)
+            t1 = time.perf_counter()
+            g = project_model(model)
+            t2 = time.perf_counter()
+            report = derive(g)
+            t3 = time.perf_counter()
+            written = kg.add_derived(pathway_triples(report))
+            t4 = time.perf_counter()
+            stages.append(t4 - t0)
+            parts.append((t1 - t0, t2 - t1, t3 - t2, t4 - t3))
+            del kg, model, g
+        best = min(range(len(stages)), key=stages.__getitem__)
+        read_s, project_s, derive_s, write_s = parts[best]
+        print(f"load (load_graph) best of {args.repeat}: {min(loads):.2f} s; "
+              f"pathway stage best of {args.repeat}: {stages[best]:.2f} s = read model {read_s:.2f} + project "
+              f"{project_s:.2f} + derive {derive_s:.2f} + triples into the store {write_s:.2f}")
+        print(f"pathway stage / load = {stages[best] / min(loads):.2f}  "
+              f"({len(report.pathways)} entries, {written} triples; every run: load "
+              + ", ".join(f"{x:.2f}" for x in loads) + "; stage " + ", ".join(f"{x:.2f}" for x in stages) + ")")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--cap", type=int, default=20, help="routes (and partial chains per depth) per risk unit")
+    parser.add_argument("--samples", type=int, default=16, help="betweenness sources")
+    parser.add_argument("--max-steps", type=int, default=4)
+    parser.add_argument("--corpus", type=int, help="instead: load against the pathway stage on N synthetic briefs")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(f"machine: {platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}, "
+          f"networkx {nx.__version__}, load average {os.getloadavg()[0]:.2f}")
+    if args.corpus:
+        corpus(args)
+    else:
+        scaling(args)
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -97,9 +97,12 @@ class _Derivation:
         self.levels = frozenset({ASSERTED, QUALIFIED, HYPOTHETICAL} if include_hypothetical else {ASSERTED, QUALIFIED})
         self.claims = g.graph.get("claims", {})
         self.grounder = Grounder(g)
+        self._labels: dict[str, str] = {}
 
     def _label(self, node: str) -> str:
-        return (self.g.nodes[node].get("label") if node in self.g else "") or slug(node)
+        if node not in self._labels:
+            self._labels[node] = (self.g.nodes[node].get("label") if node in self.g else "") or slug(node)
+        return self._labels[node]
 
     def _step(self, index: int, step_id: int) -> Step:
         s = self.sg.steps[step_id]

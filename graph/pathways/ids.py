@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 DERIVED_BASE = "https://w3id.org/r2pkg/resource/derived/"
 _RESOURCE_BASE = "https://w3id.org/r2pkg/resource/"
@@ -13,6 +14,7 @@ def digest(*parts: str, size: int = 12) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(iri: str) -> str:
     """A readable IRI fragment: the local name of a project resource, else a hash."""
     if iri.startswith(DERIVED_BASE):

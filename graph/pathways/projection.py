@@ -18,8 +18,8 @@ requirement, dependent -> prerequisite, key = the requirement's IRI, with
 
 Graph attributes: ``claims`` (IRI -> model.ClaimInfo), ``supports`` (sorted
 (premise, conclusion) pairs), ``issues`` (IRI -> sorted position claims),
-``issue_labels`` (IRI -> label), ``about`` (node -> the claims about it, in
-document order), ``labels`` (IRI -> label, for sections and
+``issue_labels`` (IRI -> label), ``about`` (risk factor -> the claims about
+it, in document order), ``labels`` (IRI -> label, for sections and
 cases) and ``unsigned_links`` (links left out: no polarity, or malformed).
 """
 
@@ -53,27 +53,49 @@ def node_kinds(model: readmodel.ReadModel, node: str) -> frozenset[str]:
 
 def claim_infos(model: readmodel.ReadModel) -> dict[str, ClaimInfo]:
     attackers = model.attackers()
-    cases = set(model.cases)
+    is_case = set(model.cases).__contains__
+    labels: dict[str, str] = {}  # agents and speaker roles repeat: label each once
+
+    def label(iri: str) -> str:
+        if iri not in labels:
+            labels[iri] = model.label(iri)
+        return labels[iri]
+
     out = {}
     for iri, c in model.claims.items():
-        level_label = model.consensus_levels.get(c.consensus, ("", None))[0] if c.consensus else ""
         out[iri] = ClaimInfo(
             iri=iri,
             label=c.label,
             statement=c.statement,
             quotes=c.quotes,
-            agents=tuple(sorted(model.label(a) for a in c.agents)),
-            consensus=level_label,
+            agents=tuple(sorted(map(label, c.agents))),
+            consensus=model.consensus_levels.get(c.consensus, ("", None))[0] if c.consensus else "",
             rank=c.breadth or 0,
             paragraph=c.paragraph,
             attacked_by=attackers.get(iri, ()),
             breadth_stated=c.breadth is not None,
-            speaker=model.label(c.speaker_role),
+            speaker=label(c.speaker_role),
             speaker_role=c.speaker_role,
             section=c.section,
-            cases=tuple(n for n in c.about if n in cases),
+            cases=tuple(filter(is_case, c.about)),
         )
     return out
+
+
+def _about_risks(model: readmodel.ReadModel, claims: dict[str, ClaimInfo]) -> dict[str, tuple[str, ...]]:
+    """Risk factor -> the claims about it, in document order (what a gap report quotes)."""
+    risks = {n for n in model.classes if RISK in node_kinds(model, n)}
+    out: dict[str, list[str]] = {}
+    for c in model.claims.values():
+        for n in c.about:
+            if n in risks:
+                out.setdefault(n, []).append(c.iri)
+
+    def key(iri: str) -> tuple[int, str]:
+        order = model.claims[iri].order
+        return (order if order is not None else 10**9, iri)
+
+    return {n: tuple(sorted(cs, key=key)) for n, cs in sorted(out.items())}
 
 
 def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
@@ -89,14 +111,15 @@ def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
             **{c: model.label(c) for c in model.cases},
             **{r: model.label(r) for r in {c.speaker_role for c in model.claims.values()}},
         },
-        about={n: tuple(c for c in cs if c in claims) for n, cs in model.claims_about().items()},
+        about=_about_risks(model, claims),
         unsigned_links=0,
     )
     nodes = {n for link in model.links.values() for n in (link.cause, link.effect)}
     nodes |= {n for r in model.requirements.values() for n in (r.dependent, r.prerequisite)}
-    nodes |= {n for n in model.classes if node_kinds(model, n) & {RISK, MEASURE}}
+    kinds = {n: node_kinds(model, n) for n in model.classes}
+    nodes |= {n for n, k in kinds.items() if k & {RISK, MEASURE}}
     for node in sorted(nodes):
-        g.add_node(node, label=model.labels.get(node, ""), kinds=node_kinds(model, node))
+        g.add_node(node, label=model.labels.get(node, ""), kinds=kinds.get(node, frozenset()))
     for iri, link in model.links.items():
         if link.malformed or link.polarity not in (1, -1):
             g.graph["unsigned_links"] += 1
