@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import base64
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from test_render import EXPECTED
+from test_render import EXPECTED, SOURCE, TOURS
 
 from graph.render import INDEX, build_site
 from graph.render.chromium import CHROMIUM as CHROMIUM_PATH
 from graph.render.chromium import CHROMIUM_ARGS
 from graph.resources import ontology_file
+from graph.source_text import read_source
 from graph.store import load_graph
 
 CHROMIUM = Path(CHROMIUM_PATH)
 if not CHROMIUM.exists():
-    pytest.skip(
-        f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True
-    )
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 
 ARGS = CHROMIUM_ARGS
@@ -30,10 +30,10 @@ R = "https://w3id.org/r2pkg/resource/"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _site(tmp_path_factory, name: str, files: list[str]) -> Path:
-    kg = load_graph([ontology_file(), *(FIX / f for f in files)], derive=False)
+def _site(tmp_path_factory, name: str, files: list[str], tours: Path = TOURS) -> Path:
+    kg = load_graph([ontology_file(), *(FIX / f for f in files)])
     out = tmp_path_factory.mktemp(name)
-    build_site(kg, out)
+    build_site(kg, out, tours_dir=tours, source=read_source(SOURCE))
     return out
 
 
@@ -44,7 +44,15 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
-    return _site(tmp_path_factory, "hostile", ["brief.ttl", "brief-derived.ttl", "hostile.ttl"])
+    return _site(tmp_path_factory, "hostile", ["brief.ttl", "brief-derived.ttl", "hostile.ttl"], FIX / "tours-hostile")
+
+
+@pytest.fixture(scope="module")
+def brief_site(tmp_path_factory, repo_graph, source_text) -> Path:
+    """The real brief with the shipped tours, as `r2pkg build` writes it."""
+    out = tmp_path_factory.mktemp("brief")
+    build_site(repo_graph, out, source=source_text)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +94,10 @@ def open_page(browser) -> Iterator:
         page.on("dialog", lambda d: (o.dialogs.append(d.message), d.dismiss()))
         page.goto(path.as_uri())
         if ready:
-            page.wait_for_function("window.r2pMap && window.r2pMap.ready === true", timeout=15000)
+            # a selector, not a JS string: the pages' CSP forbids eval, which polling a string needs
+            page.wait_for_selector("body[data-ready='1']", state="attached", timeout=15000)
+            if path.name.startswith("tour-"):  # tours start presenting; most tests want the map
+                page.evaluate("r2pMap.present.stop()")
         return o
 
     yield go
@@ -125,7 +136,7 @@ def test_view_loads_offline_with_expected_counts(site, open_page, name):
 def test_index_opens_offline_and_links_every_view(site, open_page):
     o = open_page(site / INDEX, ready=False)
     hrefs = o.page.eval_on_selector_all("main a", "as => as.map(a => a.getAttribute('href'))")
-    assert {h for h in hrefs if h.endswith(".html")} == {f"{n}.html" for n in EXPECTED}
+    assert {h for h in hrefs if h.endswith(".html")} == {f"{n}.html" for n in EXPECTED} | {"reading.html"}
     assert all((site / h).exists() for h in hrefs)
     with o.page.expect_navigation():  # wait for the new page before asking it anything
         o.page.click("text=Overview: causes, risks and remedies")
@@ -192,21 +203,24 @@ def test_click_opens_panel_with_claims_quotes_and_source(site, open_page):
     assert "When Do Mass Atrocities Occur?, paragraph 10" in panel.inner_text()
 
 
-def test_presentation_mode_steps_through_a_pathway(site, open_page):
-    page = open_page(site / "pathways-political-exclusion.html").page
+def test_presentation_frames_each_step_and_dims_the_rest(site, open_page):
+    page = open_page(site / "pathways-political-exclusion.html", width=1920, height=1080).page
     n_steps = page.evaluate("r2pMap.stepCount")
     assert n_steps == 5
     page.keyboard.press("p")
     assert page.evaluate("r2pMap.step") == 0
-    assert page.evaluate("r2pMap.visibleNodeIds()") == [R + "political-exclusion"]
+    assert page.evaluate("r2pMap.stepNodeIds()") == [R + "political-exclusion"]
+    assert visible(page) == EXPECTED["pathways-political-exclusion"]  # dimmed, never hidden
     assert page.locator("#caption").is_visible()
-    seen = [visible(page)]
-    for _ in range(n_steps - 1):
-        page.keyboard.press("ArrowRight")
-        seen.append(visible(page))
-    assert page.evaluate("r2pMap.step") == n_steps - 1
-    assert seen == [(1, 0), (2, 1), (4, 4), (4, 4), (5, 5)]
-    assert "step 2: power sharing leads to societal resilience" in page.locator("#caption").inner_text()
+    for i in range(n_steps):
+        if i:
+            page.keyboard.press("ArrowRight")
+        assert page.evaluate("r2pMap.step") == i
+        assert page.evaluate("r2pMap.labelPx()") >= 28
+        assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())")
+        assert page.evaluate("document.querySelectorAll('#caption .step-narration').length") == 1
+    assert "power sharing leads to societal resilience" in page.locator("#caption").inner_text()
+    assert page.evaluate("r2pMap.network.getSelectedNodes().length") == 0  # no selection blobs
     page.keyboard.press("ArrowRight")  # stays on the last step
     assert page.evaluate("r2pMap.step") == n_steps - 1
     page.keyboard.press("ArrowLeft")
@@ -215,7 +229,7 @@ def test_presentation_mode_steps_through_a_pathway(site, open_page):
     assert page.locator("#caption").is_hidden() and visible(page) == (5, 5)
 
 
-def test_png_export_downloads_an_image(site, open_page):
+def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_page):
     page = open_page(site / "overview.html").page
     with page.expect_download() as info:
         page.click("#png")
@@ -224,10 +238,130 @@ def test_png_export_downloads_an_image(site, open_page):
     data = Path(download.path()).read_bytes()
     assert data[:8] == PNG_SIGNATURE and len(data) > 5000
     width, height = struct.unpack(">II", data[16:24])
-    assert width > 300 and height > 200
-    # the same image straight from the API, as a data URL
+    assert width >= 3000 and height > 1000
     url = page.evaluate("r2pMap.exportPNG()")
     assert base64.b64decode(url.split(",", 1)[1])[:8] == PNG_SIGNATURE
+    svg = page.evaluate("r2pMap.exportSVG()")
+    assert svg.startswith("<svg") and "Overview: causes, risks and remedies" in svg and "Legend" in svg
+    assert "raises risk" in svg and "Source: Stanley Foundation" in svg and svg.count("<ellipse") >= 5
+    with page.expect_download() as info:
+        page.click("#svg")
+    assert info.value.suggested_filename == "overview.svg"
+
+
+def test_print_gives_map_and_legend_on_one_page(site, open_page):
+    page = open_page(site / "overview.html").page
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    assert pdf[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.emulate_media(media="print")
+    legend = page.locator("#print-legend")
+    assert legend.is_visible() and "raises risk" in legend.inner_text() and "Source:" in legend.inner_text()
+    assert page.locator("#legend").is_hidden()
+
+
+def test_keys_work_after_clicking_a_control_and_pan_and_zoom(site, open_page):
+    page = open_page(site / "overview.html").page
+    page.locator('input[data-filter="cls"][data-key="r2p:PreventionMeasure"]').click()
+    page.locator('input[data-filter="cls"][data-key="r2p:PreventionMeasure"]').click()
+    page.keyboard.press("p")
+    assert page.evaluate("r2pMap.step") == 0
+    page.keyboard.press("Escape")
+    page.click("#larger")
+    before = page.evaluate("[r2pMap.network.getViewPosition().x, r2pMap.network.getScale()]")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("+")
+    after = page.evaluate("[r2pMap.network.getViewPosition().x, r2pMap.network.getScale()]")
+    assert after[0] > before[0] and after[1] > before[1]
+
+
+OVERLAPS_AND_CROSSINGS = """() => {
+  const net = r2pMap.network, ids = r2pMap.visibleNodeIds(), edges = r2pMap.visibleEdgeIds();
+  const box = {}; ids.forEach(id => box[id] = net.getBoundingBox(id));
+  const over = [];
+  for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
+    const a = box[ids[i]], b = box[ids[j]];
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      over.push([ids[i], ids[j]]);
+  }
+  const cross = [];
+  edges.forEach(eid => {
+    const e = net.body.edges[eid];
+    if (!e || e.fromId === e.toId) return;
+    const via = e.edgeType.via || (e.edgeType._getViaCoordinates ? e.edgeType._getViaCoordinates() : undefined);
+    for (let k = 1; k < 40; k++) {
+      const p = e.edgeType.getPoint(k / 40, via);
+      for (const id of ids) {
+        if (id === e.fromId || id === e.toId) continue;
+        const b = box[id];
+        if (p.x > b.left + 2 && p.x < b.right - 2 && p.y > b.top + 2 && p.y < b.bottom - 2) {
+          cross.push([eid, id]); k = 40; break;
+        }
+      }
+    }
+  });
+  return [over.length, cross.length];
+}"""
+
+
+def test_no_overlap_or_edge_through_a_box_in_the_browser_even_after_a_plus(site, open_page):
+    for name in sorted(EXPECTED):
+        page = open_page(site / f"{name}.html").page
+        assert page.evaluate(OVERLAPS_AND_CROSSINGS) == [0, 0], name
+        page.click("#larger")
+        page.click("#larger")
+        assert page.evaluate("r2pMap.fontSize") > 30
+        assert page.evaluate(OVERLAPS_AND_CROSSINGS) == [0, 0], name
+
+
+def test_brief_every_first_frame_and_tour_step_reads_at_28px(brief_site, open_page, capsys):
+    sizes = []
+    left: dict[str, int] = {}
+    for f in sorted(brief_site.glob("*.html")):
+        if f.name in (INDEX, "reading.html"):
+            continue
+        o = open_page(f, ready=False, width=1920, height=1080)
+        page = o.page
+        page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
+        first = page.evaluate("r2pMap.labelPx()")
+        sizes.append(first)
+        assert first >= 28, (f.name, first)
+        opening = page.evaluate("r2pMap.stepNodeIds()") if f.name.startswith("tour-") else None
+        if f.name.startswith("tour-"):
+            for i in range(page.evaluate("r2pMap.stepCount")):
+                page.evaluate(f"r2pMap.present.go({i})")
+                px = page.evaluate("r2pMap.labelPx()")
+                sizes.append(px)
+                assert px >= 28 and page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())"), (f.name, i)
+            assert opening
+        crossings = page.evaluate(OVERLAPS_AND_CROSSINGS)
+        assert crossings[0] == 0, (f.name, crossings)
+        left[f.name] = crossings[1]
+        assert o.errors == [] and o.blocked == [], f.name
+        page.context.close()
+    with capsys.disabled():
+        print(f"\nlabel px at 1920x1080: min {min(sizes):.1f} over {len(sizes)} frames")
+        print("edges over a box (browser):", {k: v for k, v in left.items() if v} or "none")
+    # Known residue, left to fix: at most one edge over a box in a view, in at most two views.
+    assert max(left.values()) <= 1 and sum(left.values()) <= 2, left
+
+
+def test_reading_view_opens_claims_and_maps(site, open_page):
+    o = open_page(site / "reading.html", ready=False)
+    page = o.page
+    page.wait_for_selector("body[data-ready='1']", state="attached", timeout=10000)
+    marks = page.locator("mark")
+    assert marks.count() == 2
+    assert page.locator("#p1 .count").inner_text() == "1 claim"
+    assert page.locator("#p4 .count").inner_text() == "0 claims"
+    marks.first.click()
+    panel = page.locator("#panel")
+    assert panel.is_visible() and "Exclusion raises atrocity risk" in panel.inner_text()
+    assert "explicit consensus" in panel.inner_text()
+    assert panel.locator("a[href='overview.html']").count() == 1
+    marks.nth(1).focus()
+    page.keyboard.press("Enter")
+    assert "Security and justice reform go together" in panel.inner_text()
+    assert o.errors == [] and o.blocked == []
 
 
 def test_hostile_labels_render_as_text(hostile_site, open_page):
@@ -265,17 +399,34 @@ def test_hostile_labels_render_as_text(hostile_site, open_page):
     assert page.evaluate("document.images.length") == 0
     assert page.evaluate("document.querySelectorAll('iframe, b, #panel script').length") == 0
     assert o.dialogs == [] and o.errors == []
+    # the tour: caption, narration and quote are text
+    t = open_page(hostile_site / "tour-hostile.html").page
+    t.evaluate("r2pMap.present.go(0)")
+    cap = t.locator("#caption")
+    assert "<img src=x onerror=alert('caption')> caption" in cap.inner_text()
+    assert "<b onmouseover=alert('narration')>narration</b>" in cap.inner_text()
+    assert "\u201c<img src=x onerror=alert('quote')> quoted\u201d" in cap.inner_text()
+    assert t.evaluate("document.images.length + document.querySelectorAll('b, iframe').length") == 0
+    assert "<script>alert('tour title')</script> tour" in t.locator("h1").inner_text()
+    # the reading view: the brief's text and the quote stay text
+    r = open_page(hostile_site / "reading.html", ready=False)
+    r.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=10000)
+    assert "<script>alert('text')</script>" in r.page.locator("#p5").inner_text()
+    r.page.locator("#p5 mark").first.click()
+    assert "<b onmouseover=alert('claim')>bold claim</b>" in r.page.locator("#panel").inner_text()
+    assert r.page.evaluate("document.images.length + document.querySelectorAll('b, iframe, main script').length") == 0
+    assert r.dialogs == [] and r.errors == []
 
 
 def test_large_map_starts_readable_and_show_all_fits_it(tmp_path, open_page, repo_graph):
-    """The brief's overview is too big to read fitted whole: it opens zoomed to a readable scale."""
+    """The brief's overview is too big to read fitted whole: it opens framed on its subject at 28 px."""
     from graph.render import render_views
 
     render_views(repo_graph, tmp_path, ["overview"], index=False)
-    page = open_page(tmp_path / "overview.html").page
+    page = open_page(tmp_path / "overview.html", width=1920, height=1080).page
     font = page.evaluate("window.r2pMap.fontSize")
     start = page.evaluate("window.r2pMap.network.getScale()")
-    assert start * font >= 16 - 1e-6
-    assert "zoomed in to read" in page.locator("#status").inner_text()
+    assert start * font >= 28 - 1e-6
+    assert "framed to read" in page.locator("#status").inner_text()
     page.click("#reset")
     assert page.evaluate("window.r2pMap.network.getScale()") < start

@@ -23,7 +23,7 @@ Smooth = dict | bool
 PAD = 10.0  # clearance between an edge and a node it does not touch, canvas units
 CELL = 240.0
 ROUNDNESS = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
-CHAR_EM = 0.56  # average Arial glyph width in ems, a little generous
+CHAR_EM = 0.6  # average Arial glyph width in ems, generous: the browser test measures real boxes
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,12 @@ def node_shape(label: str, font: float, shape: str) -> Shape:
     """On-canvas size of a node as vis-network draws it (box: label + margins; ellipse: see vis Ellipse)."""
     k = font / NODE_FONT_SIZE
     lines = wrap_lines(label, font)
-    text_w = max(len(line) for line in lines) * font * CHAR_EM
-    w = text_w + 24 * k
-    h = len(lines) * font * 1.18 + 20 * k
+    # vis-network fills lines up to the width limit: take the wider of our wrap and a full line
+    full = len(label or " ") * font * CHAR_EM
+    limit = LABEL_MAX_WIDTH * k - 24 * k
+    text_w = max(max(len(line) for line in lines) * font * CHAR_EM, min(full, limit))
+    w = text_w + 24 * k + 12  # + the widest border (explicit consensus)
+    h = len(lines) * font * 1.18 + 20 * k + 12
     if shape in ("ellipse", "circle"):
         return Shape(w + h, 2 * h, True)
     if shape == "database":
