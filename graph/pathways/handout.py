@@ -16,7 +16,6 @@ from graph.pathways.model import (
     CASE,
     CLAIM,
     DIRECT,
-    MODALITY_WORDS,
     PARAGRAPH,
     QUALIFIED,
     SECTION,
@@ -42,12 +41,17 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _is_title(quote: str) -> bool:
+    return quote.startswith("*") and quote.endswith("*")  # a paper's title, italic in the source
+
+
 def _best_claim(report: PathwayReport, claims: tuple[str, ...]) -> ClaimInfo | None:
-    """The claim to quote: widest stated breadth, then participants, then first in the brief."""
+    """The claim to quote: widest stated breadth, then the participants' words, then a sentence rather than
+    a paper's title, then first in the brief."""
     known = [report.claims[c] for c in claims if c in report.claims and report.claims[c].quotes]
     if not known:
         return None
-    return min(known, key=lambda c: (-c.rank, c.speaker_role.endswith("ParticipantRole") is False,
+    return min(known, key=lambda c: (-c.rank, not c.speaker_role.endswith("ParticipantRole"), _is_title(c.quotes[0]),
                                      c.paragraph if c.paragraph is not None else 10**6, c.iri))
 
 
@@ -95,16 +99,22 @@ def _contest_words(report: PathwayReport, c: Contest) -> str:
     return f"“{what}” is challenged: {'; '.join(by)}{inside}"
 
 
-def _strength_words(p: Pathway | Route, report: PathwayReport) -> str:
-    r = p.lead if isinstance(p, Pathway) else p
+VOICES = {"RapporteurRole": "the rapporteur's own framing", "CommissionedAuthorRole": "a commissioned paper"}
+
+
+def _strength_words(r: Route, report: PathwayReport) -> str:
     levels = [report.claims[c] for s in r.steps for c in s.claims if c in report.claims]
-    stated = [c for c in levels if c.breadth_stated and c.rank == r.strength]
-    breadth = stated[0].consensus.lower() if stated else "breadth not stated"
-    mark = "" if r.modality != QUALIFIED else "; stated as possible or recommended, not as established"
-    if r.modality > QUALIFIED:
-        mark = "; **hypothetical or questioned in the brief**"
-    voice = "participants" if r.participants else ", ".join(r.speakers).lower() or "unattributed"
-    return f"weakest support: {breadth} ({voice}){mark}"
+    stated = sorted(c.consensus.lower() for c in levels if c.breadth_stated and c.rank == r.strength)
+    words = f"support: {stated[0]}" if stated else "support: breadth not stated"
+    if not r.participants:
+        roles = sorted({VOICES.get(c.speaker_role.rsplit("#", 1)[-1], "") for c in levels} - {""})
+        some = any(c.speaker_role.endswith("ParticipantRole") for c in levels)
+        words += f" ({'in part ' if some else ''}{' and '.join(roles)})" if roles else ""
+    if r.modality == QUALIFIED:
+        words += "; stated as possible or recommended, not as established"
+    elif r.modality > QUALIFIED:
+        words += "; **hypothetical or questioned in the brief**"
+    return words
 
 
 def _entry(report: PathwayReport, n: int, p: Pathway) -> list[str]:
@@ -112,7 +122,7 @@ def _entry(report: PathwayReport, n: int, p: Pathway) -> list[str]:
     form = "direct" if r.form == DIRECT else "restores what the risk erodes"
     lines = [f"{n}. **{_cap(report.label(p.measure))}** ({form}). {gist(report, r)}"]
     lines += _quote_line(report, r.steps[0].claims)
-    facts = [_strength_words(p, report), f"tied: {GROUNDING_WORDS[r.grounding]}" if r.grounding else "not tied"]
+    facts = [_strength_words(r, report), f"tied: {GROUNDING_WORDS[r.grounding]}" if r.grounding else "not tied"]
     if r.meeting != r.member:
         facts.append(f"meets at {report.label(r.meeting)} (specificity {r.specificity:.2f})")
     lines.append("   - " + "; ".join(facts) + ".")
@@ -149,7 +159,8 @@ def to_markdown(report: PathwayReport) -> str:
         "support. End harms that most risks lead to ("
         + (", ".join(report.label(g) for g in report.generic) or "none here")
         + ") never count as the meeting point. The quote is verbatim; *weakest support* is the narrowest "
-        "breadth of agreement the brief states for the links; *contested* names who disagrees." + hyp,
+        "breadth of agreement the brief states for its links (the rapporteur's own framing and the commissioned papers "
+        "state none); *contested* names who disagrees." + hyp,
         "",
     ]
     by_unit: dict[str, list[Pathway]] = {}
@@ -217,5 +228,4 @@ def to_markdown(report: PathwayReport) -> str:
         for p in report.inferred:
             lines.append(f"- {_unit_title(report, p.risk)} ← {report.label(p.measure)}: {gist(report, p.lead)}")
         lines.append("")
-    lines += [f"*Modality key:* {', '.join(MODALITY_WORDS.values())}."]
     return "\n".join(lines).rstrip("\n") + "\n"
