@@ -567,3 +567,36 @@ def test_qc_finds_a_term_without_is_defined_by():
     assert "missing-defined-by" not in {f.check for f in run_qc(kg)}
     kg.store.update(PREFIXES + "DELETE DATA { r2p:Claim rdfs:isDefinedBy <https://w3id.org/r2pkg/ontology> }")
     assert {f.focus for f in run_qc(kg) if f.check == "missing-defined-by"} == {"r2p:Claim"}
+
+
+MAPPING_ERRORS = {
+    "pillar-mapping-to-a-un-factor": "INSERT DATA { r2pr:fx-map-pillar r2p:mappedConcept r2pr:fx-rf }",
+    "un-match-to-a-pillar": "DELETE DATA { r2pr:fx-map-rf r2p:mappedConcept r2pr:fx-rf } ; "
+                            "INSERT DATA { r2pr:fx-map-rf r2p:mappedConcept r2p:PillarTwo }",
+    "mapping-attributed-to-the-brief": "INSERT DATA { r2pr:fx-map-rf prov:wasAttributedTo r2pr:fx-author }",
+    "mapping-without-reason": "DELETE WHERE { r2pr:fx-map-rf skos:editorialNote ?n }",
+    "mapping-relation-from-another-scheme":
+        "DELETE DATA { r2pr:fx-map-rf r2p:mappingRelation r2p:CloseMatchMapping } ; "
+        "INSERT DATA { r2pr:fx-map-rf r2p:mappingRelation r2p:Possible }",
+}
+MAPPING_FIXTURE = """
+r2pr:fx-rf a r2p:UNRiskFactor ; skos:notation "RF3" ; skos:prefLabel "Weakness of State structures"@en ;
+    r2p:crimeScope r2p:AllAtrocityCrimes ; skos:inScheme r2pr:fx-un ; skos:topConceptOf r2pr:fx-un ;
+    prov:wasDerivedFrom r2pr:fx-doc .
+r2pr:fx-un a skos:ConceptScheme ; skos:hasTopConcept r2pr:fx-rf .
+r2pr:fx-map-rf a r2p:Mapping ; r2p:mappedNode r2pr:fx-ssr ; r2p:mappingRelation r2p:CloseMatchMapping ;
+    r2p:mappedConcept r2pr:fx-rf ; skos:editorialNote "fixture reason"@en ; prov:wasAttributedTo r2pr:curators .
+r2pr:fx-map-pillar a r2p:Mapping ; r2p:mappedNode r2pr:fx-ssr ; r2p:mappingRelation r2p:ServesPillarMapping ;
+    r2p:mappedConcept r2p:PillarOne ; skos:editorialNote "fixture reason"@en ; prov:wasAttributedTo r2pr:curators .
+"""
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs"])
+@pytest.mark.parametrize("case", [None, *sorted(MAPPING_ERRORS)])
+def test_curators_mappings_are_shacl_checked(case, inference):
+    g = merged([ontology_file(), VALID], "INSERT DATA {" + MAPPING_FIXTURE + "}")
+    if case is None:
+        assert shacl_conforms(g, inference)
+        return
+    g.update(PREFIXES + MAPPING_ERRORS[case])
+    assert not shacl_conforms(g, inference)
