@@ -118,11 +118,18 @@ class BuildSummary:
                f"validation: {f['ERROR']} errors, {f['WARNING']} warnings, {f['INFO']} notes"]
         if not self.written:
             return out
-        derived = ", ".join(f"{v} {k}" for k, v in self.derived.items())
-        out.append(f"derived: {self.derived_triples:,} triples" + (f" ({derived})" if derived else ""))
+        out.append(f"derived: {self.derived_triples:,} triples" + _derived_text(self.derived))
         out.append(f"wrote {self.views} views and {len(self.written) - self.views} other files to {self.output}"
                    f" in {self.seconds:.1f} s")
         return out
+
+
+def _derived_text(counts: dict[str, int]) -> str:
+    """'; 24 pathways (15 direct, 9 restores), 0 contested, 21 gaps, ...' from the derivation's counts."""
+    forms = ", ".join(f"{v} {k.removeprefix('pathways ')}" for k, v in counts.items() if k.startswith("pathways "))
+    parts = [f"{counts['pathways']} pathways" + (f" ({forms})" if forms else "")] if "pathways" in counts else []
+    parts += [f"{counts[k]} {k}" for k in ("contested", "gaps", "requirements", "bundles") if k in counts]
+    return "; " + ", ".join(parts) if parts else ""
 
 
 STAGES = ("load", "validate", "derive", "render")  # what `progress` is told, in order
@@ -160,25 +167,21 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".r2pkg-build-"))
     try:
         step("render")
+        from graph.ontodoc import write_ontology_docs, write_ontology_release
         from graph.render import build_site
 
-        files = build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
-                           **_site_options(source))
-        summary.written = _move_into(staging, out, files)
+        # The ontology page and release first: the index links what is already in the folder.
+        write_ontology_docs(staging, project.ontology[0])
+        write_ontology_release(staging / "ontology", project.ontology[0])
+        build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
+                   source=source, tours_dir=project.tours)
+        summary.written = _move_into(staging, out, [p for p in staging.rglob("*") if p.is_file()])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    summary.views = sum(1 for p in summary.written if p.suffix == ".html" and p.name != "index.html")
+    summary.views = sum(1 for p in summary.written if p.suffix == ".html" and p.parent == out
+                        and p.name not in ("index.html", "ontology.html", "reading.html"))
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _site_options(source: SourceText | None) -> dict[str, Any]:
-    """Options build_site takes in this version (the reading view needs the source text)."""
-    import inspect
-
-    from graph.render import build_site
-
-    return {"source": source} if "source" in inspect.signature(build_site).parameters else {}
 
 
 def _move_into(staging: Path, out: Path, files: list[Path]) -> list[Path]:
