@@ -5,12 +5,14 @@ Pathways (graph.pathways) and maps (graph.render) read the graph through
 English-preferred label per node, a claim's breadth apart from its speaker's
 role, a link's modality, a requirement's direction.
 
-Every fact is fetched by one single-predicate scan (``?s P ?o``: no join, no
-OPTIONAL, no property path) and joined and grouped in Python: on Oxigraph a
-single-predicate scan costs about a microsecond a row, while type joins,
-OPTIONALs in the middle of a group or ``a/rdfs:subClassOf*`` patterns cost
-several times that on large graphs. The cost is a fixed number of scans
-(about 35), whatever the size of the graph.
+Every fact is fetched by one scan of one predicate (``?s P ?o``) or of one
+class (``?s a C``), with no OPTIONAL and no closure path, and joined and
+grouped in Python: on Oxigraph such a scan costs about a microsecond a row,
+while type joins, OPTIONALs in the middle of a group or
+``a/rdfs:subClassOf*`` patterns cost several times that on large graphs. The
+one join is the quotes' fixed-length path (r2p:hasQuote/oa:hasSelector/oa:exact),
+which reads a third of the rows three scans would. The number of queries is
+fixed by the ontology (about 80, most of them tiny), whatever the size of the graph.
 
 Transitional readings, until the data and the ontology of wave 2 land
 (see /tmp/wave2/CONTRACT.md items 1-3):
@@ -32,8 +34,6 @@ import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-
-import pyoxigraph as ox
 
 from graph.namespaces import R2P
 
@@ -304,7 +304,7 @@ class _Scan:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
         self._values: dict[tuple[str, bool], dict[str, list]] = {}
-        self._types: dict[str, set[str]] | None = None
+        self._types: dict[str, set[str]] = {}
         self.quotes: dict[str, list[str]] | None = None
 
     def terms(self, predicate: str) -> list[tuple]:
@@ -326,12 +326,12 @@ class _Scan:
         return self._values[key]
 
     def typed(self, cls: str) -> set[str]:
-        if self._types is None:
-            self._types = defaultdict(set)
-            for subject, classes in self.values("a").items():
-                for c in classes:
-                    self._types[c].add(subject)
-        return self._types.get(_R2P + cls if ":" not in cls else cls, set())
+        """Instances of one class (an r2p local name or a full IRI): a scan of the type index for that class
+        only, so quote selectors and other untyped-for-us nodes are never read."""
+        iri = cls if "://" in cls else _R2P + cls
+        if iri not in self._types:
+            self._types[iri] = {row[0].value for row in self.kg.query(f"SELECT ?s WHERE {{ ?s a <{iri}> }}")}
+        return self._types[iri]
 
 
 def _int(term) -> int | None:
@@ -343,7 +343,11 @@ def _int(term) -> int | None:
 
 def _first(values: list | None, default=""):
     """The smallest value, so that a node with two values (a validation error) still reads the same way."""
-    vals = [v for v in (values or ()) if v is not None]
+    if not values:
+        return default
+    if len(values) == 1:  # the common case, kept cheap: this runs once per property of every claim
+        return default if values[0] is None else values[0]
+    vals = [v for v in values if v is not None]
     return min(vals) if vals else default
 
 
@@ -353,37 +357,46 @@ def _set(values: list | None) -> tuple:
 
 def _labels(scan: _Scan) -> dict[str, str]:
     labels: dict[str, tuple[int, str]] = {}
-    for s, o in scan.terms("rdfs:label"):
-        if not isinstance(s, ox.NamedNode):
-            continue
+    for s, o in scan.kg.query("SELECT ?s ?o WHERE { ?s rdfs:label ?o }"):
         # An English label wins over an untagged one, then the smallest text (so the choice is stable).
+        # (Blank-node subjects are kept: their ids never look like an IRI, so nobody looks them up.)
         key = (0 if getattr(o, "language", None) == "en" else 1, o.value)
-        if s.value not in labels or key < labels[s.value]:
+        old = labels.setdefault(s.value, key)
+        if key < old:
             labels[s.value] = key
     return {k: v[1] for k, v in sorted(labels.items())}
 
 
 def _quotes(scan: _Scan) -> dict[str, list[str]]:
-    """Owner -> the oa:exact texts of its r2p:hasQuote selectors (three scans joined in Python, once)."""
+    """Owner -> the oa:exact texts of its r2p:hasQuote selectors (a fixed-length path: a join, no closure)."""
     if scan.quotes is None:
-        exact, selector = scan.values("oa:exact"), scan.values("oa:hasSelector")
-        out: dict[str, list[str]] = defaultdict(list)
-        for owner, resources in scan.values("r2p:hasQuote").items():
-            for res in resources:
-                for sel in selector.get(res, ()):
-                    out[owner].extend(exact.get(sel, ()))
-        scan.quotes = out
+        scan.quotes = scan.values("r2p:hasQuote/oa:hasSelector/oa:exact")
     return scan.quotes
 
 
-def _claims(scan: _Scan, levels: dict[str, tuple[str, int | None]]) -> dict[str, Claim]:
-    label, statement, quotes = scan.values("rdfs:label"), scan.values("r2p:statement"), _quotes(scan)
-    paragraph, order = scan.values("r2p:paragraph", True), scan.values("r2p:documentOrder", True)
-    section, consensus, role = scan.values("r2p:section"), scan.values("r2p:consensus"), scan.values("r2p:speakerRole")
-    agents, about = scan.values("prov:wasAttributedTo"), scan.values("r2p:about")
-    iris = scan.typed("Claim")
+def _about(scan: _Scan, targets: set[str] | None) -> dict[str, list[str]]:
+    """Subject -> what it is r2p:about: every object, or (slim read) only ``targets``, one index lookup each."""
+    if targets is None:
+        return scan.values("r2p:about")
+    out: dict[str, list[str]] = defaultdict(list)
+    for target in sorted(targets):
+        for row in scan.kg.query(f"SELECT ?s WHERE {{ ?s r2p:about <{target}> }}"):
+            out[row[0].value].append(target)
+    return out
+
+
+def _claims(
+    scan: _Scan, levels: dict[str, tuple[str, int | None]], labels: dict[str, str], texts: bool,
+    about: dict[str, list[str]],
+) -> dict[str, Claim]:
+    paragraph, section = scan.values("r2p:paragraph", True), scan.values("r2p:section")
+    consensus, role = scan.values("r2p:consensus"), scan.values("r2p:speakerRole")
+    statement = scan.values("r2p:statement") if texts else {}
+    quotes = _quotes(scan) if texts else {}
+    order = scan.values("r2p:documentOrder", True) if texts else {}
+    agents = scan.values("prov:wasAttributedTo") if texts else {}
     out = {}
-    for c in sorted(iris):
+    for c in sorted(scan.typed("Claim")):
         level = _first(consensus.get(c))
         speaker = _first(role.get(c)) or _SPEAKER_AS_CONSENSUS.get(level, PARTICIPANT_ROLE)
         breadth = None
@@ -391,7 +404,7 @@ def _claims(scan: _Scan, levels: dict[str, tuple[str, int | None]]) -> dict[str,
             breadth = levels.get(level, ("", None))[1]
         out[c] = Claim(
             iri=c,
-            label=_first(label.get(c)),
+            label=labels.get(c, ""),
             statement=_first(statement.get(c)),
             quotes=_set(quotes.get(c)),
             paragraph=_first(paragraph.get(c), None),
@@ -406,15 +419,36 @@ def _claims(scan: _Scan, levels: dict[str, tuple[str, int | None]]) -> dict[str,
     return out
 
 
-def _issues(scan: _Scan) -> dict[str, Issue]:
-    label, definition = scan.values("rdfs:label"), scan.values("skos:definition")
+def claim_texts(kg: KnowledgeGraph, claims: list[str] | tuple[str, ...]) -> dict[str, dict[str, tuple]]:
+    """The texts a slim read leaves out, for some claims only: statement, quotes, attribution, document order.
+
+    Bound with VALUES, a few hundred IRIs a query, so citing a report's claims
+    costs index lookups, not scans of every claim in the store.
+    """
+    out: dict[str, dict[str, tuple]] = {c: {} for c in claims}
+    wanted = sorted(c for c in set(claims) if "://" in c and ">" not in c)
+    props = {"statement": "r2p:statement", "quotes": "r2p:hasQuote/oa:hasSelector/oa:exact",
+             "agents": "prov:wasAttributedTo", "order": "r2p:documentOrder"}
+    for i in range(0, len(wanted), 400):
+        values = " ".join(f"<{c}>" for c in wanted[i:i + 400])
+        for name, prop in props.items():
+            found: dict[str, list] = defaultdict(list)
+            for s, o in kg.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} ?s {prop} ?o }}"):
+                found[s.value].append(_int(o) if name == "order" else o.value)
+            for c, vals in found.items():
+                out[c][name] = tuple(sorted(set(vals)))
+    return out
+
+
+def _issues(scan: _Scan, labels: dict[str, str], texts: bool, about: dict[str, list[str]]) -> dict[str, Issue]:
+    definition = scan.values("skos:definition")
     positions, paragraph = scan.values("r2p:position"), scan.values("r2p:paragraph", True)
     section, consensus = scan.values("r2p:section"), scan.values("r2p:consensus")
-    agents, about, quotes = scan.values("prov:wasAttributedTo"), scan.values("r2p:about"), _quotes(scan)
+    agents, quotes = scan.values("prov:wasAttributedTo") if texts else {}, _quotes(scan) if texts else {}
     return {
         i: Issue(
             iri=i,
-            label=_first(label.get(i)),
+            label=labels.get(i, ""),
             definition=_first(definition.get(i)),
             positions=_set(positions.get(i)),
             quotes=_set(quotes.get(i)),
@@ -456,7 +490,9 @@ def _links(scan: _Scan, labels: dict[str, str], polarity: dict[str, int]) -> dic
 def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]:
     dependent, prerequisite = scan.values("r2p:dependent"), scan.values("r2p:prerequisite")
     modality, claims, cases = scan.values("r2p:modality"), scan.values("r2p:assertedBy"), scan.values("r2p:caseExample")
-    inferred, attributed = scan.values("r2p:inferredByCurators"), scan.values("prov:wasAttributedTo")
+    inferred = scan.values("r2p:inferredByCurators")
+    # Only who the curators are credited for: an index lookup, not a scan of every attribution.
+    by_curators = {row[0].value for row in scan.kg.query(f"SELECT ?s WHERE {{ ?s prov:wasAttributedTo <{CURATORS}> }}")}
     out = {}
     for req in sorted(scan.typed("Requirement")):
         if len(set(dependent.get(req, ()))) != 1 or len(set(prerequisite.get(req, ()))) != 1:
@@ -470,7 +506,7 @@ def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]
             cases=_set(cases.get(req)),
             label=labels.get(req, ""),
             inferred_by_curators="true" in {v.lower() for v in inferred.get(req, ())}
-            or CURATORS in attributed.get(req, ()),
+            or req in by_curators,
         )
     return out
 
@@ -530,20 +566,27 @@ def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBund
     return pathways, tuple(bundles)
 
 
-def read(kg: KnowledgeGraph, *, derived: bool = True) -> ReadModel:
-    """Read the whole model from a loaded graph (``derived=False`` skips the derived pathways and bundles)."""
+def read(kg: KnowledgeGraph, *, derived: bool = True, texts: bool = True) -> ReadModel:
+    """Read the model from a loaded graph.
+
+    ``derived=False`` skips the derived pathways and bundles. ``texts=False``
+    is the slim read the pathway derivation uses: claims and issues come
+    without statements, quotes, attribution and document order, and
+    ``about`` only names cases and risk factors; ``claim_texts`` fetches the
+    rest for the claims a report cites.
+    """
     # Pause the cycle collector: reading makes hundreds of thousands of small objects and no cycles,
     # and each full collection would walk them all again (it tripled the time at 500k triples).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read(kg, derived)
+        return _read(kg, derived, texts)
     finally:
         if enabled:
             gc.enable()
 
 
-def _read(kg: KnowledgeGraph, derived: bool) -> ReadModel:
+def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
     scan = _Scan(kg)
     labels = _labels(scan)
     polarity_values = scan.values("r2p:polarity", True)
@@ -573,6 +616,11 @@ def _read(kg: KnowledgeGraph, derived: bool) -> ReadModel:
     }
     sector_list = tuple(sorted(scan.typed("Sector"), key=lambda s: (labels.get(s, s), s)))
     pathways, bundles = _derived(scan) if derived else ((), ())
+    targets = None
+    if not texts:  # the slim read: only what claims say about cases and risk factors
+        risky = {c for c in domain if _R2P + "RiskFactor" in _closure(c, superclasses)}
+        targets = set(cases) | {n for n, cls in classes.items() if risky.intersection(cls)}
+    about = _about(scan, targets)
     return ReadModel(
         labels=labels,
         definitions=definitions,
@@ -580,8 +628,8 @@ def _read(kg: KnowledgeGraph, derived: bool) -> ReadModel:
         superclasses=dict(sorted(superclasses.items())),
         sectors={k: _set(v) for k, v in sorted(scan.values("r2p:sector").items())},
         located_in={k: _set(v) for k, v in sorted(located.items())},
-        claims=_claims(scan, levels),
-        issues=_issues(scan),
+        claims=_claims(scan, levels, labels, texts, about),
+        issues=_issues(scan, labels, texts, about),
         links=_links(scan, labels, polarity),
         requirements=_requirements(scan, labels),
         arguments=_arguments(scan),

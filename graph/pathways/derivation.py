@@ -14,11 +14,12 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from graph import __version__
+from graph import __version__, readmodel
 from graph.pathways.grounding import Grounder
 from graph.pathways.ids import DERIVED_BASE, digest, safe, slug
 from graph.pathways.model import (
@@ -34,7 +35,7 @@ from graph.pathways.model import (
     Route,
     Step,
 )
-from graph.pathways.projection import project
+from graph.pathways.projection import project_model
 from graph.pathways.ranking import betweenness, entry_key, route_key
 from graph.pathways.requirements import requirement_links, requirements
 from graph.pathways.routes import RouteSearch
@@ -86,8 +87,26 @@ def derive(
 
 
 def derive_pathways(kg: KnowledgeGraph, max_steps: int = DEFAULT_MAX_STEPS, **options) -> PathwayReport:
-    """Project a loaded graph and derive its pathway report (options as for ``derive``)."""
-    return derive(project(kg), max_steps, **options)
+    """Read a loaded graph, project it and derive its pathway report (options as for ``derive``).
+
+    The read is the slim one (graph.readmodel: no claim texts); the texts of the
+    claims the report cites are fetched afterwards, so the cost of citing grows
+    with the report, not with the corpus.
+    """
+    model = readmodel.read(kg, derived=False, texts=False)
+    report = derive(project_model(model), max_steps, **options)
+    cited = report.cited_claims()
+    texts = readmodel.claim_texts(kg, cited)
+    claims = dict(report.claims)
+    for c in cited:
+        t = texts.get(c, {})
+        claims[c] = replace(
+            claims[c],
+            statement=min(t.get("statement", ()), default=""),
+            quotes=t.get("quotes", ()),
+            agents=tuple(sorted(model.label(a) for a in t.get("agents", ()))),
+        )
+    return replace(report, claims=claims)
 
 
 class _Derivation:

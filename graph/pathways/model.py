@@ -324,6 +324,14 @@ class PathwayReport:
     def bundles(self) -> tuple[Stage, ...]:
         return tuple(s for s in self.stages if s.is_bundle)
 
+    def cited_claims(self) -> list[str]:
+        """Claims the report rests on (entries, inferred, requirements, gaps, joint conditions) and their attackers."""
+        out = {c for p in (*self.pathways, *self.inferred) for c in p.claims}
+        out |= {c for r in self.requirement_links for c in r.claims}
+        out |= {c for g in self.gaps for c in g.claims} | {c for j in self.joint_conditions for c in j.claims}
+        out |= {a for c in list(out) if c in self.claims for a in self.claims[c].attacked_by}
+        return sorted(c for c in out if c in self.claims)
+
     def summary_counts(self) -> dict[str, int]:
         """Counts for a one-line summary: entries by form and by grounding, gaps, requirements, bundles."""
         out = {f"pathways {form}": sum(p.form == form for p in self.pathways) for form in FORMS}

@@ -19,7 +19,7 @@ requirement, dependent -> prerequisite, key = the requirement's IRI, with
 Graph attributes: ``claims`` (IRI -> model.ClaimInfo), ``supports`` (sorted
 (premise, conclusion) pairs), ``issues`` (IRI -> sorted position claims),
 ``issue_labels`` (IRI -> label), ``about`` (risk factor -> the claims about
-it, in document order), ``labels`` (IRI -> label, for sections and
+it, by paragraph), ``labels`` (IRI -> label, for sections and
 cases) and ``unsigned_links`` (links left out: no polarity, or malformed).
 """
 
@@ -83,7 +83,7 @@ def claim_infos(model: readmodel.ReadModel) -> dict[str, ClaimInfo]:
 
 
 def _about_risks(model: readmodel.ReadModel, claims: dict[str, ClaimInfo]) -> dict[str, tuple[str, ...]]:
-    """Risk factor -> the claims about it, in document order (what a gap report quotes)."""
+    """Risk factor -> the claims about it, by paragraph (what a gap report quotes)."""
     risks = {n for n in model.classes if RISK in node_kinds(model, n)}
     out: dict[str, list[str]] = {}
     for c in model.claims.values():
@@ -92,8 +92,8 @@ def _about_risks(model: readmodel.ReadModel, claims: dict[str, ClaimInfo]) -> di
                 out.setdefault(n, []).append(c.iri)
 
     def key(iri: str) -> tuple[int, str]:
-        order = model.claims[iri].order
-        return (order if order is not None else 10**9, iri)
+        paragraph = model.claims[iri].paragraph
+        return (paragraph if paragraph is not None else 10**9, iri)
 
     return {n: tuple(sorted(cs, key=key)) for n, cs in sorted(out.items())}
 

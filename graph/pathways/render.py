@@ -133,15 +133,6 @@ def _claim_json(c: ClaimInfo) -> dict:
     }
 
 
-def cited(report: PathwayReport) -> list[str]:
-    """Claims the report rests on (entries, inferred, requirements, gaps, joint conditions) and their attackers."""
-    out = {c for p in (*report.pathways, *report.inferred) for c in p.claims}
-    out |= {c for r in report.requirement_links for c in r.claims}
-    out |= {c for g in report.gaps for c in g.claims} | {c for j in report.joint_conditions for c in j.claims}
-    out |= {a for c in list(out) if c in report.claims for a in report.claims[c].attacked_by}
-    return sorted(c for c in out if c in report.claims)
-
-
 def to_json(report: PathwayReport) -> str:
     """The whole report as JSON with full IRIs (documented field names, stable order)."""
     doc = {
@@ -194,7 +185,7 @@ def to_json(report: PathwayReport) -> str:
             for r in report.rankings
         ],
         "labels": dict(sorted(report.labels.items())),
-        "claims": {c: _claim_json(report.claims[c]) for c in cited(report)},
+        "claims": {c: _claim_json(report.claims[c]) for c in report.cited_claims()},
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
