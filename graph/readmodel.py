@@ -355,9 +355,9 @@ def _set(values: list | None) -> tuple:
     return tuple(sorted(set(values or ())))
 
 
-def _labels(scan: _Scan) -> dict[str, str]:
+def _best_labels(rows) -> dict[str, str]:
     labels: dict[str, tuple[int, str]] = {}
-    for s, o in scan.kg.query("SELECT ?s ?o WHERE { ?s rdfs:label ?o }"):
+    for s, o in rows:
         # An English label wins over an untagged one, then the smallest text (so the choice is stable).
         # (Blank-node subjects are kept: their ids never look like an IRI, so nobody looks them up.)
         key = (0 if getattr(o, "language", None) == "en" else 1, o.value)
@@ -365,6 +365,20 @@ def _labels(scan: _Scan) -> dict[str, str]:
         if key < old:
             labels[s.value] = key
     return {k: v[1] for k, v in sorted(labels.items())}
+
+
+def _labels(scan: _Scan) -> dict[str, str]:
+    return _best_labels(scan.kg.query("SELECT ?s ?o WHERE { ?s rdfs:label ?o }"))
+
+
+def labels_of(kg: KnowledgeGraph, iris) -> dict[str, str]:
+    """Labels of some nodes only, bound with VALUES a few hundred at a time (index lookups, not a scan)."""
+    wanted = sorted({i for i in iris if "://" in i and ">" not in i})
+    rows = []
+    for i in range(0, len(wanted), 400):
+        values = " ".join(f"<{x}>" for x in wanted[i:i + 400])
+        rows.extend(kg.query(f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?o }}"))
+    return _best_labels(rows)
 
 
 def _quotes(scan: _Scan) -> dict[str, list[str]]:
@@ -420,7 +434,7 @@ def _claims(
 
 
 def claim_texts(kg: KnowledgeGraph, claims: list[str] | tuple[str, ...]) -> dict[str, dict[str, tuple]]:
-    """The texts a slim read leaves out, for some claims only: statement, quotes, attribution, document order.
+    """The texts a slim read leaves out, for some claims only: label, statement, quotes, attribution, order.
 
     Bound with VALUES, a few hundred IRIs a query, so citing a report's claims
     costs index lookups, not scans of every claim in the store.
@@ -428,7 +442,7 @@ def claim_texts(kg: KnowledgeGraph, claims: list[str] | tuple[str, ...]) -> dict
     out: dict[str, dict[str, tuple]] = {c: {} for c in claims}
     wanted = sorted(c for c in set(claims) if "://" in c and ">" not in c)
     props = {"statement": "r2p:statement", "quotes": "r2p:hasQuote/oa:hasSelector/oa:exact",
-             "agents": "prov:wasAttributedTo", "order": "r2p:documentOrder"}
+             "agents": "prov:wasAttributedTo", "order": "r2p:documentOrder", "label": "rdfs:label"}
     for i in range(0, len(wanted), 400):
         values = " ".join(f"<{c}>" for c in wanted[i:i + 400])
         for name, prop in props.items():
@@ -511,10 +525,9 @@ def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]
     return out
 
 
-def _arguments(scan: _Scan) -> tuple[ArgumentRelation, ...]:
-    premise, conclusion, support_kind = scan.values("r2p:premise"), scan.values("r2p:conclusion"), scan.values(
-        "r2p:supportKind"
-    )
+def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
+    premise, conclusion = scan.values("r2p:premise"), scan.values("r2p:conclusion")
+    support_kind = scan.values("r2p:supportKind") if texts else {}
     out = []
     for kind in ("Support", "Attack"):
         for rel in sorted(scan.typed(kind)):
@@ -586,9 +599,22 @@ def read(kg: KnowledgeGraph, *, derived: bool = True, texts: bool = True) -> Rea
             gc.enable()
 
 
+def _slim_labels(scan: _Scan) -> dict[str, str]:
+    """Labels of what the pathway derivation names: domain nodes, sections, cases, issues and concepts
+    (claims' labels come with their texts, for the claims a report cites)."""
+    subjects: set[str] = set()
+    for cls in ("DomainEntity", "DocumentSection", "Case", "Issue", "CausalRelationType", "ConsensusLevel",
+                "SpeakerRole", "Modality", "Sector"):
+        subjects |= scan.typed(cls)
+    subjects |= {r for rs in scan.values("r2p:speakerRole").values() for r in rs}
+    subjects |= {r for rs in scan.values("r2p:relation").values() for r in rs}
+    subjects |= {r for rs in scan.values("r2p:consensus").values() for r in rs}
+    return subjects
+
+
 def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
     scan = _Scan(kg)
-    labels = _labels(scan)
+    labels = _labels(scan) if texts else {}
     polarity_values = scan.values("r2p:polarity", True)
     polarity = {
         k: v for k in scan.typed("CausalRelationType") if (v := _first(polarity_values.get(k), None)) is not None
@@ -604,6 +630,9 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         for node in scan.typed(cls):
             by_node[node].add(cls)
     classes = {k: tuple(sorted(v)) for k, v in sorted(by_node.items()) if "://" in k}
+    if not texts:
+        labels = labels_of(kg, _slim_labels(scan) | set(classes))
+        levels = {s: (labels.get(s, ""), r) for s, (_, r) in levels.items()}
     index, document = scan.values("r2p:sectionIndex", True), scan.values("r2p:sectionOf")
     sections = {
         s: Section(s, labels.get(s, ""), _first(index.get(s), None), _first(document.get(s)))
@@ -632,7 +661,7 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         issues=_issues(scan, labels, texts, about),
         links=_links(scan, labels, polarity),
         requirements=_requirements(scan, labels),
-        arguments=_arguments(scan),
+        arguments=_arguments(scan, texts),
         sections=sections,
         cases=cases,
         relation_polarity=dict(sorted(polarity.items())),

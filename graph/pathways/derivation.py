@@ -97,14 +97,16 @@ def derive_pathways(kg: KnowledgeGraph, max_steps: int = DEFAULT_MAX_STEPS, **op
     report = derive(project_model(model), max_steps, **options)
     cited = report.cited_claims()
     texts = readmodel.claim_texts(kg, cited)
+    agents = readmodel.labels_of(kg, {a for t in texts.values() for a in t.get("agents", ())})
     claims = dict(report.claims)
     for c in cited:
         t = texts.get(c, {})
         claims[c] = replace(
             claims[c],
+            label=min(t.get("label", ()), default=""),
             statement=min(t.get("statement", ()), default=""),
             quotes=t.get("quotes", ()),
-            agents=tuple(sorted(model.label(a) for a in t.get("agents", ()))),
+            agents=tuple(sorted(agents.get(a) or model.label(a) for a in t.get("agents", ()))),
         )
     return replace(report, claims=claims)
 
