@@ -204,18 +204,20 @@ def to_markdown(report: PathwayReport) -> str:
             for case in r.cases:
                 lines.append(f"  - Case: {report.label(case)}.")
         lines.append("")
+        inferred = {r.iri for r in report.requirement_links if r.inferred_by_curators}
         for b in report.bundles:
+            reading = " It rests in part on the curators' reading." if inferred & set(b.requirements) else ""
             lines.append(
                 "**Co-requisite bundle:** " + " + ".join(report.label(m) for m in b.members)
                 + " must advance together"
                 + (" (case: " + ", ".join(report.label(c) for c in b.cases) + ")" if b.cases else "")
-                + "."
+                + "." + reading
             )
         if report.bundles:
             lines.append("")
     staged = [s for s in report.stages if s.is_bundle or report.requirements.get(s.members[0])]
     if staged:
-        lines += ["Order of work (each line after what it needs): "
+        lines += ["Order of work (each item after what it needs): "
                   + "; ".join(" + ".join(report.label(m) for m in s.members) for s in report.stages) + ".", ""]
     if report.inferred:
         lines += [
