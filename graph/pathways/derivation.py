@@ -93,6 +93,11 @@ def derive_pathways(kg: KnowledgeGraph, max_steps: int = DEFAULT_MAX_STEPS, **op
     claims the report cites are fetched afterwards, so the cost of citing grows
     with the report, not with the corpus.
     """
+    with _without_cycle_collector():
+        return _derive_pathways(kg, max_steps, **options)
+
+
+def _derive_pathways(kg: KnowledgeGraph, max_steps: int, **options) -> PathwayReport:
     model = readmodel.read(kg, derived=False, texts=False)
     report = derive(project_model(model), max_steps, **options)
     cited = report.cited_claims()
