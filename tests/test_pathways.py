@@ -139,6 +139,8 @@ def test_slim_read_leaves_texts_for_the_cited_claims_only(kg, report):
     assert cited.quotes == ("justice sector reform builds social trust",)
     assert cited.agents == ("the roundtable participants",)
     assert r("claim-c05") in report.cited_claims()
+    bare = derive_pathways(kg, cite=False)  # what the RDF write-back uses: the same triples, no texts fetched
+    assert bare.claims[r("claim-c05")].quotes == () and to_turtle(bare) == to_turtle(report)
 
 
 def test_read_model_queries_are_flat(kg, monkeypatch):

@@ -86,20 +86,25 @@ def derive(
         ).report()
 
 
-def derive_pathways(kg: KnowledgeGraph, max_steps: int = DEFAULT_MAX_STEPS, **options) -> PathwayReport:
+def derive_pathways(
+    kg: KnowledgeGraph, max_steps: int = DEFAULT_MAX_STEPS, *, cite: bool = True, **options
+) -> PathwayReport:
     """Read a loaded graph, project it and derive its pathway report (options as for ``derive``).
 
     The read is the slim one (graph.readmodel: no claim texts); the texts of the
-    claims the report cites are fetched afterwards, so the cost of citing grows
-    with the report, not with the corpus.
+    claims the report cites (labels, quotes, statements, attribution) are
+    fetched afterwards, so the cost of citing grows with the report, not with
+    the corpus. ``cite=False`` skips them: the RDF write-back needs none.
     """
     with _without_cycle_collector():
-        return _derive_pathways(kg, max_steps, **options)
+        return _derive_pathways(kg, max_steps, cite, **options)
 
 
-def _derive_pathways(kg: KnowledgeGraph, max_steps: int, **options) -> PathwayReport:
+def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) -> PathwayReport:
     model = readmodel.read(kg, derived=False, texts=False)
     report = derive(project_model(model), max_steps, **options)
+    if not cite:
+        return report
     cited = report.cited_claims()
     texts = readmodel.claim_texts(kg, cited)
     agents = readmodel.labels_of(kg, {a for t in texts.values() for a in t.get("agents", ())})

@@ -214,4 +214,4 @@ def pathway_triples(report: PathwayReport) -> list[ox.Triple]:
 
 def write_pathways(kg: KnowledgeGraph, max_steps: int = DEFAULT_MAX_STEPS, **options) -> int:
     """Derive a loaded graph's pathway report and add it to the derived layer; returns the triple count."""
-    return kg.add_derived(pathway_triples(derive_pathways(kg, max_steps, **options)))
+    return kg.add_derived(pathway_triples(derive_pathways(kg, max_steps, cite=False, **options)))
