@@ -60,6 +60,7 @@ def derive(kg: KnowledgeGraph, *, max_steps: int = DEFAULT_MAX_STEPS, **pathway_
 
     kg.clear_derived()
     rules = apply_rules(kg)
-    report = derive_pathways(kg, max_steps, **pathway_options)
+    # The write-back needs no quote texts (cite=False); `graph.pathway_report` gives the cited report.
+    report = derive_pathways(kg, max_steps, cite=False, **pathway_options)
     written = kg.add_derived(pathway_triples(report))
     return Derivation(rules, written, report)
