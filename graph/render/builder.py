@@ -49,7 +49,10 @@ class Builder:
     def who(self, info: ClaimInfo) -> str:
         """Who said it, in words: the holders and the speaker's role."""
         holders = ", ".join(self.f.label(h) for h in info.holders)
-        role = SPEAKER_LABEL.get(self.f.speaker_role(info.iri), "")
+        role_iri = self.f.speaker_role(info.iri)
+        if role_iri == str(R2P.ParticipantRole):  # "the roundtable participants (participants)" says it twice
+            return holders or SPEAKER_LABEL[role_iri]
+        role = SPEAKER_LABEL.get(role_iri, "")
         return f"{holders} ({role})" if holders and role else holders or role
 
     def breadth_label(self, info: ClaimInfo) -> str:

@@ -115,6 +115,7 @@ class Facts:
     bundles: list[BundleInfo]
     claims_about: dict[str, list[str]]  # node -> claims (and issues) about it
     requirements: list[RequirementInfo] = field(default_factory=list)
+    joint_members: dict[str, list[str]] = field(default_factory=dict)  # derived r2p:JointCondition -> members
 
     def label(self, iri: str) -> str:
         if iri in self.labels:
@@ -285,6 +286,7 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
         _bundles(kg),
         dict(claims_about),
         _requirements(kg),
+        _joint_members(kg),
     )
 
 
@@ -327,6 +329,13 @@ def _claim_like(kg: KnowledgeGraph, cls: str) -> dict[str, ClaimInfo]:
         if str(r["c"]) in out and not out[str(r["c"])].speaker_role:
             out[str(r["c"])].speaker_role = str(r["s"])
     return out
+
+
+def _joint_members(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in _rows(kg, "SELECT ?j ?m WHERE { ?j a r2p:JointCondition ; r2p:member ?m } ORDER BY ?j ?m"):
+        out[str(r["j"])].append(str(r["m"]))
+    return dict(out)
 
 
 def _requirements(kg: KnowledgeGraph) -> list[RequirementInfo]:

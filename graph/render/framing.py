@@ -14,8 +14,8 @@ from graph.render.routing import Positions, shapes
 from graph.render.style import NODE_FONT_SIZE, READABLE_PX
 
 # The map's share of a 1920x1080 screen while presenting (header above, narration on the right).
-SCREEN_W, SCREEN_H = 1920 - 600, 1080 - 150
-MARGIN = 0.86
+SCREEN_W, SCREEN_H = 1920 - 540, 1080 - 90
+MARGIN = 0.88
 
 
 def budget(font: float = NODE_FONT_SIZE) -> tuple[float, float]:
@@ -40,17 +40,30 @@ def fits(nodes: list[str], pos: Positions, sh) -> bool:
 
 def nearest_that_fit(seed: str, pool: list[str], pos: Positions, sh) -> list[str]:
     """The seed and, nearest first, every node of the pool that still fits in one frame with it."""
+    bw, bh = budget()
     sx, sy = pos[seed]
+
+    def box(n: str) -> tuple[float, float, float, float]:
+        x, y = pos[n]
+        return x - sh[n].w / 2, y - sh[n].h / 2, x + sh[n].w / 2, y + sh[n].h / 2
+
     chosen = [seed]
+    x0, y0, x1, y1 = box(seed)
     for n in sorted((m for m in pool if m != seed), key=lambda m: (math.dist(pos[m], (sx, sy)), m)):
-        if fits([*chosen, n], pos, sh):
+        a0, b0, a1, b1 = box(n)
+        nx0, ny0, nx1, ny1 = min(x0, a0), min(y0, b0), max(x1, a1), max(y1, b1)
+        if nx1 - nx0 <= bw and ny1 - ny0 <= bh:
             chosen.append(n)
+            x0, y0, x1, y1 = nx0, ny0, nx1, ny1
+        elif math.dist(pos[n], (sx, sy)) > bw + bh:  # everything further is out of reach
+            break
     return chosen
 
 
 def split_steps(view: View, pos: Positions) -> None:
     """Split every step too large for one readable frame into frames of nearby nodes."""
     sh = shapes(view)
+    ends = {e.id: (e.source, e.target) for e in view.edges}
     out: list[Step] = []
     for s in view.steps:
         nodes = [n for n in s.nodes if n in pos]
@@ -62,14 +75,11 @@ def split_steps(view: View, pos: Positions) -> None:
         while rest:
             part = nearest_that_fit(rest[0], rest, pos, sh)
             parts.append(part)
-            rest = [n for n in rest if n not in set(part)]
+            taken = set(part)
+            rest = [n for n in rest if n not in taken]
         for i, part in enumerate(parts, 1):
             members = set(part)
-            edges = [
-                e
-                for e in s.edges
-                if any(x.id == e and (x.source in members or x.target in members) for x in view.edges)
-            ]
+            edges = [e for e in s.edges if e in ends and (ends[e][0] in members or ends[e][1] in members)]
             out.append(
                 Step(
                     f"{s.caption} ({i} of {len(parts)})",

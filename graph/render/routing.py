@@ -23,7 +23,7 @@ Smooth = dict | bool
 PAD = 10.0  # clearance between an edge and a node it does not touch, canvas units
 CELL = 240.0
 ROUNDNESS = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
-CHAR_EM = 0.6  # average Arial glyph width in ems, generous: the browser test measures real boxes
+CHAR_EM = 0.47  # average glyph width in ems (Liberation Sans / Arial); the browser test checks real boxes
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def wrap_lines(label: str, font: float) -> list[str]:
     lines, cur = [], ""
     for word in (label or " ").split():
         cand = f"{cur} {word}".strip()
-        if cur and len(cand) * font * CHAR_EM > limit:
+        if cur and len(cand) * font * CHAR_EM * 1.08 > limit:
             lines.append(cur)
             cur = word
         else:
@@ -53,20 +53,20 @@ def wrap_lines(label: str, font: float) -> list[str]:
 
 
 def node_shape(label: str, font: float, shape: str) -> Shape:
-    """On-canvas size of a node as vis-network draws it (box: label + margins; ellipse: see vis Ellipse)."""
+    """On-canvas size of a node as vis-network 9.1 draws it, calibrated against getBoundingBox:
+    box = label + 36 x 32; ellipse = (label w + label h) x (2 label h); database = square of label w + 24."""
     k = font / NODE_FONT_SIZE
     lines = wrap_lines(label, font)
-    # vis-network fills lines up to the width limit: take the wider of our wrap and a full line
-    full = len(label or " ") * font * CHAR_EM
-    limit = LABEL_MAX_WIDTH * k - 24 * k
-    text_w = max(max(len(line) for line in lines) * font * CHAR_EM, min(full, limit))
-    w = text_w + 24 * k + 12  # + the widest border (explicit consensus)
-    h = len(lines) * font * 1.18 + 20 * k + 12
+    limit = LABEL_MAX_WIDTH * k * 1.04  # vis lets a wrapped label reach the whole constraint
+    # never narrower than the real label: a label that wraps fills the limit, one that does not is its length
+    text_w = min(limit, len(label or " ") * font * CHAR_EM * 1.08)
+    text_h = len(lines) * font * 1.05
     if shape in ("ellipse", "circle"):
-        return Shape(w + h, 2 * h, True)
+        return Shape(text_w + text_h + 10, 2 * text_h + 8, True)
     if shape == "database":
-        return Shape(w, h + 0.4 * w * 0.25 + 10 * k, False)
-    return Shape(w, h, False)
+        w = text_w + 24 * k + 8
+        return Shape(w, w, False)
+    return Shape(text_w + 36 * k + 8, text_h + 32 * k + 6, False)
 
 
 def shapes(view: View) -> dict[str, Shape]:
@@ -85,7 +85,7 @@ def via_point(a: tuple[float, float], b: tuple[float, float], smooth: Smooth) ->
     return a[0] + (0.5 * i + 0.5) * r * math.sin(g), a[1] + (0.5 * i + 0.5) * r * math.cos(g)
 
 
-def edge_points(a: tuple[float, float], b: tuple[float, float], smooth: Smooth, step: float = 8.0) -> np.ndarray:
+def edge_points(a: tuple[float, float], b: tuple[float, float], smooth: Smooth, step: float = 12.0) -> np.ndarray:
     via = via_point(a, b, smooth)
     length = math.hypot(b[0] - a[0], b[1] - a[1])
     n = max(2, int(length * (1.4 if via else 1.0) / step) + 1)
@@ -112,7 +112,7 @@ class Grid:
     def hits(self, pts: np.ndarray, ends: tuple[str, ...]) -> list[str]:
         """Nodes (other than the edge's ends) whose padded shape contains one of the points."""
         cand: set[str] = set()
-        for cx, cy in {(math.floor(x / CELL), math.floor(y / CELL)) for x, y in pts}:
+        for cx, cy in np.unique(np.floor(pts / CELL).astype(np.int64), axis=0).tolist():
             cand.update(self.cells.get((cx, cy), ()))
         cand.difference_update(ends)
         out = []
@@ -152,8 +152,17 @@ def _candidates(twin: int) -> list[Smooth]:
     return out
 
 
-def route(view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000) -> tuple[Positions, dict[str, Smooth]]:
-    """Choose a bend for every edge so that none passes over another node; nudge nodes when none does."""
+def route(
+    view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000, budget_s: float | None = None
+) -> tuple[Positions, dict[str, Smooth]]:
+    """Choose a bend for every edge so that none passes over another node; nudge nodes when none does.
+
+    budget_s bounds the search on very large views (benchmarks): past it, edges keep the first
+    candidate (straight, or the twin's own bend) and no node is nudged.
+    """
+    import time
+
+    deadline = time.perf_counter() + budget_s if budget_s else None
     pos = dict(pos)
     sh = shapes(view)
     pair_count: dict[frozenset[str], int] = defaultdict(int)
@@ -177,6 +186,9 @@ def route(view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000) -
             cands = _candidates(twin)
             if twin:  # the k-th parallel edge starts at its own roundness, so twins never coincide
                 cands = cands[2 * k :] + cands[: 2 * k]
+            if deadline is not None and time.perf_counter() > deadline:
+                smooth[e.id] = cands[0]
+                continue
             best, best_hits = cands[0], None
             for c in cands:
                 hits = grid.hits(edge_points(a, b, c), (e.source, e.target))
@@ -188,7 +200,7 @@ def route(view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000) -
             smooth[e.id] = best
             if best_hits:
                 blocked[e.id] = best_hits
-        if not blocked:
+        if not blocked or (deadline is not None and time.perf_counter() > deadline):
             break
         _nudge(view, pos, sh, blocked)
     return pos, smooth

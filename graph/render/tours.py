@@ -2,6 +2,7 @@
 
     title: When mass atrocities occur
     summary: one line for the index
+    order: 1                       # optional: the index lists tours by it
     steps:
       - caption: Three conditions
         nodes: [will-to-commit-atrocities, mass-atrocities]   # local names under r2pr:, CURIEs or IRIs
@@ -50,6 +51,7 @@ class Tour:
     summary: str
     path: Path
     steps: list[TourStep] = field(default_factory=list)
+    order: int = 1000  # `order:` in the file; the index lists tours by it, then by file name
 
 
 class TourError(ValueError):
@@ -110,7 +112,10 @@ def read_tour(path: Path) -> Tour:
     steps_raw = doc.get("steps")
     if not isinstance(steps_raw, list) or not steps_raw:
         raise TourError(path, doc.get("__line__", 1), "the tour has no steps")
-    tour = Tour(path.stem, title, _text(doc.get("summary")), path)
+    order = doc.get("order", 1000)
+    if not isinstance(order, int) or isinstance(order, bool):
+        raise TourError(path, doc.get("__line__", 1), "order must be a whole number")
+    tour = Tour(path.stem, title, _text(doc.get("summary")), path, order=order)
     for i, raw in enumerate(steps_raw, 1):
         if not isinstance(raw, dict):
             raise TourError(path, doc.get("__line__", 1), f"step {i} is not a mapping")
@@ -141,7 +146,8 @@ def tour_files(tours_dir: Path) -> list[Path]:
 
 
 def load_tours(tours_dir: Path | None = None) -> list[Tour]:
-    return [read_tour(p) for p in tour_files(tours_dir or default_tours_dir())]
+    tours = [read_tour(p) for p in tour_files(tours_dir or default_tours_dir())]
+    return sorted(tours, key=lambda t: (t.order, t.name))
 
 
 def check_tours(kg: KnowledgeGraph, tours_dir: str | Path | None = None) -> list[Finding]:
@@ -193,6 +199,7 @@ def tour_view(f: Facts, tour: Tour) -> View:
         f"Tour: {tour.title}",
         tour.summary or f"A guided walk in {len(tour.steps)} steps.",
         purpose="tour",
+        edge_labels=True,
     )
     b = Builder(f, v)
     named = [n for s in tour.steps for n in s.nodes]
@@ -209,6 +216,10 @@ def tour_view(f: Facts, tour: Tour) -> View:
     for arg in f.arguments:
         if arg.premise in present and arg.conclusion in present:
             b.argument(arg)
+    for n in sorted(present):
+        for place in f.located_in.get(n, []):
+            if place in present:
+                b.plain(n, place, str(R2P.locatedIn))
     for c in sorted(present & set(f.claims)):
         for a in f.claims[c].about:
             if a in present:

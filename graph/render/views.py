@@ -138,18 +138,37 @@ def pathway_family(f: Facts, start: str) -> View:
         (p for p in f.pathways if p.start == start),
         key=lambda p: (-(p.strength or 0), f.label(p.measure).lower(), p.iri),
     )
+    members = f.joint_members.get(start, [])
+    name = pathway_subject(f, start)
     v = View(
         f"pathways-{slug(start)}",
-        f"Pathways from {f.label(start)}",
-        f"How measures address {f.label(start)} ({len(paths)} derived pathway"
+        f"Pathways from {name}",
+        f"How measures address {name} ({len(paths)} derived pathway"
         f"{'s' if len(paths) != 1 else ''}), with the measures they require.",
         layout="layered",
         edge_labels=True,
     )
     b = Builder(f, v)
     v.anchor = start
-    b.node(start)
-    v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
+    if members:  # a joint condition (issue 13): one node, its members drawn into it
+        b.extra_node(
+            start,
+            "joint condition",
+            str(R2P.JointCondition),
+            {
+                "kind": "joint condition",
+                "iri": curie(start),
+                "definition": f.label(start),
+                "members": [f.label(m) for m in members],
+            },
+        )
+        for m in members:
+            b.node(m)
+            b.plain(m, start, str(R2P.member), label="")
+        v.steps.append(Step(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
+    else:
+        b.node(start)
+        v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
     for i, p in enumerate(paths, 1):
         head = f"Pathway {i} of {len(paths)}"
@@ -200,6 +219,64 @@ def pathway_family(f: Facts, start: str) -> View:
     for m in sorted(prereq_nodes - set(v.layers)):
         v.layers[m] = last
     return v
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def pathway_groups(f: Facts) -> list[list[str]]:
+    """Risk factors whose pathway maps would share more than half their nodes go on one map:
+    the same story told once (issue 14: the pathway maps told the same story seven times)."""
+    starts = sorted({p.start for p in f.pathways}, key=lambda s: (f.label(s).lower(), s))
+    nodes = {s: set(pathway_family(f, s).nodes) for s in starts}
+    parent = {s: s for s in starts}
+
+    def root(s: str) -> str:
+        while parent[s] != s:
+            s = parent[s]
+        return s
+
+    for i, a in enumerate(starts):
+        for b in starts[i + 1 :]:
+            if len(nodes[a] & nodes[b]) > min(len(nodes[a]), len(nodes[b])) / 2:
+                parent[root(b)] = root(a)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for s in starts:
+        groups[root(s)].append(s)
+    return sorted(groups.values(), key=lambda g: (f.label(g[0]).lower(), g[0]))
+
+
+def merged_pathway_family(f: Facts, starts: list[str]) -> View:
+    parts = [pathway_family(f, s) for s in starts]
+    names = _and([pathway_subject(f, s) for s in starts])
+    v = View(
+        f"pathways-{slug(starts[0])}-and-{len(starts) - 1}-more",
+        f"Pathways from {names}",
+        f"How measures address {names}, which share their measures and routes.",
+        layout="layered",
+        edge_labels=True,
+    )
+    seen_edges: set[str] = set()
+    for part in parts:
+        for n, node in part.nodes.items():
+            v.nodes.setdefault(n, node)
+        for e in part.edges:
+            if e.id not in seen_edges:
+                seen_edges.add(e.id)
+                v.edges.append(e)
+        for n, layer in part.layers.items():
+            v.layers[n] = min(layer, v.layers.get(n, layer))
+        v.steps.extend(part.steps)
+    v.opening = list(starts)
+    return v
+
+
+def pathway_subject(f: Facts, start: str) -> str:
+    members = f.joint_members.get(start, [])
+    if not members:
+        return f.label(start)
+    return "the joint condition of " + ", ".join(f.label(m) for m in members)
 
 
 def _distances(start: str, edges: list[MapEdge]) -> dict[str, int]:
@@ -401,17 +478,31 @@ def view_specs(f: Facts) -> list[ViewSpec]:
             "whole",
         ),
     ]
-    for start in sorted({p.start for p in f.pathways}, key=lambda s: f.label(s).lower()):
-        specs.append(
-            ViewSpec(
-                f"pathways-{slug(start)}",
-                f"Pathways from {f.label(start)}",
-                f"What the brief says addresses {f.label(start)}: "
-                f"{sum(1 for p in f.pathways if p.start == start)} pathway(s) and what their measures need first.",
-                lambda s=start: pathway_family(f, s),
-                "pathways",
+    for group in pathway_groups(f):
+        if len(group) == 1:
+            start = group[0]
+            specs.append(
+                ViewSpec(
+                    f"pathways-{slug(start)}",
+                    f"Pathways from {pathway_subject(f, start)}",
+                    f"What the brief says addresses {pathway_subject(f, start)}: "
+                    f"{sum(1 for p in f.pathways if p.start == start)} pathway(s) and what their measures need first.",
+                    lambda s=start: pathway_family(f, s),
+                    "pathways",
+                )
             )
-        )
+        else:
+            names = _and([pathway_subject(f, s) for s in group])
+            specs.append(
+                ViewSpec(
+                    f"pathways-{slug(group[0])}-and-{len(group) - 1}-more",
+                    f"Pathways from {names}",
+                    f"{names}: addressed by the same measures through the same steps, so one map "
+                    f"({sum(1 for p in f.pathways if p.start in group)} pathways).",
+                    lambda g=tuple(group): merged_pathway_family(f, list(g)),
+                    "pathways",
+                )
+            )
     countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())
     for c in countries:
         if _country_has_content(f, c):

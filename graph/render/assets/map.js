@@ -233,9 +233,10 @@
   function frame(ids, centre) {
     network.setSize("100%", "100%");  // the panel or caption may have just taken space
     if (!ids.length) return;
-    network.fit({ nodes: ids, animation: false });
+    // vis-network's fit stops at scale 1 unless told otherwise: a small frame must zoom in
+    network.fit({ nodes: ids, animation: false, maxZoomLevel: 20, minZoomLevel: 0.01 });
     var s = network.getScale();
-    var lo = minScale(), hi = lo * 1.6;
+    var lo = minScale(), hi = lo * 1.3;
     if (s < lo || s > hi) {
       var pos = network.getViewPosition();
       if (s < lo && centre && NODES[centre]) pos = network.getPositions([centre])[centre];
@@ -869,7 +870,7 @@
   apply(false);
   // Open framed on the view's subject at a readable size; "Show all" (0) fits the whole map.
   var opening = (DATA.view.opening || []).filter(function (id) { return NODES[id]; });
-  frame(opening.length ? opening : Object.keys(NODES), DATA.view.anchor || opening[0]);
+  frame(opening.length ? opening : Object.keys(NODES), DATA.view.anchor);
   if (opening.length < DATA.nodes.length) {
     byId("status").textContent += " \u2014 framed to read: arrow keys pan, Show all (0) for the whole map";
   }

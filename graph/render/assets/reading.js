@@ -49,7 +49,7 @@
 
   var legend = document.getElementById("legend");
   legend.append(el("span", { class: "legend-title", text: "How widely held:" }),
-    DATA.legend.map(function (l) {
+    ...DATA.legend.map(function (l) {
       var s = el("span", { class: "chip", text: l.label });
       s.style.background = l.fill;
       s.style.color = l.text;
