@@ -341,8 +341,7 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px(brief_site, open_pa
     with capsys.disabled():
         print(f"\nlabel px at 1920x1080: min {min(sizes):.1f} over {len(sizes)} frames")
         print("edges over a box (browser):", {k: v for k, v in left.items() if v} or "none")
-    # Known residue, left to fix: at most one edge over a box in a view, in at most two views.
-    assert max(left.values()) <= 1 and sum(left.values()) <= 2, left
+    assert not any(left.values()), left
 
 
 def test_reading_view_opens_claims_and_maps(site, open_page):

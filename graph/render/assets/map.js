@@ -87,14 +87,17 @@
     o.physics = false;
     return o;
   }));
+  var large = DATA.edges.length > 1500 || DATA.nodes.length > 800;
   var visEdges = new vis.DataSet(DATA.edges.map(function (e) {
     var o = {};
     Object.keys(e).forEach(function (key) { if (key !== "r2p") o[key] = e[key]; });
     o.title = tooltip(e.r2p, (e.r2p.details && e.r2p.details.title) || e.label);
+    // Thousands of dashed curves cost seconds per frame: a very large map keeps colour and
+    // arrowhead (polarity still shown twice) and draws solid lines.
+    if (large) o.dashes = false;
     return o;
   }));
 
-  var large = DATA.edges.length > 1500 || DATA.nodes.length > 800;
   var container = byId("map");
   var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
     autoResize: true,
