@@ -199,7 +199,6 @@ def tour_view(f: Facts, tour: Tour) -> View:
         f"Tour: {tour.title}",
         tour.summary or f"A guided walk in {len(tour.steps)} steps.",
         purpose="tour",
-        edge_labels=True,
     )
     b = Builder(f, v)
     named = [n for s in tour.steps for n in s.nodes]
