@@ -16,6 +16,7 @@ from conftest import FIXTURES, REPO
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
+from graph.namespaces import DERIVED_GRAPH
 from graph.resources import data_dir, ontology_file, shapes_file
 
 R2P = rdflib.Namespace("https://w3id.org/r2pkg/ontology#")
@@ -117,6 +118,37 @@ def test_every_literal_uses_the_owl2_datatype_map():
     bad = sorted({(str(s), str(o.datatype)) for s, _, o in g
                   if isinstance(o, rdflib.Literal) and o.datatype and str(o.datatype) not in OWL2_DATATYPES})
     assert bad == [], bad[:10]
+
+
+def derived_layer(kg) -> rdflib.Graph:
+    """The triples of the derived named graph (rules, pathways, bundles, rankings) of a derived graph."""
+    g = rdflib.Graph()
+    for row in kg.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"):
+        g.add((row["s"], row["p"], row["o"]))
+    return g
+
+
+def undeclared_r2p_terms(g: rdflib.Graph, onto: rdflib.Graph) -> list[str]:
+    """r2p: predicates, classes and IRI values of g that the ontology does not declare."""
+    used = set(g.predicates()) | set(g.objects(None, RDF.type))
+    used |= {o for o in g.objects() if isinstance(o, rdflib.URIRef)}
+    declared = set(onto.subjects(RDF.type, None))
+    return sorted(str(t) for t in used if str(t).startswith(str(R2P)) and t not in declared)
+
+
+def test_every_r2p_term_of_the_derived_graph_is_declared(repo_graph):
+    derived = derived_layer(repo_graph)
+    assert derived.value(None, RDF.type, R2P.PathwayRoute) and derived.value(None, RDF.type, R2P.JointCondition)
+    assert undeclared_r2p_terms(derived, ontology()) == []
+    # ...and the check sees a term the ontology lacks.
+    derived.add((R2PR["derived/x"], R2P.viaConsequence, R2PR["mass-atrocities"]))
+    assert undeclared_r2p_terms(derived, ontology()) == [str(R2P.viaConsequence)]
+
+
+def test_owl_api_ontology_data_and_derived_graph_is_owl2_dl(repo_graph, tmp_path):
+    g = merged([ontology_file(), *data_files()]) + derived_layer(repo_graph)
+    assert g.value(None, RDF.type, R2P.Pathway) is not None
+    assert owl_profile_violations(write(g, tmp_path / "derived.ttl")) == []
 
 
 def test_borrowed_terms_declared_as_their_owners_do_no_punning(tmp_path):
@@ -244,6 +276,16 @@ def test_hermit_ontology_and_data_consistent_without_unsatisfiable_classes(tmp_p
     assert unsatisfiable == []
 
 
+def test_hermit_ontology_data_and_derived_graph_consistent(repo_graph, tmp_path):
+    derived = derived_layer(repo_graph)
+    consistent, unsatisfiable = hermit(merged([ontology_file(), *data_files()]) + derived, tmp_path)
+    assert consistent and unsatisfiable == []
+    # The derived layer's axioms bite: a route that is also a pathway step is a contradiction.
+    route = derived.value(None, RDF.type, R2P.PathwayRoute)
+    derived.add((route, RDF.type, R2P.PathwayStep))
+    assert not hermit(merged([ontology_file(), *data_files()]) + derived, tmp_path)[0]
+
+
 CONTRADICTIONS = {
     "claim-that-is-a-support": "INSERT { ?c a r2p:Support } WHERE { ?c a r2p:Claim } ",
     "link-with-two-relations":
@@ -287,18 +329,29 @@ def owl_disjoint_pairs(g: rdflib.Graph) -> set[frozenset]:
     return pairs
 
 
+def subclasses(g: rdflib.Graph, cls) -> set:
+    """cls and its named subclasses in g (rdfs:subClassOf*)."""
+    return {c for c in g.transitive_subjects(RDFS.subClassOf, cls) if isinstance(c, rdflib.URIRef)}
+
+
 def test_shacl_disjointness_mirrors_the_owl_axioms():
-    s = shapes()
-    pairs = set()
+    s, g = shapes(), ontology()
+    listed: dict[rdflib.URIRef, set] = {}
     for shape in set(s.subjects(SH.targetClass, None)):
         if not str(shape).startswith("https://w3id.org/r2pkg/shapes#Disjoint-"):
             continue
-        # Each pair once: the classes of a target's instances (rdf:type/rdfs:subClassOf*) may not be in its list.
-        target = s.value(shape, SH.targetClass)
+        # A target's own rdf:type values may not be in its list: every subclass of the classes disjoint with it.
         prop = s.value(shape, SH.property)
-        for disjoint in Collection(s, s.value(s.value(prop, SH["not"]), SH["in"])):
-            pairs.add(frozenset((target, disjoint)))
-    assert pairs == owl_disjoint_pairs(ontology())
+        assert s.value(prop, SH.path) == RDF.type
+        listed[s.value(shape, SH.targetClass)] = set(Collection(s, s.value(s.value(prop, SH["not"]), SH["in"])))
+    pairs = owl_disjoint_pairs(g)
+    for pair in pairs:
+        a, b = sorted(pair)
+        assert subclasses(g, b) <= listed.get(a, set()) or subclasses(g, a) <= listed.get(b, set()), (a, b)
+    # Nothing beyond the axioms: every class listed is a subclass of a class disjoint with the target.
+    for target, classes in listed.items():
+        for c in classes:
+            assert any(frozenset((target, d)) in pairs for d in g.transitive_objects(c, RDFS.subClassOf)), (target, c)
 
 
 def sh_in_lists(s: rdflib.Graph) -> dict[rdflib.URIRef, set]:
@@ -320,7 +373,7 @@ def test_every_scheme_valued_property_accepts_exactly_its_schemes_concepts():
     for prop in r2p_terms(g):
         rng = g.value(prop, RDFS.range)
         if rng in concepts_of_class and rng != R2P.UNRiskFactor and (prop, RDF.type, OWL.ObjectProperty) in g:
-            if prop in (R2P.mappedConcept, R2P.pathwayForm):
+            if prop in (R2P.mappedConcept, R2P.pathwayForm, R2P.grounding):
                 continue  # any external concept; derived only
             assert closed.get(prop) == concepts_of_class[rng], prop
             checked += 1
