@@ -54,14 +54,14 @@ def project_source(project: Project, source_text: str | Path | None = None) -> S
 
 def validate(kg: KnowledgeGraph, source: SourceText | None = None, *, shapes: str | Path | None = None,
              project: Project | None = None) -> Report:
-    """Shapes, QC queries, verbatim quotes and hedges, on the asserted triples only.
+    """Shapes, QC queries, verbatim quotes and hedges, and the project's tours, on the asserted triples only.
 
     `shapes` defaults to the project's shapes; the source text is not read unless given.
     """
     from graph.validation import validate as run_validation
 
     project = project or current_project()
-    return run_validation(kg, source, Path(shapes) if shapes else project.shapes)
+    return run_validation(kg, source, Path(shapes) if shapes else project.shapes, project.tours)
 
 
 def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):

@@ -23,6 +23,7 @@ from graph.resources import package_queries_dir
 from graph.source_text import SourceText
 from graph.store import KnowledgeGraph, parse_turtle
 from graph.terms import from_ox
+from graph.tours import check_tours
 
 MAX_QUOTE_WORDS = 25
 _SHACL_SEVERITY = {SH.Violation: "ERROR", SH.Warning: "WARNING", SH.Info: "INFO"}
@@ -152,16 +153,22 @@ def check_paraphrases(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
     return findings
 
 
-def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: Path | None = None) -> Report:
-    """Run SHACL, the QC queries and the quote check; an unreadable shapes file raises InputError."""
+def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: Path | None = None,
+             tours_dir: Path | None = None) -> Report:
+    """Run SHACL, the QC queries, the quote check and (given a folder) the tour check.
+
+    With the source text, also the paraphrase and faithfulness (hedge, concession) checks.
+    An unreadable shapes file raises InputError.
+    """
     shapes = load_shapes(shapes_path)
     report = Report()
     report.findings.extend(run_shacl(kg, shapes))
     report.findings.extend(run_qc(kg))
     report.findings.extend(check_quotes(kg, source))
+    if tours_dir is not None:
+        report.findings.extend(check_tours(kg, tours_dir))
     if source is not None:
         report.findings.extend(check_paraphrases(kg, source))
-
         report.findings.extend(check_faithfulness(kg))
     return report
 

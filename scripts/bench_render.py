@@ -160,7 +160,7 @@ def time_ours(browser, path: Path) -> dict:
 
 def build_reading(out: Path) -> tuple[Path, float]:
     """The reading view of the brief itself (packaged data, the source text beside the repository)."""
-    from graph.render.reading import render_reading_view
+    from graph.render.site import render_reading_view
     from graph.source_text import read_source
     from graph.store import load_graph
 

@@ -358,3 +358,13 @@ def test_ci_runs_the_readmes_test_command():
     assert "python3 -m venv" in test_command and "python -m pytest" in test_command
     ci = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert test_command in ci
+
+
+def test_validate_checks_the_projects_tours(project_copy):
+    tour = project_copy / "data" / "tours" / "zz-broken.yaml"
+    tour.write_text("title: A broken tour\nsteps:\n  - caption: Nowhere\n    nodes: [no-such-node]\n")
+    done = run("validate", cwd=project_copy)
+    assert done.exit_code == 1, done.output
+    assert "[tour] r2pr:no-such-node" in done.stdout and "zz-broken.yaml:3 (step 1)" in done.stdout
+    tour.unlink()
+    assert run("validate", cwd=project_copy).exit_code == 0

@@ -16,9 +16,8 @@ from graph.render.facts import collect_facts
 from graph.render.framing import fits
 from graph.render.layout import place
 from graph.render.page import edge_style, script_json
-from graph.render.reading import render_reading_view
 from graph.render.routing import crossings, overlaps, shapes
-from graph.render.site import all_specs
+from graph.render.site import all_specs, render_reading_view
 from graph.render.style import edge_colours, fill_groups
 from graph.render.tours import check_tours, load_tours
 from graph.render.views import overview
@@ -262,10 +261,10 @@ def test_check_tours_reports_every_missing_name(kg):
     found = check_tours(kg, FIX / "tours-bad")
     by_focus = {f.focus: f for f in found}
     assert all(f.severity == "ERROR" and f.check == "tour" for f in found)
-    assert "https://w3id.org/r2pkg/resource/no-such-node" in by_focus
-    assert "broken.yaml:3 (step 1)" in by_focus["https://w3id.org/r2pkg/resource/no-such-node"].message
-    assert "is not an r2p:Claim" in by_focus["https://w3id.org/r2pkg/resource/mass-atrocities"].message
-    assert "not one of" in by_focus["https://w3id.org/r2pkg/resource/claim-p10-01"].message
+    assert "r2pr:no-such-node" in by_focus
+    assert "broken.yaml:3 (step 1)" in by_focus["r2pr:no-such-node"].message
+    assert "is not an r2p:Claim" in by_focus["r2pr:mass-atrocities"].message
+    assert "not one of" in by_focus["r2pr:claim-p10-01"].message
     unreadable = [f for f in found if f.file.endswith("unreadable.yaml")]
     assert len(unreadable) == 1 and "line 4" in unreadable[0].message and "not valid YAML" in unreadable[0].message
     assert len(found) == 4

@@ -16,6 +16,7 @@ from graph.render.site import (
     build_site,
     export_turtle,
     list_views,
+    render_reading_view,
     render_views,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "build_site",
     "export_turtle",
     "list_views",
+    "render_reading_view",
     "render_views",
 ]

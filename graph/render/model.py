@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -65,3 +66,16 @@ class View:
 
     def edge_ids(self) -> set[str]:
         return {e.id for e in self.edges}
+
+
+@dataclass(frozen=True)
+class RenderedView:
+    name: str
+    title: str
+    description: str
+    path: Path
+    nodes: int
+    edges: int
+    steps: int
+    purpose: str = ""
+    nodes_shown: frozenset[str] = frozenset()

@@ -15,18 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from graph import __version__
 from graph.namespaces import curie
-from graph.output import make_output_dir, write_atomic
+from graph.output import write_atomic
 from graph.render.builder import Builder
-from graph.render.facts import Facts, collect_facts
-from graph.render.model import View
+from graph.render.facts import Facts
+from graph.render.model import RenderedView, View
 from graph.render.page import CSP, SOURCE_LINE, inline_script, inline_style, script_json
 from graph.render.style import BREADTH_FILL, EFFECT_LABEL, SPEAKER_LABEL, text_colour
 from graph.source_text import collapse
 
 if TYPE_CHECKING:
-    from graph.render.site import RenderedView
     from graph.source_text import SourceText
-    from graph.store import KnowledgeGraph
 
 READING = "reading.html"
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -161,27 +159,3 @@ def write_reading_view(
     facts: Facts, source: SourceText, out_dir: Path, maps: Mapping[str, RenderedView] | None = None
 ) -> Path:
     return write_atomic(Path(out_dir) / READING, reading_page(reading_data(facts, source, maps)))
-
-
-def render_reading_view(kg: KnowledgeGraph, source: SourceText, out_dir: str | Path) -> Path:
-    """Write reading.html into out_dir; maps already rendered there are linked from the claims."""
-    from graph.render.site import RenderedView, all_specs
-
-    out = make_output_dir(Path(out_dir))
-    facts = collect_facts(kg)
-    maps = {}
-    for spec in all_specs(facts):
-        if (out / f"{spec.name}.html").exists():
-            v = spec.build()
-            maps[spec.name] = RenderedView(
-                spec.name,
-                v.title,
-                spec.description,
-                out / f"{spec.name}.html",
-                len(v.nodes),
-                len(v.edges),
-                len(v.steps),
-                spec.purpose,
-                frozenset(v.nodes),
-            )
-    return write_reading_view(facts, source, out, maps)

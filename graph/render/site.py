@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +13,9 @@ from graph.output import make_output_dir, write_atomic
 from graph.render.facts import Facts, collect_facts
 from graph.render.framing import choose_opening, split_steps
 from graph.render.layout import place
+from graph.render.model import RenderedView
 from graph.render.page import CSP, page_data, render_page
+from graph.render.reading import write_reading_view
 from graph.render.tours import Tour, default_tours_dir, load_tours, tour_view
 from graph.render.views import ViewSpec, narrate_steps, view_specs
 
@@ -24,19 +25,6 @@ if TYPE_CHECKING:
 
 INDEX = "index.html"
 EXPORT_NAME = "r2pkg-graph.ttl"
-
-
-@dataclass(frozen=True)
-class RenderedView:
-    name: str
-    title: str
-    description: str
-    path: Path
-    nodes: int
-    edges: int
-    steps: int
-    purpose: str = ""
-    nodes_shown: frozenset[str] = frozenset()
 
 
 def tour_specs(facts: Facts, tours: Sequence[Tour]) -> list[ViewSpec]:
@@ -123,8 +111,6 @@ def build_site(
     rendered = [render_view(s, facts, out) for s in all_specs(facts, tours_dir)]
     reading = None
     if source is not None:
-        from graph.render.reading import write_reading_view
-
         reading = write_reading_view(facts, source, out, {r.name: r for r in rendered})
     export_path = (export or export_turtle)(kg, out / EXPORT_NAME)
     index = write_index(out, rendered, facts, export_path=export_path, notes=notes, reading=reading)
@@ -265,3 +251,25 @@ from this folder. Start with a tour; on any map, click a node for its claims and
 </html>
 """
     return write_atomic(out_dir / INDEX, page)
+
+
+def render_reading_view(kg: KnowledgeGraph, source: SourceText, out_dir: str | Path) -> Path:
+    """Write reading.html into out_dir; maps already rendered there are linked from the claims."""
+    out = make_output_dir(Path(out_dir))
+    facts = collect_facts(kg)
+    maps = {}
+    for spec in all_specs(facts):
+        if (out / f"{spec.name}.html").exists():
+            v = spec.build()
+            maps[spec.name] = RenderedView(
+                spec.name,
+                v.title,
+                spec.description,
+                out / f"{spec.name}.html",
+                len(v.nodes),
+                len(v.edges),
+                len(v.steps),
+                spec.purpose,
+                frozenset(v.nodes),
+            )
+    return write_reading_view(facts, source, out, maps)
