@@ -224,6 +224,7 @@ class ReadModel:
     sector_list: tuple[str, ...] = ()
     pathways: tuple[DerivedPathway, ...] = ()
     bundles: tuple[DerivedBundle, ...] = ()
+    joint_conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived r2p:JointCondition -> members
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
@@ -537,8 +538,8 @@ def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
     return tuple(out)
 
 
-def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...]]:
-    """Derived pathways and bundles as written by graph.pathways.rdf (empty before derivation)."""
+def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...], dict[str, tuple[str, ...]]]:
+    """Derived pathways, bundles and joint conditions as written by graph.pathways.rdf (empty before derivation)."""
     pathways: tuple[DerivedPathway, ...] = ()
     iris = scan.typed("Pathway")
     if iris:
@@ -576,7 +577,8 @@ def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBund
         (DerivedBundle(b, _set(members.get(b)), _first(order.get(b), None)) for b in scan.typed("CoRequisiteBundle")),
         key=lambda b: (b.order if b.order is not None else 10**9, b.iri),
     )
-    return pathways, tuple(bundles)
+    joints = {j: _set(members.get(j)) for j in sorted(scan.typed("JointCondition"))}
+    return pathways, tuple(bundles), joints
 
 
 def read(kg: KnowledgeGraph, *, derived: bool = True, texts: bool = True) -> ReadModel:
@@ -621,8 +623,10 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
     }
     rank = scan.values("r2p:rank", True)
     levels = {s: (labels.get(s, ""), _first(rank.get(s), None)) for s in scan.typed("ConsensusLevel")}
+    # Named superclasses only (OWL restrictions are blank nodes, and say nothing a map or a pathway draws).
     superclasses = {
-        k: _set(v) for k, v in scan.values("rdfs:subClassOf").items() if "://" in k and all("://" in x for x in v)
+        k: named for k, v in scan.values("rdfs:subClassOf").items()
+        if "://" in k and (named := _set(x for x in v if "://" in x))
     }
     domain = {c for c in superclasses if DOMAIN_ENTITY in _closure(c, superclasses)} | {DOMAIN_ENTITY}
     by_node: dict[str, set[str]] = defaultdict(set)
@@ -644,7 +648,7 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         c: Case(c, labels.get(c, ""), definitions.get(c, ""), _set(located.get(c))) for c in sorted(scan.typed("Case"))
     }
     sector_list = tuple(sorted(scan.typed("Sector"), key=lambda s: (labels.get(s, s), s)))
-    pathways, bundles = _derived(scan) if derived else ((), ())
+    pathways, bundles, joints = _derived(scan) if derived else ((), (), {})
     targets = None
     if not texts:  # the slim read: only what claims say about cases and risk factors
         risky = {c for c in domain if _R2P + "RiskFactor" in _closure(c, superclasses)}
@@ -669,6 +673,7 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         sector_list=sector_list,
         pathways=pathways,
         bundles=bundles,
+        joint_conditions=joints,
     )
 
 

@@ -26,6 +26,7 @@ from graph.source_text import read_source
 from graph.store import load_graph
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "render"
+REPO = Path(__file__).resolve().parent.parent
 BASE = [FIX / "brief.ttl"]
 DERIVED = [FIX / "brief-derived.ttl"]
 HOSTILE = [FIX / "hostile.ttl"]
@@ -398,3 +399,20 @@ def test_reading_view_keeps_hostile_text_as_data(tmp_path):
     for raw in ("<script>alert(", "<img src=x", "<b onmouseover"):
         assert raw not in html, raw
     assert ".innerHTML" not in html and "insertAdjacentHTML" not in html
+
+
+def test_maps_are_identical_across_hash_seeds(tmp_path):
+    """A projected map must not move between builds: the layout may not depend on set or hash order."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "graph.cli", "render", "--view", "country-ghana", "--view", "overview",
+                        "-o", str(out)], cwd=REPO, env=env, check=True, capture_output=True)
+        outs.append({p.name: p.read_bytes() for p in sorted(out.glob("*.html"))})
+    assert outs[0].keys() == {"country-ghana.html", "overview.html"}
+    assert outs[0] == outs[1]

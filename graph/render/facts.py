@@ -1,17 +1,16 @@
-"""What the views need from the graph, fetched once with a handful of SPARQL queries.
+"""What the views need from the graph, as the views use it: built from the one read model (graph.readmodel).
 
-Every view reads the same facts (labels, classes, claims, causal links), so they
-are queried in bulk and grouped in Python rather than asked node by node.
+The maps and the pathways read the graph the same way (labels, classes, claims
+with breadth and speaker role, causal links, requirements, arguments, derived
+pathways); this module only regroups that model for the views.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rdflib import Literal
-
+from graph import readmodel as rm
 from graph.namespaces import R2P
 from graph.terms import literal_int
 
@@ -166,244 +165,77 @@ class Facts:
         return max(levels, key=lambda lv: self.consensus_rank.get(lv, 0), default="")
 
 
-def _rows(kg: KnowledgeGraph, sparql: str) -> list[dict]:
-    return kg.select(sparql)
+def _depths(superclasses: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """How far below its farthest superclass each class sits (the most specific class wins a node)."""
+    cache: dict[str, int] = {}
+
+    def depth(cls: str) -> int:
+        if cls not in cache:
+            best, frontier, seen, d = 0, [cls], {cls}, 0
+            while frontier:
+                d += 1
+                frontier = [s for c in frontier for s in superclasses.get(c, ()) if s not in seen]
+                seen.update(frontier)
+                if frontier:
+                    best = d
+            cache[cls] = best
+        return cache[cls]
+
+    return {c: depth(c) for c in superclasses}
+
+
+def _claim_info(c: rm.Claim) -> ClaimInfo:
+    return ClaimInfo(c.iri, c.label, c.statement, c.consensus, c.section, c.paragraph or 0,
+                     c.order if c.order is not None else 10**9, list(c.quotes), list(c.agents), list(c.about),
+                     c.speaker_role)
+
+
+def _issue_info(i: rm.Issue) -> ClaimInfo:
+    return ClaimInfo(i.iri, i.label, "", i.consensus, i.section, i.paragraph or 0, 10**9, list(i.quotes),
+                     list(i.agents), list(i.about))
 
 
 def collect_facts(kg: KnowledgeGraph) -> Facts:
-    labels: dict[str, str] = {}
-    # An English label wins over an untagged one; otherwise the first one seen (sorted, so stable).
-    for r in sorted(
-        _rows(kg, "SELECT ?x ?l WHERE { ?x rdfs:label ?l FILTER(isIRI(?x)) }"),
-        key=lambda r: (str(r["x"]), str(r["l"])),
-    ):
-        x, lab = str(r["x"]), r["l"]
-        if x not in labels or (isinstance(lab, Literal) and lab.language == "en"):
-            labels[x] = str(lab)
-    definitions = {
-        str(r["x"]): str(r["d"])
-        for r in _rows(kg, "SELECT ?x ?d WHERE { ?x skos:definition ?d FILTER(isIRI(?x)) } ORDER BY ?x ?d")
+    """The views' facts, from the project's one read model (graph.readmodel), grouped as the views use them."""
+    m = rm.read(kg)
+    depth = _depths(m.superclasses)
+    node_class = {n: max(cs, key=lambda c: (depth.get(c, 0), c)) for n, cs in m.classes.items() if cs}
+    claims = {c: _claim_info(info) for c, info in m.claims.items()}
+    issues = {i: _issue_info(info) for i, info in m.issues.items()}
+    links = {
+        lk.iri: LinkInfo(lk.iri, lk.cause, lk.effect, lk.relation, list(lk.claims), list(lk.cases))
+        for lk in m.links.values()
     }
-
-    superclasses: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(kg, "SELECT ?c ?s WHERE { ?c rdfs:subClassOf ?s FILTER(isIRI(?c) && isIRI(?s)) }"):
-        superclasses[str(r["c"])].append(str(r["s"]))
-
-    def depth(cls: str) -> int:
-        best, frontier, seen, d = 0, [cls], {cls}, 0
-        while frontier:
-            d += 1
-            frontier = [s for c in frontier for s in superclasses.get(c, []) if s not in seen]
-            seen.update(frontier)
-            if frontier:
-                best = d
-        return best
-
-    node_class: dict[str, str] = {}
-    for r in _rows(
-        kg,
-        """SELECT ?n ?c WHERE { ?n a ?c . ?c rdfs:subClassOf* r2p:DomainEntity
-                          FILTER(isIRI(?n)) }""",
-    ):
-        n, c = str(r["n"]), str(r["c"])
-        if n not in node_class or (depth(c), c) > (depth(node_class[n]), node_class[n]):
-            node_class[n] = c
-
-    sectors: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(kg, "SELECT ?n ?s WHERE { ?n r2p:sector ?s } ORDER BY ?n ?s"):
-        sectors[str(r["n"])].append(str(r["s"]))
-    located_in: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(kg, "SELECT ?n ?p WHERE { ?n r2p:locatedIn ?p } ORDER BY ?n ?p"):
-        located_in[str(r["n"])].append(str(r["p"]))
-
-    claims = _claim_like(kg, "r2p:Claim")
-    issues = _claim_like(kg, "r2p:Issue")
-    issue_positions: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(kg, "SELECT ?i ?c WHERE { ?i a r2p:Issue ; r2p:position ?c } ORDER BY ?i ?c"):
-        issue_positions[str(r["i"])].append(str(r["c"]))
-    claims_about: dict[str, list[str]] = defaultdict(list)
-    for info in [*claims.values(), *issues.values()]:
-        for n in info.about:
-            claims_about[n].append(info.iri)
-    for lst in claims_about.values():
-        lst.sort(key=lambda c: (claims[c].order if c in claims else 10**9, c))
-
-    links: dict[str, LinkInfo] = {}
-    for r in _rows(
-        kg,
-        """SELECT ?l ?c ?e ?r WHERE { ?l a r2p:CausalLink ; r2p:cause ?c ; r2p:effect ?e ;
-                          r2p:relation ?r } ORDER BY ?l ?c ?e ?r""",
-    ):
-        lk = str(r["l"])
-        if lk not in links:  # a malformed link with two causes is validate's business; draw the first
-            links[lk] = LinkInfo(lk, str(r["c"]), str(r["e"]), str(r["r"]))
-    for r in _rows(kg, "SELECT ?l ?c WHERE { ?l a r2p:CausalLink ; r2p:assertedBy ?c } ORDER BY ?l ?c"):
-        if str(r["l"]) in links:
-            links[str(r["l"])].claims.append(str(r["c"]))
-    for r in _rows(kg, "SELECT ?l ?k WHERE { ?l a r2p:CausalLink ; r2p:caseExample ?k } ORDER BY ?l ?k"):
-        if str(r["l"]) in links:
-            links[str(r["l"])].cases.append(str(r["k"]))
-
-    arguments = [
-        ArgRelation(str(r["a"]), str(r["t"]), str(r["p"]), str(r["c"]), _text(r["k"]))
-        for r in _rows(
-            kg,
-            """SELECT ?a ?t ?p ?c ?k WHERE {
-                VALUES ?t { r2p:Support r2p:Attack }
-                ?a a ?t ; r2p:premise ?p ; r2p:conclusion ?c .
-                OPTIONAL { ?a r2p:supportKind ?k } } ORDER BY ?a ?p ?c""",
+    pathways = [
+        PathwayInfo(
+            p.iri, p.risk, p.measure, p.strength, p.contested,
+            sorted((s.index, s.source, s.target, link) for s in p.steps for link in (s.links or ("",))),
+            list(p.prerequisites),
         )
+        for p in m.pathways
     ]
-    relation_polarity = {
-        str(r["r"]): _int(r["p"])
-        for r in _rows(kg, "SELECT ?r ?p WHERE { ?r a r2p:CausalRelationType . OPTIONAL { ?r r2p:polarity ?p } }")
-    }
-    consensus_rank = {
-        str(r["l"]): _int(r["k"])
-        for r in _rows(kg, "SELECT ?l ?k WHERE { ?l a r2p:ConsensusLevel . OPTIONAL { ?l r2p:rank ?k } }")
-    }
-    sector_list = sorted(
-        (str(r["s"]) for r in _rows(kg, "SELECT ?s WHERE { ?s a r2p:Sector }")),
-        key=lambda s: labels.get(s, s),
-    )
-
     return Facts(
-        labels,
-        definitions,
-        node_class,
-        dict(superclasses),
-        dict(sectors),
-        dict(located_in),
-        claims,
-        issues,
-        dict(issue_positions),
-        links,
-        arguments,
-        relation_polarity,
-        consensus_rank,
-        sector_list,
-        _pathways(kg),
-        _bundles(kg),
-        dict(claims_about),
-        _requirements(kg),
-        _joint_members(kg),
+        labels=dict(m.labels),
+        definitions=dict(m.definitions),
+        node_class=node_class,
+        superclasses={k: list(v) for k, v in m.superclasses.items()},
+        sectors={k: list(v) for k, v in m.sectors.items()},
+        located_in={k: list(v) for k, v in m.located_in.items()},
+        claims=claims,
+        issues=issues,
+        issue_positions={i: list(info.positions) for i, info in m.issues.items() if info.positions},
+        links=links,
+        arguments=sorted((ArgRelation(a.iri, a.kind, a.premise, a.conclusion, a.support_kind) for a in m.arguments),
+                         key=lambda a: (a.iri, a.premise, a.conclusion)),
+        relation_polarity=dict(m.relation_polarity),
+        consensus_rank={level: rank or 0 for level, (_, rank) in m.consensus_levels.items()},
+        sector_list=sorted(m.sector_list, key=lambda s: m.labels.get(s, s)),
+        pathways=pathways,
+        bundles=[BundleInfo(b.iri, list(b.members), b.order) for b in m.bundles],
+        claims_about={n: list(v) for n, v in m.claims_about().items()},
+        requirements=[
+            RequirementInfo(r.iri, r.dependent, r.prerequisite, list(r.claims), list(r.cases), r.inferred_by_curators)
+            for r in m.requirements.values()
+        ],
+        joint_members={j: list(v) for j, v in m.joint_conditions.items()},
     )
-
-
-def _claim_like(kg: KnowledgeGraph, cls: str) -> dict[str, ClaimInfo]:
-    out: dict[str, ClaimInfo] = {}
-    for r in _rows(
-        kg,
-        f"""SELECT ?c ?label ?st ?cons ?sec ?par ?ord WHERE {{ ?c a {cls} .
-            OPTIONAL {{ ?c rdfs:label ?label }} OPTIONAL {{ ?c r2p:statement ?st }}
-            OPTIONAL {{ ?c r2p:consensus ?cons }} OPTIONAL {{ ?c r2p:section ?sec }}
-            OPTIONAL {{ ?c r2p:paragraph ?par }} OPTIONAL {{ ?c r2p:documentOrder ?ord }}
-            FILTER(isIRI(?c)) }} ORDER BY ?c""",
-    ):
-        c = str(r["c"])
-        if c in out:
-            continue
-        out[c] = ClaimInfo(
-            c,
-            _text(r["label"]),
-            _text(r["st"]),
-            _text(r["cons"]),
-            _text(r["sec"]),
-            _int(r["par"]),
-            _int(r["ord"], 10**9),
-        )
-    for r in _rows(
-        kg,
-        f"""SELECT ?c ?q WHERE {{ ?c a {cls} ; r2p:hasQuote ?sr . ?sr oa:hasSelector ?s .
-                           ?s oa:exact ?q }} ORDER BY ?c ?q""",
-    ):
-        if str(r["c"]) in out:
-            out[str(r["c"])].quotes.append(str(r["q"]))
-    for r in _rows(kg, f"SELECT ?c ?a WHERE {{ ?c a {cls} ; prov:wasAttributedTo ?a }} ORDER BY ?c ?a"):
-        if str(r["c"]) in out:
-            out[str(r["c"])].holders.append(str(r["a"]))
-    for r in _rows(kg, f"SELECT ?c ?n WHERE {{ ?c a {cls} ; r2p:about ?n FILTER(isIRI(?n)) }} ORDER BY ?c ?n"):
-        if str(r["c"]) in out:
-            out[str(r["c"])].about.append(str(r["n"]))
-    for r in _rows(kg, f"SELECT ?c ?s WHERE {{ ?c a {cls} ; r2p:speakerRole ?s }} ORDER BY ?c ?s"):
-        if str(r["c"]) in out and not out[str(r["c"])].speaker_role:
-            out[str(r["c"])].speaker_role = str(r["s"])
-    return out
-
-
-def _joint_members(kg: KnowledgeGraph) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(kg, "SELECT ?j ?m WHERE { ?j a r2p:JointCondition ; r2p:member ?m } ORDER BY ?j ?m"):
-        out[str(r["j"])].append(str(r["m"]))
-    return dict(out)
-
-
-def _requirements(kg: KnowledgeGraph) -> list[RequirementInfo]:
-    """r2p:Requirement nodes (CONTRACT item 2): a measure and what it needs first."""
-    out: dict[str, RequirementInfo] = {}
-    for r in _rows(
-        kg,
-        """SELECT ?q ?d ?p ?inf WHERE { ?q a r2p:Requirement ; r2p:dependent ?d ; r2p:prerequisite ?p .
-            OPTIONAL { ?q r2p:inferredByCurators ?inf } } ORDER BY ?q ?d ?p""",
-    ):
-        q = str(r["q"])
-        if q not in out:
-            inf = r["inf"]
-            out[q] = RequirementInfo(
-                q, str(r["d"]), str(r["p"]), inferred=bool(inf.toPython()) if isinstance(inf, Literal) else False
-            )
-    for r in _rows(kg, "SELECT ?q ?c WHERE { ?q a r2p:Requirement ; r2p:assertedBy ?c } ORDER BY ?q ?c"):
-        if str(r["q"]) in out:
-            out[str(r["q"])].claims.append(str(r["c"]))
-    for r in _rows(kg, "SELECT ?q ?k WHERE { ?q a r2p:Requirement ; r2p:caseExample ?k } ORDER BY ?q ?k"):
-        if str(r["q"]) in out:
-            out[str(r["q"])].cases.append(str(r["k"]))
-    return list(out.values())
-
-
-def _pathways(kg: KnowledgeGraph) -> list[PathwayInfo]:
-    """Derived pathways (issue 5), read through SPARQL only; an empty list when none were derived."""
-    out: dict[str, PathwayInfo] = {}
-    for r in _rows(
-        kg,
-        """SELECT ?p ?s ?m ?st ?ct WHERE { ?p a r2p:Pathway ; r2p:startsFrom ?s .
-            OPTIONAL { ?p r2p:addressedBy ?m } OPTIONAL { ?p r2p:strength ?st }
-            OPTIONAL { ?p r2p:contested ?ct } } ORDER BY ?p""",
-    ):
-        p = str(r["p"])
-        if p not in out:
-            ct = r["ct"]
-            out[p] = PathwayInfo(
-                p,
-                str(r["s"]),
-                _text(r["m"]),
-                _int(r["st"]) if r["st"] is not None else None,
-                bool(ct.toPython()) if isinstance(ct, Literal) else False,
-            )
-    for r in _rows(
-        kg,
-        """SELECT ?p ?i ?f ?t ?l WHERE { ?p a r2p:Pathway ; r2p:hasStep ?s .
-            ?s r2p:stepIndex ?i ; r2p:stepFrom ?f ; r2p:stepTo ?t . OPTIONAL { ?s r2p:viaLink ?l } }
-            ORDER BY ?p ?i""",
-    ):
-        if str(r["p"]) in out:
-            out[str(r["p"])].steps.append((_int(r["i"]), str(r["f"]), str(r["t"]), _text(r["l"])))
-    for r in _rows(kg, "SELECT ?p ?m WHERE { ?p a r2p:Pathway ; r2p:prerequisite ?m } ORDER BY ?p ?m"):
-        if str(r["p"]) in out:
-            out[str(r["p"])].prerequisites.append(str(r["m"]))
-    for p in out.values():
-        p.steps.sort()
-    return list(out.values())
-
-
-def _bundles(kg: KnowledgeGraph) -> list[BundleInfo]:
-    out: dict[str, BundleInfo] = {}
-    for r in _rows(
-        kg,
-        """SELECT ?b ?m ?o WHERE { ?b a r2p:CoRequisiteBundle ; r2p:member ?m .
-                          OPTIONAL { ?b r2p:implementationOrder ?o } } ORDER BY ?b ?m""",
-    ):
-        b = str(r["b"])
-        out.setdefault(b, BundleInfo(b, [], _int(r["o"]) if r["o"] is not None else None))
-        out[b].members.append(str(r["m"]))
-    return sorted(out.values(), key=lambda b: (b.order if b.order is not None else 10**9, b.iri))

@@ -64,6 +64,18 @@ def _graph(view: View) -> nx.Graph:
     return g
 
 
+def _component(g: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The component as a graph of its own, in sorted node and edge order.
+
+    (networkx's subgraph view iterates its nodes through a set, so its order, and with it
+    Kamada-Kawai's starting circle, changed with the hash seed: maps moved between builds.)
+    """
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(nodes))
+    sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(nodes).edges))
+    return sub
+
+
 def _normalise(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Scale so the median nearest-neighbour distance is NODE_SPACING, whatever the algorithm returned."""
     if len(pos) < 2:
@@ -191,7 +203,7 @@ def spring(view: View) -> Positions:
         if len(comp) == 1:
             singles.append(comp[0])
             continue
-        pos = _normalise(_component_layout(g.subgraph(comp)))
+        pos = _normalise(_component_layout(_component(g, comp)))
         blocks.append((comp, separate(pos, sizes)))
     if singles:  # isolated nodes go in a tidy grid, alphabetically, after the connected parts
         singles.sort(key=lambda n: view.nodes[n].label.lower())
