@@ -112,7 +112,7 @@ class Grid:
     def hits(self, pts: np.ndarray, ends: tuple[str, ...]) -> list[str]:
         """Nodes (other than the edge's ends) whose padded shape contains one of the points."""
         cand: set[str] = set()
-        for cx, cy in np.unique(np.floor(pts / CELL).astype(np.int64), axis=0).tolist():
+        for cx, cy in set(map(tuple, np.floor(pts / CELL).astype(np.int64).tolist())):  # np.unique is slow here
             cand.update(self.cells.get((cx, cy), ()))
         cand.difference_update(ends)
         out = []
