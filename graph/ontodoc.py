@@ -118,13 +118,25 @@ def concepts_section(g: rdflib.Graph) -> tuple[str, str]:
     return "".join(parts), "".join(toc)
 
 
+def _canonical(g: rdflib.Graph) -> rdflib.Graph:
+    """The graph with canonical blank-node labels, so pyLODE and the serialisers give the same bytes every run."""
+    from rdflib.compare import to_canonical_graph
+
+    out = rdflib.Graph()
+    for prefix, ns in g.namespaces():
+        out.bind(prefix, ns, override=True)
+    for t in sorted(to_canonical_graph(g)):  # insertion order is what the serialisers follow
+        out.add(t)
+    return out
+
+
 def ontology_html(path: Path | None = None) -> str:
     """The documentation page of the ontology at `path` (the project's r2p.ttl by default)."""
     from pylode import OntPub  # heavy import: only when documentation is asked for
 
     path = Path(path or ontology_file())
     parse_turtle(path)  # a syntax error is an InputError with file and line, like everywhere else
-    g = rdflib.Graph().parse(path, format="turtle")
+    g = _canonical(rdflib.Graph().parse(path, format="turtle"))
     header = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
     if header is None or g.value(header, DCTERMS.title) is None:
         raise InputError("no owl:Ontology with a dcterms:title to document", path)
@@ -165,7 +177,7 @@ def write_ontology_release(out_dir: Path, ontology_path: Path | None = None) -> 
     """
     path = Path(ontology_path or ontology_file())
     parse_turtle(path)
-    g = rdflib.Graph().parse(path, format="turtle")
+    g = _canonical(rdflib.Graph().parse(path, format="turtle"))
     header = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
     version_iri = g.value(header, OWL.versionIRI) if header is not None else None
     if version_iri is None:

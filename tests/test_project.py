@@ -231,6 +231,9 @@ def test_graph_build_writes_the_same_site_as_r2pkg_build(tmp_path, repo_project)
     assert summary.ok and summary.index == api_out / "index.html"
     cli_tree, api_tree = _tree(cli_out), _tree(api_out)
     assert sorted(cli_tree) == sorted(api_tree) and len(cli_tree) > 5
+    # pyLODE lists the members of some unions in its own set order: the page is compared line by line, unordered.
+    page = "ontology.html"
+    assert sorted(cli_tree.pop(page).splitlines()) == sorted(api_tree.pop(page).splitlines())
     assert [k for k in cli_tree if cli_tree[k] != api_tree[k]] == []
 
 
