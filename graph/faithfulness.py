@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from graph.findings import Finding
+from graph.findings import Finding, file_of
 from graph.namespaces import R2P, curie
 from graph.store import KnowledgeGraph
 
@@ -108,11 +108,6 @@ def concessive_opening(text: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _file(kg: KnowledgeGraph, iri: str) -> str:
-    path = kg.origin(iri)
-    return str(path) if path else ""
-
-
 def check_hedged_assertions(kg: KnowledgeGraph) -> list[Finding]:
     findings = []
     for row in kg.select(_ASSERTED_LINK_QUOTES, asserted_only=True):
@@ -121,7 +116,7 @@ def check_hedged_assertions(kg: KnowledgeGraph) -> list[Finding]:
             link, claim = str(row["link"]), str(row["claim"])
             message = (f"modality is r2p:Asserted but the quote of {curie(claim)} hedges "
                        f"({', '.join(dict.fromkeys(words))}): \"{row['exact']}\"")
-            findings.append(Finding("WARNING", "hedge-modality", curie(link), message, _file(kg, link)))
+            findings.append(Finding("WARNING", "hedge-modality", curie(link), message, file_of(kg, link)))
     return findings
 
 
@@ -133,7 +128,7 @@ def check_concession_attacks(kg: KnowledgeGraph) -> list[Finding]:
             attack, claim = str(row["attack"]), str(row["claim"])
             message = (f"the attacking claim {curie(claim)} opens with the concessive \"{word}\": a concession is "
                        f"not a disagreement unless the brief reports one: \"{row['exact']}\"")
-            findings.append(Finding("WARNING", "concession-attack", curie(attack), message, _file(kg, attack)))
+            findings.append(Finding("WARNING", "concession-attack", curie(attack), message, file_of(kg, attack)))
     return findings
 
 
@@ -150,11 +145,11 @@ def check_questions_and_requirements(kg: KnowledgeGraph) -> list[Finding]:
         if is_question(exact) and row.get("modality") != R2P_QUESTIONED:
             findings.append(Finding("WARNING", "question-modality", curie(link),
                                     f"rests on a question but its modality is not r2p:Questioned ({quoted})",
-                                    _file(kg, link)))
+                                    file_of(kg, link)))
         if str(row["type"]) == R2P_CAUSAL_LINK and _REQUIREMENT_PHRASE.search(exact):
             findings.append(Finding("WARNING", "requirement-as-cause", curie(link),
                                     f"a dependency read as a cause: model it as an r2p:Requirement ({quoted})",
-                                    _file(kg, link)))
+                                    file_of(kg, link)))
     return findings
 
 
@@ -169,11 +164,11 @@ def check_requirement_directions(kg: KnowledgeGraph) -> list[Finding]:
             findings.append(Finding("WARNING", "requirement-direction", curie(req),
                                     "no quote states the dependency: if the direction is the curators' reading, "
                                     "mark it r2p:inferredByCurators true and attribute it to r2pr:curators",
-                                    _file(kg, req)))
+                                    file_of(kg, req)))
         if inferred != by_curators:
             findings.append(Finding("WARNING", "requirement-direction", curie(req),
                                     "a curators' inference is both r2p:inferredByCurators true and "
-                                    "prov:wasAttributedTo r2pr:curators", _file(kg, req)))
+                                    "prov:wasAttributedTo r2pr:curators", file_of(kg, req)))
     return findings
 
 
@@ -184,7 +179,7 @@ def check_hypothetical_counterexamples(kg: KnowledgeGraph) -> list[Finding]:
         findings.append(Finding("WARNING", "hypothetical-counterexample", curie(attack),
                                 f"a hypothetical case is no counter-example ({curie(str(row['claim']))}: "
                                 f"\"{row['exact']}\"); an example offered for a proposal supports it",
-                                _file(kg, attack)))
+                                file_of(kg, attack)))
     return findings
 
 

@@ -33,3 +33,9 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         return {s: len(self.by_severity(s)) for s in SEVERITIES}
+
+
+def file_of(kg, iri: str) -> str:
+    """The file a finding's node came from ('' when unknown), for the finding's `file`."""
+    path = kg.origin(iri)
+    return str(path) if path else ""

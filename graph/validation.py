@@ -17,7 +17,7 @@ from rdflib.namespace import SH
 
 from graph.errors import InputError
 from graph.faithfulness import check_faithfulness
-from graph.findings import Finding, Report
+from graph.findings import Finding, Report, file_of
 from graph.namespaces import curie
 from graph.resources import package_queries_dir
 from graph.source_text import SourceText
@@ -46,17 +46,12 @@ def qc_queries() -> list[QCQuery]:
     return out
 
 
-def _origin(kg: KnowledgeGraph, node: str) -> str:
-    path = kg.origin(node)
-    return str(path) if path else ""
-
-
 def run_qc(kg: KnowledgeGraph) -> list[Finding]:
     findings = []
     for q in qc_queries():
         for row in kg.select(q.sparql, asserted_only=True):
             node = str(row["entity"])
-            findings.append(Finding(q.severity, q.check, curie(node), str(row["message"]), _origin(kg, node)))
+            findings.append(Finding(q.severity, q.check, curie(node), str(row["message"]), file_of(kg, node)))
     return findings
 
 
@@ -89,7 +84,7 @@ def run_shacl(kg: KnowledgeGraph, shapes: rdflib.Graph) -> list[Finding]:
             message = f"{curie(str(path))}: {message}"
         focus_text = curie(str(focus)) if isinstance(focus, rdflib.URIRef) else f"_:{focus}"
         check = f"shacl:{curie(str(node_shape)).split('#')[-1]}" if isinstance(node_shape, rdflib.URIRef) else "shacl"
-        findings.append(Finding(severity, check, focus_text, message, _origin(kg, str(focus))))
+        findings.append(Finding(severity, check, focus_text, message, file_of(kg, str(focus))))
     return sorted(set(findings))
 
 
@@ -106,7 +101,7 @@ def check_quotes(kg: KnowledgeGraph, source: SourceText | None) -> list[Finding]
     findings = []
     for row in kg.select(_QUOTES, asserted_only=True):
         owner, exact = str(row["owner"]), str(row["exact"])
-        focus, where = curie(owner), _origin(kg, owner)
+        focus, where = curie(owner), file_of(kg, owner)
         words = len(exact.split())
         if words > MAX_QUOTE_WORDS:
             message = f"quote has {words} words (max {MAX_QUOTE_WORDS})"
@@ -149,7 +144,7 @@ def check_paraphrases(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
             if _ngrams(_WORD.findall(str(row[key]).lower()), n) & grams[n]:
                 findings.append(Finding("WARNING", "paraphrase", curie(claim),
                                         f"{prop} copies {n} or more consecutive words of the source; "
-                                        "paraphrase it (quotes go in oa:exact)", _origin(kg, claim)))
+                                        "paraphrase it (quotes go in oa:exact)", file_of(kg, claim)))
     return findings
 
 
