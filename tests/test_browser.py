@@ -274,6 +274,35 @@ def test_keys_work_after_clicking_a_control_and_pan_and_zoom(site, open_page):
     assert after[0] > before[0] and after[1] > before[1]
 
 
+
+def test_tab_reaches_the_nodes_on_screen_and_enter_opens_one(site, open_page):
+    o = open_page(site / "arguments.html", width=1920, height=1080)
+    page = o.page
+    on_screen = page.evaluate("r2pMap.onScreenNodeIds()")
+    page.focus("#map")
+    page.keyboard.press("Tab")
+    first = page.evaluate("r2pMap.reached")
+    assert first in on_screen and page.evaluate("document.activeElement.id") == "map"
+    assert page.evaluate("r2pMap.network.getSelectedNodes()") == [first]
+    label = page.evaluate("id => r2pMap.network.body.data.nodes.get(id).label", first)
+    assert page.locator("#announce").inner_text().startswith(label + ", ")
+    page.keyboard.press("Tab")
+    second = page.evaluate("r2pMap.reached")
+    assert second in on_screen and second != first
+    # reading order: the second is not above the first's row
+    ys = page.evaluate("ids => ids.map(id => r2pMap.network.getPositions([id])[id].y)", [first, second])
+    assert ys[1] >= ys[0] - page.evaluate("r2pMap.fontSize") * 2
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("r2pMap.reached") == first
+    page.keyboard.press("Enter")
+    assert page.evaluate("r2pMap.focused") == first and page.locator("#panel").is_visible()
+    # past the last node Tab leaves the map: no keyboard trap
+    for _ in range(len(page.evaluate("r2pMap.onScreenNodeIds()")) + 1):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") != "map"
+    assert o.errors == []
+
+
 OVERLAPS_AND_CROSSINGS = """() => {
   const net = r2pMap.network, ids = r2pMap.visibleNodeIds(), edges = r2pMap.visibleEdgeIds();
   const box = {}; ids.forEach(id => box[id] = net.getBoundingBox(id));
@@ -379,7 +408,7 @@ def test_hostile_labels_render_as_text(hostile_site, open_page):
     assert panel.get_by_text("<img src=x onerror=alert('definition')> & friends").is_visible()
     assert panel.get_by_text("\u201c<img src=x onerror=alert('quote')> quoted\u201d").is_visible()
     assert panel.get_by_text("<b onmouseover=alert('claim')>bold claim</b>").is_visible()
-    # hover the node so vis-network shows its tooltip, built from DOM text
+    # hover the node so the map shows its tooltip, built from DOM text
     page.keyboard.press("Escape")
     page.mouse.move(5, 400)
     x, y = page.evaluate(
@@ -390,7 +419,7 @@ def test_hostile_labels_render_as_text(hostile_site, open_page):
     )
     page.mouse.move(x, y)
     page.wait_for_function(
-        """t => { const e = document.querySelector('div.vis-tooltip .tip-title');
+        """t => { const e = document.querySelector('#tip .tip-title');
         return e && e.offsetParent !== null && e.textContent === t; }""",
         arg="<script>alert('label')</script> grievance",
         timeout=5000,
@@ -429,3 +458,56 @@ def test_large_map_starts_readable_and_show_all_fits_it(tmp_path, open_page, rep
     assert "framed to read" in page.locator("#status").inner_text()
     page.click("#reset")
     assert page.evaluate("window.r2pMap.network.getScale()") < start
+
+
+def test_a_very_large_map_draws_its_subject_first_and_streams_the_rest(tmp_path, open_page):
+    """Over 800 nodes, vis-network is handed the nodes nearest the opening frame first, the rest in slices."""
+    from graph.render import render_views
+
+    n = 1000
+    lines = [
+        "@prefix r2p: <https://w3id.org/r2pkg/ontology#> .",
+        "@prefix r2pr: <https://w3id.org/r2pkg/resource/> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+    ]
+    pairs = sorted({(i, (i * 7 + 1) % n) for i in range(n)} | {(i, (i * 13 + 5) % n) for i in range(n)})
+    lines += [f'r2pr:n{i} a r2p:StructuralRiskFactor ; rdfs:label "factor {i}"@en .' for i in range(n)]
+    lines += [
+        f"r2pr:l{k} a r2p:CausalLink ; r2p:cause r2pr:n{a} ; r2p:effect r2pr:n{b} ; r2p:relation r2p:IncreasesRiskRelation ."
+        for k, (a, b) in enumerate(pairs)
+    ]
+    (tmp_path / "big.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    render_views(load_graph([ontology_file(), tmp_path / "big.ttl"]), tmp_path, ["overview"], index=False)
+    o = open_page(tmp_path / "overview.html", width=1920, height=1080)
+    page = o.page
+    first = page.evaluate("r2pMap.firstNodeIds")
+    assert 0 < len(first) < n
+    assert page.evaluate("r2pMap.labelPx()") >= 28
+    page.wait_for_selector("body[data-loaded='1']", state="attached", timeout=30000)
+    handed = "[Object.keys(r2pMap.network.body.nodes).length, Object.keys(r2pMap.network.body.edges).length]"
+    assert page.evaluate(handed) == [n, len(pairs)]
+    # the opening frame was whole at the first drawing: every node on screen now was in it
+    assert set(page.evaluate("r2pMap.onScreenNodeIds()")) <= set(first)
+    assert o.errors == []
+    # A command given while the rest streams in takes the whole map first. The focus is given
+    # the moment the page is ready: a mutation observer runs before the first slice can.
+    o2 = open_page(tmp_path / "overview.html", width=1920, height=1080, ready=False)
+    page2 = o2.page
+    page2.add_init_script(
+        """new MutationObserver((m, obs) => {
+          if (!document.body || !document.body.dataset.ready) return;
+          obs.disconnect();
+          const count = () => Object.keys(r2pMap.network.body.nodes).length, before = count();
+          r2pMap.focus("%s");
+          const shown = r2pMap.visibleNodeIds();
+          window.__focus = [before, count(), shown, Object.keys(r2pMap.network.getPositions(shown)).length];
+        }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-ready"] });"""
+        % (R + "n0")
+    )
+    page2.reload()
+    page2.wait_for_selector("body[data-loaded='1']", state="attached", timeout=15000)
+    before, after, shown, drawn = page2.evaluate("window.__focus")
+    hood = {R + "n0"} | {R + f"n{b}" for a, b in pairs if a == 0} | {R + f"n{a}" for a, b in pairs if b == 0}
+    assert before < n and after == n
+    assert set(shown) == hood and drawn == len(hood)
+    assert o2.errors == []

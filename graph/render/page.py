@@ -324,7 +324,9 @@ def render_page(data: dict[str, Any]) -> str:
             "</div></header>\n",
             '<ul id="matches" role="listbox" hidden></ul>\n',
             '<nav id="legend" aria-label="Legend and filters"></nav>\n',
-            '<main id="map" aria-label="Map"></main>\n',
+            '<main id="map" tabindex="0" aria-label="Map: Tab walks the nodes on screen, Enter opens one, '
+            'arrow keys pan"></main>\n',
+            '<div id="announce" class="sr-only" aria-live="polite"></div>\n',
             '<aside id="panel" hidden aria-live="polite"></aside>\n',
             '<div id="caption" hidden></div>\n',
             '<div id="print-legend" aria-hidden="true"></div>\n',

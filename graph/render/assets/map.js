@@ -46,6 +46,8 @@
     if (adjacency[e.to] && e.to !== e.from) adjacency[e.to].push(e);
   });
 
+  // Built when shown (see "tooltips" below), never for every item at load: thousands of
+  // DOM trees made at start-up cost a large map a tenth of its time to interactive.
   function tooltip(meta, label) {
     var d = (meta && meta.details) || {};
     var box = el("div", { class: "tip" },
@@ -83,28 +85,73 @@
   var visNodes = new vis.DataSet(DATA.nodes.map(function (n) {
     var o = {};
     Object.keys(n).forEach(function (key) { if (key !== "r2p") o[key] = n[key]; });
-    o.title = tooltip(n.r2p, n.label);
     o.physics = false;
     return o;
   }));
   var large = DATA.edges.length > 1500 || DATA.nodes.length > 800;
+  var FIRST_SLICE = 300, SLICE = 200;  // nodes (and the links among them) per hand-over
   var visEdges = new vis.DataSet(DATA.edges.map(function (e) {
     var o = {};
     Object.keys(e).forEach(function (key) { if (key !== "r2p") o[key] = e[key]; });
-    o.title = tooltip(e.r2p, (e.r2p.details && e.r2p.details.title) || e.label);
     // Thousands of dashed curves cost seconds per frame: a very large map keeps colour and
     // arrowhead (polarity still shown twice) and draws solid lines.
     if (large) o.dashes = false;
     return o;
   }));
 
+  // ---- large maps load outward from their subject --------------------------
+  // vis-network spends about 0.1 ms on every node and edge it is handed (options, label,
+  // size), so 7,000 items at once keep the page busy for most of a second. A large map hands
+  // them over nearest to the opening frame first, in slices small enough that the page keeps
+  // answering: the first frame draws at once and the rest streams in around it. Any command
+  // that needs the whole map (focus, filters, presenting, exports...) first takes the rest.
+  var loaded = null;  // node ids handed to vis-network so far; null once they all are
+  var order = [];     // the others, nearest to the opening frame first
+  if (large) {
+    var seeds = (DATA.view.opening || []).concat(DATA.view.anchor ? [DATA.view.anchor] : [])
+      .filter(function (id) { return NODES[id]; });
+    if (!seeds.length) seeds = Object.keys(NODES);
+    var cx = 0, cy = 0;
+    seeds.forEach(function (id) { cx += NODES[id].x; cy += NODES[id].y; });
+    cx /= seeds.length; cy /= seeds.length;
+    var seedSet = new Set(seeds);
+    order = DATA.nodes.filter(function (n) { return !seedSet.has(n.id); }).map(function (n) {
+      return { id: n.id, d: (n.x - cx) * (n.x - cx) + (n.y - cy) * (n.y - cy) };
+    }).sort(function (a, b) { return a.d - b.d; }).map(function (o) { return o.id; });
+    loaded = new Set(seeds.concat(order.splice(0, FIRST_SLICE)));
+  }
+  var nodeData = loaded ? new vis.DataView(visNodes, { filter: function (n) { return !loaded || loaded.has(n.id); } }) : visNodes;
+  var edgeData = loaded ? new vis.DataView(visEdges, {
+    filter: function (e) { return !loaded || (loaded.has(e.from) && loaded.has(e.to)); }
+  }) : visEdges;
+  function loadSlice(n) {
+    if (!loaded) return;
+    if (n === undefined || order.length <= n) loaded = null;
+    else order.splice(0, n).forEach(function (id) { loaded.add(id); });
+    nodeData.refresh();
+    edgeData.refresh();
+    if (!loaded) {
+      order = [];
+      R.loaded = true;
+      R.loadedAt = performance.now();
+      document.body.dataset.loaded = "1";
+    }
+    showStatus();
+  }
+  function loadAll() { loadSlice(); }
+  function streamRest() {
+    if (!loaded) return;
+    loadSlice(SLICE);
+    if (loaded) setTimeout(streamRest, 0);
+  }
+
   var container = byId("map");
-  var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
+  var network = new vis.Network(container, { nodes: nodeData, edges: edgeData }, {
     autoResize: true,
     physics: { enabled: false },
     layout: { improvedLayout: false, randomSeed: 1 },
     interaction: {
-      hover: !large, tooltipDelay: 250, hideEdgesOnDrag: large, hideEdgesOnZoom: large,
+      hover: !large, hideEdgesOnDrag: large, hideEdgesOnZoom: large,
       multiselect: false, navigationButtons: false, keyboard: false, selectConnectedEdges: false
     },
     nodes: {
@@ -128,7 +175,7 @@
     presenting: false, step: 0
   };
   var R = window.r2pMap = {
-    ready: false, readyAt: null, network: network,
+    ready: false, readyAt: null, loaded: false, loadedAt: null, network: network,
     nodeCount: DATA.nodes.length, edgeCount: DATA.edges.length,
     stepCount: DATA.steps.length, step: null, fontSize: BASE_FONT, textScale: 1,
     view: DATA.view.name
@@ -172,6 +219,13 @@
     return seen;
   }
 
+  var started = false;  // the opening frame is set: from now on commands take the whole map
+  var statusNote = "";
+  function showStatus() {
+    byId("status").textContent = "Showing " + shownNodes.size + " of " + DATA.nodes.length + " nodes, " +
+      shownEdges.size + " of " + DATA.edges.length + " links" + statusNote +
+      (loaded ? " \u2014 loading the map: " + loaded.size + " of " + DATA.nodes.length + " nodes in" : "");
+  }
   var shownNodes = new Set(Object.keys(NODES));
   var shownEdges = new Set(Object.keys(EDGES));
   var dimmed = false;
@@ -195,6 +249,7 @@
   }
 
   function apply(fit) {
+    if (started) loadAll();
     var okNode = function (n) { return nodePasses(n); };
     var okEdgeBase = function (e) { return edgePasses(e); };
     var hood = state.focus && NODES[state.focus] ? neighbourhood(state.focus, state.depth, okNode, okEdgeBase) : null;
@@ -220,8 +275,8 @@
     restyle();
     document.body.dataset.visibleNodes = String(shownNodes.size);
     document.body.dataset.visibleEdges = String(shownEdges.size);
-    byId("status").textContent = "Showing " + shownNodes.size + " of " + DATA.nodes.length + " nodes, " +
-      shownEdges.size + " of " + DATA.edges.length + " links";
+    if (started) statusNote = "";
+    showStatus();
     if (fit && shownNodes.size) {
       var s = currentStep();
       if (s) frame(s.nodes.filter(function (id) { return shownNodes.has(id); }));
@@ -248,6 +303,7 @@
   }
   // "Show all": the whole map, whatever the scale (the one frame allowed to be small).
   function fitTo(ids) {
+    loadAll();
     network.setSize("100%", "100%");
     network.fit({ nodes: ids, animation: false });
     if (network.getScale() > minScale() * 1.6) {
@@ -278,6 +334,7 @@
     var r = container.getBoundingClientRect();
     return ids.every(function (id) {
       var b = network.getBoundingBox(id);
+      if (!b) return false;
       var a = network.canvasToDOM({ x: b.left, y: b.top }), z = network.canvasToDOM({ x: b.right, y: b.bottom });
       return a.x >= -1 && a.y >= -1 && z.x <= r.width + 1 && z.y <= r.height + 1;
     });
@@ -342,7 +399,8 @@
       filterGroup("How widely held", "consensus", L.consensus, swatchBreadth, "Claims: the heavier the border, the wider."),
       filterGroup("Who speaks", "speaker", L.speakers, swatchSpeaker, "Claims: the border's pattern."),
       filterGroup("Sectors", "sector", L.sectors, null, "Nodes with no sector always show."),
-      el("p", { class: "help keys", text: "Keys: arrows pan, + and \u2212 zoom, 0 shows all, P presents, / searches, Esc resets." })));
+      el("p", { class: "help keys", text: "Keys: arrows pan, + and \u2212 zoom, 0 shows all, P presents, / searches, Esc resets. " +
+        "In the map, Tab walks the nodes on screen and Enter opens one." })));
   function showLegend(show) {
     document.body.classList.toggle("legend-hidden", !show);
     var t = byId("legend-toggle");
@@ -467,6 +525,40 @@
   }
   R.focus = focusNode;
   R.clearFocus = clearFocus;
+
+  // ---- tooltips ----------------------------------------------------------
+  // Our own, not vis-network's title popup: the item under a resting pointer, after a short
+  // delay, hidden again on any move, drag, zoom or click.
+  var tip = el("div", { id: "tip", role: "tooltip" });
+  tip.hidden = true;
+  document.body.append(tip);
+  var tipTimer = null;
+  function hideTip() { clearTimeout(tipTimer); tip.hidden = true; }
+  function showTip(x, y) {  // x, y: pointer position in the map element
+    var id = network.getNodeAt({ x: x, y: y }), meta, label;
+    if (id !== undefined && NODES[id]) {
+      meta = NODES[id].r2p; label = NODES[id].label;
+    } else {
+      var eid = network.getEdgeAt({ x: x, y: y });
+      if (eid === undefined || !EDGES[eid]) return;
+      meta = EDGES[eid].r2p; label = (meta.details && meta.details.title) || EDGES[eid].label;
+    }
+    tip.replaceChildren(tooltip(meta, label));
+    tip.hidden = false;
+    var r = container.getBoundingClientRect(), w = tip.offsetWidth, h = tip.offsetHeight;
+    var left = r.left + x + 16, top = r.top + y + 16;
+    if (left + w > window.innerWidth - 8) left = Math.max(8, r.left + x - w - 16);
+    if (top + h > window.innerHeight - 8) top = Math.max(8, r.top + y - h - 16);
+    tip.style.left = left + "px";
+    tip.style.top = top + "px";
+  }
+  container.addEventListener("mousemove", function (ev) {
+    hideTip();
+    var r = container.getBoundingClientRect(), x = ev.clientX - r.left, y = ev.clientY - r.top;
+    tipTimer = setTimeout(function () { showTip(x, y); }, 250);
+  });
+  container.addEventListener("mouseleave", hideTip);
+  ["dragStart", "zoom", "click"].forEach(function (name) { network.on(name, hideTip); });
 
   network.on("click", function (p) {
     if (p.nodes.length) { focusNode(p.nodes[0]); return; }
@@ -623,6 +715,52 @@
     }
   });
 
+  // ---- keyboard access to nodes -------------------------------------------
+  // Tab into the map, then Tab and Shift+Tab walk the nodes on screen in reading order (top
+  // to bottom, left to right) and Enter opens the one reached. Past the last node (or before
+  // the first) Tab leaves the map as usual: the map never traps the keyboard.
+  var reached = null;
+  function readingOrder() {
+    var ids = R.onScreenNodeIds(), pos = network.getPositions(ids), row = R.fontSize * 2;
+    return ids.sort(function (a, b) {
+      var ra = Math.round(pos[a].y / row), rb = Math.round(pos[b].y / row);
+      return ra - rb || pos[a].x - pos[b].x || (a < b ? -1 : 1);
+    });
+  }
+  function reach(id) {
+    reached = id;
+    R.reached = id;
+    network.selectNodes([id]);
+    if (!R.fullyOnScreen([id])) {
+      network.moveTo({ position: network.getPositions([id])[id], scale: network.getScale(), animation: false });
+    }
+    var d = NODES[id].r2p.details || {};
+    byId("announce").textContent = NODES[id].label + (d.kind ? ", " + d.kind : "") + ". Enter opens it.";
+  }
+  function leaveNodes() {
+    if (reached && reached !== state.focus) network.unselectAll();
+    reached = null;
+    R.reached = null;
+  }
+  container.addEventListener("keydown", function (ev) {
+    if (ev.key === "Tab" && !ev.ctrlKey && !ev.altKey && !ev.metaKey) {
+      var order = readingOrder(), at = reached ? order.indexOf(reached) : -1;
+      var next = at < 0 ? (ev.shiftKey ? order.length - 1 : 0) : at + (ev.shiftKey ? -1 : 1);
+      if (reached === null && ev.shiftKey) next = -1;  // Shift+Tab on the map itself goes back out
+      if (next < 0 || next >= order.length) { leaveNodes(); return; }
+      reach(order[next]);
+      ev.preventDefault();
+    } else if (ev.key === "Enter" && reached) {
+      var id = reached;
+      reached = null;
+      focusNode(id);
+      reached = id;  // Tab goes on from the node just opened
+      R.reached = id;
+      ev.preventDefault();
+    }
+  });
+  container.addEventListener("blur", leaveNodes);
+
   // ---- other tools -----------------------------------------------------
   byId("reset").addEventListener("click", function () {
     Object.keys(state.off).forEach(function (key) { state.off[key].clear(); });
@@ -636,6 +774,7 @@
   function setTextScale(next) {
     next = Math.max(0.6, Math.min(2.0, next));
     if (Math.abs(next - k) < 1e-9) return;
+    loadAll();
     var ratio = next / k, view = network.getViewPosition(), scale = network.getScale();
     k = next;
     R.textScale = k;
@@ -667,6 +806,7 @@
   // Render the whole (filtered) map into a big canvas: the network drawn at print size, then
   // title above, legend to the right and the source line below.
   function exportCanvas(width) {
+    loadAll();
     width = width || 3600;
     var mapW = Math.round(width * 0.76), mapH = Math.round(mapW * 0.62);
     var saved = { pos: network.getViewPosition(), scale: network.getScale() };
@@ -762,6 +902,7 @@
   }
   // Every visible node and edge as SVG shapes and text (textContent only: data never becomes markup).
   function exportSVG() {
+    loadAll();
     var pos = network.getPositions(Array.from(shownNodes));
     var boxes = {};
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -869,13 +1010,18 @@
     R.ready = true;
     R.readyAt = performance.now();
     document.body.dataset.ready = "1";
+    R.firstNodeIds = (loaded ? Array.from(loaded) : Object.keys(NODES)).sort();  // what the first drawing had
+    if (loaded) setTimeout(streamRest, 0);
+    else { R.loaded = true; R.loadedAt = R.readyAt; document.body.dataset.loaded = "1"; }
   });
   apply(false);
   // Open framed on the view's subject at a readable size; "Show all" (0) fits the whole map.
   var opening = (DATA.view.opening || []).filter(function (id) { return NODES[id]; });
   frame(opening.length ? opening : Object.keys(NODES), DATA.view.anchor);
   if (opening.length < DATA.nodes.length) {
-    byId("status").textContent += " \u2014 framed to read: arrow keys pan, Show all (0) for the whole map";
+    statusNote = " \u2014 framed to read: arrow keys pan, Show all (0) for the whole map";
+    showStatus();
   }
+  started = true;
   if (DATA.view.autoplay && DATA.steps.length) startPresenting(0);
 })();
