@@ -16,6 +16,7 @@ from graph.render.facts import collect_facts
 from graph.render.framing import fits
 from graph.render.layout import place
 from graph.render.page import edge_style, script_json
+from graph.render.labels import clear_labels, label_clashes
 from graph.render.routing import crossings, overlaps, shapes
 from graph.render.site import all_specs, render_reading_view
 from graph.render.style import edge_colours, fill_groups
@@ -348,6 +349,7 @@ def test_no_edge_over_a_node_no_overlap_and_every_frame_readable(kg, repo_graph,
         pos, smooth = place(v)
         assert len(crossings(v, pos, smooth)) <= known.get(name, 0), name
         assert overlaps(v, pos) == [], name
+        assert label_clashes(v, pos, smooth) == [], name
         split_steps(v, pos)
         choose_opening(v, pos)
         sh = shapes(v)
@@ -366,6 +368,23 @@ def test_crossings_check_catches_an_edge_through_a_node(kg):
     (ax, ay), (bx, by) = pos[e.source], pos[e.target]
     pos[other] = ((ax + bx) / 2, (ay + by) / 2)  # drop a node on the middle of the edge
     assert (e.id, other) in crossings(view, pos, {**smooth, e.id: False})
+
+
+def test_parallel_edges_too_short_for_two_labels_get_them_apart(kg):
+    """The fixture's requirements: A requires B and B requires A, one above the other; their
+    labels, at each curve's middle, cover each other until clear_labels moves them."""
+    from graph.render.layout import layout_view
+    from graph.render.routing import route
+    from graph.render.views import requirements
+
+    view = requirements(collect_facts(kg))
+    pos, smooth = route(view, layout_view(view))
+    clash = label_clashes(view, pos, smooth)
+    ends = {e.id: {e.source, e.target} for e in view.edges}
+    assert any(o in ends and ends[o] == ends[e] for e, o in clash)  # a label on its parallel's label
+    pos, smooth = clear_labels(view, pos, smooth)
+    assert label_clashes(view, pos, smooth) == []
+    assert crossings(view, pos, smooth) == [] and overlaps(view, pos) == []
 
 
 def test_pathway_views_share_at_most_half_their_nodes(repo_graph):

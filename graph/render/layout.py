@@ -12,6 +12,7 @@ from collections import defaultdict
 import networkx as nx
 import numpy as np
 
+from graph.render.labels import clear_labels
 from graph.render.model import View
 from graph.render.routing import Smooth, crossings, overlaps, route, shapes
 from graph.render.style import LABEL_MAX_WIDTH
@@ -51,7 +52,7 @@ def place(view: View) -> tuple[Positions, dict[str, Smooth]]:
 
         pos = relocate_leaves(view, pos, smooth)
         pos, smooth = route(view, pos, rounds=1)
-    return pos, smooth
+    return clear_labels(view, pos, smooth)
 
 
 def _graph(view: View) -> nx.Graph:

@@ -144,6 +144,8 @@ def network_data(view: View, positions: Positions, smooth: dict[str, Smooth] | N
         }
         if view.edge_labels and e.label:
             options["label"] = e.label
+            if e.label_shift:
+                options["font"] = {"vadjust": round(e.label_shift, 1)}
         net.add_edge(e.source, e.target, **options)
     return net.nodes, net.edges
 

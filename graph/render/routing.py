@@ -143,7 +143,7 @@ def crossings(view: View, pos: Positions, smooth: dict[str, Smooth], pad: float 
     return out
 
 
-def _candidates(twin: int) -> list[Smooth]:
+def candidate_bends(twin: int) -> list[Smooth]:
     """Straight first, then bends of growing roundness on either side; parallel edges must bend."""
     out: list[Smooth] = [] if twin else [False]
     for r in ROUNDNESS:
@@ -183,7 +183,7 @@ def route(
             twin = pair_count[frozenset((e.source, e.target))] > 1
             k = seen_pair[(e.source, e.target)]
             seen_pair[(e.source, e.target)] += 1
-            cands = _candidates(twin)
+            cands = candidate_bends(twin)
             if twin:  # the k-th parallel edge starts at its own roundness, so twins never coincide
                 cands = cands[2 * k :] + cands[: 2 * k]
             if deadline is not None and time.perf_counter() > deadline:

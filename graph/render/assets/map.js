@@ -66,6 +66,8 @@
   var POS0 = {};
   DATA.nodes.forEach(function (n) { POS0[n.id] = { x: n.x, y: n.y }; });
   var k = 1;
+  // A label moved off its edge's middle (two would cover each other) moves with the text scale.
+  function labelShift(e) { return e.font && e.font.vadjust ? e.font.vadjust * k : 0; }
   function nodeRecord(n, dim, strong) {
     var f = n.r2p.font * k;
     var fg = n.font && n.font.color ? n.font.color : "#111827";
@@ -243,7 +245,7 @@
       var lit = !onEdges || onEdges.has(e.id) || (on && on.has(e.from) && on.has(e.to));
       var c = lit ? e.r2p.colour : "#d1d5db";
       return { id: e.id, color: { color: c, highlight: c, hover: c }, font: { color: lit ? "#111827" : "#9ca3af",
-               size: DATA.style.edgeFont * k } };
+               size: DATA.style.edgeFont * k, vadjust: labelShift(e) } };
     }));
     dimmed = !!s;
   }
@@ -787,6 +789,8 @@
       return r;
     }));
     network.setOptions({ edges: { font: { size: DATA.style.edgeFont * k } } });
+    var shifted = DATA.edges.filter(function (e) { return labelShift(e); });
+    if (shifted.length) visEdges.update(shifted.map(function (e) { return { id: e.id, font: { vadjust: labelShift(e) } }; }));
     network.moveTo({ position: { x: view.x * ratio, y: view.y * ratio }, scale: scale, animation: false });
   }
   R.setTextScale = setTextScale;
