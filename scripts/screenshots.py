@@ -1,0 +1,65 @@
+"""Screenshots of a built site as a room would see it: 1920x1080, headless Chromium, offline.
+
+Every view's first frame, every step of every tour (presenting), the reading view and the
+index, one PNG each, named after the page (tours: NAME-stepN.png). Look at them before you
+say a map reads well from the back of a room.
+
+Usage: python scripts/screenshots.py SITE_DIR OUT_DIR [NAME_PART ...]
+  (build the site first: r2pkg build -o SITE_DIR)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from graph.render.chromium import CHROMIUM, CHROMIUM_ARGS
+
+STATIC = {"index.html", "ontology.html"}  # no map on these pages: no ready flag to wait for
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("site", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("only", nargs="*", help="only pages whose file name contains one of these")
+    args = ap.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"needs Chromium at {CHROMIUM}", file=sys.stderr)
+        return 2
+    pages = [f for f in sorted(args.site.glob("*.html")) if not args.only or any(o in f.name for o in args.only)]
+    if not pages:
+        print(f"{args.site}: no pages to shoot (build the site first: r2pkg build -o {args.site})", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    shots = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for f in pages:
+            ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+            ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            page = ctx.new_page()
+            page.goto(f.resolve().as_uri())
+            if f.name not in STATIC:
+                page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30000)
+            steps = page.evaluate("window.r2pMap ? r2pMap.stepCount : 0") if f.name.startswith("tour-") else 0
+            for i in range(steps):
+                page.evaluate("i => r2pMap.present.go(i)", i)
+                page.wait_for_timeout(150)
+                page.screenshot(path=str(args.out / f"{f.stem}-step{i + 1}.png"))
+                shots += 1
+            if not steps:
+                page.wait_for_timeout(200)
+                page.screenshot(path=str(args.out / f"{f.stem}.png"))
+                shots += 1
+            ctx.close()
+        browser.close()
+    print(f"{shots} screenshots of {len(pages)} pages in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
