@@ -106,7 +106,13 @@ def open_page(browser) -> Iterator:
 
 
 def visible(page) -> tuple[int, int]:
-    return tuple(page.evaluate("[r2pMap.visibleNodeIds().length, r2pMap.visibleEdgeIds().length]"))
+    """How many nodes and links the map says it shows, checked against what vis-network draws."""
+    said, drawn = page.evaluate(
+        """() => { const b = r2pMap.network.body;
+        return [[r2pMap.visibleNodeIds(), r2pMap.visibleEdgeIds()], [b.nodeIndices.slice().sort(), b.edgeIndices.slice().sort()]]; }"""
+    )
+    assert said == drawn
+    return len(said[0]), len(said[1])
 
 
 def click_node(page, node_id: str) -> None:
@@ -219,6 +225,7 @@ def test_presentation_frames_each_step_and_dims_the_rest(site, open_page):
         assert page.evaluate("r2pMap.labelPx()") >= 28
         assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())")
         assert page.evaluate("document.querySelectorAll('#caption .step-narration').length") == 1
+        assert page.evaluate(DRAWN_DIM_WRONG) == [], i  # drawn dimmed exactly when not in the step
     assert "power sharing leads to societal resilience" in page.locator("#caption").inner_text()
     assert page.evaluate("r2pMap.network.getSelectedNodes().length") == 0  # no selection blobs
     page.keyboard.press("ArrowRight")  # stays on the last step
@@ -227,6 +234,12 @@ def test_presentation_frames_each_step_and_dims_the_rest(site, open_page):
     assert page.evaluate("r2pMap.step") == n_steps - 2
     page.keyboard.press("Escape")
     assert page.locator("#caption").is_hidden() and visible(page) == (5, 5)
+    assert page.evaluate(DRAWN_DIM_WRONG) == []  # nothing left dimmed
+
+
+DRAWN_DIM_WRONG = """() => { const b = r2pMap.network.body, on = r2pMap.stepNodeIds();
+  return r2pMap.visibleNodeIds().filter(id =>
+    (b.nodes[id].options.color.background === '#f3f4f6') !== (on.length > 0 && !on.includes(id))); }"""
 
 
 def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_page):

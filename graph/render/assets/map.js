@@ -230,23 +230,37 @@
   }
   var shownNodes = new Set(Object.keys(NODES));
   var shownEdges = new Set(Object.keys(EDGES));
+  var edgeOff = new Set();  // links hidden by their own filters
   var dimmed = false;
 
   function currentStep() { return state.presenting ? DATA.steps[state.step] : null; }
 
   // Presenting dims everything but the step's own nodes and links: the map stays in view.
+  // The style each item was last given here, so that a step sends vis-network only the items
+  // whose look changes (re-styling thousands costs a large map most of a second).
+  var styledNodes = {}, styledEdges = {}, styledAny = false;
+  function nodeKey(dim, strong) { return (dim ? "d" : strong ? "s" : "n") + k; }
   function restyle() {
     var s = currentStep();
     var on = s ? new Set(s.nodes) : null;
     var onEdges = s ? new Set(s.edges) : null;
-    if (!s && !dimmed) return;
-    visNodes.update(DATA.nodes.map(function (n) { return nodeRecord(n, on && !on.has(n.id), on && on.has(n.id)); }));
-    visEdges.update(DATA.edges.map(function (e) {
-      var lit = !onEdges || onEdges.has(e.id) || (on && on.has(e.from) && on.has(e.to));
+    if (!s && !dimmed && !styledAny) return;
+    var nu = [], eu = [];
+    DATA.nodes.forEach(function (n) {
+      var dim = !!(on && !on.has(n.id)), strong = !!(on && on.has(n.id)), key = nodeKey(dim, strong);
+      if (styledNodes[n.id] !== key) { styledNodes[n.id] = key; nu.push(nodeRecord(n, dim, strong)); }
+    });
+    DATA.edges.forEach(function (e) {
+      var lit = !onEdges || onEdges.has(e.id) || (on && on.has(e.from) && on.has(e.to)), key = (lit ? "l" : "d") + k;
+      if (styledEdges[e.id] === key) return;
+      styledEdges[e.id] = key;
       var c = lit ? e.r2p.colour : "#d1d5db";
-      return { id: e.id, color: { color: c, highlight: c, hover: c }, font: { color: lit ? "#111827" : "#9ca3af",
-               size: DATA.style.edgeFont * k, vadjust: labelShift(e) } };
-    }));
+      eu.push({ id: e.id, color: { color: c, highlight: c, hover: c }, font: { color: lit ? "#111827" : "#9ca3af",
+                size: DATA.style.edgeFont * k, vadjust: labelShift(e) } });
+    });
+    if (nu.length) visNodes.update(nu);
+    if (eu.length) visEdges.update(eu);
+    styledAny = true;
     dimmed = !!s;
   }
 
@@ -261,14 +275,19 @@
     DATA.edges.forEach(function (e) {
       if (okEdgeBase(e) && nextNodes.has(e.from) && nextNodes.has(e.to)) nextEdges.add(e.id);
     });
+    // vis-network hides the links of a hidden node itself: a link is hidden here only when its
+    // own filters (relation, effect, breadth) take it out, which keeps a focus to node updates.
     var nu = [], eu = [];
     DATA.nodes.forEach(function (n) {
       var was = shownNodes.has(n.id), now = nextNodes.has(n.id);
       if (was !== now) nu.push({ id: n.id, hidden: !now });
     });
     DATA.edges.forEach(function (e) {
-      var was = shownEdges.has(e.id), now = nextEdges.has(e.id);
-      if (was !== now) eu.push({ id: e.id, hidden: !now });
+      var now = !okEdgeBase(e);
+      if (edgeOff.has(e.id) !== now) {
+        eu.push({ id: e.id, hidden: now });
+        if (now) edgeOff.add(e.id); else edgeOff.delete(e.id);
+      }
     });
     if (nu.length) visNodes.update(nu);
     if (eu.length) visEdges.update(eu);
@@ -783,7 +802,9 @@
     R.fontSize = BASE_FONT * k;
     var lit = currentStep() ? new Set(currentStep().nodes) : null;
     visNodes.update(DATA.nodes.map(function (n) {
-      var r = nodeRecord(n, lit && !lit.has(n.id), lit && lit.has(n.id));
+      var dim = !!(lit && !lit.has(n.id)), strong = !!(lit && lit.has(n.id));
+      var r = nodeRecord(n, dim, strong);
+      if (styledAny) styledNodes[n.id] = nodeKey(dim, strong);
       r.x = POS0[n.id].x * k;
       r.y = POS0[n.id].y * k;
       return r;
@@ -791,6 +812,7 @@
     network.setOptions({ edges: { font: { size: DATA.style.edgeFont * k } } });
     var shifted = DATA.edges.filter(function (e) { return labelShift(e); });
     if (shifted.length) visEdges.update(shifted.map(function (e) { return { id: e.id, font: { vadjust: labelShift(e) } }; }));
+    restyle();  // links styled per item (a presentation's dimming) take the new size too
     network.moveTo({ position: { x: view.x * ratio, y: view.y * ratio }, scale: scale, animation: false });
   }
   R.setTextScale = setTextScale;
