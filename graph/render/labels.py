@@ -3,9 +3,16 @@
 vis-network 9.1 writes an edge's label horizontally at the middle of the drawn edge (t = 0.5
 of its quadratic curve, the midpoint of a straight one) in a white halo. Two labels that touch
 read as one phrase ("requires requires"), and parallel edges put theirs on top of each other.
-After routing, a labelled edge whose label meets another label or a node takes the first other
-bend that keeps the edge clear of every node and puts its label in free space. The browser
-test measures the boxes vis-network actually draws.
+After routing, clear_labels tries, in this order and only while labels still clash:
+  1. another bend of the labelled edge, or of two clashing edges together, that keeps every
+     edge clear of every node (settle_labels);
+  2. sliding a node the label sits on, or an end of its edge, if fewer labels clash and every
+     edge stays off every node and the nodes apart;
+  3. moving the label up or down (vis-network's font.vadjust) by at most its height, so that
+     it still touches its edge; twice that between the same two nodes;
+  4. for parallel edges too short for two labels, moving one end away along the edge.
+label_clashes is the check the Python tests run; the browser test measures the boxes
+vis-network actually draws.
 """
 
 from __future__ import annotations
@@ -17,9 +24,12 @@ from graph.render.routing import (
     CHAR_EM,
     Grid,
     Positions,
+    Shape,
     Smooth,
     candidate_bends,
+    crossings,
     edge_points,
+    overlaps_one,
     shapes,
     via_point,
 )
@@ -137,8 +147,6 @@ def clear_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> tuple
     clashes = label_clashes(view, pos, smooth)
     if not clashes:
         return pos, smooth
-    from graph.render.routing import crossings, overlaps_one
-
     sh = shapes(view)
     edges = {e.id: e for e in view.edges}
     for eid, other in clashes:
@@ -171,11 +179,9 @@ def clear_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> tuple
     return pos, smooth
 
 
-def _lengthen_parallels(view: View, pos: Positions, smooth: dict[str, Smooth], sh) -> Positions:
+def _lengthen_parallels(view: View, pos: Positions, smooth: dict[str, Smooth], sh: dict[str, Shape]) -> Positions:
     """Parallel edges too short for their two labels: move one end away along the edge, the
     least that lets the labels shift apart, keeping every edge off every node."""
-    from graph.render.routing import crossings, overlaps_one
-
     edges = {e.id: e for e in view.edges}
     for eid, other in label_clashes(view, pos, smooth):
         if other not in edges:
@@ -193,11 +199,14 @@ def _lengthen_parallels(view: View, pos: Positions, smooth: dict[str, Smooth], s
                 trial = {**pos, n: (round(x + sign * ux * dist, 1), round(y + sign * uy * dist, 1))}
                 if overlaps_one(view, trial, n, sh) or crossings(view, trial, smooth):
                     continue
+                before = len(label_clashes(view, pos, smooth))
+                shifts = {e.id: e.label_shift for e in view.edges}
                 _shift_labels(view, trial, smooth)
-                if len(label_clashes(view, trial, smooth)) < len(label_clashes(view, pos, smooth)):
+                if len(label_clashes(view, trial, smooth)) < before:
                     pos, moved = trial, True
                     break
-                a.label_shift = b.label_shift = 0.0
+                for e in view.edges:  # not taken: every label back where it was
+                    e.label_shift = shifts[e.id]
             if moved:
                 break
     return pos
