@@ -119,7 +119,10 @@ def build_bare(ours: Path, out: Path) -> Path:
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "edges": {"smooth": False, "arrows": "to"},
-        "nodes": {"widthConstraint": {"maximum": data["style"]["labelWidth"]}, "font": {"size": data["style"]["nodeFont"]}},
+        "nodes": {
+            "widthConstraint": {"maximum": data["style"]["labelWidth"]},
+            "font": {"size": data["style"]["nodeFont"]},
+        },
     }
     path = out / "bare-vis-network.html"
     path.write_text(
@@ -130,7 +133,8 @@ def build_bare(ours: Path, out: Path) -> Path:
         'var D = JSON.parse(document.getElementById("d").textContent);'
         'var net = new vis.Network(document.getElementById("map"), '
         f"{{nodes: new vis.DataSet(D.nodes), edges: new vis.DataSet(D.edges)}}, {json.dumps(options)});"
-        'net.once("afterDrawing", function () { window.readyAt = performance.now(); document.body.dataset.ready = "1"; });'
+        'net.once("afterDrawing", function () {'
+        ' window.readyAt = performance.now(); document.body.dataset.ready = "1"; });'
         "</script></body></html>",
         encoding="utf-8",
     )
@@ -313,13 +317,16 @@ def main() -> int:
     print(f"build (load + view + layout + edge routing + page, Python): {build_s:.2f} s; page {size_mb:.1f} MB")
     print("| page | time to interactive (first drawing) | all nodes and links in | longest task after | notes |")
     print("|---|---|---|---|---|")
-    for i, (r, b) in enumerate(zip(runs, bases), 1):
+    for i, (r, b) in enumerate(zip(runs, bases, strict=True), 1):
         print(
             f"| r2pkg run {i} | {r['tti']:.2f} s | {r['loaded']:.2f} s | {r['longest']:.0f} ms "
             f"| search+focus {r['focus'] * 1000:.0f} ms "
             f"({r['focus_nodes']} nodes shown); {r['blocked']} requests blocked; errors {len(r['errors'])} |"
         )
-        print(f"| bare vis-network run {i} | {b['tti']:.2f} s | {b['tti']:.2f} s | - | all at once; errors {len(b['errors'])} |")
+        print(
+            f"| bare vis-network run {i} | {b['tti']:.2f} s | {b['tti']:.2f} s | - "
+            f"| all at once; errors {len(b['errors'])} |"
+        )
     print(f"\nratio r2pkg / bare vis-network, time to interactive (median): {tti / base:.2f}x")
     if pv:
         note = f"capped at {args.cap:.0f} s" if pv["capped"] else "stabilization done"

@@ -109,7 +109,8 @@ def visible(page) -> tuple[int, int]:
     """How many nodes and links the map says it shows, checked against what vis-network draws."""
     said, drawn = page.evaluate(
         """() => { const b = r2pMap.network.body;
-        return [[r2pMap.visibleNodeIds(), r2pMap.visibleEdgeIds()], [b.nodeIndices.slice().sort(), b.edgeIndices.slice().sort()]]; }"""
+        return [[r2pMap.visibleNodeIds(), r2pMap.visibleEdgeIds()],
+                [b.nodeIndices.slice().sort(), b.edgeIndices.slice().sort()]]; }"""
     )
     assert said == drawn
     return len(said[0]), len(said[1])
@@ -345,7 +346,8 @@ OVERLAPS_AND_CROSSINGS = """() => {
   // (vis-network draws the text vadjust below the box it keeps)
   const labels = edges.map(eid => net.body.edges[eid]).filter(e => e && e.options.label)
     .map(e => [e.labelModule.size, e.labelModule.fontOptions.vadjust || 0]);
-  const meets = (a, b, g) => a.left < b.right + g && b.left < a.right + g && a.top < b.bottom + g && b.top < a.bottom + g;
+  const meets = (a, b, g) =>
+    a.left < b.right + g && b.left < a.right + g && a.top < b.bottom + g && b.top < a.bottom + g;
   const boxOf = ([s, v]) => ({ left: s.left, right: s.left + s.width, top: s.top + v, bottom: s.top + s.height + v });
   let clash = 0;
   labels.forEach((s, i) => {
@@ -498,7 +500,8 @@ def test_a_very_large_map_draws_its_subject_first_and_streams_the_rest(tmp_path,
     pairs = sorted({(i, (i * 7 + 1) % n) for i in range(n)} | {(i, (i * 13 + 5) % n) for i in range(n)})
     lines += [f'r2pr:n{i} a r2p:StructuralRiskFactor ; rdfs:label "factor {i}"@en .' for i in range(n)]
     lines += [
-        f"r2pr:l{k} a r2p:CausalLink ; r2p:cause r2pr:n{a} ; r2p:effect r2pr:n{b} ; r2p:relation r2p:IncreasesRiskRelation ."
+        f"r2pr:l{k} a r2p:CausalLink ; r2p:cause r2pr:n{a} ; r2p:effect r2pr:n{b} ; "
+        "r2p:relation r2p:IncreasesRiskRelation ."
         for k, (a, b) in enumerate(pairs)
     ]
     (tmp_path / "big.ttl").write_text("\n".join(lines) + "\n", encoding="utf-8")

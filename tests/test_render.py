@@ -14,9 +14,9 @@ from graph.render import INDEX, build_site, list_views, render_views
 from graph.render.colour import delta_e, smallest_difference
 from graph.render.facts import collect_facts
 from graph.render.framing import fits
+from graph.render.labels import clear_labels, label_clashes
 from graph.render.layout import place
 from graph.render.page import edge_style, script_json
-from graph.render.labels import clear_labels, label_clashes
 from graph.render.routing import crossings, overlaps, shapes
 from graph.render.site import all_specs, render_reading_view
 from graph.render.style import edge_colours, fill_groups

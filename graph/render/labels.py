@@ -61,7 +61,9 @@ def meets(p: Box, q: Box, gap: float = LABEL_GAP) -> bool:
     return p[0] < q[2] + gap and q[0] < p[2] + gap and p[1] < q[3] + gap and q[1] < p[3] + gap
 
 
-def label_clashes(view: View, pos: Positions, smooth: dict[str, Smooth], gap: float = LABEL_GAP) -> list[tuple[str, str]]:
+def label_clashes(
+    view: View, pos: Positions, smooth: dict[str, Smooth], gap: float = LABEL_GAP
+) -> list[tuple[str, str]]:
     """(edge id, edge or node id) for every label that meets another label or a node."""
     boxes = _label_boxes(view, pos, smooth)
     nodes = _node_boxes(view, pos)
