@@ -11,25 +11,31 @@ The library API (what the `r2pkg` CLI wraps; see graph.api):
     summary = graph.build()             # the main job, as `r2pkg build`
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("r2p-kg")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+import importlib
+from typing import Any
 
-from graph.api import (  # noqa: E402
-    BuildSummary,
-    build,
-    derive,
-    export,
-    load_graph,
-    pathway_report,
-    run_query,
-    validate,
-)
-from graph.errors import InputError  # noqa: E402
-from graph.store import KnowledgeGraph  # noqa: E402
+# The API is imported on first use, so a command that needs little starts fast.
+_API = {
+    "BuildSummary": "graph.api", "build": "graph.api", "derive": "graph.api", "export": "graph.api",
+    "load_graph": "graph.api", "pathway_report": "graph.api", "run_query": "graph.api", "validate": "graph.api",
+    "InputError": "graph.errors", "KnowledgeGraph": "graph.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("r2p-kg")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0.0.0+source"
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'graph' has no attribute {name!r}")
+
 
 __all__ = ["BuildSummary", "InputError", "KnowledgeGraph", "__version__", "build", "derive", "export",
            "load_graph", "pathway_report", "run_query", "validate"]

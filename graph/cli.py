@@ -1,24 +1,47 @@
 """The `r2pkg` command line: a thin layer over the library.
 
-Each module in graph/commands/ defines `COMMANDS`, a list of click commands;
-they are registered here in module-name order, so adding a command is adding
-a module.
+Each module in graph/commands/ defines `COMMANDS`, a list of click commands, so
+adding a command is adding a module. Modules are imported when needed: a
+command named like its module imports that module alone, so `r2pkg query`
+does not pay for the imports of `r2pkg build`.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-import sys
 
 import click
 
-from graph import __version__
 from graph import commands as commands_pkg
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="r2pkg")
+class CommandModules(click.Group):
+    """The commands of every module in graph/commands/, imported on first use."""
+
+    def _modules(self) -> list[str]:
+        return sorted(m.name for m in pkgutil.iter_modules(commands_pkg.__path__))
+
+    def _load(self, module: str) -> None:
+        for cmd in importlib.import_module(f"graph.commands.{module}").COMMANDS:
+            self.commands.setdefault(cmd.name, cmd)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self._modules():
+            self._load(cmd_name)
+        if cmd_name not in self.commands:
+            for module in self._modules():
+                self._load(module)
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in self._modules():
+            self._load(module)
+        return sorted(self.commands)
+
+
+@click.group(cls=CommandModules, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="r2p-kg", prog_name="r2pkg")
 def cli() -> None:
     """r2pkg: the knowledge graph of the 2013 Stanley Foundation brief on preventing mass atrocities.
 
@@ -31,14 +54,9 @@ def cli() -> None:
     """
 
 
-for _mod in sorted(m.name for m in pkgutil.iter_modules(commands_pkg.__path__)):
-    for _cmd in importlib.import_module(f"graph.commands.{_mod}").COMMANDS:
-        cli.add_command(_cmd)
-
-
 def main() -> None:
     cli(prog_name="r2pkg")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -180,11 +180,13 @@ class KnowledgeGraph:
         return g
 
 
-def load_graph(paths: Iterable[str | Path] | None = None, *, project=None, derive: bool = False) -> KnowledgeGraph:
+def load_graph(paths: Iterable[str | Path] | None = None, *, project=None, derive: bool = False,
+               store: ox.Store | None = None) -> KnowledgeGraph:
     """Load asserted triples: the given files and folders, else the project's (or the packaged) ontology and data.
 
     Loading never derives: call `graph.derive(kg)` for the derived layer. No triple
-    loaded at all is an InputError that names what was given.
+    loaded at all is an InputError that names what was given. `store` is an empty store
+    to load into (an on-disk one, say); by default a new in-memory store.
     """
     if derive:
         raise TypeError("load_graph() no longer derives: call graph.derive(kg) after loading")
@@ -193,7 +195,7 @@ def load_graph(paths: Iterable[str | Path] | None = None, *, project=None, deriv
 
         paths = (project or current_project()).inputs()
     given = list(paths)
-    kg = KnowledgeGraph()
+    kg = KnowledgeGraph() if store is None else KnowledgeGraph(store=store)
     for path in expand_inputs(given):
         kg.add_file(path)
     if len(kg) == 0:

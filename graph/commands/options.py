@@ -65,12 +65,28 @@ def open_project(inputs: tuple[str, ...]):
 
 
 def load_inputs(inputs: tuple[str, ...], derive: bool = True):
-    """The loaded graph, derived with the project's options unless `derive` is False."""
-    project, kg = open_project(inputs)
-    if derive:
-        from graph.api import derive as run_derivation
+    """The loaded graph, derived with the project's options unless `derive` is False.
 
-        run_derivation(kg, project=project)
+    The derived graph is read from the persistent store of the same content when there is
+    one (graph.store_cache), so a command that only reads it does not parse every file again.
+    """
+    if not derive:
+        return open_project(inputs)[1]
+    from graph.project import current_project
+    from graph.store import load_graph
+    from graph.store_cache import cached_graph
+
+    def run_derivation(kg) -> None:
+        from graph.api import derive  # only when the store is written: derivation imports networkx
+
+        derive(kg, project=project)
+
+    project = current_project()
+    paths = list(inputs) if inputs else project.inputs()
+    kg = cached_graph(paths, project.derive_options, run_derivation)
+    if kg is None:  # no writable cache folder
+        kg = load_graph(paths)
+        run_derivation(kg)
     return kg
 
 

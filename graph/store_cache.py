@@ -1,0 +1,113 @@
+"""A persistent store per project content: commands that only read the built graph open it from disk.
+
+`r2pkg query`, `export` and `push` need the loaded and derived graph, not the work of
+loading and deriving it. The first such command writes pyoxigraph's on-disk store of
+the asserted and derived triples into a cache folder named by a content hash of
+everything the graph depends on (every input file, the derivation options, the code
+and rules that derive it); later commands open that store read-only. A changed file,
+option or release gives another hash, so a stale store is never read. Stores are
+written into a temporary folder and renamed into place, so a reader never sees a
+half-written one; the oldest are removed beyond a few.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.store import KnowledgeGraph, expand_inputs, load_graph
+
+KEEP = 4  # stores kept per cache folder; each is a few MB for the brief
+MANIFEST = "r2pkg-store.json"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_root() -> Path:
+    """$R2PKG_CACHE_DIR, else $XDG_CACHE_HOME/r2pkg, else ~/.cache/r2pkg."""
+    explicit = os.environ.get("R2PKG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "r2pkg" / "stores"
+
+
+def _code_digest() -> str:
+    """What the derived layer depends on in the package itself: its Python code and SPARQL rules."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".rq") and p.is_file()):
+        h.update(str(path.relative_to(_PACKAGE)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def content_key(files: Iterable[Path], options: Mapping[str, Any]) -> str:
+    """The hash that names a store: the input files' contents and order, the derive options, the code."""
+    h = hashlib.sha256(_code_digest().encode())
+    for path in files:
+        h.update(b"\0file\0" + str(path.resolve()).encode() + b"\0")
+        h.update(path.read_bytes())
+    h.update(json.dumps(options, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:32]
+
+
+def _open(folder: Path) -> KnowledgeGraph:
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    files = [Path(f) for f, _ in manifest["files"]]
+    kg = KnowledgeGraph(store=ox.Store.read_only(str(folder)), files=files,
+                        triples_per_file={Path(f): n for f, n in manifest["files"]})
+    return kg
+
+
+def _write(folder: Path, files: list[Path], derive: Callable[[KnowledgeGraph], object]) -> None:
+    """Load and derive into a new on-disk store beside `folder`, then rename it into place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".writing-"))
+    try:
+        kg = load_graph(files, store=ox.Store(str(staging)))
+        derive(kg)
+        manifest = {"files": [[str(p), kg.triples_per_file[p]] for p in kg.files]}
+        kg.store.flush()
+        del kg  # closes the store before the folder moves
+        (staging / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        try:
+            os.rename(staging, folder)
+        except OSError:
+            if not (folder / MANIFEST).is_file():  # not another process that won the race
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _prune(root: Path, keep: Path) -> None:
+    stores = sorted((p for p in root.iterdir() if (p / MANIFEST).is_file() and p != keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in stores[KEEP - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
+                 derive: Callable[[KnowledgeGraph], object], root: Path | None = None) -> KnowledgeGraph | None:
+    """The derived graph of `paths` from the cache, written there first when it is not yet.
+
+    None when the cache folder cannot be written (a read-only home, say): the caller loads in memory.
+    Input errors (a missing file, bad Turtle) are raised as from `load_graph`.
+    """
+    files = expand_inputs(paths)
+    root = root or cache_root()
+    folder = root / content_key(files, options)
+    if not (folder / MANIFEST).is_file():
+        try:
+            _write(folder, files, derive)
+        except OSError:  # not writable, full: the caller loads in memory
+            return None
+        _prune(root, folder)
+    os.utime(folder)  # most recently used, for pruning
+    return _open(folder)

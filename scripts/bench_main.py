@@ -1,0 +1,103 @@
+"""Benchmark: the main job and a named query from the shell, each beside its bare baseline, in one run.
+
+    python scripts/bench_main.py              # 5 rounds each
+    python scripts/bench_main.py --repeat 9
+
+Two ratios, each the median over rounds that run the command and its baseline
+alternately (the machine is shared and noisy, so only same-run ratios count):
+
+- `r2pkg build` of the project over a bare pySHACL validation of the same files
+  with the same shapes (a fresh Python process that parses the files with rdflib
+  and calls `pyshacl.validate`, as validation does). Target: at most 2x.
+- `r2pkg query CQ01` from the shell (its persistent store already written by a
+  first run) over a bare pyoxigraph script in a fresh Python process that parses
+  the same files and runs the same query text. Target: at most 2x.
+
+Run it from the project folder (the repository is one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.project import current_project  # noqa: E402
+from graph.queries import get_query  # noqa: E402
+from graph.store import expand_inputs  # noqa: E402
+
+BARE_SHACL = """
+import sys, pyshacl, rdflib
+data = rdflib.Graph()
+for f in sys.argv[2:]:
+    data.parse(f, format="turtle")
+shapes = rdflib.Graph().parse(sys.argv[1], format="turtle")
+conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", inplace=True)
+print(conforms)
+"""
+
+BARE_QUERY = """
+import sys, pyoxigraph as ox
+store = ox.Store()
+for f in sys.argv[2:]:
+    store.bulk_load(path=f, format=ox.RdfFormat.TURTLE)
+text = open(sys.argv[1], encoding="utf-8").read()
+for row in store.query(text, use_default_graph_as_union=True):
+    print(*(t.value if t is not None else "" for t in row), sep="\\t")
+"""
+
+
+def timed(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def compare(name: str, ours: list[str], bare: list[str], repeat: int, target: float) -> float:
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(timed(ours))
+        b.append(timed(bare))
+    ma, mb = statistics.median(a), statistics.median(b)
+    ratio = ma / mb
+    verdict = "met" if ratio <= target else "NOT met"
+    print(f"{name:<28} {ma:7.2f} s   baseline {mb:6.2f} s   ratio {ratio:4.1f}x   (target <= {target:g}x: {verdict})")
+    return ratio
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    project = current_project()
+    files = [str(f) for f in expand_inputs(project.inputs())]
+    r2pkg = [str(Path(sys.executable).with_name("r2pkg"))]
+    load = os.getloadavg()
+    print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load {load[0]:.2f} {load[1]:.2f}; {len(files)} files; median of {args.repeat} alternating rounds")
+    with tempfile.TemporaryDirectory() as tmp:
+        query_file = Path(tmp, "CQ01.rq")
+        query_file.write_text(get_query("CQ01").sparql, encoding="utf-8")
+        shacl_script, query_script = Path(tmp, "shacl.py"), Path(tmp, "query.py")
+        shacl_script.write_text(BARE_SHACL, encoding="utf-8")
+        query_script.write_text(BARE_QUERY, encoding="utf-8")
+        env_cache = Path(tmp, "cache")
+        os.environ["R2PKG_CACHE_DIR"] = str(env_cache)
+        timed(r2pkg + ["query", "CQ01"])  # writes the persistent store once
+        compare("r2pkg query CQ01", r2pkg + ["query", "CQ01"],
+                [sys.executable, str(query_script), str(query_file), *files], args.repeat, 2)
+        compare("r2pkg build", r2pkg + ["build", "--quiet", "-o", str(Path(tmp, "site"))],
+                [sys.executable, str(shacl_script), str(project.shapes), *files], args.repeat, 2)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

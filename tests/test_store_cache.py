@@ -1,0 +1,92 @@
+"""The persistent store: written once per content, reused, never stale, never required."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.namespaces import DERIVED_GRAPH
+from graph.store_cache import MANIFEST, cached_graph
+
+from conftest import REPO
+
+MARK = ox.Triple(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("derived"))
+
+
+def _data(tmp_path: Path, text: str = "<https://example.org/a> <https://example.org/b> 1 .") -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir(exist_ok=True)
+    (folder / "a.ttl").write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+class Deriver:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, kg) -> None:
+        self.calls += 1
+        kg.add_derived([MARK])
+
+
+def test_written_once_then_opened_read_only(tmp_path):
+    data, derive = _data(tmp_path), Deriver()
+    first = cached_graph([data], {"max_steps": 4}, derive, root=tmp_path / "cache")
+    second = cached_graph([data], {"max_steps": 4}, derive, root=tmp_path / "cache")
+    assert derive.calls == 1
+    assert len(second) == len(first) == 2
+    assert second.derived_count() == 1
+    assert [p.name for p in second.files] == ["a.ttl"] and second.triples_per_file[second.files[0]] == 1
+    with pytest.raises((OSError, RuntimeError)):  # opened read-only: a command that reads cannot change it
+        second.store.add(ox.Quad(MARK.subject, MARK.predicate, ox.Literal("x"), ox.NamedNode(DERIVED_GRAPH)))
+
+
+def test_a_changed_file_or_option_is_never_served_stale(tmp_path):
+    data, derive = _data(tmp_path), Deriver()
+    root = tmp_path / "cache"
+    cached_graph([data], {"max_steps": 4}, derive, root=root)
+    _data(tmp_path, "<https://example.org/a> <https://example.org/b> 1, 2 .")
+    changed = cached_graph([data], {"max_steps": 4}, derive, root=root)
+    assert derive.calls == 2 and len(changed) == 3
+    cached_graph([data], {"max_steps": 2}, derive, root=root)
+    assert derive.calls == 3
+    assert not [p for p in root.iterdir() if p.name.startswith(".writing-")]  # nothing half-written left
+
+
+def test_bad_turtle_is_an_input_error_and_leaves_nothing(tmp_path):
+    from graph.errors import InputError
+
+    data = _data(tmp_path, "<https://example.org/a> <https://example.org/b> .")
+    with pytest.raises(InputError, match="a.ttl"):
+        cached_graph([data], {}, Deriver(), root=tmp_path / "cache")
+    assert not any((p / MANIFEST).exists() for p in (tmp_path / "cache").iterdir())
+    assert not list((tmp_path / "cache").iterdir())
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_an_unwritable_cache_means_no_cache(tmp_path):
+    root = tmp_path / "cache"
+    root.mkdir()
+    root.chmod(0o500)
+    try:
+        assert cached_graph([_data(tmp_path)], {}, Deriver(), root=root) is None
+    finally:
+        root.chmod(0o700)
+
+
+def test_query_from_the_shell_reads_the_store_and_answers_as_in_memory(tmp_path, repo_graph):
+    from graph.queries import run_query
+
+    env = {**os.environ, "R2PKG_CACHE_DIR": str(tmp_path / "cache")}
+    run = [sys.executable, "-m", "graph.cli", "query", "CQ01", "--format", "tsv"]
+    cold = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    stores = [p for p in (tmp_path / "cache").iterdir() if (p / MANIFEST).is_file()]
+    warm = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert len(stores) == 1 and cold.stdout == warm.stdout
+    in_memory = run_query(repo_graph, name="CQ01").records()
+    assert len(warm.stdout.splitlines()) == len(in_memory) + 1  # a header line, then one line per row
