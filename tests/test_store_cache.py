@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import REPO
 
 from graph.namespaces import DERIVED_GRAPH
 from graph.store_cache import MANIFEST, cached_graph
-
-from conftest import REPO
 
 MARK = ox.Triple(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("derived"))
 
