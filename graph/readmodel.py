@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.namespaces import R2P
 
@@ -352,7 +353,7 @@ def _first(values: list | None, default=""):
     return min(vals) if vals else default
 
 
-def _set(values: list | None) -> tuple:
+def _set(values: Iterable[Any] | None) -> tuple:
     return tuple(sorted(set(values or ())))
 
 
@@ -601,7 +602,7 @@ def read(kg: KnowledgeGraph, *, derived: bool = True, texts: bool = True) -> Rea
             gc.enable()
 
 
-def _slim_labels(scan: _Scan) -> dict[str, str]:
+def _slim_labels(scan: _Scan) -> set[str]:
     """Labels of what the pathway derivation names: domain nodes, sections, cases, issues and concepts
     (claims' labels come with their texts, for the claims a report cites)."""
     subjects: set[str] = set()

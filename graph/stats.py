@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from graph.namespaces import curie
 from graph.source_text import SourceText
 from graph.store import KnowledgeGraph
+from graph.terms import literal_int
 
 _ONE = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"
 COUNTS = {
@@ -82,7 +83,14 @@ class Stats:
 
 
 def _count(kg: KnowledgeGraph, pattern: str) -> int:
-    return int(kg.select(_ONE.format(pattern=pattern))[0]["n"])
+    return _int(kg.select(_ONE.format(pattern=pattern))[0]["n"])
+
+
+def _int(term: object) -> int:
+    """A count a SELECT returned (COUNT always binds an integer)."""
+    n = literal_int(term)
+    assert n is not None, term
+    return n
 
 
 def compute_stats(kg: KnowledgeGraph, source: SourceText | None = None) -> Stats:
@@ -92,9 +100,9 @@ def compute_stats(kg: KnowledgeGraph, source: SourceText | None = None) -> Stats
     s.counts["triples (with derived)"] = len(kg)
     for name, kind in TERM_KINDS.items():
         s.terms[name] = _count(kg, f"?x a {kind} FILTER(STRSTARTS(STR(?x), STR(r2p:)))")
-    s.terms["scheme concepts"] = int(kg.select(_CONCEPTS)[0]["n"])
-    s.instances = {curie(str(r["class"])): int(r["n"]) for r in kg.select(_INSTANCES)}
-    s.claims_per_section = {curie(str(r["section"])): int(r["n"]) for r in kg.select(_PER_SECTION)}
+    s.terms["scheme concepts"] = _int(kg.select(_CONCEPTS)[0]["n"])
+    s.instances = {curie(str(r["class"])): _int(r["n"]) for r in kg.select(_INSTANCES)}
+    s.claims_per_section = {curie(str(r["section"])): _int(r["n"]) for r in kg.select(_PER_SECTION)}
     s.claims_without_argument_link = [curie(str(r["c"])) for r in kg.select(_UNLINKED_CLAIMS)]
     s.domain_nodes_no_claim_mentions = [curie(str(r["x"])) for r in kg.select(_UNMENTIONED_NODES)]
     if source is not None:

@@ -22,7 +22,7 @@ from rdflib.term import Identifier
 
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH, PREFIXES
-from graph.terms import from_ox, to_ox
+from graph.terms import from_ox, node, to_ox
 
 Row = dict[str, Identifier | None]
 Bindings = Mapping[str, Identifier]
@@ -54,8 +54,10 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
             out.append(p)
         else:
             raise InputError("no such file or folder", p)
-    seen: set[Path] = set()
-    return [f for f in out if not (f.resolve() in seen or seen.add(f.resolve()))]
+    unique: dict[Path, Path] = {}
+    for f in out:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
 
 
 def _syntax_error(e: SyntaxError, path: Path) -> InputError:
@@ -116,7 +118,8 @@ class KnowledgeGraph:
     # --- queries -------------------------------------------------------
     def query(self, sparql: str, bindings: Bindings | None = None, *, asserted_only: bool = False):
         """Run SPARQL on asserted and derived triples (or the asserted ones alone), binding terms natively."""
-        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
             return self.store.query(
                 sparql, prefixes=PREFIXES, use_default_graph_as_union=not asserted_only, substitutions=substitutions
@@ -176,7 +179,7 @@ class KnowledgeGraph:
             g.bind(prefix, ns, override=True)
         quads = self.store if include_derived else self.asserted_triples()
         for q in quads:
-            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+            g.add((node(q.subject), node(q.predicate), node(q.object)))
         return g
 
 

@@ -10,7 +10,8 @@ from rdflib.term import Identifier
 _XSD_STRING = str(XSD.string)
 
 
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Identifier | None:
+def from_ox(term: object) -> Identifier | None:
+    """The rdflib term of a pyoxigraph term; None for an unbound variable."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -23,6 +24,14 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Identifier
         dt = term.datatype.value
         return Literal(term.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
     raise TypeError(f"unsupported RDF term: {term!r}")
+
+
+def node(term: object) -> Identifier:
+    """The rdflib term of a bound pyoxigraph term (a quad's subject, predicate or object)."""
+    converted = from_ox(term)
+    if converted is None:
+        raise TypeError("an unbound term where a bound one is required")
+    return converted
 
 
 def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
