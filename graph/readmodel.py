@@ -14,8 +14,8 @@ one join is the quotes' fixed-length path (r2p:hasQuote/oa:hasSelector/oa:exact)
 which reads a third of the rows three scans would. The number of queries is
 fixed by the ontology (about 80, most of them tiny), whatever the size of the graph.
 
-Transitional readings, until the data and the ontology of wave 2 land
-(see /tmp/wave2/CONTRACT.md items 1-3):
+Readings for data written against ontology 0.2 (before modalities and speaker
+roles), so that older projects still load:
 
 - a causal link or requirement without ``r2p:modality`` reads as r2p:Asserted;
 - a claim without ``r2p:speakerRole`` gets one from its old consensus value
@@ -49,7 +49,7 @@ PARTICIPANT_ROLE, RAPPORTEUR_ROLE, AUTHOR_ROLE = (
     _R2P + name for name in ("ParticipantRole", "RapporteurRole", "CommissionedAuthorRole")
 )
 BREADTH_NOT_STATED = _R2P + "BreadthNotStated"
-# Old consensus values that named a speaker, not a breadth (removed from the scheme in wave 2).
+# Consensus values of ontology 0.2 that named a speaker, not a breadth (removed from the scheme in 0.3).
 _SPEAKER_AS_CONSENSUS = {_R2P + "RapporteurSummary": RAPPORTEUR_ROLE, _R2P + "AuthorPosition": AUTHOR_ROLE}
 DOMAIN_ENTITY = _R2P + "DomainEntity"
 CURATORS = "https://w3id.org/r2pkg/resource/curators"
@@ -284,13 +284,6 @@ class ReadModel:
             return (c.order if c is not None and c.order is not None else 10**9, iri)
 
         return {n: tuple(sorted(v, key=key)) for n, v in sorted(out.items())}
-
-    def paragraph_key(self, claim: str) -> tuple[str, int] | None:
-        """(section, paragraph) of a claim: paragraphs are numbered per document, sections belong to one."""
-        c = self.claims.get(claim)
-        if c is None or c.paragraph is None:
-            return None
-        return (c.section, c.paragraph)
 
 
 # --- queries: one predicate each ----------------------------------------------------------------

@@ -35,11 +35,6 @@ def shapes_file() -> Path:
     return ontology_dir() / "shapes.ttl"
 
 
-def default_inputs() -> list[Path]:
-    """The ontology (without the shapes) and every data file, in a stable order."""
-    return [ontology_file(), *sorted(data_dir().rglob("*.ttl"))]
-
-
 def package_queries_dir(kind: str) -> Path:
     """SPARQL files shipped inside the package: qc/, rules/, cq/."""
     return PACKAGE_DIR / "sparql" / kind

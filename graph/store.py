@@ -158,10 +158,6 @@ class KnowledgeGraph:
         self.store.extend(quads)
         return len(quads)
 
-    def replace_derived(self, triples: Iterable[ox.Triple]) -> int:
-        self.clear_derived()
-        return self.add_derived(triples)
-
     def derived_count(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH)))
 
