@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,3 +46,41 @@ def repo_graph(repo_project):
 @pytest.fixture
 def ontology_path() -> Path:
     return ontology_file()
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """What `r2pkg build` of the repository printed and wrote (under umask 022)."""
+
+    output: Path
+    exit_code: int
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def brief_site(tmp_path_factory) -> BuiltSite:
+    """The repository's site, built once per test session by `r2pkg build`, shared by every test that only reads it.
+
+    Under pytest-xdist the workers share one build: the first takes a lock and builds, the
+    others wait for it and read the same folder.
+    """
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder all workers' temp folders sit in
+    out, record = shared / "brief-site", shared / "brief-site.json"
+    with open(shared / "brief-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            old = os.umask(0o022)
+            try:
+                with contextlib.chdir(REPO):  # the repository's project, wherever pytest was started
+                    done = CliRunner().invoke(cli, ["build", "-o", str(out)], catch_exceptions=False)
+            finally:
+                os.umask(old)
+            record.write_text(json.dumps({"exit_code": done.exit_code, "stdout": done.stdout}))
+        data = json.loads(record.read_text())
+    return BuiltSite(out, data["exit_code"], data["stdout"])
