@@ -31,12 +31,12 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_root() -> Path:
-    """$R2PKG_CACHE_DIR, else $XDG_CACHE_HOME/r2pkg, else ~/.cache/r2pkg."""
+    """r2pkg's cache folder: $R2PKG_CACHE_DIR, else $XDG_CACHE_HOME/r2pkg, else ~/.cache/r2pkg."""
     explicit = os.environ.get("R2PKG_CACHE_DIR")
     if explicit:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "r2pkg" / "stores"
+    return Path(base) / "r2pkg"
 
 
 def _code_digest() -> str:
@@ -101,7 +101,7 @@ def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
     Input errors (a missing file, bad Turtle) are raised as from `load_graph`.
     """
     files = expand_inputs(paths)
-    root = root or cache_root()
+    root = root or cache_root() / "stores"
     folder = root / content_key(files, options)
     if not (folder / MANIFEST).is_file():
         try:

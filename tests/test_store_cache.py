@@ -84,7 +84,7 @@ def test_query_from_the_shell_reads_the_store_and_answers_as_in_memory(tmp_path,
     env = {**os.environ, "R2PKG_CACHE_DIR": str(tmp_path / "cache")}
     run = [sys.executable, "-m", "graph.cli", "query", "CQ01", "--format", "tsv"]
     cold = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
-    stores = [p for p in (tmp_path / "cache").iterdir() if (p / MANIFEST).is_file()]
+    stores = [p for p in (tmp_path / "cache" / "stores").iterdir() if (p / MANIFEST).is_file()]
     warm = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
     assert len(stores) == 1 and cold.stdout == warm.stdout
     in_memory = run_query(repo_graph, name="CQ01").records()

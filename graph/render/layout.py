@@ -14,6 +14,7 @@ import numpy as np
 
 from graph.render.labels import clear_labels
 from graph.render.model import View
+from graph.render.position_cache import cached_positions
 from graph.render.routing import Smooth, crossings, overlaps, route, shapes
 from graph.render.style import LABEL_MAX_WIDTH
 
@@ -106,6 +107,12 @@ def _normalise(pos: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _component_layout(g: nx.Graph) -> dict[str, np.ndarray]:
+    if g.number_of_nodes() <= 2:
+        return _lay_out_component(g)
+    return cached_positions(g, _lay_out_component)
+
+
+def _lay_out_component(g: nx.Graph) -> dict[str, np.ndarray]:
     n = g.number_of_nodes()
     if n == 1:
         return {next(iter(g.nodes)): np.zeros(2)}
