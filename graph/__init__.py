@@ -29,7 +29,7 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import PackageNotFoundError, version
 
         try:
-            return version("r2p-kg")
+            return version("r2pkg")
         except PackageNotFoundError:  # a source tree that was never installed
             return "0.0.0+source"
     if name in _API:

@@ -41,7 +41,7 @@ class CommandModules(click.Group):
 
 
 @click.group(cls=CommandModules, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="r2p-kg", prog_name="r2pkg")
+@click.version_option(package_name="r2pkg", prog_name="r2pkg")
 def cli() -> None:
     """r2pkg: the knowledge graph of the 2013 Stanley Foundation brief on preventing mass atrocities.
 

@@ -63,7 +63,7 @@ def installed(tmp_path_factory) -> Path:
                               "['purelib'])"], check=True, capture_output=True, text=True).stdout.strip()
     deps = [p for p in sys.path if p.endswith("site-packages")]
     Path(purelib, "outer-env.pth").write_text("\n".join(deps) + "\n")
-    wheel = next((root / "dist").glob("r2p_kg-*.whl"))
+    wheel = next((root / "dist").glob("r2pkg-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install", "-q",
                     "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
     return env_dir / "bin" / "r2pkg"
