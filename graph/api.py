@@ -182,7 +182,7 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
         write_ontology_docs(staging, project.ontology[0])
         write_ontology_release(staging / "ontology", project.ontology[0])
         build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
-                   source=source, tours_dir=project.tours)
+                   source=source, tours_dir=project.tours, sources=project.sources)
         summary.written = _move_into(staging, out, [p for p in staging.rglob("*") if p.is_file()])
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -71,6 +71,30 @@ def write_export(kg: KnowledgeGraph, fmt: str, path: str | Path, document: str |
     return _write_folder(path, out)
 
 
+def site_exports() -> list[formats.Format]:
+    """The formats a built site offers beside its Turtle export: every one that is not an RDF syntax."""
+    return [f for f in export_formats() if not f.kinds & {formats.GRAPH, formats.DATASET}]
+
+
+def write_exports(kg: KnowledgeGraph, folder: str | Path, fmts: list[formats.Format],
+                  sources: dict[str, Path] | None = None, stem: str = "r2pkg") -> list[tuple[Path, formats.Format]]:
+    """Write several exports into `folder` from one reading of the graph, each file atomically
+    (a format of several files as a zip); returns (path, format) in the order given."""
+    from graph.exports.content import ExportContent
+
+    content = ExportContent(kg, None, sources)
+    out = []
+    for f in fmts:
+        assert f.writer is not None
+        data = f.writer(content)
+        if isinstance(data, str):
+            path = write_atomic(Path(folder) / f"{stem}-{f.name}{f.extension}", data)
+        else:
+            path = write_atomic(Path(folder) / f"{stem}-{f.name}.zip", _zip(data))
+        out.append((path, f))
+    return out
+
+
 def _zip(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -4,6 +4,7 @@ and the argument layer (`gexf-arguments`)."""
 from __future__ import annotations
 
 import io
+import re
 
 from graph import formats
 from graph.exports.content import ExportContent
@@ -17,7 +18,8 @@ def _gexf(g) -> str:
 
     buf = io.BytesIO()
     nx.write_gexf(g, buf, encoding="utf-8", version="1.2draft")
-    return buf.getvalue().decode("utf-8")
+    # networkx stamps today's date: left out, so the same graph gives the same bytes on any day.
+    return re.sub(r' lastmodifieddate="[^"]*"', "", buf.getvalue().decode("utf-8"), count=1)
 
 
 @formats.exporter("gexf", media_type=MEDIA_TYPE, extension=".gexf",
