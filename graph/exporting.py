@@ -53,7 +53,7 @@ def export_graph(kg: KnowledgeGraph, fmt: str, document: str | None = None,
     """A one-file export as text, the same bytes for the same graph."""
     out = render_export(kg, fmt, document, sources)
     if not isinstance(out, str):
-        raise InputError(f"--format {fmt} writes several files: give -o FOLDER or -o FILE.zip")
+        raise InputError(f"the {fmt} export is several files: give a path (a folder, or a file ending in .zip)")
     return out
 
 

@@ -36,7 +36,7 @@ def _document_quads(content: ExportContent, dataset: ox.Dataset) -> list[ox.Quad
         by_subject.setdefault(q.subject, []).append(q)
     out: list[ox.Quad] = []
     seen: set = set()
-    todo = [ox.NamedNode(s) for s in sorted(subjects)]
+    todo: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(s) for s in sorted(subjects)]
     named: set[ox.NamedNode] = set()
     while todo:
         s = todo.pop()
