@@ -64,6 +64,6 @@ def write_argdown_text(content: ExportContent) -> str:
 
 
 @formats.exporter("argdown", media_type="text/x-argdown; charset=utf-8", extension=".argdown",
-                  opens_with="the Argdown editor and `argdown map` (a picture of the argument map)")
+                  opens_with="the Argdown editor and argdown map (a picture of the argument map)")
 def write_argdown(content: ExportContent) -> str:
     return write_argdown_text(content)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from graph import formats
 from graph.exports.content import ExportContent
@@ -116,6 +117,11 @@ def _csv(rows: list[dict], columns: list[str]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def _package_name(document: str) -> str:
+    """A Data Package name: lower case letters, digits, '.', '_' and '-' only."""
+    return re.sub(r"[^a-z0-9._-]+", "-", "r2pkg-" + (document.rsplit("/", 1)[-1].lower() or "graph"))
+
+
 def package(content: ExportContent) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     resources = []
@@ -128,7 +134,7 @@ def package(content: ExportContent) -> dict[str, bytes]:
                           "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema})
     title = content.label(content.document) if content.document else "r2pkg knowledge graph"
     files["datapackage.json"] = json.dumps(
-        {"profile": "tabular-data-package", "name": "r2pkg-" + (content.document.rsplit("/", 1)[-1] or "graph"),
+        {"profile": "tabular-data-package", "name": _package_name(content.document),
          "title": title, "resources": resources}, indent=1, ensure_ascii=False).encode("utf-8")
     return files
 
