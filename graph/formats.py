@@ -18,7 +18,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
@@ -30,7 +30,7 @@ from graph.namespaces import PREFIXES
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 SOLUTIONS, BOOLEAN, GRAPH, DATASET = "solutions", "boolean", "graph", "dataset"
-EXPORT = "export"  # a whole-graph export (`r2pkg export`, `graph.export`): the format has a writer
+EXPORT = "export"  # a whole-graph export (`r2pkg export`, `graph.export`): any format with a writer
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,12 @@ class Format:
     rdf_format: ox.RdfFormat | None = None  # pyoxigraph's serialiser, for RDF syntaxes
     # Export formats only: writer(content) -> text (one file) or {relative path: bytes} (a folder or a zip);
     # `opens_with` says in one line which tool reads it (CLI help, the site's "Read and reuse" list).
-    writer: Callable[[Any], str | dict[str, bytes]] | None = None
-    opens_with: str = ""
+    # Not compared: an RDF syntax that gains its writer stays equal to the result format it was.
+    writer: Callable[[Any], str | dict[str, bytes]] | None = field(default=None, compare=False)
+    opens_with: str = field(default="", compare=False)
+
+    def fits(self, kind: str) -> bool:
+        return self.writer is not None if kind == EXPORT else kind in self.kinds
 
     @property
     def is_bundle(self) -> bool:
@@ -81,7 +85,7 @@ ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "json-ld"
 
 
 def names(kind: str) -> list[str]:
-    return [f.name for f in BY_NAME.values() if kind in f.kinds]
+    return [f.name for f in BY_NAME.values() if f.fits(kind)]
 
 
 def exporter(name: str, *, opens_with: str, media_type: str | None = None, extension: str | None = None,
@@ -95,7 +99,7 @@ def exporter(name: str, *, opens_with: str, media_type: str | None = None, exten
     def register(writer: Callable) -> Callable:
         known = BY_NAME.get(name)
         if known is not None:
-            BY_NAME[name] = replace(known, kinds=known.kinds | {EXPORT}, writer=writer, opens_with=opens_with)
+            BY_NAME[name] = replace(known, writer=writer, opens_with=opens_with)
         elif media_type is None or extension is None:
             raise ValueError(f"export format {name} needs a media type and a file ending")
         else:
@@ -111,7 +115,7 @@ def find(name_or_media_type: str, kind: str | None = None) -> Format | None:
     want = name_or_media_type.strip().lower()
     want = ALIASES.get(want, want)
     for f in BY_NAME.values():
-        if (want == f.name or want in f.accepts) and (kind is None or kind in f.kinds):
+        if (want == f.name or want in f.accepts) and (kind is None or f.fits(kind)):
             return f
     return None
 

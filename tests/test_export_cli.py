@@ -53,6 +53,17 @@ def test_every_registered_format_is_a_choice_in_help_and_written_by_graph_export
         assert path.exists() and (any(path.iterdir()) if f.is_bundle else path.stat().st_size > 100)
 
 
+def test_rdf_syntaxes_with_their_writers_are_still_the_formats_query_and_serve_offer():
+    from graph.server import results
+
+    export_formats()
+    turtle, trig = formats.BY_NAME["turtle"], formats.BY_NAME["trig"]
+    assert turtle.writer and trig.writer
+    assert turtle in results.FORMATS_BY_KIND[formats.GRAPH] and results.negotiate("graph", "text/turtle") == turtle
+    assert formats.find("nt", formats.GRAPH) == formats.find("nt", formats.EXPORT)
+    assert "json" not in formats.names(formats.EXPORT) and "turtle" not in formats.names(formats.SOLUTIONS)
+
+
 def test_a_format_registered_in_one_place_is_exported_by_the_library(repo_graph, tmp_path):
     @formats.exporter("claim-labels", media_type="text/plain", extension=".txt", opens_with="any text editor")
     def write_labels(content):
