@@ -46,8 +46,9 @@ def test_one_annotation_per_quote_with_the_claim_as_body(repo_graph, parsed, row
     got = Counter((str(r.claim), str(r.exact)) for r in rows)
     assert got == quotes and annotations["total"] == len(rows) == sum(quotes.values())
     assert len({r.a for r in rows}) == len(rows)
-    labels = {r["c"].value: r["l"].value for r in repo_graph.query(
-        "SELECT ?c ?l WHERE { ?c a r2p:Claim ; rdfs:label ?l }")}
+    labels = {r["c"].value: r["l"].value for r in repo_graph.query("SELECT ?c ?l WHERE { ?c rdfs:label ?l }")}
+    said = {r["c"].value: (r["role"].value, r["level"].value) for r in repo_graph.query(
+        "SELECT ?c ?role ?level WHERE { ?c a r2p:Claim ; r2p:speakerRole ?role ; r2p:consensus ?level }")}
     tags = parsed.query("""PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?a ?purpose ?value WHERE { ?a oa:hasBody ?b . ?b a oa:TextualBody ; oa:hasPurpose ?purpose ;
         rdf:value ?value }""")
@@ -57,7 +58,9 @@ def test_one_annotation_per_quote_with_the_claim_as_body(repo_graph, parsed, row
     for r in rows:
         values = by_annotation[r.a]
         assert ("describing", labels[str(r.claim)]) in values
-        assert sorted(v.split(": ")[0] for p, v in values if p == "tagging") == ["breadth", "speaker"]
+        role, level = said[str(r.claim)]
+        breadth = "not stated" if level.endswith("#BreadthNotStated") else labels[level]
+        assert {v for p, v in values if p == "tagging"} == {f"speaker: {labels[role]}", f"breadth: {breadth}"}
 
 
 def test_every_selector_re_anchors_in_the_brief(rows, source_text):
