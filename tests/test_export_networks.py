@@ -73,6 +73,8 @@ def test_causal_layer_reads_back_with_every_link_requirement_and_attribute(repo_
         assert set(d["claims"].split()) == want["claims"] - {None}
         assert all(q in d["quote"] for q in want["quotes"] - {None}), iri
         assert d["speaker"] and d["breadth"] and d["modality"]
+    curators = {r["x"] for r in rows(repo_graph, "SELECT ?x WHERE { ?x r2p:inferredByCurators true }")}
+    assert curators and {iri for iri, (_, _, d) in edges.items() if d["inferred_by_curators"]} == curators
     for iri, want in reqs.items():
         u, v, d = edges[iri]
         assert (u, v) == (want["dependent"], want["prerequisite"]) and d["layer"] == "requirement"

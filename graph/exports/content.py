@@ -117,6 +117,15 @@ class ExportContent:
         return tuple(p for p in self.model.pathways if any(x in links for s in p.steps for x in s.links))
 
     @cached_property
+    def by_curators(self) -> frozenset[str]:
+        """Links and requirements whose reading is the curators' (r2p:inferredByCurators), never the brief's."""
+        rows = self.kg.query("SELECT ?x WHERE { ?x r2p:inferredByCurators true }", asserted_only=True)
+        return frozenset(r[0].value for r in rows)
+
+    def curators_reading(self, edge: str, data: dict) -> bool:
+        return bool(data.get("inferred")) or edge in self.by_curators
+
+    @cached_property
     def quotes(self) -> tuple[Quote, ...]:
         return _quotes(self.kg, set(self.claims))
 

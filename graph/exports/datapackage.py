@@ -54,13 +54,14 @@ def _link_fields(c: ExportContent, d: dict) -> dict:
 def _causal_links(c: ExportContent) -> list[dict]:
     return [{"iri": k, "cause": u, "cause_label": c.label(u), "effect": v, "effect_label": c.label(v),
              "relation": d.get("relation_label", ""), "relation_iri": d.get("relation", ""),
-             "polarity": d.get("polarity"), "contested": bool(d.get("contested", False)), **_link_fields(c, d)}
+             "polarity": d.get("polarity"), "contested": bool(d.get("contested", False)),
+             "inferred_by_curators": c.curators_reading(k, d), **_link_fields(c, d)}
             for u, v, k, d in c.causal_links()]
 
 
 def _requirements(c: ExportContent) -> list[dict]:
     return [{"iri": k, "dependent": u, "dependent_label": c.label(u), "prerequisite": v,
-             "prerequisite_label": c.label(v), "inferred_by_curators": bool(d.get("inferred", False)),
+             "prerequisite_label": c.label(v), "inferred_by_curators": c.curators_reading(k, d),
              **_link_fields(c, d)}
             for u, v, k, d in c.requirements()]
 
@@ -88,7 +89,8 @@ TABLES = {
     "quotes": (_quotes, {"claim": S, "exact": S, "prefix": S, "suffix": S, "source": S, "start": N, "end": N},
                ["claim", "exact"], [("claim", "claims", "iri")]),
     "causal_links": (_causal_links, {"iri": S, "cause": S, "cause_label": S, "effect": S, "effect_label": S,
-                                     "relation": S, "relation_iri": S, "polarity": N, "contested": B, **_LINK},
+                                     "relation": S, "relation_iri": S, "polarity": N, "contested": B,
+                                     "inferred_by_curators": B, **_LINK},
                      ["iri"], []),
     "requirements": (_requirements, {"iri": S, "dependent": S, "dependent_label": S, "prerequisite": S,
                                      "prerequisite_label": S, "inferred_by_curators": B, **_LINK}, ["iri"], []),

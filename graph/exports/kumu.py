@@ -39,7 +39,7 @@ def blueprint(content: ExportContent) -> dict:
             "Speaker": content.claims_text(tuple(claims), "speaker"),
             "Breadth": content.claims_text(tuple(claims), "breadth"),
             "Claims": claims, "Contested": bool(d.get("contested", False)),
-            "Inferred by curators": bool(d.get("inferred", False)),
+            "Inferred by curators": content.curators_reading(key, d),
             "Cases": [content.label(c) for c in d.get("cases", ())],
         })
     return {"elements": elements, "connections": connections}

@@ -3,7 +3,8 @@
 The causal and requirement layer: nodes are domain entities (type, sectors,
 the curators' UN Framework mappings), edges the causal links and requirements
 of the pathways' projection (relation, polarity, modality, quotes, speaker,
-breadth, the asserting claims' IRIs). The argument layer: nodes are claims
+breadth, the asserting claims' IRIs, and whether the reading is the curators'
+rather than the brief's). The argument layer: nodes are claims
 (paraphrase, quotes, speaker, breadth, section), edges supports and attacks
 from premise to conclusion. Several values in one field are joined by " | ",
 IRIs by spaces; every node and edge keeps its IRI.
@@ -42,7 +43,7 @@ def causal_layer(content: ExportContent) -> nx.MultiDiGraph:
                    breadth=content.claims_text(claims, "breadth"),
                    claims=" ".join(claims),
                    contested=bool(d.get("contested", False)),
-                   inferred_by_curators=bool(d.get("inferred", False)),
+                   inferred_by_curators=content.curators_reading(key, d),
                    cases=JOIN.join(content.label(c) for c in d.get("cases", ())))
     return g
 
