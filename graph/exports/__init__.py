@@ -13,11 +13,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-_SHARED = {"content", "networks"}  # helpers of several writers, not formats
-
 
 def load() -> None:
-    """Import every format module of this package once (each registers its formats)."""
+    """Import every module of this package once: each format module registers its formats (the shared
+    helpers, content and networks, register none)."""
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name not in _SHARED:
-            importlib.import_module(f"{__name__}.{info.name}")
+        importlib.import_module(f"{__name__}.{info.name}")
