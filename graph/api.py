@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.errors import InputError
 from graph.findings import Report
-from graph.output import make_output_dir, write_atomic
+from graph.output import make_output_dir
 from graph.project import Project, current_project
 from graph.queries import run_query
 from graph.source_text import SourceText, read_source
@@ -84,12 +84,20 @@ def pathway_report(kg: KnowledgeGraph, *, project: Project | None = None, **opti
     return derive_pathways(kg, opts.pop("max_steps", 4), **opts)
 
 
-def export(kg: KnowledgeGraph, fmt: str = "turtle", path: str | Path | None = None) -> str | Path:
-    """The graph as text in an RDF syntax; written atomically to `path` when one is given."""
-    from graph.exporting import export_graph
+def export(kg: KnowledgeGraph, fmt: str = "turtle", path: str | Path | None = None, *,
+           document: str | None = None, project: Project | None = None) -> str | Path:
+    """The graph in a registered export format (`r2pkg export --help` lists them): its text, or written
+    atomically to `path` when one is given (a format of several files needs a path: a folder or a .zip).
 
-    text = export_graph(kg, fmt)
-    return write_atomic(path, text) if path is not None else text
+    `document` (a slug) limits the export to one document; the project's source texts give the
+    annotations their text positions.
+    """
+    from graph.exporting import export_graph, write_export
+
+    sources = (project or current_project()).sources
+    if path is not None:
+        return write_export(kg, fmt, path, document, sources)
+    return export_graph(kg, fmt, document, sources)
 
 
 @dataclass
@@ -174,7 +182,7 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
         write_ontology_docs(staging, project.ontology[0])
         write_ontology_release(staging / "ontology", project.ontology[0])
         build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
-                   source=source, tours_dir=project.tours)
+                   source=source, tours_dir=project.tours, sources=project.sources)
         summary.written = _move_into(staging, out, [p for p in staging.rglob("*") if p.is_file()])
     finally:
         shutil.rmtree(staging, ignore_errors=True)

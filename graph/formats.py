@@ -1,7 +1,10 @@
 """One registry of output formats: name, media types, file ending and serialiser.
 
 `r2pkg query`, `r2pkg export` and `r2pkg serve` all choose formats here, by the
-same names (aliases such as `nt` or `ttl` are accepted everywhere). RDF syntaxes
+same names (aliases such as `nt` or `ttl` are accepted everywhere). The result
+formats are listed below; an export format is registered by the module that
+writes it (graph/exports/*.py, with `exporter`), so adding one touches that
+module and its test, and `names(EXPORT)` lists them all. RDF syntaxes
 are written by pyoxigraph's serialisers; JSON-LD by rdflib, because pyoxigraph
 writes expanded JSON-LD without a context and our users read the compacted form
 with the project's prefixes. SELECT and ASK results are written here in the
@@ -14,9 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -27,6 +30,7 @@ from graph.namespaces import PREFIXES
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 SOLUTIONS, BOOLEAN, GRAPH, DATASET = "solutions", "boolean", "graph", "dataset"
+EXPORT = "export"  # a whole-graph export (`r2pkg export`, `graph.export`): any format with a writer
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,19 @@ class Format:
     accepts: tuple[str, ...]  # media types a client may ask for to get it
     extension: str
     rdf_format: ox.RdfFormat | None = None  # pyoxigraph's serialiser, for RDF syntaxes
+    # Export formats only: writer(content) -> text (one file) or {relative path: bytes} (a folder or a zip);
+    # `opens_with` says in one line which tool reads it (CLI help, the site's "Read and reuse" list).
+    # Not compared: an RDF syntax that gains its writer stays equal to the result format it was.
+    writer: Callable[[Any], str | dict[str, bytes]] | None = field(default=None, compare=False)
+    opens_with: str = field(default="", compare=False)
+
+    def fits(self, kind: str) -> bool:
+        return self.writer is not None if kind == EXPORT else kind in self.kinds
+
+    @property
+    def is_bundle(self) -> bool:
+        """Written as several files (a folder, or a zip when the path ends in .zip)."""
+        return self.extension in ("", "/")
 
 
 def _f(name, kinds, media_type, accepts, extension, rdf_format=None) -> Format:
@@ -60,21 +77,45 @@ FORMATS: tuple[Format, ...] = (
     _f("trig", {DATASET}, "application/trig", ("application/trig",), ".trig", ox.RdfFormat.TRIG),
     _f("nquads", {DATASET}, "application/n-quads", ("application/n-quads",), ".nq", ox.RdfFormat.N_QUADS),
 )
-BY_NAME = {f.name: f for f in FORMATS}
+# The registry: every format by name, the result formats above first, then export formats as their modules
+# register them (`exporter`). Lookups go through it, so a registered format is found everywhere.
+BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}
 ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml",
            "nq": "nquads", "n-quads": "nquads"}
 
 
 def names(kind: str) -> list[str]:
-    return [f.name for f in FORMATS if kind in f.kinds]
+    return [f.name for f in BY_NAME.values() if f.fits(kind)]
+
+
+def exporter(name: str, *, opens_with: str, media_type: str | None = None, extension: str | None = None,
+             accepts: tuple[str, ...] = ()) -> Callable:
+    """Register the decorated function as the writer of export format `name` (a decorator).
+
+    A name the registry already has (an RDF syntax) gains the writer and keeps its media types;
+    a new name needs its media type and file ending ("/" for a folder or zip of several files).
+    """
+
+    def register(writer: Callable) -> Callable:
+        known = BY_NAME.get(name)
+        if known is not None:
+            BY_NAME[name] = replace(known, writer=writer, opens_with=opens_with)
+        elif media_type is None or extension is None:
+            raise ValueError(f"export format {name} needs a media type and a file ending")
+        else:
+            BY_NAME[name] = Format(name, frozenset({EXPORT}), media_type, accepts, extension,
+                                   writer=writer, opens_with=opens_with)
+        return writer
+
+    return register
 
 
 def find(name_or_media_type: str, kind: str | None = None) -> Format | None:
     """A format by name, alias or media type (of the given kind, if one is given), or None."""
     want = name_or_media_type.strip().lower()
     want = ALIASES.get(want, want)
-    for f in FORMATS:
-        if (want == f.name or want in f.accepts) and (kind is None or kind in f.kinds):
+    for f in BY_NAME.values():
+        if (want == f.name or want in f.accepts) and (kind is None or f.fits(kind)):
             return f
     return None
 

@@ -3,7 +3,7 @@
 # the package (editable) with its test extras (pytest, Playwright, SPARQLWrapper, the Oxigraph server
 # binary, owlready2 with HermiT, hatchling for the wheel test), and from Debian: Chromium for the browser
 # tests (Playwright drives /usr/bin/chromium; no browser is downloaded), a JDK for HermiT and the OWL API
-# profile checker, and the OWL API itself (libowlapi-java).
+# profile checker, the OWL API itself (libowlapi-java), and npm for the Argdown CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(chromium fonts-dejavu-core default-jdk-headless libowlapi-java)
@@ -11,9 +11,13 @@ missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# npm (with Node.js) only where none is there: a machine may have Node.js from elsewhere, npm included.
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 python -m pip install -q -e ".[test]"
+# The Argdown parser, which tests/test_export_argdown.py runs over the Argdown export (Debian's npm, above).
+command -v argdown >/dev/null || npm install -g --no-audit --no-fund -q @argdown/cli@2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
+from graph.exporting import site_exports
 from graph.render import INDEX, build_site, list_views, render_views
 from graph.render.colour import delta_e, smallest_difference
 from graph.render.facts import collect_facts
@@ -86,7 +88,10 @@ def test_every_view_is_listed_in_order(kg):
 def test_build_writes_every_view_export_and_index(site):
     out, files = site
     names = {f.name for f in files}
-    assert names == {f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX, "reading.html"}
+    # the exports for other tools (graph.exporting.site_exports) sit beside the Turtle export
+    exports = {f"r2pkg-{f.name}{'.zip' if f.is_bundle else f.extension}" for f in site_exports()}
+    assert len(exports) >= 8
+    assert names == {f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX, "reading.html"} | exports
     assert files[-1] == out / INDEX
     assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
     export = (out / "r2pkg-graph.ttl").read_text(encoding="utf-8")
@@ -114,6 +119,10 @@ def test_index_lists_every_view_with_description(site, kg):
         assert f'href="{spec.name}.html"' in index
         assert spec.description.replace("'", "&#x27;") in index
     assert 'href="r2pkg-graph.ttl"' in index and 'href="reading.html"' in index
+    reuse = index[index.index('data-group="reference"'):]
+    for f in site_exports():  # each export in "Read and reuse", with the tool that opens it
+        name = f"r2pkg-{f.name}{'.zip' if f.is_bundle else f.extension}"
+        assert f'href="{name}"' in reuse and html.escape(f.opens_with) in reuse
     # a workshop guide: tours first, then the views grouped by purpose
     groups = re.findall(r'data-group="([a-z]+)"', index)
     assert groups[0] == "tour" and groups.index("whole") < groups.index("pathways") < groups.index("countries")

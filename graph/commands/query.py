@@ -1,4 +1,4 @@
-"""r2pkg queries, query, export and push: SPARQL for scholars."""
+"""r2pkg queries, query and push: SPARQL for scholars (export is graph/commands/export.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import click
 from graph import formats
 from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
-from graph.exporting import EXPORT_FORMATS, export_graph
 from graph.output import format_rows
 from graph.queries import named_queries, read_query_file, run_query
 from graph.remote import push
@@ -18,7 +17,6 @@ from graph.remote import push
 # One set of names with export and serve (graph.formats); `table` is for people; aliases such as nt are accepted.
 RESULT_FORMATS = ("table", *formats.names(formats.SOLUTIONS), *formats.names(formats.GRAPH))
 _ALIASES = tuple(a for a, name in formats.ALIASES.items() if name in RESULT_FORMATS)
-_EXPORT_ALIASES = tuple(a for a, name in formats.ALIASES.items() if name in EXPORT_FORMATS)
 
 
 @click.command("queries", epilog=example("r2pkg queries", "r2pkg queries --format json"))
@@ -92,28 +90,6 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, output,
         click.echo(text.rstrip("\n"))
 
 
-@click.command("export", epilog=example("r2pkg export --format turtle -o build/r2pkg.ttl",
-                                        "r2pkg export --format trig"))
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + _EXPORT_ALIASES), default="turtle",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write to this file (atomically; its folder must exist).")
-@inputs_option
-@user_errors()
-def export_command(fmt: str, output: str | None, inputs: tuple[str, ...]) -> None:
-    """Export the built graph: ontology, data and derived triples (JSON-LD with the project's prefixes).
-
-    trig and nquads keep the derived triples in their named graph; re-loaded
-    with --input, such an export validates like the project it came from.
-    """
-    text = export_graph(load_inputs(inputs), fmt)
-    if output:
-        write_output(output, text)
-        click.echo(output)
-    else:
-        click.echo(text.rstrip("\n"))
-
-
 @click.command("push", epilog=example("r2pkg push --endpoint http://127.0.0.1:7878/store",
                                       "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013"))
 @click.option("--endpoint", required=True, help="The server's Graph Store Protocol URL (Oxigraph: /store).")
@@ -126,4 +102,4 @@ def push_command(endpoint: str, graph_iri: str | None, inputs: tuple[str, ...]) 
     click.echo(f"pushed {n} triples to {endpoint} ({'graph <' + graph_iri + '>' if graph_iri else 'default graph'})")
 
 
-COMMANDS = [queries_command, query_command, export_command, push_command]
+COMMANDS = [queries_command, query_command, push_command]

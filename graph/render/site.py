@@ -98,12 +98,14 @@ def build_site(
     notes: Sequence[str] = (),
     source: SourceText | None = None,
     tours_dir: str | Path | None = None,
+    sources: dict[str, Path] | None = None,
 ) -> list[Path]:
     """Every tour and view, the reading view (when `source` is given), the graph as Turtle, and
     index.html (written last); returns the written files.
 
     `export` writes the graph to the given path; by default the project's Turtle export.
-    `tours_dir` defaults to the packaged data/tours.
+    `tours_dir` defaults to the packaged data/tours. The exports for other tools (GraphML, AIF, Argdown,
+    ...) are written beside it; `sources` (document slug -> source text) gives the annotations positions.
     """
     out = Path(out_dir)
     make_output_dir(out)
@@ -113,8 +115,13 @@ def build_site(
     if source is not None:
         reading = write_reading_view(facts, source, out, {r.name: r for r in rendered})
     export_path = (export or export_turtle)(kg, out / EXPORT_NAME)
-    index = write_index(out, rendered, facts, export_path=export_path, notes=notes, reading=reading)
-    return [*(r.path for r in rendered), *([reading] if reading else []), export_path, index]
+    from graph.exporting import site_exports, write_exports
+
+    exports = write_exports(kg, out, site_exports(), sources)
+    index = write_index(out, rendered, facts, export_path=export_path, notes=notes, reading=reading,
+                        exports=[(path, f.opens_with) for path, f in exports])
+    return [*(r.path for r in rendered), *([reading] if reading else []), export_path,
+            *(path for path, _ in exports), index]
 
 
 def export_turtle(kg: KnowledgeGraph, path: Path) -> Path:
@@ -167,6 +174,7 @@ def write_index(
     export_path: Path | None = None,
     notes: Sequence[str] = (),
     reading: Path | None = None,
+    exports: Sequence[tuple[Path, str]] = (),
 ) -> Path:
     """The index as a workshop guide: tours first, then views grouped by purpose, the reading view,
     the ontology documentation (when written beside it) and the graph export."""
@@ -207,6 +215,8 @@ def write_index(
             f'<li><a href="{e(export_path.name)}">{e(export_path.name)}</a>'
             "<p>The whole graph as Turtle, for any RDF tool.</p></li>"
         )
+    more += [f'<li><a href="{e(path.name)}">{e(path.name)}</a><p>Opens in {e(opens_with)}.</p></li>'
+             for path, opens_with in exports]
     if more:
         parts.append(f'<section data-group="reference"><h2>6. Read and reuse</h2><ul>{"".join(more)}</ul></section>')
     all_notes = [*notes, *_missing_notes(rendered, facts)]

@@ -1,0 +1,68 @@
+"""W3C Web Annotations (JSON-LD): one oa:Annotation per quote, so annotation tools anchor the quotes in the
+brief's text.
+
+Each annotation targets the source document with a TextQuoteSelector (exact,
+and the prefix and suffix the data gives, else the text around the quote
+where the source text is known) and, where the text is known, a
+TextPositionSelector (offsets in the text with its whitespace collapsed, the
+form the quote check reads). Its body is the claim's IRI and our paraphrase,
+with the speaker and the breadth of agreement as tags. Annotation ids are
+name-based UUIDs (urn:uuid:) of the claim and the quote, so they stay the same
+from one export to the next.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from graph import formats
+from graph.exports.content import ExportContent, Quote
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+CONTEXT_CHARS = 32  # prefix and suffix length where the data gives none
+
+
+def _selectors(content: ExportContent, q: Quote) -> list[dict]:
+    quote: dict = {"type": "TextQuoteSelector", "exact": q.exact}
+    pos = content.position(q)
+    prefix, suffix = q.prefix, q.suffix
+    if pos is not None and not (prefix or suffix):
+        text = content.sources[q.source].full_text
+        prefix, suffix = text[max(0, pos[0] - CONTEXT_CHARS):pos[0]], text[pos[1]:pos[1] + CONTEXT_CHARS]
+    if prefix:
+        quote["prefix"] = prefix
+    if suffix:
+        quote["suffix"] = suffix
+    out = [quote]
+    if pos is not None:
+        out.append({"type": "TextPositionSelector", "start": pos[0], "end": pos[1]})
+    return out
+
+
+def collection(content: ExportContent) -> dict:
+    items = []
+    for q in content.quotes:
+        claim = content.claims[q.owner]
+        body: list[dict] = [{"id": claim.iri},
+                            {"type": "TextualBody", "value": claim.label, "purpose": "describing",
+                             "format": "text/plain", "language": "en"},
+                            {"type": "TextualBody", "value": f"speaker: {content.speaker(claim)}",
+                             "purpose": "tagging"},
+                            {"type": "TextualBody", "value": f"breadth: {content.breadth(claim) or 'not stated'}",
+                             "purpose": "tagging"}]
+        items.append({
+            "id": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{q.owner}\n{q.exact}")),
+            "type": "Annotation", "motivation": "describing", "body": body,
+            "target": {"source": q.source or content.document, "selector": _selectors(content, q)},
+        })
+    label = content.label(content.document) if content.document else "r2pkg: the quotes of every claim"
+    return {"@context": CONTEXT, "type": "AnnotationCollection", "label": label, "total": len(items),
+            "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
+
+
+@formats.exporter("annotations", media_type=PROFILE, extension=".jsonld",
+                  opens_with="Web Annotation tools (Hypothesis-style anchoring of every quote in the brief)")
+def write_annotations(content: ExportContent) -> str:
+    return json.dumps(collection(content), ensure_ascii=False, indent=1)

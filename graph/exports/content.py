@@ -1,0 +1,264 @@
+"""What every export writes from: the read model, the causal projection the pathways use, and the quotes.
+
+``ExportContent(kg, document)`` reads the graph once (asserted and derived
+layers), each part when a writer first asks for it. With ``--document SLUG``
+it keeps the claims of that document's sections and what they assert: causal
+links and requirements asserted by a kept claim, supports and attacks between
+kept claims, the quotes of kept claims, the pathways whose steps run over kept
+links.
+
+The causal and requirement layer is ``graph.pathways.projection``'s graph, the
+one the pathway derivation reads, so an export shows the links exactly as the
+pathways see them (links without a polarity are left out there, and counted).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from graph.errors import InputError
+from graph.namespaces import R2PR
+from graph.source_text import collapse
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph.readmodel import ArgumentRelation, Claim, DerivedPathway, ReadModel
+    from graph.source_text import SourceText
+    from graph.store import KnowledgeGraph
+
+_R2P = "https://w3id.org/r2pkg/ontology#"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One oa:TextQuoteSelector of a claim: the verbatim text, its context where the data gives it, its source."""
+
+    owner: str
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """The curators' mapping of a node to a concept of the UN Framework (or an R2P pillar)."""
+
+    node: str
+    concept: str
+    relation: str
+    note: str = ""
+
+
+class ExportContent:
+    """The graph as the writers read it; each part is read on first use (the RDF syntaxes need none of it)."""
+
+    def __init__(self, kg: KnowledgeGraph, document: str | None = None,
+                 sources: dict[str, Path] | None = None) -> None:
+        self.kg = kg
+        self._document = document
+        self._source_paths = sources or {}
+
+    @cached_property
+    def model(self) -> ReadModel:
+        from graph import readmodel
+
+        return readmodel.read(self.kg)
+
+    @cached_property
+    def document(self) -> str:
+        """The document's IRI with --document, else ""."""
+        if not self._document:
+            return ""
+        known = documents(self.model)
+        doc = self._document if self._document in known else str(R2PR[self._document])
+        if doc not in known:
+            raise InputError(f"--document {self._document}: no such document in the graph "
+                             f"(documents: {', '.join(known.values()) or 'none'})")
+        return doc
+
+    @cached_property
+    def claims(self) -> dict[str, Claim]:
+        m, doc = self.model, self.document
+        return {i: c for i, c in m.claims.items()
+                if not doc or (s := m.sections.get(c.section)) is not None and s.document == doc}
+
+    @cached_property
+    def causal(self) -> nx.MultiDiGraph:
+        """The pathways' projection (graph.pathways.projection), limited to the document's claims."""
+        from graph.pathways.projection import project_model
+
+        g = project_model(self.model)
+        if self.document:
+            claims = self.claims
+            g.remove_edges_from([(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
+                                 if not any(c in claims for c in d.get("claims", ()))])
+            g.remove_nodes_from([n for n in list(g) if g.degree(n) == 0])
+        return g
+
+    @cached_property
+    def arguments(self) -> tuple[ArgumentRelation, ...]:
+        """Supports and attacks, premise by premise, between claims of the export."""
+        claims = self.claims
+        return tuple(a for a in self.model.arguments if a.premise in claims and a.conclusion in claims)
+
+    @cached_property
+    def pathways(self) -> tuple[DerivedPathway, ...]:
+        """The derived pathways (none before derivation); with --document, those over the document's links."""
+        if not self.document:
+            return self.model.pathways
+        links = {k for _, _, k in self.causal.edges(keys=True)}
+        return tuple(p for p in self.model.pathways if any(x in links for s in p.steps for x in s.links))
+
+    @cached_property
+    def by_curators(self) -> frozenset[str]:
+        """Links and requirements whose reading is the curators' (r2p:inferredByCurators), never the brief's."""
+        rows = self.kg.query("SELECT ?x WHERE { ?x r2p:inferredByCurators true }", asserted_only=True)
+        return frozenset(r[0].value for r in rows)
+
+    def curators_reading(self, edge: str, data: dict) -> bool:
+        return bool(data.get("inferred")) or edge in self.by_curators
+
+    @cached_property
+    def quotes(self) -> tuple[Quote, ...]:
+        return _quotes(self.kg, set(self.claims))
+
+    @cached_property
+    def mappings(self) -> dict[str, tuple[Mapping, ...]]:
+        return _mappings(self.kg)
+
+    @cached_property
+    def sources(self) -> dict[str, SourceText]:
+        """Document IRI -> its source text, where the project names one that is there."""
+        return _sources(self.model, self._source_paths)
+
+    # --- the fields every format carries, in words -------------------------------------------------
+    def label(self, iri: str) -> str:
+        return self.model.label(iri)
+
+    def speaker(self, claim: Claim) -> str:
+        """Who speaks: the rapporteur, a commissioned author, the participants."""
+        return self.label(claim.speaker_role)
+
+    def breadth(self, claim: Claim) -> str:
+        """How widely the view was held, in the brief's words ("" when the brief states no breadth)."""
+        if claim.breadth is None:
+            return ""
+        return self.model.consensus_levels.get(claim.consensus, ("", None))[0] or self.label(claim.consensus)
+
+    def agents(self, claim: Claim) -> tuple[str, ...]:
+        return tuple(self.label(a) for a in claim.agents)
+
+    def quotes_of(self, owner: str) -> tuple[Quote, ...]:
+        return tuple(q for q in self.quotes if q.owner == owner)
+
+    def position(self, quote: Quote) -> tuple[int, int] | None:
+        """Where the quote stands in its source's text (whitespace collapsed, as the quote check reads it):
+        the occurrence its prefix and suffix pick out, else the first; None when the text is unknown."""
+        text = self.sources.get(quote.source)
+        if text is None:
+            return None
+        exact = collapse(quote.exact)
+        starts = [m.start() for m in re.finditer(re.escape(exact), text.full_text)]
+        if not starts:
+            return None
+        prefix, suffix = collapse(quote.prefix), collapse(quote.suffix)
+
+        def fits(i: int) -> bool:
+            before, after = text.full_text[:i].rstrip(), text.full_text[i + len(exact):].lstrip()
+            return before.endswith(prefix.rstrip()) and after.startswith(suffix.lstrip())
+
+        start = next((i for i in starts if fits(i)), starts[0])
+        return start, start + len(exact)
+
+    def node_type(self, node: str) -> str:
+        """The node's most specific class label (several joined with ' / ')."""
+        classes = self.model.classes.get(node, ())
+        named = [self.label(c) for c in classes if c != _R2P + "DomainEntity"]
+        return " / ".join(sorted(named)) or "Domain entity"
+
+    def sectors(self, node: str) -> tuple[str, ...]:
+        return tuple(self.label(s) for s in self.model.sectors.get(node, ()))
+
+    def framework(self, node: str) -> tuple[str, ...]:
+        """The curators' mappings of a node, as 'relation: concept' (UN Framework risk factors, R2P pillars)."""
+        return tuple(f"{self.label(m.relation)}: {self.label(m.concept)}" for m in self.mappings.get(node, ()))
+
+    def section_label(self, claim: Claim) -> str:
+        return self.label(claim.section) if claim.section else ""
+
+    def causal_links(self) -> list[tuple[str, str, str, dict]]:
+        """(cause, effect, link IRI, attributes) of the causal links, in IRI order."""
+        return sorted(((u, v, k, d) for u, v, k, d in self.causal.edges(keys=True, data=True)
+                       if not d.get("requirement")), key=lambda e: e[2])
+
+    def requirements(self) -> list[tuple[str, str, str, dict]]:
+        """(dependent, prerequisite, requirement IRI, attributes), in IRI order."""
+        return sorted(((u, v, k, d) for u, v, k, d in self.causal.edges(keys=True, data=True)
+                       if d.get("requirement")), key=lambda e: e[2])
+
+    def claims_text(self, claims: tuple[str, ...], what: str) -> str:
+        """One field for the claims behind a link: their quotes, speakers or breadths, joined by ' | '."""
+        out: list[str] = []
+        for iri in claims:
+            c = self.claims.get(iri) or self.model.claims.get(iri)
+            if c is None:
+                continue
+            if what == "quote":
+                out.extend(c.quotes)
+            elif what == "speaker":
+                out.append(self.speaker(c))
+            elif what == "breadth":
+                out.append(self.breadth(c) or "not stated")
+        return " | ".join(dict.fromkeys(out))
+
+
+def documents(model: ReadModel) -> dict[str, str]:
+    """Document IRI -> slug, for the documents the sections belong to."""
+    return {d: d.rsplit("/", 1)[-1] for d in sorted({s.document for s in model.sections.values() if s.document})}
+
+
+def _quotes(kg: KnowledgeGraph, owners: set[str]) -> tuple[Quote, ...]:
+    rows = kg.query("""SELECT ?owner ?exact ?prefix ?suffix ?source WHERE {
+        ?owner r2p:hasQuote ?q . ?q oa:hasSelector ?s . ?s oa:exact ?exact .
+        OPTIONAL { ?s oa:prefix ?prefix } OPTIONAL { ?s oa:suffix ?suffix } OPTIONAL { ?q oa:hasSource ?source } }""")
+    out = set()
+    for r in rows:
+        owner = r["owner"].value
+        if owner in owners:
+            out.add(Quote(owner, r["exact"].value, *(r[k].value if r[k] is not None else ""
+                                                        for k in ("prefix", "suffix", "source"))))
+    return tuple(sorted(out, key=lambda q: (q.owner, q.exact)))
+
+
+def _mappings(kg: KnowledgeGraph) -> dict[str, tuple[Mapping, ...]]:
+    rows = kg.query("""SELECT ?node ?concept ?relation ?note WHERE {
+        ?m a r2p:Mapping ; r2p:mappedNode ?node ; r2p:mappedConcept ?concept ; r2p:mappingRelation ?relation .
+        OPTIONAL { ?m skos:editorialNote ?note } }""")
+    out: dict[str, set[Mapping]] = defaultdict(set)
+    for r in rows:
+        note = r["note"].value if r["note"] is not None else ""
+        out[r["node"].value].add(Mapping(r["node"].value, r["concept"].value, r["relation"].value, note))
+    return {n: tuple(sorted(ms, key=lambda m: (m.concept, m.relation))) for n, ms in sorted(out.items())}
+
+
+def _sources(model: ReadModel, paths: dict[str, Path]) -> dict[str, SourceText]:
+    """The source texts that are there (a missing one leaves its quotes without text positions)."""
+    from graph.source_text import read_source
+
+    known = documents(model)
+    out = {}
+    for iri, slug in known.items():
+        path = paths.get(slug)
+        if path is not None and Path(path).is_file():
+            try:
+                out[iri] = read_source(path)
+            except InputError:  # a text the reader cannot lay out: its quotes keep their TextQuoteSelector only
+                continue
+    return out

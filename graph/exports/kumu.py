@@ -1,0 +1,51 @@
+"""Kumu JSON (a "blueprint"): the causal and requirement layer as elements and connections, for trainers
+who map in Kumu. Import: drop the file onto a Kumu map.
+
+Elements are domain entities (id = IRI, label, type, description, tags for
+sectors, and fields for the kinds the pathways use and the curators' UN
+Framework mappings); connections are causal links and requirements (id = IRI,
+from/to element ids, type = the relation, direction "directed") with a field
+for every attribute the other exports carry: polarity, modality, quotes,
+speaker, breadth, claims and cases. Several values in one field are lists.
+"""
+
+from __future__ import annotations
+
+import json
+
+from graph import formats
+from graph.exports.content import ExportContent
+
+
+def blueprint(content: ExportContent) -> dict:
+    m = content.model
+    elements = []
+    for node, data in sorted(content.causal.nodes(data=True)):
+        elements.append({
+            "id": node, "label": data.get("label") or content.label(node), "type": content.node_type(node),
+            "description": m.definitions.get(node, ""), "tags": list(content.sectors(node)),
+            "IRI": node, "Pathway role": sorted(data.get("kinds", ())),
+            "UN Framework": list(content.framework(node)),
+        })
+    connections = []
+    for u, v, key, d in content.causal_links() + content.requirements():
+        claims = list(d.get("claims", ()))
+        connections.append({
+            "id": key, "from": u, "to": v, "type": d.get("relation_label", ""), "direction": "directed",
+            "IRI": key, "Layer": "requirement" if d.get("requirement") else "causal",
+            "Relation IRI": d.get("relation", ""), "Polarity": int(d.get("polarity", 0)),
+            "Modality": content.label(d["modality"]) if d.get("modality") else "",
+            "Quote": [q for c in claims if (claim := m.claims.get(c)) for q in claim.quotes],
+            "Speaker": content.claims_text(tuple(claims), "speaker"),
+            "Breadth": content.claims_text(tuple(claims), "breadth"),
+            "Claims": claims, "Contested": bool(d.get("contested", False)),
+            "Inferred by curators": content.curators_reading(key, d),
+            "Cases": [content.label(c) for c in d.get("cases", ())],
+        })
+    return {"elements": elements, "connections": connections}
+
+
+@formats.exporter("kumu", media_type="application/json", extension=".json",
+                  opens_with="Kumu (drop the file on a map: elements and connections with every field)")
+def write_kumu(content: ExportContent) -> str:
+    return json.dumps(blueprint(content), ensure_ascii=False, indent=1)

@@ -1,0 +1,80 @@
+"""The Argdown export parsed by Argdown's own parser (@argdown/cli, installed by scripts/setup-test-env.sh):
+no syntax error, one statement per claim with its IRI, quotes, speaker and breadth, every support and
+attack, one section per section of the brief; `argdown map` draws it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import defaultdict
+
+import pytest
+
+from graph.exporting import export_graph
+
+
+def argdown() -> str:
+    exe = shutil.which("argdown")
+    assert exe, "the Argdown CLI is missing: npm install -g @argdown/cli (scripts/setup-test-env.sh does it)"
+    return exe
+
+
+def rows(kg, sparql):
+    res = kg.query(sparql)
+    names = [v.value for v in res.variables]
+    return [{k: r[k].value for k in names} for r in res]
+
+
+@pytest.fixture(scope="module")
+def parsed(repo_graph, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("argdown")
+    (folder / "brief.argdown").write_text(export_graph(repo_graph, "argdown"), encoding="utf-8")
+    done = subprocess.run([argdown(), "json", "brief.argdown", "out"], cwd=folder, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and "Invalid Argdown syntax" not in done.stdout + done.stderr, done.stdout
+    return folder, json.loads((folder / "out" / "brief.json").read_text(encoding="utf-8"))
+
+
+def test_argdown_parses_one_statement_per_claim_with_its_iri_quotes_and_tags(repo_graph, parsed):
+    _, data = parsed
+    claims: dict[str, dict] = defaultdict(lambda: {"quotes": set()})
+    for r in rows(repo_graph, """SELECT ?c ?quote ?role ?level WHERE { ?c a r2p:Claim ; r2p:speakerRole ?role ;
+            r2p:consensus ?level ; r2p:hasQuote/oa:hasSelector/oa:exact ?quote }"""):
+        claims[r["c"]]["quotes"].add(r["quote"])
+        claims[r["c"]].update(role=r["role"], level=r["level"])
+    labels = {r["x"]: r["l"] for r in rows(repo_graph, "SELECT ?x ?l WHERE { ?x rdfs:label ?l }")}
+    statements = data["statements"]
+    assert len(statements) == len(claims)
+    by_iri = {s["data"]["iri"]: s for s in statements.values()}
+    assert set(by_iri) == set(claims)
+    for iri, want in claims.items():
+        s = by_iri[iri]
+        assert set(s["data"]["quote"]) == want["quotes"]
+        assert f"speaker: {labels[want['role']]}" in s["tags"]
+        breadth = "not stated" if want["level"].endswith("#BreadthNotStated") else labels[want["level"]]
+        assert f"breadth: {breadth}" in s["tags"]
+    used = {r["s"] for r in rows(repo_graph, "SELECT DISTINCT ?s WHERE { ?c a r2p:Claim ; r2p:section ?s }")}
+    assert len(data["sections"]) == len(used)
+
+
+def test_argdown_has_every_support_and_attack(repo_graph, parsed):
+    _, data = parsed
+    slug = {s["data"]["iri"]: title for title, s in data["statements"].items()}
+    want = {(r["kind"].rsplit("#", 1)[-1].lower(), slug[r["premise"]], slug[r["conclusion"]])
+            for r in rows(repo_graph, """SELECT ?kind ?premise ?conclusion WHERE {
+                VALUES ?kind { r2p:Support r2p:Attack }
+                ?rel a ?kind ; r2p:premise ?premise ; r2p:conclusion ?conclusion }""")}
+    got = [(r["relationType"], r["from"], r["to"]) for r in data["relations"]]
+    assert len(got) == len(want) and set(got) == want
+
+
+def test_argdown_map_draws_the_argument_map(parsed):
+    folder, data = parsed
+    done = subprocess.run([argdown(), "map", "brief.argdown", "map", "-f", "svg"], cwd=folder, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    svg = (folder / "map" / "brief.svg").read_text(encoding="utf-8")
+    # The map draws every statement that has a relation (its default selection) and every relation.
+    related = {r["from"] for r in data["relations"]} | {r["to"] for r in data["relations"]}
+    assert svg.count('class="node"') == len(related) and svg.count('class="edge"') == len(data["relations"])

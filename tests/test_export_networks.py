@@ -1,0 +1,105 @@
+"""GraphML and GEXF exports read back by networkx: every link, requirement, claim and relation, with its
+attributes, against what SPARQL says the graph holds."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import networkx as nx
+import pytest
+
+from graph.exporting import export_graph
+
+R2P = "https://w3id.org/r2pkg/ontology#"
+READERS = {
+    "graphml": lambda text: nx.read_graphml(io.BytesIO(text.encode("utf-8")), force_multigraph=True),
+    "gexf": lambda text: nx.read_gexf(io.BytesIO(text.encode("utf-8"))),
+}
+
+
+def rows(kg, sparql):
+    return [{k: (r[k].value if r[k] is not None else None) for k in (v.value for v in res.variables)}
+            for res in [kg.query(sparql)] for r in res]
+
+
+@pytest.fixture(scope="module")
+def expected(repo_graph):
+    """Links (with a signed relation), requirements, claims, supports and attacks, straight from SPARQL."""
+    links: dict[str, dict] = defaultdict(lambda: {"claims": set(), "quotes": set()})
+    for r in rows(repo_graph, """SELECT ?link ?cause ?effect ?polarity ?modality ?claim ?quote WHERE {
+            ?link a r2p:CausalLink ; r2p:cause ?cause ; r2p:effect ?effect ; r2p:relation ?rel .
+            ?rel r2p:polarity ?polarity . OPTIONAL { ?link r2p:modality ?modality }
+            OPTIONAL { ?link r2p:assertedBy ?claim
+                       OPTIONAL { ?claim r2p:hasQuote/oa:hasSelector/oa:exact ?quote } } }"""):
+        d = links[r["link"]]
+        d.update(cause=r["cause"], effect=r["effect"], polarity=int(r["polarity"]),
+                 modality=r["modality"] or R2P + "Asserted")
+        d["claims"].add(r["claim"])
+        d["quotes"].add(r["quote"])
+    requirements = {r["req"]: r for r in rows(repo_graph, """SELECT ?req ?dependent ?prerequisite WHERE {
+            ?req a r2p:Requirement ; r2p:dependent ?dependent ; r2p:prerequisite ?prerequisite }""")}
+    claims: dict[str, dict] = defaultdict(lambda: {"quotes": set()})
+    for r in rows(repo_graph, """SELECT ?c ?label ?quote WHERE { ?c a r2p:Claim ; rdfs:label ?label ;
+            r2p:hasQuote/oa:hasSelector/oa:exact ?quote }"""):
+        claims[r["c"]]["label"] = r["label"]
+        claims[r["c"]]["quotes"].add(r["quote"])
+    relations = {(r["kind"], r["rel"], r["premise"], r["conclusion"]) for r in rows(repo_graph, """
+        SELECT ?kind ?rel ?premise ?conclusion WHERE { VALUES ?kind { r2p:Support r2p:Attack }
+            ?rel a ?kind ; r2p:premise ?premise ; r2p:conclusion ?conclusion }""")}
+    mappings = defaultdict(set)
+    for r in rows(repo_graph, """SELECT ?node ?label WHERE { ?m a r2p:Mapping ; r2p:mappedNode ?node ;
+            r2p:mappedConcept ?c . ?c rdfs:label ?label }"""):
+        mappings[r["node"]].add(r["label"])
+    return {"links": dict(links), "requirements": requirements, "claims": dict(claims), "relations": relations,
+            "mappings": mappings}
+
+
+def edges_by_iri(g) -> dict[str, tuple[str, str, dict]]:
+    return {d["iri"]: (u, v, d) for u, v, d in g.edges(data=True)}
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_causal_layer_reads_back_with_every_link_requirement_and_attribute(repo_graph, expected, fmt):
+    g = READERS[fmt](export_graph(repo_graph, fmt))
+    links, reqs = expected["links"], expected["requirements"]
+    edges = edges_by_iri(g)
+    assert g.number_of_edges() == len(links) + len(reqs) == len(edges)
+    assert set(edges) == set(links) | set(reqs)
+    for iri, want in links.items():
+        u, v, d = edges[iri]
+        assert (u, v) == (want["cause"], want["effect"]) and d["layer"] == "causal"
+        assert d["polarity"] == want["polarity"] and d["modality_iri"] == want["modality"]
+        assert set(d["claims"].split()) == want["claims"] - {None}
+        assert all(q in d["quote"] for q in want["quotes"] - {None}), iri
+        assert d["speaker"] and d["breadth"] and d["modality"]
+    curators = {r["x"] for r in rows(repo_graph, "SELECT ?x WHERE { ?x r2p:inferredByCurators true }")}
+    assert curators and {iri for iri, (_, _, d) in edges.items() if d["inferred_by_curators"]} == curators
+    for iri, want in reqs.items():
+        u, v, d = edges[iri]
+        assert (u, v) == (want["dependent"], want["prerequisite"]) and d["layer"] == "requirement"
+        assert d["relation"] == "requires"
+    nodes = {n for link in links.values() for n in (link["cause"], link["effect"])}
+    assert nodes <= set(g.nodes)
+    labels = {r["n"]: r["label"] for r in rows(repo_graph, "SELECT ?n ?label WHERE { ?n rdfs:label ?label }")}
+    for n in nodes:
+        assert g.nodes[n]["label"] == labels[n] and g.nodes[n]["iri"] == n and g.nodes[n]["type"]
+    mapped = [n for n in g.nodes if n in expected["mappings"]]
+    assert mapped, "risk factors carry the curators' UN Framework mappings"
+    for n in mapped:
+        assert all(label in g.nodes[n]["un_framework"] for label in expected["mappings"][n])
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_argument_layer_reads_back_with_every_claim_and_relation(repo_graph, expected, fmt):
+    g = READERS[fmt](export_graph(repo_graph, f"{fmt}-arguments"))
+    claims = expected["claims"]
+    assert set(g.nodes) == set(claims)
+    for iri, want in claims.items():
+        d = g.nodes[iri]
+        assert d["label"] == want["label"] and all(q in d["quote"] for q in want["quotes"])
+        assert d["speaker"] and d["breadth"] and d["section"]
+    got = sorted((d["relation"], d["iri"], u, v) for u, v, d in g.edges(data=True))
+    want = sorted((k.rsplit("#", 1)[-1].lower(), rel, p, c) for k, rel, p, c in expected["relations"])
+    assert got == want
+    assert sum(1 for x in got if x[0] == "attack") > 0
