@@ -233,13 +233,15 @@ def serialize_rdf(statements: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: Form
     if fmt.name == "jsonld":
         import rdflib
 
-        from graph.terms import from_ox
+        from graph.terms import node
 
         g = rdflib.Graph()
         for t in statements:
-            g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+            g.add((node(t.subject), node(t.predicate), node(t.object)))
         return g.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True).encode("utf-8")
     if fmt.rdf_format is None:
         raise ValueError(f"not an RDF format: {fmt.name}")
     prefixes = None if fmt.name in ("ntriples", "nquads") else PREFIXES
-    return ox.serialize(statements, format=fmt.rdf_format, prefixes=prefixes)
+    data = ox.serialize(statements, format=fmt.rdf_format, prefixes=prefixes)
+    assert data is not None  # with no output file, pyoxigraph returns the bytes
+    return data
