@@ -75,7 +75,7 @@ def test_construct_describe_and_ask_formats():
     (("query", "CQ03", "--param", "nonsense=1"), "has no parameter"),
     (("query", "CQ03", "--param", "outcome=zz:unknown"), "unknown prefix"),
     (("query", "--sparql", "SELECT ?x WHERE { ?x ?p }"), "SPARQL syntax error"),
-    (("query", "--sparql", "INSERT DATA { r2pr:a r2pr:b r2pr:c }"), "SPARQL syntax error"),
+    (("query", "--sparql", "INSERT DATA { r2pr:a r2pr:b r2pr:c }"), "SPARQL Update is not run"),
     (("query", "CQ03", "--sparql", "SELECT * {}"), "exactly one"),
     (("query", "--file", "/nonexistent/q.rq"), "cannot read"),
 ])

@@ -7,13 +7,15 @@ import sys
 
 import click
 
-from graph import formats
+from graph import formats, remote
 from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
 from graph.exporting import EXPORT_FORMATS, export_graph
+from graph.guard import SERVICE_REFUSED, UPDATE_REFUSED, Refused, check_query
 from graph.output import format_rows
-from graph.queries import named_queries, read_query_file, run_query
+from graph.queries import SERVICE_OFFLINE, named_queries, read_query_file, run_query
 from graph.remote import push
+from graph.server.sandbox import run_confined
 
 # One set of names with export and serve (graph.formats); `table` is for people; aliases such as nt are accepted.
 RESULT_FORMATS = ("table", *formats.names(formats.SOLUTIONS), *formats.names(formats.GRAPH))
@@ -62,10 +64,13 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
                    "[default: table or turtle]")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store.")
 @click.option("--graph", "graph_iri", help="With --endpoint: query this named graph as the default graph.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result to this file.")
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=remote.TIMEOUT, show_default=True,
+              help="With --endpoint: seconds for the whole exchange, however slowly the answer comes.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result to this regular file (- for standard output).")
 @inputs_option
 @user_errors(exit_code=2)
-def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, output, inputs) -> None:
+def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout, output, inputs) -> None:
     """Run a named query, a query file or a SPARQL string on the graph.
 
     Parameters are bound as RDF terms by the store, never pasted into the
@@ -81,15 +86,39 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, output,
     query = read_query_file(file_) if file_ else None
     if sparql == "-":
         sparql = sys.stdin.read()
-    kg = None if endpoint else load_inputs(inputs)
-    result = run_query(kg, name=name, sparql=sparql, query=query, params=_parse_params(params),
-                       endpoint=endpoint, default_graph=graph_iri,
-                       warn=lambda message: click.echo(f"warning: {message}", err=True))
-    text = result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table"))
+    text_given = sparql if sparql is not None else (query.body if query else None)
+    if text_given is not None and not endpoint:
+        refuse(text_given)  # before any parser sees it: the guard's "cannot decide" is a refusal too
+    request = dict(name=name, sparql=sparql, query=query, params=_parse_params(params), fmt=fmt)
+    if endpoint:
+        with remote.deadline(timeout):
+            text = _run_and_format(None, endpoint=endpoint, default_graph=graph_iri, **request)
+    else:
+        # Embedded queries run in a child without network: nothing can call out, a crash is one line.
+        text = run_confined(_run_and_format, load_inputs(inputs), None, None, *request.values())
     if output:
         write_output(output, text)
     else:
         click.echo(text.rstrip("\n"))
+
+
+UPDATE_OFFLINE = "SPARQL Update is not run: r2pkg query only reads the graph (edit the project's files instead)."
+
+
+def refuse(text: str) -> None:
+    """The shared guard, as the CLI says it: SERVICE, updates, and shapes it cannot check are one line."""
+    try:
+        check_query(text)
+    except Refused as e:
+        message = {SERVICE_REFUSED: SERVICE_OFFLINE, UPDATE_REFUSED: UPDATE_OFFLINE}.get(e.message, e.message)
+        raise InputError(message) from None
+
+
+def _run_and_format(kg, endpoint, default_graph, name, sparql, query, params, fmt) -> str:
+    result = run_query(kg, name=name, sparql=sparql, query=query, params=params, endpoint=endpoint,
+                       default_graph=default_graph,
+                       warn=lambda message: click.echo(f"warning: {message}", err=True))
+    return result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table"))
 
 
 @click.command("export", epilog=example("r2pkg export --format turtle -o build/r2pkg.ttl",
