@@ -401,6 +401,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         writes = ctype in RDF_TYPES or ctype == "application/sparql-update"
         if writes or url.path not in ENDPOINT_PATHS:
             return self._error(HTTPStatus.FORBIDDEN, READ_ONLY)
+        charset = _charset(self.headers.get("Content-Type") or "")
+        if charset not in (None, "utf-8", "utf8", "us-ascii"):
+            return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"Send the query as UTF-8, not {charset}.")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -470,6 +473,14 @@ def _negotiate_among(offered: tuple, accept: str | None):
             if best is None or key > best:
                 best, chosen = key, f
     return chosen
+
+
+def _charset(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 def _accepts_gzip(header: str | None) -> bool:
