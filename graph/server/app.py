@@ -304,7 +304,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
                     ox.NamedNode(iri)
                 except ValueError as e:
                     return self._error(HTTPStatus.BAD_REQUEST, f"{name} is not an IRI: {iri[:200]!r} ({e})")
-        fmt = next((v[0] for k in ("format", "output") if (v := params.get(k))), None)
+        fmt = next((v[0] for k in ("format", "output", "results") if (v := params.get(k))), None)
         job = Job(query, self.headers.get("Accept"), fmt, graphs["default-graph-uri"], graphs["named-graph-uri"],
                   base_iri=self.server.url + "sparql")
         cache = self.server.cache
