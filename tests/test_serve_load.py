@@ -125,13 +125,22 @@ def test_slow_queries_never_starve_simple_ones():
         threads += [threading.Thread(target=loop, args=(COUNT, simple)) for _ in range(4)]
         for t in threads:
             t.start()
-        time.sleep(7)  # long enough for several slow queries to time out and come back
+        niceness = set()
+        deadline = time.monotonic() + 7  # long enough for several slow queries to time out and come back
+        while time.monotonic() < deadline:
+            for w in list(srv.pool._all):  # noqa: SLF001 (looking at the workers from outside)
+                try:
+                    niceness.add(os.getpriority(os.PRIO_PROCESS, w.process.pid))
+                except OSError:
+                    pass  # just killed
+            time.sleep(0.1)
         stop.set()
         for t in threads:
             t.join(timeout=30)
         assert set(simple) == {200} and simple[200] > 20, simple
         assert slow[503] >= 2 and 200 not in slow, slow  # the slow ones ran, timed out, and were told so
         assert srv.pool.deaths == 0
+        assert 19 in niceness and 0 in niceness  # the slow query ran at the lowest priority, the others not
     finally:
         stop.set()
         srv.shutdown()

@@ -11,8 +11,10 @@ The workers also run the guard (graph.guard), so checking a big query costs
 a worker's time, not the HTTP process's. Admission is by cost class: a query
 text that has answered quickly before is light and may use any worker; any
 other query is heavy, and heavy queries never hold every worker (one stays
-for light ones), nor more than one per client at a time. Waiting jobs are
-bounded in bytes; every cache is bounded in bytes, keys included.
+for light ones), nor more than one per client at a time. A query that is not
+known to be quick and runs past FAST_SECONDS drops to the lowest CPU priority,
+so on a small machine it takes only the CPU the quick ones leave over. Waiting
+jobs are bounded in bytes; every cache is bounded in bytes, keys included.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing as mp
+import os
 import queue
 import sys
 import threading
@@ -84,6 +87,15 @@ class Limits:
     timeout: float = 30.0
     max_rows: int = 200_000
     max_bytes: int = 64 * 1024 * 1024
+
+
+def _lower_priority(pid: int) -> bool:
+    """Give a worker the lowest CPU priority (nice 19); False where the system does not allow it."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 19)
+        return True
+    except (OSError, AttributeError):
+        return False
 
 
 def _message(e: BaseException) -> str:
@@ -372,19 +384,28 @@ class QueryPool:
         finally:
             self.admission.done_waiting(size)
         try:
-            return self._on(w, job, timeout)
+            return self._on(w, job, timeout, light=token == 0)
         finally:
             self.admission.leave(token)
 
-    def _on(self, w: _Worker, job: Job, timeout: float) -> Reply:
+    def _on(self, w: _Worker, job: Job, timeout: float, light: bool = False) -> Reply:
         if self._closed:
             return Reply.text(503, "Server shutting down.")
         start = time.monotonic()
+        niced = False
         try:
             w.jobs.send(job)
-            if w.replies.poll(timeout):
+            answered = w.replies.poll(min(timeout, FAST_SECONDS))
+            if not answered and not light and timeout > FAST_SECONDS:
+                # Slow and not known to be quick: let it have only the CPU the quick ones leave over.
+                niced = _lower_priority(w.process.pid)
+                answered = w.replies.poll(timeout - FAST_SECONDS)
+            if answered:
                 reply = w.replies.recv()
-                self._idle.put(w)
+                if niced:
+                    self._retire(w)  # a worker's priority cannot be raised back again: fork a fresh one
+                else:
+                    self._idle.put(w)
                 self.admission.learn(job, time.monotonic() - start, completed=True)
                 return reply
         except (EOFError, OSError):
@@ -398,6 +419,12 @@ class QueryPool:
             f"Query timed out: stopped after {timeout:g} s. Narrow the query or add a LIMIT.",
             ("Retry-After", "1"),
         )
+
+    def _retire(self, w: _Worker) -> None:
+        w.kill()
+        with self._lock:
+            self._all.discard(w)
+        self._requests.put(True)
 
     def close(self) -> None:
         """Stop every worker, busy or idle."""
