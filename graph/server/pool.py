@@ -409,6 +409,8 @@ class QueryPool:
                 self.admission.learn(job, time.monotonic() - start, completed=True)
                 return reply
         except (EOFError, OSError):
+            if self._closed:  # close() stopped it: not a death
+                return Reply.text(503, "Server shutting down.")
             self._replace(w, died=True)
             self.admission.learn(job, time.monotonic() - start, completed=False)
             return Reply.text(500, "The query worker died (out of memory?); it has been replaced.")
