@@ -29,6 +29,7 @@ from graph.terms import to_ox
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TIMEOUT = 120  # seconds for a whole exchange, however slowly the bytes come
+PUSH_TIMEOUT = 3600  # seconds for an upload: a big graph to a busy server
 MAX_ANSWER = 256 * 2**20  # bytes: more is not an answer to a query a person reads
 _SECONDS: contextvars.ContextVar[float] = contextvars.ContextVar("seconds", default=TIMEOUT)
 
@@ -60,9 +61,11 @@ def _read_capped(resp, url: str, deadline: float) -> bytes:
     return b"".join(parts)
 
 
-def _exchange(req: urllib.request.Request, deadline: float) -> tuple[bytes, str]:
+def _exchange(req: urllib.request.Request, deadline: float,
+              opener: urllib.request.OpenerDirector | None = None) -> tuple[bytes, str]:
+    open_url = opener.open if opener else urllib.request.urlopen
     try:
-        with urllib.request.urlopen(req, timeout=max(1.0, deadline - time.monotonic())) as resp:
+        with open_url(req, timeout=max(1.0, deadline - time.monotonic())) as resp:
             return _read_capped(resp, req.full_url, deadline), resp.headers.get("Content-Type", "")
     except urllib.error.HTTPError as e:
         detail = e.read(4096).decode("utf-8", "replace").strip().splitlines()
@@ -86,7 +89,8 @@ def deadline(seconds: float) -> Iterator[None]:
         _SECONDS.reset(token)
 
 
-def _request(req: urllib.request.Request, seconds: float | None = None) -> tuple[bytes, str]:
+def _request(req: urllib.request.Request, seconds: float | None = None,
+             opener: urllib.request.OpenerDirector | None = None) -> tuple[bytes, str]:
     """Send, read the whole answer within `seconds` overall (a server that trickles bytes counts too)."""
     seconds = _SECONDS.get() if seconds is None else seconds
     deadline = time.monotonic() + seconds
@@ -94,7 +98,7 @@ def _request(req: urllib.request.Request, seconds: float | None = None) -> tuple
 
     def run() -> None:
         try:
-            outcome.append(("ok", _exchange(req, deadline)))
+            outcome.append(("ok", _exchange(req, deadline, opener)))
         except BaseException as e:  # handed to the caller's thread
             outcome.append(("error", e))
 
@@ -113,11 +117,13 @@ def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, Identifier] 
                  default_graph: str | None = None) -> QueryResult:
     """Run a query on a SPARQL 1.1 endpoint and parse the answer into a QueryResult."""
     url = _check_url(endpoint)
+    # A form POST, not the query as the body: every server takes forms (Virtuoso 7 hangs on the other).
+    fields = [("query", sparql + values_clause(bindings or {}))]
     if default_graph:
-        url += ("&" if "?" in url else "?") + urllib.parse.urlencode({"default-graph-uri": default_graph})
-    body = (sparql + values_clause(bindings or {})).encode("utf-8")
+        fields.append(("default-graph-uri", default_graph))
+    body = urllib.parse.urlencode(fields).encode("ascii")
     req = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/sparql-query; charset=utf-8", "Accept": ACCEPT})
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT})
     data, ctype = _request(req)
     return parse_answer(data, ctype, endpoint)
 
@@ -139,21 +145,40 @@ def parse_answer(data: bytes, ctype: str, endpoint: str) -> QueryResult:
     raise InputError(f"{endpoint}: unexpected response type {ctype!r}")
 
 
-def push(kg, store_url: str, graph: str | None = None) -> int:
+def authenticating(url: str, user: str, password: str) -> urllib.request.OpenerDirector:
+    """An opener that answers a server's Digest or Basic challenge (Virtuoso asks for Digest)."""
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password)
+    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+                                       urllib.request.HTTPBasicAuthHandler(passwords))
+
+
+def push(kg, store_url: str, graph: str | None = None, *, user: str | None = None, password: str | None = None,
+         seconds: float = PUSH_TIMEOUT) -> int:
     """Replace a graph on a server (SPARQL 1.1 Graph Store HTTP Protocol PUT) with the built graph.
 
     The asserted and the derived triples go together into one graph: the
-    default graph, or `graph` when given. Returns the number of triples sent.
+    default graph, or `graph` when given. With `user`, the server's Digest or
+    Basic challenge is answered. Returns the number of triples sent.
     """
     url = _check_url(store_url)
     target = {"graph": graph} if graph else {"default": ""}
     url += ("&" if "?" in url else "?") + urllib.parse.urlencode(target)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in kg.store]
+    triples = list({ox.Triple(q.subject, q.predicate, q.object) for q in kg.store})
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     req = urllib.request.Request(url, data=body, method="PUT",
                                  headers={"Content-Type": "application/n-triples"})
-    _request(req)
+    opener = authenticating(url, user, password or "") if user else None
+    if opener is not None:  # check the credentials with a small request before sending the whole graph
+        try:
+            _request(urllib.request.Request(url, method="GET"), min(seconds, TIMEOUT), opener)
+        except InputError as e:
+            if ": HTTP 401" in str(e):
+                message = f"{store_url}: the server refused user {user!r} (HTTP 401): check the password"
+                raise InputError(message) from None
+            # anything else (such as 404 for a graph not there yet) is for the upload to find out
+    _request(req, seconds, opener)
     return len(triples)
 
 
-__all__ = ["remote_query", "push", "values_clause", "deadline", "parse_answer", "DERIVED_GRAPH"]
+__all__ = ["remote_query", "push", "authenticating", "values_clause", "deadline", "parse_answer", "DERIVED_GRAPH"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 
 import click
 
@@ -143,16 +145,38 @@ def export_command(fmt: str, output: str | None, inputs: tuple[str, ...]) -> Non
         click.echo(text.rstrip("\n"))
 
 
-@click.command("push", epilog=example("r2pkg push --endpoint http://127.0.0.1:7878/store",
-                                      "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013"))
-@click.option("--endpoint", required=True, help="The server's Graph Store Protocol URL (Oxigraph: /store).")
+@click.command("push", epilog=example(
+    "r2pkg push --endpoint http://127.0.0.1:7878/store",
+    "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013",
+    "VIRTUOSO_PASSWORD=... r2pkg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth "
+    "--graph https://w3id.org/r2pkg/graph/brief-2013 --user dba --password-env VIRTUOSO_PASSWORD"))
+@click.option("--endpoint", required=True,
+              help="The server's Graph Store Protocol URL (Oxigraph: /store; Virtuoso: /sparql-graph-crud-auth).")
 @click.option("--graph", "graph_iri", help="Replace this named graph instead of the default graph.")
+@click.option("--user", help="Answer the server's Digest or Basic authentication as this user.")
+@click.option("--password-env", metavar="VARIABLE",
+              help="With --user: the environment variable that holds the password (never on the command line).")
+@click.option("--timeout", type=click.FloatRange(1, 86400), default=remote.PUSH_TIMEOUT, show_default=True,
+              help="Seconds the whole upload may take.")
 @inputs_option
 @user_errors()
-def push_command(endpoint: str, graph_iri: str | None, inputs: tuple[str, ...]) -> None:
+def push_command(endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None, timeout: float,
+                 inputs: tuple[str, ...]) -> None:
     """Upload the built graph (asserted and derived triples) to a SPARQL server, replacing the target graph."""
-    n = push(load_inputs(inputs), endpoint, graph_iri)
-    click.echo(f"pushed {n} triples to {endpoint} ({'graph <' + graph_iri + '>' if graph_iri else 'default graph'})")
+    password = None
+    if password_env:
+        if not user:
+            raise InputError("--password-env needs --user")
+        password = os.environ.get(password_env)
+        if password is None:
+            raise InputError(f"--password-env {password_env}: that environment variable is not set")
+    kg = load_inputs(inputs)
+    start = time.perf_counter()
+    n = push(kg, endpoint, graph_iri, user=user, password=password, seconds=timeout)
+    seconds = time.perf_counter() - start
+    target = f"graph <{graph_iri}>" if graph_iri else "default graph"
+    click.echo(f"pushed {n:,} triples to {endpoint} ({target}) in {seconds:.1f} s, {n / max(seconds, 1e-6):,.0f} "
+               "triples/s")
 
 
 COMMANDS = [queries_command, query_command, export_command, push_command]
