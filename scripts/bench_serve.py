@@ -153,9 +153,19 @@ class Phase:
         return len(self.latencies) / self.seconds
 
 
+def big_query(kilobytes: int = 300) -> str:
+    """A harmless query of about `kilobytes` KB: a long VALUES list, the shape that costs a guard the most."""
+    items, size = [], 0
+    while size < kilobytes * 1024:
+        items.append(f"<https://w3id.org/r2pkg/resource/item-{len(items)}>")
+        size += len(items[-1]) + 1
+    return "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { " + " ".join(items) + " } ?x ?p ?o }"
+
+
 def timed_load(server: str, name: str, port: int, path: str, queries: list[tuple[str, str]], clients: int,
-               seconds: float, slow_clients: int = 0, slow_timeout: float = 60) -> Phase:
-    """`clients` loop the queries for `seconds` (each from its own offset); `slow_clients` loop PATHOLOGICAL."""
+               seconds: float, slow_clients: int = 0, slow_timeout: float = 60,
+               slow_query: str = PATHOLOGICAL) -> Phase:
+    """`clients` loop the queries for `seconds` (each from its own offset); `slow_clients` loop `slow_query`."""
     phase = Phase(server, name, seconds)
     stop = threading.Event()
     lock = threading.Lock()
@@ -187,7 +197,7 @@ def timed_load(server: str, name: str, port: int, path: str, queries: list[tuple
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=slow_timeout)
         while not stop.is_set():
             try:
-                status, _ = post(conn, path, PATHOLOGICAL)
+                status, _ = post(conn, path, slow_query)
             except (OSError, http.client.HTTPException):
                 status = 0
                 conn.close()
@@ -226,7 +236,8 @@ def fairness_report(phases: list[Phase], args: argparse.Namespace, load_before: 
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         f"Load average before: {load_before}; after: {load_after}",
         f"Run: {args.clients} clients loop the named queries for {args.seconds:g} s alone, then for "
-        f"{args.seconds:g} s beside {args.slow_clients} clients looping a pathological query; "
+        f"{args.seconds:g} s beside {args.slow_clients} clients looping a pathological query (slow) and "
+        f"{args.big_clients} clients looping a 300 KB query (big); "
         f"r2pkg serve with {args.workers or 'default'} workers, --timeout {args.timeout:g}"
         f"{', no reply cache' if args.no_cache else ', reply cache on'}",
         "",
@@ -239,15 +250,19 @@ def fairness_report(phases: list[Phase], args: argparse.Namespace, load_before: 
         slow = ", ".join(f"{n}x {st or 'no answer'}" for st, n in sorted(ph.slow_statuses.items())) or "-"
         lines.append(f"| {ph.server} | {ph.name} | {len(lat)} | {errors} | {ph.rate:.0f} | "
                      f"{pct(lat, 50) * 1000:.1f} | {pct(lat, 99) * 1000:.1f} | {slow} |")
-    lines += ["", "| server | throughput kept beside slow queries | p99 beside slow queries |", "|---|---:|---:|"]
-    for server in dict.fromkeys(ph.server for ph in phases):
-        alone, busy = (next(ph for ph in phases if ph.server == server and ph.name == n) for n in ("alone", "slow"))
-        lines.append(f"| {server} | {busy.rate / alone.rate:.0%} | {pct(sorted(busy.latencies), 99) * 1000:.0f} ms |")
+    lines += ["", "| server | phase | throughput kept (vs alone) | p99 |", "|---|---|---:|---:|"]
+    for ph in phases:
+        if ph.name == "alone":
+            continue
+        alone = next(a for a in phases if a.server == ph.server and a.name == "alone")
+        lines.append(f"| {ph.server} | {ph.name} | {ph.rate / alone.rate:.0%} | "
+                     f"{pct(sorted(ph.latencies), 99) * 1000:.0f} ms |")
     servers = list(dict.fromkeys(ph.server for ph in phases))
     if len(servers) == 2:
-        ours, theirs = (next(ph for ph in phases if ph.server == s and ph.name == "slow") for s in servers)
-        lines += ["", f"Beside slow queries, r2pkg serve answered {ours.rate / theirs.rate:.2f}x the simple "
-                      "requests Oxigraph answered (same run, same data)."]
+        for name in dict.fromkeys(ph.name for ph in phases):
+            ours, theirs = (next(ph for ph in phases if ph.server == s and ph.name == name) for s in servers)
+            lines.append(f"\nPhase {name}: r2pkg serve answered {ours.rate / theirs.rate:.2f}x the simple requests "
+                         "Oxigraph answered (same run, same data).")
     return "\n".join(lines)
 
 
@@ -331,6 +346,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000, help="named: requests per server (bounded run)")
     ap.add_argument("--seconds", type=float, default=20, help="fairness: seconds per phase")
     ap.add_argument("--slow-clients", type=int, default=2, help="fairness: clients looping the slow query")
+    ap.add_argument("--big-clients", type=int, default=0,
+                    help="fairness: clients looping a harmless 300 KB query, in a phase of their own")
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--workers", type=int, default=None, help="r2pkg serve --workers")
     ap.add_argument("--timeout", type=float, default=10, help="r2pkg serve --timeout (seconds)")
@@ -341,8 +358,8 @@ def main() -> None:
     ap.add_argument("--exclude", action="append", default=[], help="leave out a named query (repeatable)")
     args = ap.parse_args()
     if not 1 <= args.clients <= 256 or not 1 <= args.requests <= 100_000 or not 1 <= args.seconds <= 600 \
-            or not 0 <= args.slow_clients <= 64:
-        ap.error("keep the run bounded: 1-256 clients, 1-100000 requests, 1-600 s, 0-64 slow clients")
+            or not 0 <= args.slow_clients <= 64 or not 0 <= args.big_clients <= 64:
+        ap.error("keep the run bounded: 1-256 clients, 1-100000 requests, 1-600 s, 0-64 slow or big clients")
 
     queries = [(e["id"], e["sparql"]) for e in examples() if e["id"] not in args.exclude]
     if not queries:
@@ -377,10 +394,15 @@ def main() -> None:
                     runs.append(load(name, port, path, queries, args.requests, args.clients))
                 else:
                     phases.append(timed_load(name, "alone", port, path, queries, args.clients, args.seconds))
-                    phases.append(timed_load(name, "slow", port, path, queries, args.clients, args.seconds,
-                                             # a slow client waits for its answer (Oxigraph has no
-                                             # time limit): it never abandons a query to send another
-                                             args.slow_clients, slow_timeout=2 * args.seconds + 60))
+                    if args.slow_clients:
+                        phases.append(timed_load(name, "slow", port, path, queries, args.clients, args.seconds,
+                                                 # a slow client waits for its answer (Oxigraph has no
+                                                 # time limit): it never abandons a query to send another
+                                                 args.slow_clients, slow_timeout=2 * args.seconds + 60))
+                    if args.big_clients:
+                        phases.append(timed_load(name, "big", port, path, queries, args.clients, args.seconds,
+                                                 args.big_clients, slow_timeout=2 * args.seconds + 60,
+                                                 slow_query=big_query()))
             finally:
                 stop(proc)
     if args.scenario == "named":
