@@ -236,3 +236,10 @@ def test_endpoint_answer_over_the_cap_is_refused(answers, monkeypatch):
     monkeypatch.setattr(remote, "MAX_ANSWER", 10_000_000)
     assert run("query", "--sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--endpoint", answers + "/big",
                "--format", "csv").output.count("x" * 100) == 200
+
+
+def test_warnings_from_the_confined_child_reach_the_user():
+    result = run("query", "--input", str(MINI), "--sparql", "SELECT ?x WHERE { ?x ?p ?o }",
+                 "--param", "x=<https://w3id.org/r2pkg/resource/nothing-here>")
+    assert result.exit_code == 0
+    assert "warning: --param x: https://w3id.org/r2pkg/resource/nothing-here is not in the graph" in result.output

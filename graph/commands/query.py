@@ -94,10 +94,12 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
     request = dict(name=name, sparql=sparql, query=query, params=_parse_params(params), fmt=fmt)
     if endpoint:
         with remote.deadline(timeout):
-            text = _run_and_format(None, endpoint=endpoint, default_graph=graph_iri, **request)
+            text, warnings = _run_and_format(None, endpoint=endpoint, default_graph=graph_iri, **request)
     else:
         # Embedded queries run in a child without network: nothing can call out, a crash is one line.
-        text = run_confined(_run_and_format, load_inputs(inputs), None, None, *request.values())
+        text, warnings = run_confined(_run_and_format, load_inputs(inputs), None, None, *request.values())
+    for message in warnings:
+        click.echo(f"warning: {message}", err=True)
     if output:
         write_output(output, text)
     else:
@@ -116,11 +118,12 @@ def refuse(text: str) -> None:
         raise InputError(message) from None
 
 
-def _run_and_format(kg, endpoint, default_graph, name, sparql, query, params, fmt) -> str:
+def _run_and_format(kg, endpoint, default_graph, name, sparql, query, params, fmt) -> tuple[str, list[str]]:
+    """The result as text and the warnings to show (collected: this may run in a child process)."""
+    warnings: list[str] = []
     result = run_query(kg, name=name, sparql=sparql, query=query, params=params, endpoint=endpoint,
-                       default_graph=default_graph,
-                       warn=lambda message: click.echo(f"warning: {message}", err=True))
-    return result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table"))
+                       default_graph=default_graph, warn=warnings.append)
+    return result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table")), warnings
 
 
 @click.command("export", epilog=example("r2pkg export --format turtle -o build/r2pkg.ttl",
