@@ -352,17 +352,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
         elif "default" in params:
             target = ox.DefaultGraph()
         offered = dataset.DATASET_FORMATS if target is None else dataset.STORE_FORMATS
-        fmt = _negotiate_among(offered, self.headers.get("Accept"))
+        fmt = results.choose(offered, self.headers.get("Accept"))
         if fmt is None:
             return self._not_acceptable(offered)
         views = self.server.views
-        try:
-            quads = views.graph_quads(target)
-        except dataset.GraphNotFound:
+        if isinstance(target, ox.NamedNode) and target not in views.named:
             return self._error(HTTPStatus.NOT_FOUND, f"No graph named <{target.value}> in this store.")
         name = "all" if target is None else "default" if isinstance(target, ox.DefaultGraph) else target.value
-        self._send(self._cached(("gsp", name, fmt.name), lambda: Reply(200, fmt.media_type,
-                                                                        views.serialize(quads, fmt))))
+        self._send(self._cached(("gsp", name, fmt.name), lambda: Reply(
+            200, fmt.media_type, views.serialize(views.graph_quads(target), fmt))))
 
     # --- methods -------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -452,27 +450,6 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Max-Age", "86400")
         self.send_header("Content-Length", "0")
         self.end_headers()
-
-
-def _negotiate_among(offered: tuple, accept: str | None):
-    """results.negotiate over an arbitrary list of formats (the store's graph and dataset syntaxes)."""
-    if not accept or not accept.strip():
-        return offered[0]
-    best, chosen = None, None
-    for q, pos, media in results._parse_accept(accept):
-        for order, f in enumerate(offered):
-            if media in f.accepts:
-                spec = 2
-            elif media == "*/*":
-                spec = 0
-            elif media.endswith("/*") and f.media_type.startswith(media[:-1]):
-                spec = 1
-            else:
-                continue
-            key = (q, spec, -pos, -order)
-            if best is None or key > best:
-                best, chosen = key, f
-    return chosen
 
 
 def _charset(content_type: str) -> str | None:

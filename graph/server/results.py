@@ -71,10 +71,14 @@ def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> Format |
     (text/*) matches a format by its own media type, not by an alias
     (text/* gives CSV for SELECT, not XML through text/xml).
     """
-    offered = FORMATS_BY_KIND[kind]
     named = named_format(kind, fmt)
     if named is not None:
         return named
+    return choose(FORMATS_BY_KIND[kind], accept)
+
+
+def choose(offered: Sequence[Format], accept: str | None) -> Format | None:
+    """The offered format the Accept header prefers (the first offered when there is none), or None."""
     if not accept or not accept.strip():
         return offered[0]
     best: tuple[float, int, int, int] | None = None  # (q, specificity, -position, -server order)
