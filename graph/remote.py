@@ -50,7 +50,8 @@ def values_clause(bindings: Mapping[str, Identifier]) -> str:
 
 
 def _read_capped(resp, url: str, deadline: float) -> bytes:
-    parts, size = [], 0
+    parts: list[bytes] = []
+    size = 0
     while chunk := resp.read1(1 << 16):
         size += len(chunk)
         if size > MAX_ANSWER:

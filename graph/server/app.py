@@ -258,7 +258,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return self.rfile.read(int(length))
 
     def _chunked_body(self) -> bytes | None:
-        parts, size = [], 0
+        parts: list[bytes] = []
+        size = 0
         while True:
             line = self.rfile.readline(1024)
             try:
