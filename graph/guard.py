@@ -17,14 +17,21 @@ stays linear in practice; it is bounded and refuses when the bound is hit.
 The price is a rare false positive (an IRI containing "service" inside a
 collection or VALUES row); the message says how to avoid it.
 
-The worker processes also block outgoing network sockets (graph.server.sandbox),
-so an evasion of this check would still fetch nothing.
+The guard also bounds a query's shape (size, nesting, number of operators):
+pyoxigraph's parser and evaluator recurse, and a few thousand nested brackets
+or chained operators overflow their stack and kill the process. Anything the
+guard cannot decide within its bounds is refused, never passed.
+
+The worker processes and `r2pkg query` also block outgoing network sockets
+(graph.server.sandbox), so an evasion of this check would still fetch nothing.
 """
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 
 SERVICE_REFUSED = (
     "SERVICE (federated query) is not allowed on this endpoint: it would make the server "
@@ -34,6 +41,10 @@ SERVICE_REFUSED = (
 UPDATE_REFUSED = "This endpoint is read-only: SPARQL Update is refused."
 TOO_COMPLEX = "The query is too complex to check for SERVICE; simplify it."
 
+MAX_QUERY_BYTES = 1024 * 1024  # bigger than any query a person writes; the endpoint's body limit too
+MAX_DEPTH = 200  # nested brackets of any kind; pyoxigraph's stack overflows at a few thousand
+MAX_OPERATORS = 2000  # operators and UNION/OPTIONAL/MINUS in the whole query; overflow from about 4,000
+MAX_LITERAL = 256 * 1024  # one string literal
 _MAX_STATES = 200_000
 
 _WS = re.compile(r"[ \t\r\n]+")
@@ -70,6 +81,69 @@ class Refused(Exception):
 
 def _has_service(word: str) -> bool:
     return "service" in word.lower()
+
+
+_OPERATOR = re.compile(r"&&|\|\||!=|<=|>=|\^\^|[-+*/!=<>|^]")
+_OPERATOR_WORDS = {"union", "optional", "minus", "in", "exists", "not"}
+
+
+def _shape(text: str) -> None:
+    """Refuse a query too big, too deep or with too many operators for pyoxigraph's recursive parser.
+
+    One linear pass over the usual reading (`<` opens an IRI where an IRI matches).
+    Operators hidden inside such an IRI are still counted: an IRI match that
+    contains `&&` or `||` counts those too, so no reading hides a long chain.
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+        raise Refused(413, f"The query is larger than {MAX_QUERY_BYTES:,} bytes.")
+    depth = deepest = operators = 0
+    pos, n = 0, len(text)
+    while pos < n:
+        ch = text[pos]
+        if m := (_WS.match(text, pos) or _COMMENT.match(text, pos)):
+            pos = m.end()
+            continue
+        if ch in "\"'":
+            m = _STRING.match(text, pos)
+            if m:
+                if m.end() - pos > MAX_LITERAL:
+                    raise Refused(400, f"A string in the query is longer than {MAX_LITERAL:,} characters.")
+                pos = m.end()
+                continue
+        elif ch == "<" and (m := _IRI.match(text, pos)):
+            operators += m.group().count("&&") + m.group().count("||")
+            pos = m.end()
+            continue
+        elif ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                raise Refused(400, f"The query nests brackets more than {MAX_DEPTH} deep; simplify it.")
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif m := _WORD.match(text, pos):
+            operators += m.group().lower() in _OPERATOR_WORDS
+            end = m.end()
+            if text.startswith(":", end):
+                local = _LOCAL.match(text, end + 1)
+                end = local.end() if local else end + 1
+            pos = end
+            continue
+        elif ch in "?$" and (m := _VAR.match(text, pos)):
+            pos = m.end()
+            continue
+        elif ch == ":" and (m := _LOCAL.match(text, pos + 1)):
+            pos = m.end()
+            continue
+        elif m := _OPERATOR.match(text, pos):
+            operators += 1
+            pos = m.end()
+            if operators > MAX_OPERATORS:
+                raise Refused(400, f"The query has more than {MAX_OPERATORS:,} operators; simplify it.")
+            continue
+        pos += 1
+    if operators > MAX_OPERATORS:
+        raise Refused(400, f"The query has more than {MAX_OPERATORS:,} operators; simplify it.")
 
 
 def _scan(text: str) -> None:
@@ -138,12 +212,56 @@ def _unescape(text: str) -> str:
     return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-@functools.lru_cache(maxsize=512)
-def check_query(text: str) -> None:
-    """Raise Refused (403) for SERVICE or an update; pass anything else on to the parser.
+class _Decisions:
+    """Recent verdicts by a digest of the query text: bounded in entries and bytes, whatever the queries' size."""
 
-    Cached: clients send the same query texts again and again.
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._items: OrderedDict[bytes, Refused | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def get(self, key: bytes) -> tuple[bool, Refused | None]:
+        with self._lock:
+            if key not in self._items:
+                return False, None
+            self._items.move_to_end(key)
+            return True, self._items[key]
+
+    def put(self, key: bytes, verdict: Refused | None) -> None:
+        with self._lock:
+            self._items[key] = verdict
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_decisions = _Decisions()
+
+
+def check_query(text: str) -> None:
+    """Raise Refused for SERVICE or an update (403) or a shape the engine cannot take (400, 413).
+
+    Verdicts are remembered by digest (clients send the same texts again and again);
+    the texts themselves are not kept.
     """
+    key = _decisions.key(text)
+    known, verdict = _decisions.get(key)
+    if not known:
+        try:
+            _check(text)
+            verdict = None
+        except Refused as e:
+            verdict = e
+        _decisions.put(key, verdict)
+    if verdict is not None:
+        raise Refused(verdict.status, verdict.message)
+
+
+def _check(text: str) -> None:
+    _shape(text)
     _scan(text)
     if "\\u" in text or "\\U" in text:
         # SPARQL allows \u escapes anywhere; pyoxigraph only decodes them in IRIs and strings,
@@ -174,4 +292,27 @@ def is_update(text: str) -> bool:
             pos = local.end() if local else pos + 1
         elif word not in ("base", "prefix"):
             return word in _UPDATE_WORDS
+    return False
+
+
+def names_dataset(text: str) -> bool:
+    """True if the query has a FROM or FROM NAMED clause (then its dataset, not the union graph, applies)."""
+    pos, n = 0, len(text)
+    while pos < n:
+        ch = text[pos]
+        m = (_WS.match(text, pos) or _COMMENT.match(text, pos) or _IRI.match(text, pos)
+             or (_STRING.match(text, pos) if ch in "\"'" else None) or (_VAR.match(text, pos) if ch in "?$" else None))
+        if m:
+            pos = m.end()
+            continue
+        m = _WORD.match(text, pos)
+        if not m:
+            pos += 1
+            continue
+        pos = m.end()
+        if text.startswith(":", pos):
+            local = _LOCAL.match(text, pos + 1)
+            pos = local.end() if local else pos + 1
+        elif m.group().lower() == "from":
+            return True
     return False

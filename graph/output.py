@@ -6,9 +6,12 @@ import csv
 import io
 import json
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
@@ -76,14 +79,58 @@ def _umask() -> int:
     return mask
 
 
+def standard_stream(path: str | Path) -> BinaryIO | None:
+    """Standard output or error when `path` is `-` or names the stream itself (/dev/stdout, /dev/fd/2...)."""
+    if str(path) == "-":
+        return sys.stdout.buffer
+    try:
+        target = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            own = os.fstat(stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue
+        if (own.st_dev, own.st_ino) == (target.st_dev, target.st_ino):
+            stream.flush()
+            return stream.buffer
+    return None
+
+
+def refuse_special(path: Path) -> None:
+    """An existing output that is not a regular file (symlink, FIFO, device, socket) is never replaced."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror}", path) from None
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode)
+            else "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise InputError(f"will not replace {kind} with a file: give a regular file's path, or - for standard output",
+                     path)
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
     """Write a file whole or not at all: a temporary file in the same folder, then a rename.
 
-    The file gets the mode a plain open() would give it (0666 less the umask), not
+    `-` (or standard output or error named by path) writes to that stream; an
+    existing symlink, FIFO or device is refused, never replaced. The file gets
+    the mode a plain open() would give it (0666 less the umask), not
     mkstemp's private 0600. A missing folder or an unwritable place is an InputError,
     and nothing is left behind.
     """
+    stream = standard_stream(path)
+    if stream is not None:
+        stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        stream.flush()
+        return Path(path)
     path = Path(path)
+    refuse_special(path)
     if not path.parent.is_dir():
         raise InputError(f"cannot write: the folder {path.parent} does not exist", path)
     try:

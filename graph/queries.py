@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
@@ -80,9 +81,14 @@ def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
     """One parameter value as an RDF term of the declared kind."""
     if kind == "iri":
         try:
-            return URIRef(resolve_iri(raw))
+            iri = resolve_iri(raw)
         except ValueError as e:
             raise InputError(f"--param {name}: {e}") from None
+        try:
+            ox.NamedNode(iri)  # the store's own IRI check: a#b#c, %zz, http://[::1 fail here, not later
+        except ValueError as e:
+            raise InputError(f"--param {name}: {raw!r} is not a valid IRI ({e})") from None
+        return URIRef(iri)
     if kind == "string":
         return Literal(raw)
     if kind == "integer":

@@ -9,10 +9,15 @@ the SELECT projection.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import http.client
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib.term import Identifier
@@ -23,7 +28,10 @@ from graph.results import QueryResult
 from graph.terms import to_ox
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-TIMEOUT = 120
+TIMEOUT = 120  # seconds for a whole exchange, however slowly the bytes come
+PUSH_TIMEOUT = 3600  # seconds for an upload: a big graph to a busy server
+MAX_ANSWER = 256 * 2**20  # bytes: more is not an answer to a query a person reads
+_SECONDS: contextvars.ContextVar[float] = contextvars.ContextVar("seconds", default=TIMEOUT)
 
 
 def _check_url(url: str) -> str:
@@ -41,52 +49,137 @@ def values_clause(bindings: Mapping[str, Identifier]) -> str:
     return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
 
 
-def _request(req: urllib.request.Request) -> tuple[bytes, str]:
+def _read_capped(resp, url: str, deadline: float) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    while chunk := resp.read1(1 << 16):
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            raise InputError(f"{url}: the answer is larger than {MAX_ANSWER // 2**20} MB; add a LIMIT")
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _exchange(req: urllib.request.Request, deadline: float,
+              opener: urllib.request.OpenerDirector | None = None) -> tuple[bytes, str]:
+    open_url = opener.open if opener else urllib.request.urlopen
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
-            return resp.read(), resp.headers.get("Content-Type", "")
+        with open_url(req, timeout=max(1.0, deadline - time.monotonic())) as resp:
+            return _read_capped(resp, req.full_url, deadline), resp.headers.get("Content-Type", "")
     except urllib.error.HTTPError as e:
-        detail = e.read().decode("utf-8", "replace").strip().splitlines()
+        detail = e.read(4096).decode("utf-8", "replace").strip().splitlines()
         raise InputError(f"{req.full_url}: HTTP {e.code}: {detail[0] if detail else e.reason}") from None
-    except (urllib.error.URLError, OSError) as e:
-        raise InputError(f"{req.full_url}: cannot reach the endpoint ({getattr(e, 'reason', e)})") from None
+    except TimeoutError:
+        raise
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
+        reason = getattr(e, "reason", None) or e
+        if isinstance(reason, TimeoutError):
+            raise TimeoutError from None
+        raise InputError(f"{req.full_url}: cannot reach the endpoint ({reason})") from None
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Give every exchange inside the block at most `seconds` overall (the CLI's --timeout)."""
+    token = _SECONDS.set(seconds)
+    try:
+        yield
+    finally:
+        _SECONDS.reset(token)
+
+
+def _request(req: urllib.request.Request, seconds: float | None = None,
+             opener: urllib.request.OpenerDirector | None = None) -> tuple[bytes, str]:
+    """Send, read the whole answer within `seconds` overall (a server that trickles bytes counts too)."""
+    seconds = _SECONDS.get() if seconds is None else seconds
+    deadline = time.monotonic() + seconds
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(("ok", _exchange(req, deadline, opener)))
+        except BaseException as e:  # handed to the caller's thread
+            outcome.append(("error", e))
+
+    worker = threading.Thread(target=run, name="sparql-request", daemon=True)
+    worker.start()
+    worker.join(seconds + 1)
+    if not outcome or isinstance(outcome[0][1], TimeoutError):
+        raise InputError(f"{req.full_url}: no complete answer within {seconds:g} s")
+    status, value = outcome[0]
+    if status == "error":
+        raise value
+    return value
 
 
 def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, Identifier] | None = None,
                  default_graph: str | None = None) -> QueryResult:
     """Run a query on a SPARQL 1.1 endpoint and parse the answer into a QueryResult."""
     url = _check_url(endpoint)
+    # A form POST, not the query as the body: every server takes forms (Virtuoso 7 hangs on the other).
+    fields = [("query", sparql + values_clause(bindings or {}))]
     if default_graph:
-        url += ("&" if "?" in url else "?") + urllib.parse.urlencode({"default-graph-uri": default_graph})
-    body = (sparql + values_clause(bindings or {})).encode("utf-8")
+        fields.append(("default-graph-uri", default_graph))
+    body = urllib.parse.urlencode(fields).encode("ascii")
     req = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/sparql-query; charset=utf-8", "Accept": ACCEPT})
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT})
     data, ctype = _request(req)
+    return parse_answer(data, ctype, endpoint)
+
+
+def parse_answer(data: bytes, ctype: str, endpoint: str) -> QueryResult:
+    """A server's answer as a QueryResult; anything malformed is one InputError naming the endpoint."""
     mime = ctype.split(";")[0].strip().lower()
-    if mime in ("application/sparql-results+json", "application/json"):
-        result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        return QueryResult.from_ox(result)
-    if mime in ("application/n-triples", "text/turtle", "text/plain"):
-        fmt = ox.RdfFormat.TURTLE if mime == "text/turtle" else ox.RdfFormat.N_TRIPLES
-        return QueryResult("GRAPH", triples=list(ox.parse(data, format=fmt)))
+    try:
+        if mime in ("application/sparql-results+json", "application/json"):
+            return QueryResult.from_ox(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
+        if mime in ("application/sparql-results+xml", "application/xml", "text/xml"):
+            return QueryResult.from_ox(ox.parse_query_results(data, format=ox.QueryResultsFormat.XML))
+        if mime in ("application/n-triples", "text/turtle", "text/plain"):
+            fmt = ox.RdfFormat.TURTLE if mime == "text/turtle" else ox.RdfFormat.N_TRIPLES
+            return QueryResult("GRAPH", triples=list(ox.parse(data, format=fmt)))
+    except (SyntaxError, ValueError, UnicodeDecodeError) as e:
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise InputError(f"{endpoint}: the answer is not valid {mime}: {first}") from None
     raise InputError(f"{endpoint}: unexpected response type {ctype!r}")
 
 
-def push(kg, store_url: str, graph: str | None = None) -> int:
+def authenticating(url: str, user: str, password: str) -> urllib.request.OpenerDirector:
+    """An opener that answers a server's Digest or Basic challenge (Virtuoso asks for Digest)."""
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password)
+    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+                                       urllib.request.HTTPBasicAuthHandler(passwords))
+
+
+def push(kg, store_url: str, graph: str | None = None, *, user: str | None = None, password: str | None = None,
+         seconds: float = PUSH_TIMEOUT) -> int:
     """Replace a graph on a server (SPARQL 1.1 Graph Store HTTP Protocol PUT) with the built graph.
 
     The asserted and the derived triples go together into one graph: the
-    default graph, or `graph` when given. Returns the number of triples sent.
+    default graph, or `graph` when given. With `user`, the server's Digest or
+    Basic challenge is answered. Returns the number of triples sent.
     """
     url = _check_url(store_url)
     target = {"graph": graph} if graph else {"default": ""}
     url += ("&" if "?" in url else "?") + urllib.parse.urlencode(target)
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in kg.store]
+    triples = list({ox.Triple(q.subject, q.predicate, q.object) for q in kg.store})
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     req = urllib.request.Request(url, data=body, method="PUT",
                                  headers={"Content-Type": "application/n-triples"})
-    _request(req)
+    opener = authenticating(url, user, password or "") if user else None
+    if opener is not None:  # check the credentials with a small request before sending the whole graph
+        try:
+            _request(urllib.request.Request(url, method="GET"), min(seconds, TIMEOUT), opener)
+        except InputError as e:
+            if ": HTTP 401" in str(e):
+                message = f"{store_url}: the server refused user {user!r} (HTTP 401): check the password"
+                raise InputError(message) from None
+            # anything else (such as 404 for a graph not there yet) is for the upload to find out
+    _request(req, seconds, opener)
     return len(triples)
 
 
-__all__ = ["remote_query", "push", "values_clause", "DERIVED_GRAPH"]
+__all__ = ["remote_query", "push", "authenticating", "values_clause", "deadline", "parse_answer", "DERIVED_GRAPH"]

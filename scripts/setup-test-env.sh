@@ -6,7 +6,9 @@
 # profile checker, the OWL API itself (libowlapi-java), and npm for the Argdown CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DEBIAN_PACKAGES=(chromium fonts-dejavu-core default-jdk-headless libowlapi-java)
+# virtuoso-opensource-7-bin: the binaries of Debian's virtuoso-opensource, without the system service;
+# tests/test_virtuoso.py starts its own instance on loopback with its own configuration.
+DEBIAN_PACKAGES=(chromium fonts-dejavu-core default-jdk-headless libowlapi-java virtuoso-opensource-7-bin)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

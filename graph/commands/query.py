@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 
 import click
 
-from graph import formats
+from graph import formats, remote
 from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
+from graph.guard import SERVICE_REFUSED, UPDATE_REFUSED, Refused, check_query
 from graph.output import format_rows
-from graph.queries import named_queries, read_query_file, run_query
+from graph.queries import SERVICE_OFFLINE, named_queries, read_query_file, run_query
 from graph.remote import push
+from graph.server.sandbox import run_confined
 
 # One set of names with export and serve (graph.formats); `table` is for people; aliases such as nt are accepted.
 RESULT_FORMATS = ("table", *formats.names(formats.SOLUTIONS), *formats.names(formats.GRAPH))
@@ -60,10 +64,13 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
                    "[default: table or turtle]")
 @click.option("--endpoint", help="Run on this SPARQL 1.1 query endpoint instead of the embedded store.")
 @click.option("--graph", "graph_iri", help="With --endpoint: query this named graph as the default graph.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the result to this file.")
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=remote.TIMEOUT, show_default=True,
+              help="With --endpoint: seconds for the whole exchange, however slowly the answer comes.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the result to this regular file (- for standard output).")
 @inputs_option
 @user_errors(exit_code=2)
-def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, output, inputs) -> None:
+def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout, output, inputs) -> None:
     """Run a named query, a query file or a SPARQL string on the graph.
 
     Parameters are bound as RDF terms by the store, never pasted into the
@@ -79,27 +86,76 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, output,
     query = read_query_file(file_) if file_ else None
     if sparql == "-":
         sparql = sys.stdin.read()
-    kg = None if endpoint else load_inputs(inputs)
-    result = run_query(kg, name=name, sparql=sparql, query=query, params=_parse_params(params),
-                       endpoint=endpoint, default_graph=graph_iri,
-                       warn=lambda message: click.echo(f"warning: {message}", err=True))
-    text = result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table"))
+    text_given = sparql if sparql is not None else (query.body if query else None)
+    if text_given is not None and not endpoint:
+        refuse(text_given)  # before any parser sees it: the guard's "cannot decide" is a refusal too
+    request = dict(name=name, sparql=sparql, query=query, params=_parse_params(params), fmt=fmt)
+    if endpoint:
+        with remote.deadline(timeout):
+            text, warnings = _run_and_format(None, endpoint=endpoint, default_graph=graph_iri, **request)
+    else:
+        # Embedded queries run in a child without network: nothing can call out, a crash is one line.
+        text, warnings = run_confined(_run_and_format, load_inputs(inputs), None, None, *request.values())
+    for message in warnings:
+        click.echo(f"warning: {message}", err=True)
     if output:
         write_output(output, text)
     else:
         click.echo(text.rstrip("\n"))
 
 
-@click.command("push", epilog=example("r2pkg push --endpoint http://127.0.0.1:7878/store",
-                                      "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013"))
-@click.option("--endpoint", required=True, help="The server's Graph Store Protocol URL (Oxigraph: /store).")
+UPDATE_OFFLINE = "SPARQL Update is not run: r2pkg query only reads the graph (edit the project's files instead)."
+
+
+def refuse(text: str) -> None:
+    """The shared guard, as the CLI says it: SERVICE, updates, and shapes it cannot check are one line."""
+    try:
+        check_query(text)
+    except Refused as e:
+        message = {SERVICE_REFUSED: SERVICE_OFFLINE, UPDATE_REFUSED: UPDATE_OFFLINE}.get(e.message, e.message)
+        raise InputError(message) from None
+
+
+def _run_and_format(kg, endpoint, default_graph, name, sparql, query, params, fmt) -> tuple[str, list[str]]:
+    """The result as text and the warnings to show (collected: this may run in a child process)."""
+    warnings: list[str] = []
+    result = run_query(kg, name=name, sparql=sparql, query=query, params=params, endpoint=endpoint,
+                       default_graph=default_graph, warn=warnings.append)
+    return result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table")), warnings
+
+
+@click.command("push", epilog=example(
+    "r2pkg push --endpoint http://127.0.0.1:7878/store",
+    "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013",
+    "VIRTUOSO_PASSWORD=... r2pkg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth "
+    "--graph https://w3id.org/r2pkg/graph/brief-2013 --user dba --password-env VIRTUOSO_PASSWORD"))
+@click.option("--endpoint", required=True,
+              help="The server's Graph Store Protocol URL (Oxigraph: /store; Virtuoso: /sparql-graph-crud-auth).")
 @click.option("--graph", "graph_iri", help="Replace this named graph instead of the default graph.")
+@click.option("--user", help="Answer the server's Digest or Basic authentication as this user.")
+@click.option("--password-env", metavar="VARIABLE",
+              help="With --user: the environment variable that holds the password (never on the command line).")
+@click.option("--timeout", type=click.FloatRange(1, 86400), default=remote.PUSH_TIMEOUT, show_default=True,
+              help="Seconds the whole upload may take.")
 @inputs_option
 @user_errors()
-def push_command(endpoint: str, graph_iri: str | None, inputs: tuple[str, ...]) -> None:
+def push_command(endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None, timeout: float,
+                 inputs: tuple[str, ...]) -> None:
     """Upload the built graph (asserted and derived triples) to a SPARQL server, replacing the target graph."""
-    n = push(load_inputs(inputs), endpoint, graph_iri)
-    click.echo(f"pushed {n} triples to {endpoint} ({'graph <' + graph_iri + '>' if graph_iri else 'default graph'})")
+    password = None
+    if password_env:
+        if not user:
+            raise InputError("--password-env needs --user")
+        password = os.environ.get(password_env)
+        if password is None:
+            raise InputError(f"--password-env {password_env}: that environment variable is not set")
+    kg = load_inputs(inputs)
+    start = time.perf_counter()
+    n = push(kg, endpoint, graph_iri, user=user, password=password, seconds=timeout)
+    seconds = time.perf_counter() - start
+    target = f"graph <{graph_iri}>" if graph_iri else "default graph"
+    click.echo(f"pushed {n:,} triples to {endpoint} ({target}) in {seconds:.1f} s, {n / max(seconds, 1e-6):,.0f} "
+               "triples/s")
 
 
 COMMANDS = [queries_command, query_command, push_command]

@@ -36,10 +36,12 @@ def serve_command(host: str, port: int, timeout: float, site_dir: str, workers: 
     """Serve the built site and a read-only SPARQL 1.1 endpoint at /sparql.
 
     The endpoint answers GET and POST (form or application/sparql-query) with
-    JSON, XML, CSV or TSV results and Turtle, N-Triples or JSON-LD graphs, by
-    Accept header or ?format=. SERVICE and updates are refused; a query that
-    runs past --timeout is stopped. /query is a query page with the named
-    queries as examples. Ctrl-C stops the server.
+    JSON, XML, CSV or TSV results and Turtle, N-Triples, JSON-LD or RDF/XML
+    graphs, by Accept header (or a format= that fits). GET /sparql without a
+    query describes the service; /store gives Graph Store Protocol reads.
+    SERVICE and updates are refused; a query that runs past --timeout is
+    stopped, and slow queries never take every worker. /query is a query page
+    with the named queries as examples. Ctrl-C stops the server.
     """
     from graph.server import make_server, serve_until_signalled
 

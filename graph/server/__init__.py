@@ -4,10 +4,11 @@
     server = make_server(load_graph, port=8000, timeout=30, site_dir="build")
     server.serve_forever()
 
-Modules: app (HTTP), pool (killable query workers), sandbox (worker
-confinement), results (negotiation, capped serialisation), static (the site
-folder). The SERVICE and update refusal is graph.guard, which the embedded
-`r2pkg query` uses too.
+Modules: app (HTTP), pool (killable query workers, admission by cost
+class), sandbox (worker confinement; `r2pkg query` runs the embedded store
+confined too), results (negotiation, capped serialisation), dataset (the
+Service Description and Graph Store reads), static (the site folder). The
+SERVICE, update and shape refusal is graph.guard, which `r2pkg query` uses too.
 """
 
 from graph.guard import Refused, check_query

@@ -6,11 +6,23 @@ loaded graph (copy-on-write: forking after loading costs no re-parse). A
 worker that overruns the timeout is killed and a fresh one forked from the
 server, which still holds the graph; other clients keep being served by the
 remaining workers meanwhile.
+
+The workers also run the guard (graph.guard), so checking a big query costs
+a worker's time, not the HTTP process's. Admission is by cost class: a query
+text that has answered quickly before is light and may use any worker; any
+other query is heavy, and heavy queries never hold every worker (one stays
+for light ones), nor more than one per client at a time. A query that is not
+known to be quick and runs past FAST_SECONDS drops to the lowest CPU priority,
+so on a small machine it takes only the CPU the quick ones leave over. Waiting
+jobs are bounded in bytes; every cache is bounded in bytes, keys included.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import multiprocessing as mp
+import os
 import queue
 import sys
 import threading
@@ -23,9 +35,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.guard import Refused, check_query, names_dataset
 from graph.namespaces import PREFIXES
 from graph.server import results
 from graph.server.sandbox import confine_worker
+
+FAST_SECONDS = 0.5  # a query text that answered within this is light from then on
+MAX_WAITING_BYTES = 64 * 1024 * 1024  # query text waiting for a worker, all clients together
+_ENTRY_OVERHEAD = 256  # bytes a cache entry costs besides its body: digest, objects, dict slot
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,20 @@ class Job:
     format: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
+
+    @functools.cached_property
+    def key(self) -> bytes:
+        """A digest of everything that decides the answer: what caches keep instead of the text."""
+        h = hashlib.blake2b(digest_size=20)
+        for part in (self.sparql, self.accept or "", self.format or "", "\x1f".join(self.default_graphs),
+                     "\x1f".join(self.named_graphs), self.base_iri or ""):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+        return h.digest()
+
+    @functools.cached_property
+    def text_key(self) -> bytes:
+        return hashlib.blake2b(self.sparql.encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
 
 @dataclass(frozen=True)
@@ -58,19 +89,43 @@ class Limits:
     max_bytes: int = 64 * 1024 * 1024
 
 
+def _lower_priority(pid: int) -> bool:
+    """Give a worker the lowest CPU priority (nice 19); False where the system does not allow it."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, 19)
+        return True
+    except (OSError, AttributeError):
+        return False
+
+
 def _message(e: BaseException) -> str:
     return str(e).strip() or type(e).__name__
 
 
 def execute(store: ox.Store, job: Job, limits: Limits) -> Reply:
-    """Run one job on the store and serialise the whole answer (this runs inside a worker)."""
-    dataset: dict[str, Any] = {"use_default_graph_as_union": not job.default_graphs}
-    if job.default_graphs:
-        dataset["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    if job.named_graphs:
-        dataset["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    """Check, run and serialise one job (this runs inside a worker).
+
+    The default graph is the union of all graphs only when neither the request
+    (default-graph-uri, named-graph-uri) nor the query (FROM, FROM NAMED) names a dataset.
+    """
     try:
-        result = store.query(job.sparql, prefixes=PREFIXES, **dataset)
+        check_query(job.sparql)
+    except Refused as e:
+        return Reply.text(e.status, e.message)
+    try:
+        default_graphs = [ox.NamedNode(g) for g in job.default_graphs]
+        named_graphs = [ox.NamedNode(g) for g in job.named_graphs]
+    except ValueError as e:
+        return Reply.text(400, f"Bad dataset IRI: {_message(e)}")
+    dataset: dict[str, Any] = {}
+    if default_graphs:
+        dataset["default_graph"] = default_graphs
+    if named_graphs:
+        dataset["named_graphs"] = named_graphs
+    if not default_graphs and not named_graphs and not names_dataset(job.sparql):
+        dataset["use_default_graph_as_union"] = True
+    try:
+        result = store.query(job.sparql, prefixes=PREFIXES, base_iri=job.base_iri, **dataset)
         if isinstance(result, ox.QueryBoolean):
             kind = "boolean"
         elif isinstance(result, ox.QuerySolutions):
@@ -87,7 +142,7 @@ def execute(store: ox.Store, job: Job, limits: Limits) -> Reply:
             body = results.serialize_solutions(result, fmt, limits.max_rows, limits.max_bytes)
         else:
             body = results.serialize_triples(result, fmt, limits.max_rows, limits.max_bytes)
-        return Reply(200, fmt.media_type, body, (("Vary", "Accept"),))
+        return Reply(200, fmt.media_type, body)
     except SyntaxError as e:
         return Reply.text(400, f"SPARQL syntax error: {_message(e)}")
     except results.ResultTooLarge as e:
@@ -106,7 +161,11 @@ def _worker_main(store: ox.Store, jobs: Connection, replies: Connection, limits:
             job = jobs.recv()
         except (EOFError, OSError):
             return  # the server went away
-        replies.send(execute(store, job, limits))
+        try:
+            reply = execute(store, job, limits)
+        except Exception as e:  # a request's shape must never end a worker
+            reply = Reply.text(500, f"Internal error while answering: {_message(e)}")
+        replies.send(reply)
 
 
 class _Worker:
@@ -131,37 +190,122 @@ class _Worker:
 
 
 class ReplyCache:
-    """Complete 200 answers by job, least recently used out first, bounded in bytes.
+    """Complete 200 answers by job digest, least recently used out first, bounded in bytes.
 
     The served graph never changes while the server runs, so the same query asked
     the same way has the same answer; repeated named queries skip the workers.
+    Keys are digests, so a 1 MB query costs the cache 20 bytes, not 1 MB; every
+    entry is counted with its overhead.
     """
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024, max_item: int = 8 * 1024 * 1024):
         self.max_bytes = max_bytes
         self.max_item = max_item
-        self._items: OrderedDict[Job, Reply] = OrderedDict()
+        self._items: OrderedDict[bytes, Reply] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
+    @staticmethod
+    def _cost(reply: Reply) -> int:
+        return len(reply.body) + len(reply.content_type) + _ENTRY_OVERHEAD
+
+    @property
+    def size(self) -> int:
+        return self._size
+
     def get(self, job: Job) -> Reply | None:
         with self._lock:
-            reply = self._items.get(job)
+            reply = self._items.get(job.key)
             if reply is not None:
-                self._items.move_to_end(job)
+                self._items.move_to_end(job.key)
             return reply
 
     def put(self, job: Job, reply: Reply) -> None:
         if reply.status != 200 or len(reply.body) > self.max_item:
             return
         with self._lock:
-            if job in self._items:
+            if job.key in self._items:
                 return
-            self._items[job] = reply
-            self._size += len(reply.body)
+            self._items[job.key] = reply
+            self._size += self._cost(reply)
             while self._size > self.max_bytes:
                 _, old = self._items.popitem(last=False)
-                self._size -= len(old.body)
+                self._size -= self._cost(old)
+
+
+class Admission:
+    """Who may take a worker now, by cost class; also the bytes of query text waiting.
+
+    A query text is light once it has answered within FAST_SECONDS: it may
+    always take a free worker. Any other job is untrusted, and untrusted jobs
+    never hold every worker: one more may start only while fewer than
+    `heavy_slots` run (one per client), or, optimistically, while nothing hints
+    that it is slow (its text is not known slow, not already running, and no
+    untrusted job has run past FAST_SECONDS). Slow queries thus hold at most
+    `heavy_slots` workers for longer than FAST_SECONDS.
+    """
+
+    def __init__(self, size: int, max_waiting_bytes: int = MAX_WAITING_BYTES, remembered: int = 4096):
+        self.size = size
+        self.heavy_slots = max(1, size - 1)
+        self.max_waiting_bytes = max_waiting_bytes
+        self.remembered = remembered
+        self._fast: OrderedDict[bytes, bool] = OrderedDict()  # text digest -> answered quickly last time
+        self._running: dict[int, tuple[bytes, str, float]] = {}  # untrusted jobs: text digest, client, start
+        self._next = 0
+        self._waiting_bytes = 0
+        self._cond = threading.Condition()
+
+    def learn(self, job: Job, seconds: float, completed: bool) -> None:
+        with self._cond:
+            self._fast[job.text_key] = completed and seconds <= FAST_SECONDS
+            self._fast.move_to_end(job.text_key)
+            while len(self._fast) > self.remembered:
+                self._fast.popitem(last=False)
+            self._cond.notify_all()
+
+    def wait(self, size: int) -> bool:
+        """Count `size` bytes as waiting; False when the waiting budget is spent."""
+        with self._cond:
+            if self._waiting_bytes + size > self.max_waiting_bytes:
+                return False
+            self._waiting_bytes += size
+            return True
+
+    def done_waiting(self, size: int) -> None:
+        with self._cond:
+            self._waiting_bytes -= size
+
+    def _may_start(self, job: Job, client: str) -> bool:
+        running = list(self._running.values())
+        now = time.monotonic()
+        if len(running) < self.heavy_slots and all(c != client for _, c, _ in running):
+            return True
+        hints = (self._fast.get(job.text_key) is False or any(k == job.text_key for k, _, _ in running)
+                 or any(now - t > FAST_SECONDS for _, _, t in running))
+        return len(running) < self.size and not hints
+
+    def enter(self, job: Job, client: str, timeout: float) -> int | None:
+        """Admit a job: 0 for a light one, a token for an untrusted one, None if it waited `timeout` in vain."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if self._fast.get(job.text_key):
+                    return 0
+                if self._may_start(job, client):
+                    self._next += 1
+                    self._running[self._next] = (job.text_key, client, time.monotonic())
+                    return self._next
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._cond.wait(min(left, 0.05))  # "has run past FAST_SECONDS" changes with time alone
+
+    def leave(self, token: int) -> None:
+        if token:
+            with self._cond:
+                self._running.pop(token, None)
+                self._cond.notify_all()
 
 
 class QueryPool:
@@ -172,13 +316,15 @@ class QueryPool:
             raise ValueError("a query pool needs at least one worker")
         self.size = size
         self.limits = limits
-        self._store = store
+        self.store = store
         self._ctx = mp.get_context("fork")  # fork: workers share the loaded graph instead of re-parsing
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.admission = Admission(size)
         self.killed = 0  # workers replaced after a timeout or a crash
+        self.deaths = 0  # of those, workers that died by themselves (never by a request's shape, we hope)
         # Every fork happens on this one long-lived thread: a worker's "die with parent" signal fires
         # when the *thread* that forked it ends, so a short-lived request thread must not fork.
         self._requests: queue.Queue[bool] = queue.Queue()
@@ -190,7 +336,7 @@ class QueryPool:
     def _spawn_loop(self) -> None:
         while self._requests.get():
             try:
-                w = _Worker(self._ctx, self._store, self.limits)
+                w = _Worker(self._ctx, self.store, self.limits)
             except OSError as e:  # out of processes or memory: try again shortly
                 print(f"r2pkg serve: cannot start a query worker ({e}); retrying", file=sys.stderr)
                 time.sleep(1)
@@ -203,37 +349,84 @@ class QueryPool:
                 self._all.add(w)
             self._idle.put(w)
 
-    def _replace(self, w: _Worker) -> None:
+    def _replace(self, w: _Worker, died: bool = False) -> None:
+        code = w.process.exitcode
         w.kill()
         with self._lock:
             self._all.discard(w)
             self.killed += 1
+            self.deaths += died
+        if died:
+            print(f"r2pkg serve: a query worker died (exit code {code}); replaced; "
+                  f"{self.deaths} worker deaths so far", file=sys.stderr)
         self._requests.put(True)
 
-    def run(self, job: Job, timeout: float | None = None) -> Reply:
+    def run(self, job: Job, timeout: float | None = None, client: str = "") -> Reply:
+        """Answer a job: wait for admission and a free worker, then for the reply, each within `timeout`."""
         timeout = self.limits.timeout if timeout is None else timeout
+        size = len(job.sparql)
+        if not self.admission.wait(size):
+            return Reply.text(503, "Server busy: too many queries are waiting; try again.", ("Retry-After", "5"))
+        token = None
         try:
-            w = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return Reply.text(503, f"Server busy: no query worker came free within {timeout:g} s; try again.",
-                              ("Retry-After", "5"))
+            token = self.admission.enter(job, client, timeout)
+            if token is None:
+                return Reply.text(503, f"Server busy: slow or new queries may hold {self.admission.heavy_slots} "
+                                  f"of {self.size} workers (one per client), and none came free within "
+                                  f"{timeout:g} s; try again.", ("Retry-After", "5"))
+            try:
+                w = self._idle.get(timeout=timeout)
+            except queue.Empty:
+                self.admission.leave(token)
+                token = None
+                return Reply.text(503, f"Server busy: no query worker came free within {timeout:g} s; try again.",
+                                  ("Retry-After", "5"))
+        finally:
+            self.admission.done_waiting(size)
+        try:
+            return self._on(w, job, timeout, light=token == 0)
+        finally:
+            self.admission.leave(token)
+
+    def _on(self, w: _Worker, job: Job, timeout: float, light: bool = False) -> Reply:
         if self._closed:
             return Reply.text(503, "Server shutting down.")
+        start = time.monotonic()
+        niced = False
         try:
             w.jobs.send(job)
-            if w.replies.poll(timeout):
+            answered = w.replies.poll(min(timeout, FAST_SECONDS))
+            if not answered and not light and timeout > FAST_SECONDS:
+                # Slow and not known to be quick: let it have only the CPU the quick ones leave over.
+                niced = _lower_priority(w.process.pid)
+                answered = w.replies.poll(timeout - FAST_SECONDS)
+            if answered:
                 reply = w.replies.recv()
-                self._idle.put(w)
+                if niced:
+                    self._retire(w)  # a worker's priority cannot be raised back again: fork a fresh one
+                else:
+                    self._idle.put(w)
+                self.admission.learn(job, time.monotonic() - start, completed=True)
                 return reply
         except (EOFError, OSError):
-            self._replace(w)
+            if self._closed:  # close() stopped it: not a death
+                return Reply.text(503, "Server shutting down.")
+            self._replace(w, died=True)
+            self.admission.learn(job, time.monotonic() - start, completed=False)
             return Reply.text(500, "The query worker died (out of memory?); it has been replaced.")
         self._replace(w)
+        self.admission.learn(job, timeout, completed=False)
         return Reply.text(
             503,
             f"Query timed out: stopped after {timeout:g} s. Narrow the query or add a LIMIT.",
             ("Retry-After", "1"),
         )
+
+    def _retire(self, w: _Worker) -> None:
+        w.kill()
+        with self._lock:
+            self._all.discard(w)
+        self._requests.put(True)
 
     def close(self) -> None:
         """Stop every worker, busy or idle."""

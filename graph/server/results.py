@@ -17,7 +17,7 @@ from graph import formats
 from graph.formats import Format
 
 FORMATS_BY_KIND = {kind: tuple(f for f in formats.FORMATS if kind in f.kinds)
-                   for kind in (formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH)}
+                   for kind in (formats.SOLUTIONS, formats.BOOLEAN, formats.GRAPH, formats.DATASET)}
 SOLUTION_FORMATS = FORMATS_BY_KIND[formats.SOLUTIONS]
 
 
@@ -46,11 +46,39 @@ def _parse_accept(header: str) -> list[tuple[float, int, str]]:
     return out
 
 
+# Names clients put in format= or output= (SPARQLWrapper's included) that mean a different
+# format for graphs than for solutions: "xml" is RDF/XML for CONSTRUCT, results XML for SELECT.
+_GRAPH_NAMES = {"xml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml", "json": "jsonld", "json-ld": "jsonld",
+                "n3": "turtle", "text/n3": "turtle", "text/rdf+n3": "turtle", "application/json": "jsonld",
+                "application/xml": "rdfxml", "text/xml": "rdfxml"}
+_SOLUTION_NAMES = {"sparql-results+json": "json", "sparql-results+xml": "xml"}
+
+
+def named_format(kind: str, name: str | None) -> Format | None:
+    """The format a format=/output= value names for this kind of result, or None (then Accept decides)."""
+    if not name or not name.strip():
+        return None
+    want = name.strip().lower()
+    table = _GRAPH_NAMES if kind == formats.GRAPH else _SOLUTION_NAMES
+    return formats.find(table.get(want, want), kind)
+
+
 def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> Format | None:
-    """The format to answer with, or None (406). `fmt` (a name, alias or media type) overrides Accept."""
-    offered = FORMATS_BY_KIND[kind]
-    if fmt:
-        return formats.find(fmt, kind)
+    """The format to answer with, or None (406).
+
+    A format=/output= value that names a format this result can take wins;
+    any other value is ignored and the Accept header decides. A wildcard
+    (text/*) matches a format by its own media type, not by an alias
+    (text/* gives CSV for SELECT, not XML through text/xml).
+    """
+    named = named_format(kind, fmt)
+    if named is not None:
+        return named
+    return choose(FORMATS_BY_KIND[kind], accept)
+
+
+def choose(offered: Sequence[Format], accept: str | None) -> Format | None:
+    """The offered format the Accept header prefers (the first offered when there is none), or None."""
     if not accept or not accept.strip():
         return offered[0]
     best: tuple[float, int, int, int] | None = None  # (q, specificity, -position, -server order)
@@ -61,7 +89,7 @@ def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> Format |
                 spec = 2
             elif media == "*/*":
                 spec = 0
-            elif media.endswith("/*") and any(a.startswith(media[:-1]) for a in f.accepts):
+            elif media.endswith("/*") and f.media_type.startswith(media[:-1]):
                 spec = 1
             else:
                 continue

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import faulthandler
+import multiprocessing as mp
 import os
 import platform
 import signal
 import stat
+import warnings
+from collections.abc import Callable
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_SECCOMP = 22
@@ -116,3 +121,56 @@ def confine_worker() -> bool:
     drop_inherited_sockets()
     return block_network()
 
+
+
+def _confined_child(conn: Any, fn: Callable[..., Any], args: tuple) -> None:
+    from graph.errors import InputError
+
+    faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level stack dump
+    die_with_parent()
+    block_network()
+    try:
+        conn.send(("ok", fn(*args)))
+    except InputError as e:
+        conn.send(("error", (e.message, e.path, e.line)))
+    except OSError as e:  # the engine does no I/O of its own here: a network call the filter refused
+        conn.send(("error", (f"refused: the query tried to reach the network ({e})", None, None)))
+    except Exception as e:  # anything else is still one line for the user, not a traceback
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        conn.send(("error", (f"the query failed: {first}", None, None)))
+    conn.close()
+
+
+def run_confined(fn: Callable[..., Any], *args: Any, what: str = "the query") -> Any:
+    """fn(*args) in a forked child without outgoing network; its result, or an InputError.
+
+    `r2pkg query` runs the embedded store here: a SERVICE call that got past the
+    guard fetches nothing, and an engine crash (a stack overflow in the parser)
+    becomes one line instead of killing the command. The child shares the loaded
+    graph with the caller (fork, copy-on-write).
+    """
+    from graph.errors import InputError
+
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_confined_child, args=(send, fn, args), daemon=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only runs fn
+        child.start()
+    send.close()
+    try:
+        status, value = receive.recv()
+    except EOFError:
+        child.join()
+        code = child.exitcode
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name if -code in set(signal.Signals) else f"signal {-code}"
+            raise InputError(f"the SPARQL engine crashed on {what} ({name}); simplify it") from None
+        raise InputError(f"the SPARQL engine stopped on {what} (exit code {code})") from None
+    finally:
+        receive.close()
+    child.join()
+    if status == "error":
+        message, path, line = value
+        raise InputError(message, path, line)
+    return value
