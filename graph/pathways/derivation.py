@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from graph import __version__, readmodel
+from graph.derive_options import DEFAULT_MAX_STEPS
 from graph.pathways.grounding import Grounder
 from graph.pathways.ids import DERIVED_BASE, digest, safe, slug
 from graph.pathways.model import (
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_STEPS", "DERIVED_BASE", "derive", "derive_pathways", "digest", "slug"]
 
-DEFAULT_MAX_STEPS = 4
 DEFAULT_MAX_PATHWAYS_PER_RISK = 500
 DEFAULT_BETWEENNESS_SAMPLES = 1000
 _PARTICIPANT_ROLE = "https://w3id.org/r2pkg/ontology#ParticipantRole"
