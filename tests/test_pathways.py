@@ -733,3 +733,39 @@ def test_real_derivation_is_deterministic(real, repo_project):
     _, rep = real
     again = derive_pathways(load_graph(project=repo_project))
     assert to_turtle(again) == to_turtle(rep) and to_markdown(again) == to_markdown(rep)
+
+
+# --- the project is the one source of the derivation's defaults ----------------------------------------------------
+def test_project_max_steps_rules_pathways_build_and_query_alike(tmp_path, monkeypatch, repo_project):
+    from graph.derive_options import DEFAULTS
+
+    assert DEFAULTS["max_steps"] != 2  # the copy below must differ from the default to show anything
+    config = tmp_path / "r2pkg.toml"
+    onto = [str(p) for p in repo_project.ontology]
+    config.write_text(
+        "[project]\nname = 'copy'\n"
+        f"ontology = {json.dumps(onto)}\nshapes = {json.dumps(str(repo_project.shapes))}\n"
+        f"data = {json.dumps([str(p) for p in repo_project.data])}\noutput = 'build'\n"
+        "[derive]\nmax_steps = 2\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    doc = json.loads(runner.invoke(cli, ["pathways", "--format", "json"]).stdout)
+    assert doc["max_steps"] == 2 and doc["pathways"]
+    assert max(len(route["steps"]) for p in doc["pathways"] for route in p["routes"]) <= 2
+    count = runner.invoke(cli, ["query", "--format", "json", "--sparql",
+                                "SELECT (COUNT(?p) AS ?n) ?label WHERE { ?p a r2p:Pathway . "
+                                "?run a r2p:DerivationRun ; rdfs:label ?label } GROUP BY ?label"])
+    [row] = json.loads(count.stdout)["results"]["bindings"]
+    assert int(row["n"]["value"]) == len(doc["pathways"]) and "at most 2 steps" in row["label"]["value"]
+    built = runner.invoke(cli, ["build", "--force"])
+    assert built.exit_code == 0, built.output
+    assert re.search(rf"\b{len(doc['pathways'])} pathways\b", built.stdout), built.stdout
+    # A flag the user gives overrides the project.
+    wider = json.loads(runner.invoke(cli, ["pathways", "--format", "json", "--max-steps", "3"]).stdout)
+    assert wider["max_steps"] == 3
+    config.write_text(config.read_text(encoding="utf-8").replace("max_steps = 2", "max_steps = 'two'"),
+                      encoding="utf-8")
+    bad = runner.invoke(cli, ["pathways"])
+    assert bad.exit_code == 2 and "max_steps must be a whole number" in bad.stderr and "Traceback" not in bad.output
