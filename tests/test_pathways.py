@@ -971,6 +971,10 @@ def test_project_max_steps_rules_pathways_build_and_query_alike(tmp_path, monkey
     built = runner.invoke(cli, ["build", "--force"])
     assert built.exit_code == 0, built.output
     assert re.search(rf"\b{len(doc['pathways'])} pathways\b", built.stdout), built.stdout
+    # the site carries the printable handout, linked from the index, derived with the project's options too
+    handout = (tmp_path / "build" / "handout.html").read_text(encoding="utf-8")
+    assert "chains of at most 2 links" in handout
+    assert 'href="handout.html"' in (tmp_path / "build" / "index.html").read_text(encoding="utf-8")
     # A flag the user gives overrides the project.
     wider = json.loads(runner.invoke(cli, ["pathways", "--format", "json", "--max-steps", "3"]).stdout)
     assert wider["max_steps"] == 3
