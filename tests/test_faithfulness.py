@@ -491,6 +491,10 @@ def test_consider_how_gets_one_modality_everywhere(kg):
      {"Possible"}),
     ("in the difficult task of protecting vulnerable civilians", "security-sector-reform", "civilian-protection",
      {"Possible"}),
+    ("there must be a process to develop good governance structures", "good-governance", "preventive-capacity",
+     {"Normative"}),
+    ("should emphasize building institutional confidence", "international-community", "institutional-confidence",
+     {"Normative"}),
 ])
 def test_the_aims_the_brief_states_are_causal_links_never_asserted(kg, fragment, cause, effect, modalities):
     links = [r for r in _links_asserted_by(kg, fragment) if r["cause"] is not None]
