@@ -506,3 +506,35 @@ def test_the_aims_the_brief_states_are_causal_links_never_asserted(kg, fragment,
 def test_the_requirement_stays_beside_the_aim(kg):
     links = _links_asserted_by(kg, "must undergo to build institutional confidence")
     assert {_local(r["type"]) for r in links} == {"CausalLink", "Requirement"}
+
+
+_BREADTH_MARKERS = (
+    (re.compile(r"\b(?:One|Another|This) (?:of the )?participants?\b", re.IGNORECASE), "OneParticipant"),
+    (re.compile(r"\b(?:some|other) (?:of the )?participants\b", re.IGNORECASE), "SomeParticipants"),
+    (re.compile(r"\bMultiple participants\b", re.IGNORECASE), "MultipleParticipants"),
+    (re.compile(r"(?<!no )\bconsensus among the participants\b", re.IGNORECASE), "ExplicitConsensus"),
+    (re.compile(r"\bParticipants agreed\b", re.IGNORECASE), "ParticipantsAgreed"),
+)
+
+
+def test_breadth_is_the_one_the_sentence_names(kg, source_text):
+    """"Some participants argued", "One participant noted", "Multiple participants": a participant's claim in a
+    sentence that names one breadth takes that breadth, wherever it stands."""
+    rows = kg.select("""SELECT ?c ?p ?e ?consensus WHERE { ?c a r2p:Claim ; r2p:paragraph ?p ;
+        r2p:speakerRole r2p:ParticipantRole ; r2p:consensus ?consensus ; r2p:hasQuote/oa:hasSelector/oa:exact ?e }""")
+    checked, wrong = 0, []
+    for r in rows:
+        paragraph = source_text.paragraphs[int(r["p"]) - 1]
+        quote = " ".join(str(r["e"]).split())
+        sentence = next((s for s in _SENTENCE_END.split(paragraph.text) if quote in s), None)
+        if sentence is None:
+            continue
+        # a quote that names its own speakers ("participants did not agree") is read on its own
+        where = quote if re.search(r"\bparticipants?\b", quote, re.IGNORECASE) else sentence
+        named = {level for pattern, level in _BREADTH_MARKERS if pattern.search(where)}
+        if len(named) == 1:
+            checked += 1
+            if _local(r["consensus"]) not in named:
+                wrong.append((_local(r["c"]), _local(r["consensus"]), sentence[:70]))
+    assert checked >= 30
+    assert wrong == [], "\n".join(map(str, wrong))
