@@ -882,6 +882,19 @@ def test_real_gaps_lack_everything_and_no_gap_has_a_measure_in_its_own_paragraph
     assert not hyp & {g.risk for g in rep.gaps}
 
 
+def test_real_an_aim_from_what_is_not_a_measure_makes_no_gap(real):
+    """Para 1: good governance structures are developed "to do this" (manage the triggers of violence)."""
+    kg, rep = real
+    need(kg, "good-governance", "atrocity-triggers")
+    if not kg.query("ASK { ?l r2p:cause r2pr:good-governance ; r2p:effect r2pr:preventive-capacity }"):
+        pytest.skip("data/brief-2013 does not state the aim of paragraph 1 yet")
+    [p] = [x for x in rep.aim_only if x.risk == r("atrocity-triggers")]
+    assert p.measure == r("good-governance") and p.lead.grounding in (CLAIM, PARAGRAPH)
+    assert r("atrocity-triggers") not in {g.risk for g in rep.gaps}
+    assert "## Addressed only by an aim the brief states" in to_markdown(rep)
+    assert p.iri in {t.subject.value for t in pathway_triples(rep)}
+
+
 def test_real_joint_condition_replaces_will_capacity_and_acquiescence(real):
     kg, rep = real
     need(kg, "will-to-commit-atrocities", "escalatory-crisis")
@@ -966,7 +979,7 @@ def test_project_max_steps_rules_pathways_build_and_query_alike(tmp_path, monkey
                                 "SELECT (COUNT(?p) AS ?n) ?label WHERE { ?p a r2p:Pathway . "
                                 "?run a r2p:DerivationRun ; rdfs:label ?label } GROUP BY ?label"])
     [row] = json.loads(count.stdout)["results"]["bindings"]
-    written = len(doc["pathways"]) + len(doc["only_hypothetically_addressed"])
+    written = len(doc["pathways"]) + len(doc["only_hypothetically_addressed"]) + len(doc["addressed_by_an_aim_only"])
     assert int(row["n"]["value"]) == written and "at most 2 steps" in row["label"]["value"]
     built = runner.invoke(cli, ["build", "--force"])
     assert built.exit_code == 0, built.output

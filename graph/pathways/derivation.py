@@ -222,9 +222,19 @@ class _Derivation:
         wide_sg = None if self.include_hypothetical else SignedGraph(g, frozenset({ASSERTED, QUALIFIED, HYPOTHETICAL}))
         wide = None if wide_sg is None else RouteSearch(g, wide_sg, generic, self.max_steps, self.cap)
 
+        # An aim the brief states from what is not a measure (an outcome, an actor: "good governance
+        # structures ... to build" capacity) also addresses a risk: such a risk is no gap either.
+        aim_starts = frozenset(
+            u for u, _, d in g.edges(data=True)
+            if d.get("modality") in _AIMS and d.get("polarity") in (1, -1)
+            and not {RISK, MEASURE} & g.nodes[u].get("kinds", frozenset())
+        )
+        aims = RouteSearch(g, self.sg, generic, self.max_steps, self.cap, starts=aim_starts) if aim_starts else None
+
         pathways: list[Pathway] = []
         inferred: list[Pathway] = []
         hypothetical_only: list[Pathway] = []
+        aim_only: list[Pathway] = []
         truncated: list[str] = []
         gaps: list[Gap] = []
         about = g.graph.get("about", {})
@@ -244,6 +254,12 @@ class _Derivation:
                     hypothetical_only.extend(grounded_wide)
                     continue
                 ungrounded += [p.lead for p in inferred_wide if p.lead.modality == HYPOTHETICAL]
+            if aims is not None:
+                grounded_aims, _, _ = self._entries(unit, members, aims, self.sg)
+                stated = [p for p in grounded_aims if set(p.lead.steps[0].modalities) & _AIMS]
+                if stated:
+                    aim_only.extend(stated)
+                    continue
             claims = sorted({c for m in members for c in about.get(m, ())})
             nearest = tuple(
                 (_address_kind(r), r.steps[0].source, r.steps[0].claims)
@@ -300,6 +316,7 @@ class _Derivation:
             include_inferred=self.include_inferred,
             issues=dict(sorted(g.graph.get("issue_labels", {}).items())),
             hypothetical_only=tuple(hypothetical_only),
+            aim_only=tuple(aim_only),
             modality_labels={m: lab for m, lab in sorted(g.graph.get("labels", {}).items()) if m in _MODALITIES},
             section_order=dict(sorted(g.graph.get("section_order", {}).items())),
         )
@@ -338,6 +355,7 @@ class _Derivation:
 _KIND_OF_MODALITY = {readmodel.ASSERTED: "measure", readmodel.POSSIBLE: "aim", readmodel.NORMATIVE: "aim",
                      readmodel.HYPOTHETICAL: "hypothetical", readmodel.QUESTIONED: "question"}
 _MODALITIES = frozenset(_KIND_OF_MODALITY)
+_AIMS = frozenset({readmodel.POSSIBLE, readmodel.NORMATIVE})
 
 
 def _address_kind(r: Route) -> str:

@@ -57,7 +57,7 @@ class Grounder:
         self._near: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def _paragraphs(self, claims: tuple[str, ...]) -> dict[tuple[str, int], str]:
-        out = {}
+        out: dict[tuple[str, int], str] = {}
         for c in claims:
             info = self.claims.get(c)
             if info is not None and info.paragraph is not None:
@@ -132,7 +132,7 @@ class Grounder:
         """
         if len(steps) == 1:
             return (), CLAIM
-        ties = []
+        ties: list[Tie] = []
         for i in range(len(steps) - 1):
             t = self.tie(steps[i], steps[i + 1], steps[i].index)
             node = joins[i] if i < len(joins) else None

@@ -365,6 +365,17 @@ def build_handout(report: PathwayReport) -> Handout:
                 part.groups.append(groups[p.risk])
             groups[p.risk].entries.append(w.entry(p))
         parts.append(part)
+    if report.aim_only:
+        part = Part("Addressed only by an aim the brief states",
+                    "No measure of the brief addresses these risks, but the brief states an aim that does: "
+                    "something to build or strengthen, not a named measure.")
+        groups = {}
+        for p in sorted(report.aim_only, key=lambda p: (w.place(p)[:2], p.risk)):
+            if p.risk not in groups:
+                groups[p.risk] = Group(w.unit_title(p.risk))
+                part.groups.append(groups[p.risk])
+            groups[p.risk].entries.append(w.entry(p))
+        parts.append(part)
     if report.gaps:
         parts.append(_gaps(w, report.gaps))
     if report.requirement_links:
@@ -389,7 +400,7 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
     group = Group("Gaps")
 
     def first_paragraph(g: Gap) -> tuple:
-        ps = [w.r.claims[c].paragraph for c in g.claims if c in w.r.claims and w.r.claims[c].paragraph]
+        ps = [p for c in g.claims if c in w.r.claims and (p := w.r.claims[c].paragraph) is not None]
         return (min(ps, default=10**6), g.risk)
 
     for g in sorted(gaps, key=first_paragraph):

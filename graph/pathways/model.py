@@ -336,6 +336,7 @@ class PathwayReport:
     issues: dict[str, str] = field(default_factory=dict)  # issue IRI -> label
     issue_quotes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # issue IRI -> its quotes
     hypothetical_only: tuple[Pathway, ...] = ()  # entries of units only a hypothetical or question addresses
+    aim_only: tuple[Pathway, ...] = ()  # entries of units only an aim the brief states addresses (not from a measure)
     modality_labels: dict[str, str] = field(default_factory=dict)  # modality IRI -> its label in the ontology
     section_order: dict[str, int] = field(default_factory=dict)  # section IRI -> its place in the brief
 
@@ -345,7 +346,7 @@ class PathwayReport:
 
     def cited_claims(self) -> list[str]:
         """Claims the report rests on (entries, inferred, requirements, gaps, joint conditions) and their attackers."""
-        out = {c for p in (*self.pathways, *self.inferred, *self.hypothetical_only) for c in p.claims}
+        out = {c for p in (*self.pathways, *self.inferred, *self.hypothetical_only, *self.aim_only) for c in p.claims}
         out |= {c for g in self.gaps for _, _, cs in g.nearest for c in cs}
         out |= {c for p in (*self.pathways, *self.hypothetical_only) for k in p.contests for c in (*k.claims, *k.by)}
         out |= {c for r in self.requirement_links for c in r.claims}
@@ -362,6 +363,7 @@ class PathwayReport:
                 "pathways": len(self.pathways),
                 "contested": sum(p.contested for p in self.pathways),
                 "only hypothetically addressed": len({p.risk for p in self.hypothetical_only}),
+                "addressed by an aim only": len({p.risk for p in self.aim_only}),
                 "gaps": len(self.gaps),
                 "requirements": len(self.requirement_links),
                 "bundles": len(self.bundles),
@@ -398,6 +400,7 @@ class PathwayReport:
         pathways = tuple(p for p in self.pathways if keep(p))
         inferred = tuple(p for p in self.inferred if keep(p))
         hypothetical_only = tuple(p for p in self.hypothetical_only if keep(p))
+        aim_only = tuple(p for p in self.aim_only if keep(p))
         involved = {n for p in pathways for n in p.all_nodes} | {n for p in pathways for n in p.prerequisites}
         if measure is not None:
             involved.add(measure)
@@ -409,6 +412,7 @@ class PathwayReport:
             pathways=pathways,
             inferred=inferred,
             hypothetical_only=hypothetical_only,
+            aim_only=aim_only,
             gaps=tuple(g for g in self.gaps if (unit is None or g.risk == unit) and measure is None),
             requirements={k: v for k, v in self.requirements.items() if k in involved},
             requirement_links=tuple(

@@ -113,8 +113,8 @@ def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozens
             **{s: model.label(s) for s in model.sections},
             **{c: model.label(c) for c in model.cases},
             **{r: model.label(r) for r in {c.speaker_role for c in model.claims.values()}},
-            **{m: model.label(m) for m in {k.modality for k in (*model.links.values(), *model.requirements.values())}
-               if m},
+            **{m: model.label(m) for m in {k.modality for k in model.links.values()}
+               | {k.modality for k in model.requirements.values()} if m},
         },
         section_order={s.iri: s.index for s in model.sections.values() if s.index is not None},
         about=_about_risks(model, claims),

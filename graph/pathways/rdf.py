@@ -95,7 +95,7 @@ def route_modality(r: Route) -> str:
 
 
 def contest_objects(contests: tuple[Contest, ...]) -> list[str]:
-    out = set()
+    out: set[str] = set()
     for c in contests:
         if c.kind == "attack":
             out.update(c.by)
@@ -132,14 +132,15 @@ def pathway_triples(report: PathwayReport) -> list[ox.Triple]:
     written_steps: set[str] = set()
     # Entries of risks only a hypothetical or a question addresses are written too, with that modality, so the
     # graph's gaps (no r2p:Pathway starts from them) are the report's.
-    for p in (*report.pathways, *report.hypothetical_only):
+    for p in (*report.pathways, *report.hypothetical_only, *report.aim_only):
         node = ox.NamedNode(p.iri)
         lead = p.lead
         add(node, _A, _r2p("Pathway"))
         add(node, _LABEL, _en(p.label))
         add(node, _r2p("startsFrom"), ox.NamedNode(p.risk))
-        for measure in p.measures:  # one passage may argue for several measures in the same words
-            add(node, _r2p("addressedBy"), ox.NamedNode(measure))
+        # r2p:addressedBy is functional: the first measure; the others of one passage are in the label and
+        # in the routes (each route's first step starts from its measure).
+        add(node, _r2p("addressedBy"), ox.NamedNode(p.measure))
         add(node, _r2p("pathwayForm"), _r2p(FORM_CONCEPTS[lead.form]))
         add(node, _r2p("meetingPoint"), ox.NamedNode(lead.meeting))
         add(node, _r2p("strength"), _typed(p.strength, "integer"))
@@ -202,14 +203,14 @@ def pathway_triples(report: PathwayReport) -> list[ox.Triple]:
             add(node, _DERIVED_FROM, ox.NamedNode(claim))
         add(node, _GENERATED_BY, run)
 
-    for r in report.rankings:
-        node = ox.NamedNode(r.iri)
+    for k in report.rankings:
+        node = ox.NamedNode(k.iri)
         add(node, _A, _r2p("MeasureRanking"))
-        add(node, _LABEL, _en(f"ranking of {report.label(r.measure)}"))
-        add(node, _r2p("rankedMeasure"), ox.NamedNode(r.measure))
-        add(node, _r2p("pathwayCount"), _typed(r.pathway_count, "integer"))
-        add(node, _r2p("betweenness"), _typed(f"{r.betweenness:.6f}", "decimal"))
-        for pathway in r.pathways:
+        add(node, _LABEL, _en(f"ranking of {report.label(k.measure)}"))
+        add(node, _r2p("rankedMeasure"), ox.NamedNode(k.measure))
+        add(node, _r2p("pathwayCount"), _typed(k.pathway_count, "integer"))
+        add(node, _r2p("betweenness"), _typed(f"{k.betweenness:.6f}", "decimal"))
+        for pathway in k.pathways:
             add(node, _DERIVED_FROM, ox.NamedNode(pathway))
         add(node, _GENERATED_BY, run)
     return out

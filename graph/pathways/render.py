@@ -35,6 +35,7 @@ def pathway_rows(report: PathwayReport) -> list[dict]:
     """
     entries = [(p, p.grounding) for p in report.pathways]
     entries += [(p, "only hypothetically") for p in report.hypothetical_only]
+    entries += [(p, "aim only") for p in report.aim_only]
     entries += [(p, "inferred") for p in report.inferred]
     return [
         {
@@ -169,6 +170,7 @@ def to_json(report: PathwayReport) -> str:
         "truncated": list(report.truncated),
         "pathways": [_entry_json(p, report) for p in report.pathways],
         "only_hypothetically_addressed": [_entry_json(p, report) for p in report.hypothetical_only],
+        "addressed_by_an_aim_only": [_entry_json(p, report) for p in report.aim_only],
         "inferred": [_entry_json(p, report) for p in report.inferred],
         "gaps": [
             {"risk": g.risk, "members": list(g.members), "claims": list(g.claims), "inferred": g.inferred,
@@ -223,7 +225,7 @@ def to_turtle(report: PathwayReport) -> str:
     iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
     iris |= {tr.object.datatype.value for tr in triples if isinstance(tr.object, ox.Literal)}
     used = {p: ns for p, ns in TURTLE_PREFIXES.items() if any(i.startswith(ns) for i in iris)}
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode()
+    text = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b"").decode()
     lines = text.splitlines()
     header = sorted(line for line in lines if line.startswith("@prefix "))
     body = [line for line in lines if not line.startswith("@prefix ")]
