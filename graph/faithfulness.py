@@ -32,6 +32,7 @@ import re
 from graph.findings import Finding, file_of
 from graph.namespaces import R2P, curie
 from graph.reading_rules import check_reading_rules
+from graph.source_text import SourceText
 from graph.store import KnowledgeGraph
 
 R2P_QUESTIONED = R2P.Questioned
@@ -191,11 +192,13 @@ def check_hypothetical_counterexamples(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
-def check_faithfulness(kg: KnowledgeGraph) -> list[Finding]:
-    """Warnings where the graph says more, or other, than the brief: see the module docstring."""
+def check_faithfulness(kg: KnowledgeGraph, source: SourceText | None = None) -> list[Finding]:
+    """Warnings where the graph says more, or other, than the brief: see the module docstring.
+
+    Given the source text, also the rule for sentences that name no speaker (graph/reading_rules.py)."""
     return sorted(set(check_hedged_assertions(kg) + check_concession_attacks(kg) + check_questions_and_requirements(kg)
                       + check_requirement_directions(kg) + check_hypothetical_counterexamples(kg)
-                      + check_reading_rules(kg)))
+                      + check_reading_rules(kg, source)))
 
 
 __all__ = ["check_faithfulness", "check_hedged_assertions", "check_concession_attacks",

@@ -17,6 +17,11 @@ Each function returns warnings for one misreading:
   "undermines").
 - example-premise: an attack whose premise offers an example of something ("an example of hybrid
   systems"): an example illustrates; it is no premise against.
+- unattributed-sentence (given the source text): a participant's claim in a sentence that names no speaker and
+  carries on no report, or a rapporteur's claim in a sentence that carries on a participant's report. A
+  sentence naming no speaker is the rapporteur's unless it carries on the report just before it: it opens
+  with words referring back ("However,", "These", "For example,", "The second dimension", a list item), or a
+  single participant is telling a case.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from collections import defaultdict
 
 from graph.findings import Finding, file_of
 from graph.namespaces import R2P, curie
+from graph.source_text import SourceText
 from graph.store import KnowledgeGraph
 
 # Words that introduce what a definition excludes: "rather than violence".
@@ -222,13 +228,77 @@ def check_example_premises(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
-def check_reading_rules(kg: KnowledgeGraph) -> list[Finding]:
-    """All the warnings of this module."""
-    return (check_definition_restated(kg) + check_joint_causes(kg) + check_curators_readings(kg)
-            + check_untied_relations(kg) + check_breadth_markers(kg) + check_undermines_stated(kg)
-            + check_example_premises(kg))
+# Sentence ends inside a paragraph ("Dr." is no end); a list item ("- How ...") is a sentence of its own.
+_SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<=[.?!:])\s+(?=[-A-Z*\u201c\"])")
+_NAMES_SPEAKER = re.compile(r"\bparticipants?\b|\bMcFate\b|\bBaker\b|\bSimon\b|^\W*They\b|\bOne suggestion\b",
+                            re.IGNORECASE)
+_ONE_SPEAKER = re.compile(r"\b(?:One|Another) (?:of the )?participants?\b")
+# Openings by which a sentence carries on the report before it (docs/MODELLING.md, "Who speaks").
+_CARRY_ON = re.compile(r"^- |^\W*(?:However|Instead|As a result|Another|These|This|It|They|There|For example|When they"
+                       r"|The (?:first|second|third) dimension|Under the (?:first|second|third) dimension)\b"
+                       r"|^[^,]{0,60}, (?:for example|however),")
+# Agreement covers the sentence that states it: an example after it is the rapporteur's.
+_NOT_CARRIED = {R2P.ExplicitConsensus, R2P.ParticipantsAgreed}
+
+
+def sentences_of(source: SourceText) -> list[tuple[int, str]]:
+    """(paragraph number, sentence) for every sentence of the body, in order."""
+    return [(p.number, s) for p in source.paragraphs for s in _SENTENCE_END.split(p.text)]
+
+
+def carries_on(sentence: str) -> bool:
+    """The sentence opens with words that refer back to the report before it."""
+    return _CARRY_ON.search(sentence) is not None
+
+
+def check_unattributed_sentences(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
+    sentences = sentences_of(source)
+    rows = kg.select("""
+        SELECT ?claim ?paragraph ?exact ?role ?who ?consensus ?unnamed WHERE {
+          ?claim a r2p:Claim ; r2p:paragraph ?paragraph ; r2p:speakerRole ?role ; prov:wasAttributedTo ?who ;
+                 r2p:consensus ?consensus ; r2p:hasQuote/oa:hasSelector/oa:exact ?exact .
+          BIND(EXISTS { ?who a r2p:UnnamedParticipant } AS ?unnamed)
+        }""", asserted_only=True)
+    by_sentence: dict[int, dict[str, dict]] = defaultdict(dict)
+    for row in rows:
+        quote = " ".join(str(row["exact"]).split())
+        at = next((i for i, (n, s) in enumerate(sentences) if n == int(row["paragraph"]) and quote in s), None)
+        if at is not None:
+            by_sentence[at].setdefault(str(row["claim"]), row)
+    findings = []
+    for i, claims in sorted(by_sentence.items()):
+        text = sentences[i][1]
+        if _NAMES_SPEAKER.search(text):
+            continue
+        before = list(by_sentence.get(i - 1, {}).values())
+        previous = sentences[i - 1][1] if i else ""
+        for claim, row in claims.items():
+            who, unnamed = str(row["who"]), row["unnamed"].toPython() is True
+            if row["role"] == R2P.ParticipantRole:
+                named = _ONE_SPEAKER if unnamed else _NAMES_SPEAKER
+                same = who in {str(b["who"]) for b in before} or (not before and named.search(previous))
+                if not same or not (unnamed or carries_on(text)):
+                    findings.append(Finding("WARNING", "unattributed-sentence", curie(claim),
+                                            f"the sentence names no speaker and carries on no report of {curie(who)}: "
+                                            f"it is the rapporteur's (\"{text[:80]}\")", file_of(kg, claim)))
+            elif row["role"] == R2P.RapporteurRole and carries_on(text):
+                if any(b["role"] == R2P.ParticipantRole and b["consensus"] not in _NOT_CARRIED for b in before):
+                    findings.append(Finding("WARNING", "unattributed-sentence", curie(claim),
+                                            f"the sentence carries on the participants' report before it: it is "
+                                            f"theirs (\"{text[:80]}\")", file_of(kg, claim)))
+    return findings
+
+
+def check_reading_rules(kg: KnowledgeGraph, source: SourceText | None = None) -> list[Finding]:
+    """All the warnings of this module; the sentence rule needs the source text."""
+    findings = (check_definition_restated(kg) + check_joint_causes(kg) + check_curators_readings(kg)
+                + check_untied_relations(kg) + check_breadth_markers(kg) + check_undermines_stated(kg)
+                + check_example_premises(kg))
+    if source is not None:
+        findings += check_unattributed_sentences(kg, source)
+    return findings
 
 
 __all__ = ["check_reading_rules", "check_definition_restated", "check_joint_causes", "check_curators_readings",
            "check_untied_relations", "check_breadth_markers", "check_undermines_stated", "check_example_premises",
-           "negated_heads", "is_joint"]
+           "check_unattributed_sentences", "negated_heads", "is_joint", "sentences_of", "carries_on"]
