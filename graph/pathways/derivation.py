@@ -342,7 +342,12 @@ class _Derivation:
                 grounded.append(Pathway(entry, unit, measure, tuple(good), prereqs, title))
             elif bad:
                 ungrounded.append(Pathway(entry + "-inferred", unit, measure, tuple(bad), prereqs, title))
-        return _merge_same_ground(sorted(grounded, key=entry_key)), sorted(ungrounded, key=entry_key), cut
+        merged = [
+            replace(p, label=f"{_listing([self._label(m) for m in p.measures])} for {self._unit_label(unit)}")
+            if p.also else p
+            for p in _merge_same_ground(sorted(grounded, key=entry_key))
+        ]
+        return merged, sorted(ungrounded, key=entry_key), cut
 
     def _unit_label(self, unit: str) -> str:
         for j in self.joints:
@@ -363,6 +368,10 @@ def _address_kind(r: Route) -> str:
     weakest = [m for s in r.steps if s.modality == r.modality for m in s.modalities]
     kinds = sorted({_KIND_OF_MODALITY.get(m, "measure") for m in weakest}, key=ADDRESS_KINDS.index)
     return kinds[-1] if kinds else "measure"
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _merge_same_ground(entries: list[Pathway]) -> list[Pathway]:
