@@ -31,7 +31,7 @@ import re
 
 from graph.findings import Finding, file_of
 from graph.namespaces import R2P, curie
-from graph.reading_rules import check_reading_rules
+from graph.reading_rules import check_reading_rules, is_true
 from graph.source_text import SourceText
 from graph.store import KnowledgeGraph
 
@@ -166,8 +166,7 @@ def check_requirement_directions(kg: KnowledgeGraph) -> list[Finding]:
     findings = []
     for row in kg.select(_REQUIREMENTS, asserted_only=True):
         req = str(row["req"])
-        inferred = row.get("inferred") is not None and row["inferred"].toPython() is True
-        by_curators = row["curators"].toPython() is True
+        inferred, by_curators = is_true(row.get("inferred")), is_true(row["curators"])
         stated = _DEPENDENCY.search(str(row.get("quotes") or "")) is not None
         if not inferred and not stated:
             findings.append(Finding("WARNING", "requirement-direction", curie(req),

@@ -59,6 +59,11 @@ _STATED_DEPENDENCY = re.compile("|".join(STATED_DEPENDENCY), re.IGNORECASE)
 _WEAKENING = re.compile(r"\b(?:" + "|".join(WEAKENING_STEMS) + r")", re.IGNORECASE)
 
 
+def is_true(value: object) -> bool:
+    """An xsd:boolean literal (or a SPARQL EXISTS) that is true; None is false."""
+    return value is not None and str(value).lower() == "true"
+
+
 def _stem(word: str) -> str:
     return word.lower()[:6]
 
@@ -120,7 +125,7 @@ def check_joint_causes(kg: KnowledgeGraph) -> list[Finding]:
             # The ontology's own joint condition: preconditions feeding an escalatory dynamic (docs/PATHWAYS.md).
             if row.get("cause_type") is not None and row.get("effect_type") is not None:
                 continue
-            if row.get("flag") is not None and row["flag"].toPython() is True:
+            if is_true(row.get("flag")):
                 continue
             link = str(row["link"])
             findings.append(Finding("WARNING", "joint-cause", curie(link),
@@ -262,7 +267,7 @@ def check_unattributed_sentences(kg: KnowledgeGraph, source: SourceText) -> list
     by_sentence: dict[int, dict[str, dict]] = defaultdict(dict)
     for row in rows:
         quote = " ".join(str(row["exact"]).split())
-        at = next((i for i, (n, s) in enumerate(sentences) if n == int(row["paragraph"]) and quote in s), None)
+        at = next((i for i, (n, s) in enumerate(sentences) if n == int(str(row["paragraph"])) and quote in s), None)
         if at is not None:
             by_sentence[at].setdefault(str(row["claim"]), row)
     findings = []
@@ -273,7 +278,7 @@ def check_unattributed_sentences(kg: KnowledgeGraph, source: SourceText) -> list
         before = list(by_sentence.get(i - 1, {}).values())
         previous = sentences[i - 1][1] if i else ""
         for claim, row in claims.items():
-            who, unnamed = str(row["who"]), row["unnamed"].toPython() is True
+            who, unnamed = str(row["who"]), is_true(row["unnamed"])
             if row["role"] == R2P.ParticipantRole:
                 named = _ONE_SPEAKER if unnamed else _NAMES_SPEAKER
                 same = who in {str(b["who"]) for b in before} or (not before and named.search(previous))
@@ -301,4 +306,4 @@ def check_reading_rules(kg: KnowledgeGraph, source: SourceText | None = None) ->
 
 __all__ = ["check_reading_rules", "check_definition_restated", "check_joint_causes", "check_curators_readings",
            "check_untied_relations", "check_breadth_markers", "check_undermines_stated", "check_example_premises",
-           "check_unattributed_sentences", "negated_heads", "is_joint", "sentences_of", "carries_on"]
+           "check_unattributed_sentences", "negated_heads", "is_joint", "is_true", "sentences_of", "carries_on"]
