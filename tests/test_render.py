@@ -86,7 +86,7 @@ def test_every_view_is_listed_in_order(kg):
 def test_build_writes_every_view_export_and_index(site):
     out, files = site
     names = {f.name for f in files}
-    assert names == {f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX, "reading.html"}
+    assert names == {f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX, "reading.html", "handout.html"}
     assert files[-1] == out / INDEX
     assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
     export = (out / "r2pkg-graph.ttl").read_text(encoding="utf-8")
@@ -130,7 +130,7 @@ def test_pages_make_no_request_to_any_host(site):
         assert "Content-Security-Policy" in html and "default-src 'none'" in html
         assert "@import" not in html and "bootstrap" not in html.lower()
         assert "<script src" not in html
-        if f.name not in (INDEX, "reading.html"):
+        if f.name not in (INDEX, "reading.html", "handout.html"):
             assert "vis.Network" in html
 
 

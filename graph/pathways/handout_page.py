@@ -71,7 +71,7 @@ def _line(line: Line) -> str:
 def render_html(h: Handout, index_href: str | None = "index.html") -> str:
     e = html.escape
     out = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-           f'<meta http-equiv="Content-Security-Policy" content="{e(CSP)}">',
+           f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',  # a constant: no double quote
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{e(TITLE)}</title><style>{STYLE}</style></head><body>"]
     if index_href:
@@ -104,6 +104,9 @@ def to_html(report: PathwayReport, index_href: str | None = "index.html") -> str
 
 def write_handout_page(kg: KnowledgeGraph, out_dir: str | Path) -> Path:
     """Derive the cited pathway report with the project's options and write the page into the site."""
-    from graph.api import pathway_report
+    from graph.derive_options import derive_options
+    from graph.pathways.derivation import derive_pathways
+    from graph.project import current_project
 
-    return write_atomic(Path(out_dir) / PAGE_NAME, to_html(pathway_report(kg)))
+    report = derive_pathways(kg, **derive_options(current_project()))
+    return write_atomic(Path(out_dir) / PAGE_NAME, to_html(report))
