@@ -8,6 +8,7 @@ user gives says otherwise. The defaults are written here and nowhere else.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.errors import InputError
@@ -19,7 +20,7 @@ DEFAULTS: dict[str, Any] = {"max_steps": 4, "include_hypothetical": False}
 DEFAULT_MAX_STEPS: int = DEFAULTS["max_steps"]
 
 
-def _check(key: str, value: object, where: object) -> None:
+def _check(key: str, value: object, where: Path | None) -> None:
     if key == "max_steps" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise InputError(f"[derive] max_steps must be a whole number of at least 1, not {value!r}", where)
     if key == "include_hypothetical" and not isinstance(value, bool):
