@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.derive_options import derive_options
 from graph.errors import InputError
 from graph.findings import Report
 from graph.output import make_output_dir
@@ -72,7 +73,7 @@ def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any
     from graph.derivation import derive as run_derivation
 
     project = project or current_project()
-    return run_derivation(kg, **{**project.derive_options, **options})
+    return run_derivation(kg, **derive_options(project, **options))
 
 
 def pathway_report(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):
@@ -80,8 +81,7 @@ def pathway_report(kg: KnowledgeGraph, *, project: Project | None = None, **opti
     from graph.pathways import derive_pathways
 
     project = project or current_project()
-    opts = {**project.derive_options, **options}
-    return derive_pathways(kg, opts.pop("max_steps", 4), **opts)
+    return derive_pathways(kg, **derive_options(project, **options))
 
 
 def export(kg: KnowledgeGraph, fmt: str = "turtle", path: str | Path | None = None, *,

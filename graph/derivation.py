@@ -1,6 +1,7 @@
 """The derivation stage: rule-based shortcut triples and the prevention pathways, into the derived graph.
 
-It runs after loading and validation, on the asserted triples only, and writes
+It runs after loading and validation, on the asserted triples (the entailments
+of the ontology's own hierarchy also over what it derived), and writes
 only the DERIVED_GRAPH named graph (replacing what an earlier run put there), so
 deriving twice gives the same graph and validation sees the same data before
 and after. Nothing below this stage (store, validate, queries) imports it.
@@ -12,13 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
+
+from graph.derive_options import DEFAULT_MAX_STEPS
 from graph.resources import package_queries_dir
 
 if TYPE_CHECKING:
     from graph.pathways import PathwayReport
     from graph.store import KnowledgeGraph
 
-DEFAULT_MAX_STEPS = 4
+__all__ = ["DEFAULT_MAX_STEPS", "Derivation", "apply_rules", "derive", "entail", "entailment_files", "rule_files"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ def rule_files() -> list[Path]:
     return sorted(package_queries_dir("rules").glob("*.rq"))
 
 
+def entailment_files() -> list[Path]:
+    return sorted(package_queries_dir("rules").joinpath("entailment").glob("*.rq"))
+
+
 def apply_rules(kg: KnowledgeGraph) -> int:
     """Run every CONSTRUCT rule once over the asserted triples; add the results to the derived graph."""
     triples = []
@@ -54,8 +62,22 @@ def apply_rules(kg: KnowledgeGraph) -> int:
     return kg.add_derived(triples)
 
 
+def entail(kg: KnowledgeGraph) -> int:
+    """Materialise the ontology's own rdfs:subPropertyOf and rdfs:subClassOf entailments for r2p terms, over
+    asserted and derived triples alike, so a query of a super-property or super-class sees every instance.
+
+    Each rule closes the hierarchy itself (a property path), so one pass is enough; a triple the graph
+    already holds is not written again (the union of the graphs would return it twice).
+    """
+    found: set[ox.Triple] = set()
+    for rule in entailment_files():
+        found.update(kg.construct(rule.read_text(encoding="utf-8")))
+    return kg.add_derived(sorted(found, key=str))
+
+
 def derive(kg: KnowledgeGraph, *, max_steps: int = DEFAULT_MAX_STEPS, **pathway_options: Any) -> Derivation:
-    """Replace the derived graph: shortcut rules, then the pathway report written back as RDF."""
+    """Replace the derived graph: shortcut rules, the pathway report written back as RDF, then the
+    ontology's entailments for r2p terms (over both)."""
     from graph.pathways import derive_pathways, pathway_triples
 
     kg.clear_derived()
@@ -63,4 +85,5 @@ def derive(kg: KnowledgeGraph, *, max_steps: int = DEFAULT_MAX_STEPS, **pathway_
     # The write-back needs no quote texts (cite=False); `graph.pathway_report` gives the cited report.
     report = derive_pathways(kg, max_steps, cite=False, **pathway_options)
     written = kg.add_derived(pathway_triples(report))
+    rules += entail(kg)
     return Derivation(rules, written, report)

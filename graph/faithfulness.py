@@ -12,10 +12,13 @@ Two misreadings that would mislead a scholar citing the graph are flagged as war
 - requirement-as-cause: a causal link resting on "necessary for", "prerequisite", "required": that is a
   dependency (an r2p:Requirement), not evidence that the measure works.
 - requirement-direction: a requirement none of whose quotes states a dependency ("requires", "necessary",
-  "must", "entail", ...) and that is not marked as the curators' inference (attributed to r2pr:curators,
-  r2p:inferredByCurators true); or a curators' inference not attributed to them.
+  "must", ...; "could entail" is none) and that is not marked as the curators' inference (attributed to
+  r2pr:curators, r2p:inferredByCurators true); or a curators' inference not attributed to them.
 - hypothetical-counterexample: a counter-example attack resting on a hypothetical case: an example offered
   for a proposal supports it.
+
+The reading rules applied everywhere (definitions, joint causes, curators' readings, textual ties, speakers,
+"undermines", examples) are checked in graph/reading_rules.py and reported with these.
 
 Both are warnings, not errors: a hedge word can qualify something other than the link ("the potential for
 political interference perpetuated confidence gaps" asserts its effect). A warning the rules say is right
@@ -28,6 +31,8 @@ import re
 
 from graph.findings import Finding, file_of
 from graph.namespaces import R2P, curie
+from graph.reading_rules import check_reading_rules, is_true
+from graph.source_text import SourceText
 from graph.store import KnowledgeGraph
 
 R2P_QUESTIONED = R2P.Questioned
@@ -37,13 +42,16 @@ HEDGE_WORDS = ("may", "might", "could", "can", "cannot", "potential", "potential
 CONCESSIVES = ("even though", "even if", "in spite of", "although", "though", "however", "while", "whilst",
                "still", "yet", "nevertheless", "nonetheless", "despite", "admittedly", "granted", "albeit")
 
-# A direct question: the quoted sentence opens with one of these (capitalised) or ends with "?". An indirect
-# question inside a sentence ("participants considered how ...") is read by hand (docs/MODELLING.md).
+# A question: the quoted sentence opens with one of these (capitalised) or ends with "?"; or it is the indirect
+# question of "consider how ...", "interest in how ...", quoted from its "how" or "whether". The same
+# construction gets the same modality everywhere (docs/MODELLING.md, "Reading modality").
 QUESTION_OPENERS = ("How", "Whether", "Why", "What")
+INDIRECT_QUESTIONS = (r"^\W*(?:how|whether)\b", r"\bconsider(?:s|ed|ing)? (?:how|whether)\b", r"\binterest in how\b")
 # Words that state a dependency and its direction. "necessary interdependence" and "a necessary common
-# ground" state none: a direction read off them is the curators'.
+# ground" state none: a direction read off them is the curators'. "could entail" states what something may
+# consist of, not what it depends on.
 DEPENDENCY_PATTERNS = (r"\brequir\w*", r"\bneeds? (?:to|for)\b", r"\bnecessary (?:for|to|basis)\b", r"\bprerequisite",
-                       r"\bmust\b", r"\bentail\w*", r"\bdepend(?:s|ed|ing)? on\b")
+                       r"\bmust\b", r"\bdepend(?:s|ed|ing)? on\b")
 REQUIREMENT_PHRASES = (r"necessary (?:for|basis|to)", r"prerequisite", r"\brequired?\b", r"\brequires\b")
 
 _HEDGE = re.compile(r"\b(" + "|".join(HEDGE_WORDS) + r")\b", re.IGNORECASE)
@@ -51,6 +59,7 @@ _HEDGE = re.compile(r"\b(" + "|".join(HEDGE_WORDS) + r")\b", re.IGNORECASE)
 _CONCESSIVE_OPENING = re.compile(r"^\W*(" + "|".join(CONCESSIVES) + r")\b", re.IGNORECASE)
 
 _QUESTION = re.compile(r"^\W*(" + "|".join(QUESTION_OPENERS) + r")\b|\?\W*$")
+_INDIRECT_QUESTION = re.compile("|".join(INDIRECT_QUESTIONS), re.IGNORECASE)
 _DEPENDENCY = re.compile("|".join(DEPENDENCY_PATTERNS), re.IGNORECASE)
 _REQUIREMENT_PHRASE = re.compile("|".join(REQUIREMENT_PHRASES), re.IGNORECASE)
 
@@ -133,8 +142,8 @@ def check_concession_attacks(kg: KnowledgeGraph) -> list[Finding]:
 
 
 def is_question(text: str) -> bool:
-    """A quote posed as a direct question: it opens with a capitalised question word or ends with "?"."""
-    return _QUESTION.search(text) is not None
+    """A quote posed as a question: a direct one (capitalised question word, or "?") or an indirect one."""
+    return _QUESTION.search(text) is not None or _INDIRECT_QUESTION.search(text) is not None
 
 
 def check_questions_and_requirements(kg: KnowledgeGraph) -> list[Finding]:
@@ -157,8 +166,7 @@ def check_requirement_directions(kg: KnowledgeGraph) -> list[Finding]:
     findings = []
     for row in kg.select(_REQUIREMENTS, asserted_only=True):
         req = str(row["req"])
-        inferred = row.get("inferred") is not None and row["inferred"].toPython() is True
-        by_curators = row["curators"].toPython() is True
+        inferred, by_curators = is_true(row.get("inferred")), is_true(row["curators"])
         stated = _DEPENDENCY.search(str(row.get("quotes") or "")) is not None
         if not inferred and not stated:
             findings.append(Finding("WARNING", "requirement-direction", curie(req),
@@ -183,10 +191,13 @@ def check_hypothetical_counterexamples(kg: KnowledgeGraph) -> list[Finding]:
     return findings
 
 
-def check_faithfulness(kg: KnowledgeGraph) -> list[Finding]:
-    """Warnings where the graph says more, or other, than the brief: see the module docstring."""
+def check_faithfulness(kg: KnowledgeGraph, source: SourceText | None = None) -> list[Finding]:
+    """Warnings where the graph says more, or other, than the brief: see the module docstring.
+
+    Given the source text, also the rule for sentences that name no speaker (graph/reading_rules.py)."""
     return sorted(set(check_hedged_assertions(kg) + check_concession_attacks(kg) + check_questions_and_requirements(kg)
-                      + check_requirement_directions(kg) + check_hypothetical_counterexamples(kg)))
+                      + check_requirement_directions(kg) + check_hypothetical_counterexamples(kg)
+                      + check_reading_rules(kg, source)))
 
 
 __all__ = ["check_faithfulness", "check_hedged_assertions", "check_concession_attacks",

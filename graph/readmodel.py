@@ -535,7 +535,10 @@ def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
 def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...], dict[str, tuple[str, ...]]]:
     """Derived pathways, bundles and joint conditions as written by graph.pathways.rdf (empty before derivation)."""
     pathways: tuple[DerivedPathway, ...] = ()
-    iris = scan.typed("Pathway")
+    # The maps draw what the brief argues: entries of risks only a hypothetical or a question addresses stay
+    # in the RDF (r2p:modality says so) but are not drawn as pathways.
+    weak = {p for p, ms in scan.values("r2p:modality").items() if {HYPOTHETICAL, QUESTIONED} & set(ms)}
+    iris = scan.typed("Pathway") - weak
     if iris:
         risk, measure = scan.values("r2p:startsFrom"), scan.values("r2p:addressedBy")
         form = scan.values("r2p:pathwayForm")

@@ -164,7 +164,7 @@ def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: 
         report.findings.extend(check_tours(kg, tours_dir))
     if source is not None:
         report.findings.extend(check_paraphrases(kg, source))
-        report.findings.extend(check_faithfulness(kg))
+        report.findings.extend(check_faithfulness(kg, source))
     return report
 
 

@@ -143,7 +143,8 @@ def test_view_loads_offline_with_expected_counts(site, open_page, name):
 def test_index_opens_offline_and_links_every_view(site, open_page):
     o = open_page(site / INDEX, ready=False)
     hrefs = o.page.eval_on_selector_all("main a", "as => as.map(a => a.getAttribute('href'))")
-    assert {h for h in hrefs if h.endswith(".html")} == {f"{n}.html" for n in EXPECTED} | {"reading.html"}
+    assert {h for h in hrefs if h.endswith(".html")} == {f"{n}.html" for n in EXPECTED} | {"reading.html",
+                                                                                           "handout.html"}
     assert all((site / h).exists() for h in hrefs)
     with o.page.expect_navigation():  # wait for the new page before asking it anything
         o.page.click("text=Overview: causes, risks and remedies")
@@ -373,7 +374,7 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
     sizes = []
     left: dict[str, int] = {}
     for f in sorted(brief_site.glob("*.html")):
-        if f.name in (INDEX, "reading.html"):
+        if f.name in (INDEX, "reading.html", "handout.html"):
             continue
         o = open_page(f, ready=False, width=1920, height=1080)
         page = o.page
@@ -421,7 +422,7 @@ def test_reading_view_opens_claims_and_maps(site, open_page):
 
 def test_hostile_labels_render_as_text(hostile_site, open_page):
     for page_file in sorted(hostile_site.glob("*.html")):
-        o = open_page(page_file, ready=page_file.name != INDEX)
+        o = open_page(page_file, ready=page_file.name not in (INDEX, "handout.html"))
         assert o.dialogs == [] and o.errors == [] and o.blocked == [], page_file.name
     o = open_page(hostile_site / "overview.html")
     page = o.page

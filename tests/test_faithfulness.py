@@ -14,7 +14,9 @@ import pytest
 
 from graph import load_graph
 from graph.faithfulness import check_faithfulness, concessive_opening, hedge_words, is_question
+from graph.reading_rules import check_unattributed_sentences, is_joint, negated_heads, sentences_of
 from graph.resources import ontology_file
+from graph.source_text import read_source
 from graph.validation import validate
 from tests.conftest import FIXTURES, REPO
 
@@ -40,6 +42,17 @@ PAIRS = {
     "example": "hypothetical-counterexample",
     "necessary": "requirement-as-cause",
     "direction": "requirement-direction",
+    # the rules applied everywhere (docs/MODELLING.md, "Rules applied everywhere")
+    "definition": "definition-restated",
+    "joint": "joint-cause",
+    "curators-modality": "curators-asserted",
+    "curators-claim": "curators-reading-in-claim",
+    "untied": "untied-relation",
+    "breadth": "breadth-marker",
+    "undermines": "undermines-unstated",
+    "example-premise": "example-premise",
+    "entail": "requirement-direction",
+    "consider-how": "question-modality",
 }
 
 
@@ -57,6 +70,17 @@ def test_the_wrong_reading_is_flagged(rule):
     checks = {f.check for f in check_faithfulness(kg)}
     assert checks == {PAIRS[rule]}
     assert all(f.severity == "WARNING" for f in check_faithfulness(kg))
+
+
+def test_the_sentence_rule_reads_the_source_text():
+    """Who speaks in a sentence that names no speaker is read off the text (fixture source.txt)."""
+    source = read_source(FIX / "source.txt")
+    right, wrong = _fixture("speakers-right"), _fixture("speakers-wrong")
+    assert _errors(right) == [] and _errors(wrong) == []
+    assert check_faithfulness(right, source) == []
+    assert check_faithfulness(wrong) == [], "without the source text the rule cannot be checked"
+    found = [(f.check, f.focus) for f in check_faithfulness(wrong, source)]
+    assert found == [("unattributed-sentence", "r2pr:ff-s-gloss"), ("unattributed-sentence", "r2pr:ff-s-however")]
 
 
 def test_a_curators_inference_must_be_attributed_to_them():
@@ -93,11 +117,31 @@ def test_concessive_opening(text, word):
     assert concessive_opening(text) == word
 
 
-def test_direct_questions_only():
+def test_direct_and_indirect_questions():
     assert is_question("How the judiciary sector seeks to transform laws to build trust and legitimacy")
     assert is_question("Is the civic commons an illusion?")
-    assert not is_question("how protracted political, social, and economic tensions might render a state incapable")
+    # "considered how ... might" is put as a question wherever it stands, as "invited to consider how ... might" is
+    assert is_question("how protracted political, social, and economic tensions might render a state incapable")
+    assert is_question("which considered how improvement in law-and-order programs can avert atrocities")
     assert not is_question("which led to a structural mechanism of exclusion")
+    assert not is_question("Roundtable participants discussed the showing of structural improvements")
+
+
+@pytest.mark.parametrize("definition, heads", [
+    ("Settling disputes, such as competition for resources, through peaceful political processes rather than "
+     "violence.", ["violence"]),
+    ("Managing diversity by stressing equal citizenship rather than ethnically defined institutions.",
+     ["institutions"]),
+    ("Working with federal or national ombudsmen on how population groups are classified.", []),
+])
+def test_negated_heads(definition, heads):
+    assert negated_heads(definition) == heads
+
+
+def test_joint_quotes():
+    assert is_joint("When institutions and norms are in place")
+    assert is_joint("the will, the capacity, the acquiescence all combine to morph into a mass atrocity event")
+    assert not is_joint("reforms of the political system and the security/judiciary sectors")
 
 
 # --- the real data, found by quote text ------------------------------------------------------------
@@ -295,3 +339,181 @@ def test_the_warnings_left_on_the_brief_are_the_ones_modelling_md_justifies(kg):
         justified.update((check, f"{stem}-{suffix[1:]}") for suffix in focus.split(", ")[1:])
     found = {(f.check, f.focus) for f in check_faithfulness(kg)}
     assert found == justified
+
+
+# --- the rules applied everywhere, on the brief's own cases ------------------------------------------
+
+
+def test_no_link_restates_a_definition(kg):
+    """Nonviolent dispute resolution is defined as settling disputes rather than by violence: it does not
+    "mitigate violent conflict". What the sentence argues (disputes over resources settled peacefully) stays."""
+    links = _links_asserted_by(kg, "dispute-resolution process that is nonviolent rather than violent")
+    assert links, "the sentence keeps its links"
+    assert all(_local(r["effect"]) != "violent-conflict" for r in links if r["effect"])
+    assert [f for f in check_faithfulness(kg) if f.check == "definition-restated"] == []
+
+
+def test_institutions_and_norms_stay_a_joint_cause(kg):
+    rows = kg.select("""
+        SELECT ?link ?cause ?effect ?flag ?who WHERE {
+          ?link a r2p:CausalLink ; r2p:assertedBy ?claim ; r2p:cause ?cause ; r2p:effect ?effect .
+          ?claim r2p:hasQuote/oa:hasSelector/oa:exact "When institutions and norms are in place" .
+          OPTIONAL { ?link r2p:inferredByCurators ?flag } OPTIONAL { ?link prov:wasAttributedTo ?who } }""")
+    causes: dict[str, set[str]] = {}
+    for r in rows:
+        causes.setdefault(str(r["effect"]), set()).add(str(r["cause"]))
+    rows = [r for r in rows if len(causes[str(r["effect"])]) >= 2]
+    assert rows, "the joint cause is split into one link per cause ..."
+    assert all(r["flag"] is not None and r["flag"].toPython() is True and _local(r["who"]) == "curators"
+               for r in rows), "... and the split is flagged as the curators'"
+
+
+def test_the_curators_readings_are_neither_asserted_nor_the_speakers(kg):
+    rows = kg.select("""
+        SELECT ?x ?modality WHERE { ?x r2p:inferredByCurators true ; r2p:modality ?modality }""")
+    assert len(rows) >= 4
+    assert [r["x"] for r in rows if _local(r["modality"]) == "Asserted"] == []
+    (reverse,) = [r for r in _links_asserted_by(kg, "necessary interdependence") if r["dependent"]]
+    assert (_local(reverse["dependent"]), _local(reverse["prerequisite"])) == ("justice-sector-reform",
+                                                                              "security-sector-reform")
+    assert _local(reverse["modality"]) != "Asserted"
+    for fragment in ("necessary interdependence", "a necessary common ground between top-down and bottom-up"):
+        statement = kg.select("""SELECT ?s WHERE { ?c r2p:statement ?s ; r2p:hasQuote/oa:hasSelector/oa:exact ?e
+                                   FILTER(CONTAINS(?e, ?fragment)) }""".replace("?fragment", _lit(fragment)))
+        text = str(statement[0]["s"])
+        assert not re.search(r"\bdepends?\b|\bneeds?\b|\brequir", text, re.IGNORECASE), text
+
+
+def test_a_support_needs_a_textual_tie(kg, source_text):
+    """A relation across paragraphs quotes what ties them, in one of the two paragraphs; the commissioned briefs
+    of paragraph 3 are no authority for the agenda of paragraphs 2, 5 or 7."""
+    rows = kg.select("""
+        SELECT ?rel (GROUP_CONCAT(DISTINCT STR(?pp); separator=" ") AS ?premise)
+               (GROUP_CONCAT(DISTINCT STR(?cp); separator=" ") AS ?conclusion) WHERE {
+          VALUES ?type { r2p:Support r2p:Attack }
+          ?rel a ?type ; r2p:premise/r2p:paragraph ?pp ; r2p:conclusion/r2p:paragraph ?cp } GROUP BY ?rel""")
+    across = 0
+    for r in rows:
+        premise, conclusion = set(str(r["premise"]).split()), set(str(r["conclusion"]).split())
+        if premise & conclusion:
+            continue
+        across += 1
+        ties = [str(t["e"]) for t in kg.select("SELECT ?rel ?e WHERE { ?rel r2p:hasQuote/oa:hasSelector/oa:exact ?e }",
+                                                 {"rel": r["rel"]})]
+        assert ties, f"{r['rel']} joins paragraphs {premise} and {conclusion} with no quoted tie"
+        paragraphs = {int(p) for p in premise | conclusion}
+        assert all({p.number for p in source_text.paragraphs_containing(t)} & paragraphs for t in ties), r["rel"]
+    assert across >= 10
+    for fragment in ("provide the ripened environment", "considered how improvement in law-and-order programs",
+                     "when states choose to emphasize citizenship", "*Building State Capacity to Prevent"):
+        assert _relations_with_premise(kg, "Support", fragment) == [], fragment
+
+
+def test_one_suggestion_is_no_invented_participant(kg):
+    claim = _claim(kg, "One suggestion to mitigate the conflicts")
+    assert _local(claim["consensus"]) == "BreadthNotStated"
+    assert _local(claim["who"]) == "roundtable-participants"
+    assert kg.select("SELECT ?p WHERE { ?p a r2p:UnnamedParticipant FILTER NOT EXISTS { ?c prov:wasAttributedTo ?p } }"
+                     ) == [], "every unnamed participant speaks somewhere in the brief"
+
+
+def test_in_some_cases_is_a_hedge_not_some_participants(kg):
+    claim = _claim(kg, "In some cases the space for nonstate actors")
+    assert _local(claim["consensus"]) != "SomeParticipants"
+    assert [f for f in check_faithfulness(kg) if f.check == "breadth-marker"] == []
+
+
+def test_unattributed_sentences_follow_one_rule(kg, source_text):
+    """A sentence that names no speaker is the rapporteur's, unless it carries on the report just before it
+    (an opening that refers back to it, or a single participant telling a case): then it is that speaker's.
+    An example after "There was consensus ... that" is not held by consensus: it stays the rapporteur's."""
+    assert check_unattributed_sentences(kg, source_text) == []
+    for fragment, who in (("the lack of confidence in the judicial sector limited", "participant-ghana-justice"),
+                          ("If space exists for nonstate actors to comply", "daniel-solomon"),
+                          ("In some cases the space for nonstate actors", "daniel-solomon"),
+                          ("the bureaucracy inherent in international programs", "roundtable-participants"),
+                          ("When they intersect, these plural gaps", "roundtable-participants"),
+                          ("in SSR, professionalization efforts focus on elite institutions", "daniel-solomon")):
+        assert _local(_claim(kg, fragment)["who"]) == who, fragment
+
+
+def test_reshuffles_is_not_undermines_and_could_entail_is_no_dependency(kg):
+    assert _links_asserted_by(kg, "Mass violence reshuffles a society's building blocks") == []
+    assert [r for r in _links_asserted_by(kg, "could entail the blending") if _local(r["type"]) == "Requirement"] == []
+
+
+def test_an_example_is_no_premise_of_an_attack(kg):
+    assert _relations_with_premise(kg, "Attack", "provide an example of hybrid systems") == []
+    assert _relations_with_premise(kg, "Support", "provide an example of hybrid systems"), "it supports the case"
+
+
+def test_consider_how_gets_one_modality_everywhere(kg):
+    for fragment in ("how an atrocity lens might focus",
+                     "how protracted political, social, and economic tensions might",
+                     "considered how improvement in law-and-order programs"):
+        links = _links_asserted_by(kg, fragment)
+        assert links, fragment
+        assert {_local(r["modality"]) for r in links} == {"Questioned"}, fragment
+
+
+@pytest.mark.parametrize("fragment, cause, effect, modalities", [
+    ("must undergo to build institutional confidence", "justice-sector-reform", "institutional-confidence",
+     {"Normative"}),
+    ("are a potential tool to mitigate incidences of mass atrocities", "inclusive-politics", "mass-atrocities",
+     {"Possible"}),
+    ("to lessen group marginalization", "ombudsman-model", "group-marginalization", {"Possible"}),
+    ("to strengthen group classification practices", "ombudsman-model", "group-classification-practices",
+     {"Possible"}),
+    ("sought to balance the patronage politics of ethnic division", "provincial-administrations", "ethnic-division",
+     {"Possible"}),
+    ("to develop local peacebuilding programs in northern Ghana", "northern-ghana-peacebuilding", "violent-conflict",
+     {"Possible"}),
+    ("in the difficult task of protecting vulnerable civilians", "security-sector-reform", "civilian-protection",
+     {"Possible"}),
+    ("there must be a process to develop good governance structures", "good-governance", "preventive-capacity",
+     {"Normative"}),
+    ("should emphasize building institutional confidence", "international-community", "institutional-confidence",
+     {"Normative"}),
+])
+def test_the_aims_the_brief_states_are_causal_links_never_asserted(kg, fragment, cause, effect, modalities):
+    links = [r for r in _links_asserted_by(kg, fragment) if r["cause"] is not None]
+    aims = [r for r in links if (_local(r["cause"]), _local(r["effect"])) == (cause, effect)]
+    assert aims, f"no aim link {cause} -> {effect} on {fragment!r}"
+    assert {_local(r["modality"]) for r in aims} == modalities
+
+
+def test_the_requirement_stays_beside_the_aim(kg):
+    links = _links_asserted_by(kg, "must undergo to build institutional confidence")
+    assert {_local(r["type"]) for r in links} == {"CausalLink", "Requirement"}
+
+
+_BREADTH_MARKERS = (
+    (re.compile(r"\b(?:One|Another|This) (?:of the )?participants?\b", re.IGNORECASE), "OneParticipant"),
+    (re.compile(r"\b(?:some|other) (?:of the )?participants\b", re.IGNORECASE), "SomeParticipants"),
+    (re.compile(r"\bMultiple participants\b", re.IGNORECASE), "MultipleParticipants"),
+    (re.compile(r"(?<!no )\bconsensus among the participants\b", re.IGNORECASE), "ExplicitConsensus"),
+    (re.compile(r"\bParticipants agreed\b", re.IGNORECASE), "ParticipantsAgreed"),
+)
+
+
+def test_breadth_is_the_one_the_sentence_names(kg, source_text):
+    """"Some participants argued", "One participant noted", "Multiple participants": a participant's claim in a
+    sentence that names one breadth takes that breadth, wherever it stands."""
+    rows = kg.select("""SELECT ?c ?p ?e ?consensus WHERE { ?c a r2p:Claim ; r2p:paragraph ?p ;
+        r2p:speakerRole r2p:ParticipantRole ; r2p:consensus ?consensus ; r2p:hasQuote/oa:hasSelector/oa:exact ?e }""")
+    checked, wrong = 0, []
+    for r in rows:
+        paragraph = source_text.paragraphs[int(r["p"]) - 1]
+        quote = " ".join(str(r["e"]).split())
+        sentence = next((s for n, s in sentences_of(source_text) if n == paragraph.number and quote in s), None)
+        if sentence is None:
+            continue
+        # a quote that names its own speakers ("participants did not agree") is read on its own
+        where = quote if re.search(r"\bparticipants?\b", quote, re.IGNORECASE) else sentence
+        named = {level for pattern, level in _BREADTH_MARKERS if pattern.search(where)}
+        if len(named) == 1:
+            checked += 1
+            if _local(r["consensus"]) not in named:
+                wrong.append((_local(r["c"]), _local(r["consensus"]), sentence[:70]))
+    assert checked >= 30
+    assert wrong == [], "\n".join(map(str, wrong))

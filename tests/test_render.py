@@ -91,7 +91,8 @@ def test_build_writes_every_view_export_and_index(site):
     # the exports for other tools (graph.exporting.site_exports) sit beside the Turtle export
     exports = {f"r2pkg-{f.name}{'.zip' if f.is_bundle else f.extension}" for f in site_exports()}
     assert len(exports) >= 8
-    assert names == {f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX, "reading.html"} | exports
+    assert names == ({f"{v}.html" for v in EXPECTED} | {"r2pkg-graph.ttl", INDEX, "reading.html", "handout.html"}
+                     | exports)
     assert files[-1] == out / INDEX
     assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
     export = (out / "r2pkg-graph.ttl").read_text(encoding="utf-8")
@@ -139,7 +140,7 @@ def test_pages_make_no_request_to_any_host(site):
         assert "Content-Security-Policy" in html and "default-src 'none'" in html
         assert "@import" not in html and "bootstrap" not in html.lower()
         assert "<script src" not in html
-        if f.name not in (INDEX, "reading.html"):
+        if f.name not in (INDEX, "reading.html", "handout.html"):
             assert "vis.Network" in html
 
 

@@ -7,6 +7,7 @@ import difflib
 import click
 from rdflib import URIRef
 
+from graph.derive_options import DEFAULT_MAX_STEPS
 from graph.errors import InputError
 from graph.namespaces import curie, resolve_iri
 from graph.output import format_rows
@@ -60,11 +61,13 @@ def render(report, fmt: str) -> str:
 @click.option("--risk", metavar="TERM", help="Only pathways from this risk factor (CURIE, IRI or slug).")
 @click.option("--measure", metavar="TERM", help="Only pathways through this measure (CURIE, IRI or slug).")
 @click.option(
-    "--max-steps", type=click.IntRange(1, 12), default=4, show_default=True, help="Longest pathway, in links."
+    "--max-steps", type=click.IntRange(1, 12), default=None,
+    help=f"Longest pathway, in links. [default: the project's [derive] max_steps, else {DEFAULT_MAX_STEPS}]",
 )
 @click.option(
-    "--include-hypothetical", is_flag=True,
-    help="Also use links the brief states only as hypothetical or as a question (flagged as such).",
+    "--include-hypothetical/--exclude-hypothetical", default=None,
+    help="Also use links the brief states only as hypothetical or as a question (flagged as such). "
+         "[default: the project's [derive] include_hypothetical, else exclude]",
 )
 @click.option(
     "--include-inferred", is_flag=True,
@@ -77,8 +80,8 @@ def render(report, fmt: str) -> str:
 def pathways(
     risk: str | None,
     measure: str | None,
-    max_steps: int,
-    include_hypothetical: bool,
+    max_steps: int | None,
+    include_hypothetical: bool | None,
     include_inferred: bool,
     fmt: str,
     output: str | None,

@@ -27,10 +27,11 @@ recommends approaches, such as a mix of top-down and bottom-up approaches).
 
 *Specificity and generic harms.* reach(n) is the number of units from which
 a chain of at most max_steps - 1 steps leads to n. An r2p:Harm that at least
-three units reach is a *generic end harm* (mass atrocities, mass violence,
-violent conflict): never a meeting point, and no route passes through it.
-Reach is then recounted without generic nodes, and a meeting point's
-specificity is 1 / reach (1.0 at the risk itself).
+three units reach is a *generic end harm* (mass atrocities, mass violence):
+no route passes through it, and it is a meeting point only where one claim,
+paragraph or support chain ties both halves. Reach is then recounted without
+generic nodes, and a meeting point's specificity is 1 / reach (1.0 at the
+risk itself).
 
 *Routes.* A route joins a risk half (0 or more steps from a member of the
 unit forwards to a meeting point m, net sign s) to a measure half (1 or more
@@ -44,8 +45,10 @@ node twice, m never a measure:
 
 *Grounded in the text.* Two consecutive steps are tied when their claims
 share a claim, a paragraph, a chain of at most three r2p:Support relations,
-a case, or a section (strongest first); a route is grounded when every join
-is tied, and its grounding is its weakest tie (a one-step route: its claim).
+a case, or a section (strongest first); a section tie counts only at a node
+no other unit reaches (never at a hub such as preventive capacity). A route
+is grounded when every join is tied, and its grounding is its weakest tie (a
+one-step route: its claim).
 Ungrounded routes are no pathway: they go to the report's ``inferred`` list,
 only with ``include_inferred``, and are never written as ``r2p:Pathway``.
 
@@ -54,21 +57,29 @@ left out (``include_hypothetical`` keeps them, and every route using one is
 flagged hypothetical); r2p:Possible and r2p:Normative links lower a route's
 modality below r2p:Asserted. A link with no modality reads as asserted.
 
-*Contested.* A route is contested when a claim it rests on is the conclusion
-of an r2p:Attack (the attackers are named; ``inside`` when the route also
-rests on the attacker), or when it rests on two positions of one r2p:Issue.
+*Contested.* A route is contested when a claim it rests on (its own, one of a
+support chain tying it, or one of the support chains it stands in, within
+three relations) is the conclusion of an r2p:Attack (the attackers are the
+other side; ``inside`` when the route also rests on one) or a position of an
+r2p:Issue (named, with its other positions as the other side).
 
-*Entries.* One ``Pathway`` per unit and measure; its grounded routes are its
-evidence, best first, and its lead route gives its form, strength and
-specificity. A route's *strength* is the weakest stated breadth (r2p:rank of
-the consensus level) among its steps, 0 when none is stated; each step counts
-its best claim. Routes and entries are ranked by modality, strength, whether
-every step rests on the participants (speaker role, a mark of its own),
-specificity, length, grounding, then IRI.
+*Entries.* One ``Pathway`` per unit and measure (measures one passage argues
+for with the same claims and steps are one entry, the others in ``also``);
+its grounded routes are its evidence, best first, and its lead route gives
+its form, strength and specificity. A route's *strength* is the weakest
+breadth (r2p:rank of the consensus level) of its steps, each step counting
+its best claim; a step with no stated breadth counts as the lowest (0).
+Routes and entries are ranked by grounding first, then modality, strength,
+whether every step rests on the participants (speaker role, a mark of its
+own), specificity, length, then IRI.
 
-*Gaps.* A unit with no grounded entry is a gap, reported with the claims
-about its members (``r2p:about``); the RDF then has no r2p:Pathway starting
-from it.
+*Only hypothetically addressed, addressed by an aim, gaps.* A unit with no
+grounded entry that a grounded hypothetical or questioned route addresses is
+only hypothetically addressed; one that a grounded route from an aim the
+brief states (Possible or Normative) for something other than a measure
+addresses is addressed by an aim; the rest are gaps, each with what it lacks,
+the claims about its members (``r2p:about``) and the nearest ungrounded
+pairings. The RDF has no r2p:Pathway starting from a gap.
 
 *Requirements.* ``r2p:Requirement`` nodes (dependent needs prerequisite),
 with their claims and cases, give every measure's transitive requirements

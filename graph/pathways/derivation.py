@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from graph import __version__, readmodel
+from graph.derive_options import DEFAULT_MAX_STEPS
 from graph.pathways.grounding import Grounder
 from graph.pathways.ids import DERIVED_BASE, digest, safe, slug
 from graph.pathways.model import (
+    ADDRESS_KINDS,
     ASSERTED,
     HYPOTHETICAL,
     MEASURE,
@@ -40,7 +42,7 @@ from graph.pathways.ranking import betweenness, entry_key, route_key
 from graph.pathways.requirements import requirement_links, requirements
 from graph.pathways.routes import RouteSearch
 from graph.pathways.signed import SignedGraph
-from graph.pathways.specificity import generic_nodes, reach_counts, specificity
+from graph.pathways.specificity import generic_nodes, reach_counts, reach_units, specificity
 from graph.pathways.units import joint_conditions, risk_units
 
 if TYPE_CHECKING:
@@ -48,7 +50,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_STEPS", "DERIVED_BASE", "derive", "derive_pathways", "digest", "slug"]
 
-DEFAULT_MAX_STEPS = 4
 DEFAULT_MAX_PATHWAYS_PER_RISK = 500
 DEFAULT_BETWEENNESS_SAMPLES = 1000
 _PARTICIPANT_ROLE = "https://w3id.org/r2pkg/ontology#ParticipantRole"
@@ -100,12 +101,18 @@ def derive_pathways(
         return _derive_pathways(kg, max_steps, cite, **options)
 
 
+_CURATORS_LINKS = "SELECT ?l WHERE { ?l r2p:inferredByCurators true ; r2p:cause ?c }"
+
+
 def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) -> PathwayReport:
     model = readmodel.read(kg, derived=False, texts=False)
-    report = derive(project_model(model), max_steps, **options)
+    curators = frozenset(row[0].value for row in kg.query(_CURATORS_LINKS, asserted_only=True))
+    report = derive(project_model(model, curators), max_steps, **options)
     if not cite:
         return report
     cited = report.cited_claims()
+    issue_texts = readmodel.claim_texts(kg, sorted(report.issues))
+    report = replace(report, issue_quotes={i: t.get("quotes", ()) for i, t in sorted(issue_texts.items())})
     texts = readmodel.claim_texts(kg, cited)
     agents = readmodel.labels_of(kg, {a for t in texts.values() for a in t.get("agents", ())})
     claims = dict(report.claims)
@@ -135,8 +142,8 @@ class _Derivation:
             self._labels[node] = (self.g.nodes[node].get("label") if node in self.g else "") or slug(node)
         return self._labels[node]
 
-    def _step(self, index: int, step_id: int) -> Step:
-        s = self.sg.steps[step_id]
+    def _step(self, index: int, step_id: int, sg: SignedGraph) -> Step:
+        s = sg.steps[step_id]
         return Step(
             index=index,
             links=s.links,
@@ -151,13 +158,19 @@ class _Derivation:
             cases=s.cases,
             modality=s.modality,
             modalities=s.modalities,
+            curators=s.curators,
         )
 
-    def _route(self, unit: str, form: str, meeting: str, walk: tuple[int, ...], turn: int, entry: str) -> Route:
-        steps = tuple(self._step(i, step_id) for i, step_id in enumerate(walk, start=1))
-        ties, grounding = self.grounder.ground(steps)
+    def _route(self, unit: str, form: str, meeting: str, walk: tuple[int, ...], turn: int, entry: str,
+               sg: SignedGraph) -> Route:
+        steps = tuple(self._step(i, step_id, sg) for i, step_id in enumerate(walk, start=1))
+        nodes = [steps[0].source]
+        for s in steps:
+            nodes.append(s.target if s.source == nodes[-1] else s.source)
+        # A section tie counts only at a node this unit alone reaches (not a hub such as preventive capacity).
+        specific = frozenset(n for n in nodes[1:-1] if self.owners.get(n) == frozenset({unit}))
+        ties, grounding = self.grounder.ground(steps, tuple(nodes[1:-1]), specific, self.generic)
         claims = tuple(sorted({c for s in steps for c in s.claims}))
-        stated = [s.rank for s in steps if s.rank > 0]
         roles = {self.claims[c].speaker for c in claims if c in self.claims and self.claims[c].speaker}
         participants = all(
             any(self.claims[c].speaker_role == _PARTICIPANT_ROLE for c in s.claims if c in self.claims) for s in steps
@@ -178,12 +191,13 @@ class _Derivation:
             turn=turn,
             ties=ties,
             grounding=grounding,
-            strength=min(stated, default=0),
+            strength=min(s.rank for s in steps),  # an unstated breadth (0) is the lowest, never a pass
             modality=max(s.modality for s in steps),
             speakers=tuple(sorted(roles)),
             participants=participants,
-            specificity=1.0 if meeting == member else specificity(self.reach, meeting),
-            contests=self.grounder.contests(claims),
+            specificity=1.0 if meeting == member else specificity(self.first if meeting in self.generic
+                                                                  else self.reach, meeting),
+            contests=self.grounder.contests(claims, ties),
             label=label,
         )
 
@@ -193,45 +207,65 @@ class _Derivation:
         units = risk_units(g, self.joints)
         self.sg = SignedGraph(g, self.levels)
         depth = max(self.max_steps - 1, 1)
-        first = reach_counts(self.sg, units, depth)
+        first = self.first = reach_counts(self.sg, units, depth)
         generic = generic_nodes(g, first)
         self.reach = reach_counts(self.sg, units, depth, generic)
 
+        self.generic = generic
+        self.owners = reach_units(self.sg, units, depth, generic)
         req_links = requirement_links(g, self.levels)
         transitive, stages = requirements(req_links)
+        self.transitive = transitive
         search = RouteSearch(g, self.sg, generic, self.max_steps, self.cap)
+        # Hypothetical and questioned links make no pathway by default, but a risk they alone address is
+        # "only hypothetically addressed", not a gap: a second search over every link finds those.
+        wide_sg = None if self.include_hypothetical else SignedGraph(g, frozenset({ASSERTED, QUALIFIED, HYPOTHETICAL}))
+        wide = None if wide_sg is None else RouteSearch(g, wide_sg, generic, self.max_steps, self.cap)
+
+        # An aim the brief states from what is not a measure (an outcome, an actor: "good governance
+        # structures ... to build" capacity) also addresses a risk: such a risk is no gap either.
+        aim_starts = frozenset(
+            u for u, _, d in g.edges(data=True)
+            if d.get("modality") in _AIMS and d.get("polarity") in (1, -1)
+            and not {RISK, MEASURE} & g.nodes[u].get("kinds", frozenset())
+        )
+        aims = RouteSearch(g, self.sg, generic, self.max_steps, self.cap, starts=aim_starts) if aim_starts else None
 
         pathways: list[Pathway] = []
         inferred: list[Pathway] = []
+        hypothetical_only: list[Pathway] = []
+        aim_only: list[Pathway] = []
         truncated: list[str] = []
         gaps: list[Gap] = []
         about = g.graph.get("about", {})
         for unit, members in units:
-            found, cut = search.search(members)
+            grounded_here, inferred_here, cut = self._entries(unit, members, search, self.sg)
             if cut:
                 truncated.append(unit)
-            by_measure: dict[str, list[Route]] = defaultdict(list)
-            for form, meeting, walk, turn in found:
-                measure = self.sg.steps[walk[0]].source
-                entry = f"{DERIVED_BASE}pathway-{slug(unit)}--{slug(measure)}"
-                by_measure[measure].append(self._route(unit, form, meeting, walk, turn, entry))
-            grounded_here, inferred_here = [], []
-            for measure, routes in sorted(by_measure.items()):
-                entry = f"{DERIVED_BASE}pathway-{slug(unit)}--{slug(measure)}"
-                prereqs = transitive.get(measure, ())
-                title = f"{self._label(measure)} for {self._unit_label(unit)}"
-                good = sorted((r for r in routes if r.grounding is not None), key=route_key)
-                bad = sorted((r for r in routes if r.grounding is None), key=route_key)
-                if good:
-                    grounded_here.append(Pathway(entry, unit, measure, tuple(good), prereqs, title))
-                elif bad and self.include_inferred:
-                    inferred_here.append(Pathway(entry + "-inferred", unit, measure, tuple(bad), prereqs, title))
-            pathways.extend(sorted(grounded_here, key=entry_key))
-            inferred.extend(sorted(inferred_here, key=entry_key))
-            if not grounded_here:
-                claims = sorted({c for m in members for c in about.get(m, ())})
-                n_bad = sum(1 for rs in by_measure.values() if not any(r.grounding for r in rs))
-                gaps.append(Gap(unit, members, tuple(claims), n_bad))
+            pathways.extend(grounded_here)
+            if self.include_inferred:
+                inferred.extend(inferred_here)
+            if grounded_here:
+                continue
+            ungrounded = [p.lead for p in inferred_here]
+            if wide is not None and wide_sg is not None:
+                grounded_wide, inferred_wide, _ = self._entries(unit, members, wide, wide_sg)
+                if grounded_wide:
+                    hypothetical_only.extend(grounded_wide)
+                    continue
+                ungrounded += [p.lead for p in inferred_wide if p.lead.modality == HYPOTHETICAL]
+            if aims is not None:
+                grounded_aims, _, _ = self._entries(unit, members, aims, self.sg)
+                stated = [p for p in grounded_aims if set(p.lead.steps[0].modalities) & _AIMS]
+                if stated:
+                    aim_only.extend(stated)
+                    continue
+            claims = sorted({c for m in members for c in about.get(m, ())})
+            nearest = tuple(
+                (_address_kind(r), r.steps[0].source, r.steps[0].claims)
+                for r in sorted(ungrounded, key=route_key)[:3]
+            )
+            gaps.append(Gap(unit, members, tuple(claims), len(inferred_here), ADDRESS_KINDS, nearest))
 
         nodes = sorted(g)
         measures = [n for n in nodes if MEASURE in g.nodes[n].get("kinds", ())]
@@ -281,7 +315,39 @@ class _Derivation:
             include_hypothetical=self.include_hypothetical,
             include_inferred=self.include_inferred,
             issues=dict(sorted(g.graph.get("issue_labels", {}).items())),
+            hypothetical_only=tuple(hypothetical_only),
+            aim_only=tuple(aim_only),
+            modality_labels={m: lab for m, lab in sorted(g.graph.get("labels", {}).items()) if m in _MODALITIES},
+            section_order=dict(sorted(g.graph.get("section_order", {}).items())),
         )
+
+    def _entries(self, unit: str, members: tuple[str, ...], search: RouteSearch, sg: SignedGraph
+                 ) -> tuple[list[Pathway], list[Pathway], bool]:
+        """A unit's grounded entries (ranked; entries the text grounds in the very same claims merged into one
+        argument), its ungrounded pairings, and whether the cap cut its search."""
+        found, cut = search.search(members)
+        by_measure: dict[str, list[Route]] = defaultdict(list)
+        for form, meeting, walk, turn in found:
+            measure = sg.steps[walk[0]].source
+            entry = f"{DERIVED_BASE}pathway-{slug(unit)}--{slug(measure)}"
+            by_measure[measure].append(self._route(unit, form, meeting, walk, turn, entry, sg))
+        grounded, ungrounded = [], []
+        for measure, routes in sorted(by_measure.items()):
+            entry = f"{DERIVED_BASE}pathway-{slug(unit)}--{slug(measure)}"
+            prereqs = self.transitive.get(measure, ())
+            title = f"{self._label(measure)} for {self._unit_label(unit)}"
+            good = sorted((r for r in routes if r.grounding is not None), key=route_key)
+            bad = sorted((r for r in routes if r.grounding is None), key=route_key)
+            if good:
+                grounded.append(Pathway(entry, unit, measure, tuple(good), prereqs, title))
+            elif bad:
+                ungrounded.append(Pathway(entry + "-inferred", unit, measure, tuple(bad), prereqs, title))
+        merged = [
+            replace(p, label=f"{_listing([self._label(m) for m in p.measures])} for {self._unit_label(unit)}")
+            if p.also else p
+            for p in _merge_same_ground(sorted(grounded, key=entry_key))
+        ]
+        return merged, sorted(ungrounded, key=entry_key), cut
 
     def _unit_label(self, unit: str) -> str:
         for j in self.joints:
@@ -289,3 +355,39 @@ class _Derivation:
                 return j.label
         return self._label(unit)
 
+
+
+_KIND_OF_MODALITY = {readmodel.ASSERTED: "measure", readmodel.POSSIBLE: "aim", readmodel.NORMATIVE: "aim",
+                     readmodel.HYPOTHETICAL: "hypothetical", readmodel.QUESTIONED: "question"}
+_MODALITIES = frozenset(_KIND_OF_MODALITY)
+_AIMS = frozenset({readmodel.POSSIBLE, readmodel.NORMATIVE})
+
+
+def _address_kind(r: Route) -> str:
+    """What an (ungrounded) route would give its risk: a measure, an aim, a hypothetical or a question."""
+    weakest = [m for s in r.steps if s.modality == r.modality for m in s.modalities]
+    kinds = sorted({_KIND_OF_MODALITY.get(m, "measure") for m in weakest}, key=ADDRESS_KINDS.index)
+    return kinds[-1] if kinds else "measure"
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _merge_same_ground(entries: list[Pathway]) -> list[Pathway]:
+    """Entries of one unit whose routes rest on exactly the same claims, by the same steps after each
+    measure's first, are one argument of the brief (one passage names several measures for one thing):
+    the first keeps its place, names the others in ``also`` and keeps their routes after its own."""
+    first: dict[tuple, int] = {}
+    out: list[Pathway] = []
+    for p in entries:
+        lead = p.lead  # the same argument: same claims, and the same steps after the measure's own
+        key = (p.claims, lead.form, lead.steps[0].target, lead.steps[0].polarity,
+               tuple((s.source, s.target, s.polarity) for s in lead.steps[1:]))
+        if key in first:
+            i = first[key]
+            out[i] = replace(out[i], also=(*out[i].also, p.measure), routes=(*out[i].routes, *p.routes))
+        else:
+            first[key] = len(out)
+            out.append(p)
+    return out

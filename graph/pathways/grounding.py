@@ -12,7 +12,15 @@ Two consecutive steps of a route are *tied by the text* when their claims
 - ``section``: include claims of the same section.
 
 A route is grounded when every join is tied; its grounding is its weakest tie.
-A one-step route is grounded by its own claim.
+A one-step route is grounded by its own claim. Where two steps join matters:
+
+- a ``section`` tie counts only at a node specific to the risk (one that no
+  other risk unit reaches): two passages of a section that meet at a hub such
+  as *preventive capacity* are two arguments, not one;
+- at a generic end harm (mass atrocities), only a ``claim``, ``paragraph`` or
+  ``support`` tie counts: one passage must tie both halves.
+
+The strongest tie is taken; when it does not count at that node, the join is untied.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import networkx as nx
 from graph.pathways.model import CASE, CLAIM, GROUNDINGS, PARAGRAPH, SECTION, SUPPORT, Contest, Step, Tie
 
 SUPPORT_DEPTH = 3
+_ONE_PASSAGE = (CLAIM, PARAGRAPH, SUPPORT)  # ties that make one passage of the text
 
 
 class Grounder:
@@ -32,10 +41,15 @@ class Grounder:
     def __init__(self, g: nx.MultiDiGraph) -> None:
         self.claims = g.graph.get("claims", {})
         self.neighbours: dict[str, set[str]] = defaultdict(set)
+        self.up: dict[str, set[str]] = defaultdict(set)  # premise -> its conclusions
+        self.down: dict[str, set[str]] = defaultdict(set)  # conclusion -> its premises
         for premise, conclusion in g.graph.get("supports", ()):
             self.neighbours[premise].add(conclusion)
             self.neighbours[conclusion].add(premise)
+            self.up[premise].add(conclusion)
+            self.down[conclusion].add(premise)
         self.positions: dict[str, list[str]] = defaultdict(list)  # claim -> the issues it is a position of
+        self.issue_positions: dict[str, tuple[str, ...]] = dict(g.graph.get("issues", {}))
         for issue, positions in sorted(g.graph.get("issues", {}).items()):
             for claim in positions:
                 self.positions[claim].append(issue)
@@ -43,7 +57,7 @@ class Grounder:
         self._near: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def _paragraphs(self, claims: tuple[str, ...]) -> dict[tuple[str, int], str]:
-        out = {}
+        out: dict[tuple[str, int], str] = {}
         for c in claims:
             info = self.claims.get(c)
             if info is not None and info.paragraph is not None:
@@ -107,31 +121,53 @@ class Grounder:
             return Tie(SECTION, 0, (sections[0],))
         return None
 
-    def ground(self, steps: tuple[Step, ...]) -> tuple[tuple[Tie, ...], str | None]:
-        """Ties of every join of a route and its grounding (the weakest tie; None when a join is untied)."""
+    def ground(
+        self, steps: tuple[Step, ...], joins: tuple[str, ...] = (), specific: frozenset[str] | None = None,
+        generic: frozenset[str] = frozenset(),
+    ) -> tuple[tuple[Tie, ...], str | None]:
+        """Ties of every join of a route and its grounding (the weakest tie; None when a join is untied).
+
+        ``joins[i]`` is the node where step i+1 and step i+2 meet; ``specific`` the nodes where a section
+        tie counts (None: everywhere); at a node of ``generic`` only a claim, paragraph or support tie counts.
+        """
         if len(steps) == 1:
             return (), CLAIM
-        ties = []
+        ties: list[Tie] = []
         for i in range(len(steps) - 1):
             t = self.tie(steps[i], steps[i + 1], steps[i].index)
+            node = joins[i] if i < len(joins) else None
+            if t is not None and node is not None:
+                if t.kind == SECTION and specific is not None and node not in specific:
+                    t = None
+                elif node in generic and t.kind not in _ONE_PASSAGE:
+                    t = None
             if t is None:
                 return tuple(ties), None
             ties.append(t)
         return tuple(ties), max((t.kind for t in ties), key=GROUNDINGS.index)
 
-    def contests(self, claims: tuple[str, ...]) -> tuple[Contest, ...]:
-        """The disagreements a set of claims rests on: attacked claims, and two positions of one issue."""
+    def contests(self, claims: tuple[str, ...], ties: tuple[Tie, ...] = ()) -> tuple[Contest, ...]:
+        """The disagreements a route rests on: a claim of it, of a support chain that ties it, or of the
+        support chains it stands in (its premises, and the conclusions it argues for, within SUPPORT_DEPTH
+        relations), that is attacked or is a position of an issue."""
         mine = set(claims)
+        chain = {c for t in ties if t.kind == SUPPORT for c in t.evidence}
+        for edges in (self.up, self.down):
+            frontier = set(mine)
+            for _ in range(SUPPORT_DEPTH):
+                frontier = {n for c in frontier for n in edges.get(c, ())} - chain - mine
+                chain |= frontier
+        rests = sorted(mine | chain)
         out = []
-        for c in claims:
+        for c in rests:
             info = self.claims.get(c)
             if info is not None and info.attacked_by:
                 out.append(Contest("attack", (c,), info.attacked_by, inside=bool(mine & set(info.attacked_by))))
         by_issue: dict[str, set[str]] = defaultdict(set)
-        for c in claims:
+        for c in rests:
             for issue in self.positions.get(c, ()):
                 by_issue[issue].add(c)
         for issue, held in sorted(by_issue.items()):
-            if len(held) > 1:
-                out.append(Contest("issue", tuple(sorted(held)), issue=issue))
+            others = tuple(p for p in self.issue_positions.get(issue, ()) if p not in held)
+            out.append(Contest("issue", tuple(sorted(held)), others, issue=issue, inside=len(held) > 1))
         return tuple(out)

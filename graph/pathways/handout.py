@@ -1,233 +1,478 @@
-"""The pathway report as a Markdown handout that a trainer prints.
+"""The pathway report as a handout a trainer prints: Markdown here, the same blocks as HTML in handout_page.py.
 
-One section per risk factor (or joint condition) that has grounded measures:
-each measure in one plain sentence, with one verbatim quote, who said it and
-how widely, how the text ties the argument together, any disagreement and
-what the measure needs first. Then the gaps (risks the brief names but gives
-no grounded measure for, each with a quote), then the requirements and
-co-requisite bundles with their cases, then the implementation order. The
-inferred list, when asked for, comes last and says plainly what it is.
+It follows the brief's order: its frame first (the will, the capacity and the
+acquiescence, combined in an escalatory crisis), then the sections in the
+order of the text, each risk under the section whose paragraph argues its
+measures. Every entry is told one sentence per step of its argument, each
+with a verbatim quote of a claim that states that step (who, how widely, the
+paragraph); a quote is printed at most twice, later uses point back to it.
+Then: risks only a hypothetical or a question addresses, the gaps (each with
+what it lacks and the nearest the text comes), and what measures need first.
+
+What the curators read into the text is labelled as theirs; a contested entry
+names the disputed question and gives the other side's quote; modalities are
+named as the ontology names them; measures that must advance together are said
+to, in the brief's words, never "needs first" both ways.
 """
 
 from __future__ import annotations
 
-from graph.namespaces import curie
-from graph.pathways.model import (
-    CASE,
-    CLAIM,
-    DIRECT,
-    PARAGRAPH,
-    QUALIFIED,
-    SECTION,
-    SUPPORT,
-    ClaimInfo,
-    Contest,
-    Pathway,
-    PathwayReport,
-    Route,
-    Step,
-)
+import re
+from dataclasses import dataclass, field
 
+from graph.pathways.model import ClaimInfo, Contest, Gap, Pathway, PathwayReport, RequirementInfo, Route, Step
+from graph.pathways.rdf import route_modality
+
+MAX_PRINTS = 2  # no quote is printed more than this many times
+FRAME_TITLE = "The brief's frame: when mass atrocities occur"
+_PREPOSITIONS = {"of", "on", "in", "to", "for", "between", "with", "against", "versus", "from", "by", "into", "among"}
+_SINGULAR_IN_S = {"politics", "economics", "news", "means", "crisis", "analysis", "basis", "consensus", "status"}
+_IRREGULAR_PLURALS = {"people", "police", "children", "men", "women", "ombudsmen", "media"}
 GROUNDING_WORDS = {
-    CLAIM: "one claim states it",
-    PARAGRAPH: "its claims stand in the same paragraph",
-    SUPPORT: "its claims are joined by a chain of support",
-    CASE: "its claims share a case",
-    SECTION: "its claims stand in the same section",
+    "claim": "one claim of the brief states it",
+    "paragraph": "one paragraph of the brief ties its steps",
+    "support": "a chain of support in the brief ties its steps",
+    "case": "one case of the brief ties its steps",
+    "section": "one section ties its steps, at a node specific to this risk",
 }
+ADDRESS_WORDS = {"measure": "measure", "aim": "aim", "hypothetical": "hypothetical", "question": "question"}
+
+
+# --- grammar ------------------------------------------------------------------------------------------------------
+def is_plural(label: str) -> bool:
+    """Whether a node label is a plural subject: its head noun (the last word before a preposition) is a
+    plural ("government restrictions on prevention work"); "politics" and "crisis" are not."""
+    words = re.findall(r"[\w'-]+", label.lower())
+    head = []
+    for w in words:
+        if w in _PREPOSITIONS or w in {"that", "which", "who"}:
+            break
+        head.append(w)
+    if not head:
+        return False
+    last = head[-1]
+    if last in _IRREGULAR_PLURALS:
+        return True
+    if last in _SINGULAR_IN_S or last.endswith(("ss", "us", "is")):
+        return False
+    return last.endswith("s")
+
+
+def verb(relation: str, plural: bool) -> str:
+    """A relation label ("increases risk of") conjugated for its subject ("increase risk of")."""
+    if not plural:
+        return relation
+    first, _, rest = relation.partition(" ")
+    if first.endswith(("sses", "shes", "ches", "xes", "zes")):
+        first = first[:-2]
+    elif first.endswith("s") and not first.endswith("ss"):
+        first = first[:-1]
+    return f"{first} {rest}".strip()
+
+
+def listing(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"; with semicolons when an item has a comma of its own."""
+    if len(items) == 1:
+        return items[0]
+    if any("," in x for x in items):
+        return "; ".join(items[:-1]) + "; and " + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_STOP = {"the", "and", "of", "to", "in", "on", "for", "a", "an", "with", "by", "its", "from", "into", "between"}
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _acronyms(text: str) -> set[str]:
+    """Initials of every run of three content words ("security sector reform" -> "ssr")."""
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP]
+    return {"".join(w[0] for w in words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def overlap(sentence: str, quote: str) -> int:
+    """How many content words (by their first six letters) or acronyms a quote shares with a sentence."""
+    said = {w.lower() for w in re.findall(r"\b[A-Z]{2,5}\b", quote)}
+    return len(_stems(sentence) & _stems(quote)) + len(_acronyms(sentence) & said)
 
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# --- the handout as blocks -----------------------------------------------------------------------------------------
+@dataclass
+class Cite:
+    """A verbatim quote and who said it; ``back`` when it was printed twice already (the line points back)."""
+
+    quote: str
+    who: str
+    paragraph: int | None = None
+    back: bool = False
+
+
+@dataclass
+class Line:
+    """A sentence of ours (``label`` names what kind: "Contested", "Advances together with"...), and the quote
+    that states it."""
+
+    text: str
+    cite: Cite | None = None
+    label: str = ""
+    claims: tuple[str, ...] = ()  # for a step's sentence: the claims of the step's links (the quote is one's)
+
+
+@dataclass
+class Entry:
+    title: str
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    title: str
+    note: str = ""
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    title: str
+    intro: str = ""
+    groups: list[Group] = field(default_factory=list)
+
+
+@dataclass
+class Handout:
+    title: str
+    intro: list[str]
+    parts: list[Part]
+
+
+class _Quotes:
+    """Chooses the quote for each sentence and counts how often each is printed."""
+
+    def __init__(self, report: PathwayReport) -> None:
+        self.report = report
+        self.printed: dict[str, int] = {}
+
+    def _order(self, c: ClaimInfo) -> tuple:
+        return (-c.rank, not c.speaker_role.endswith("ParticipantRole"), _is_title(c.quotes[0]),
+                c.paragraph if c.paragraph is not None else 10**6, c.iri)
+
+    def cite(self, claims: tuple[str, ...] | list[str], sentence: str = "") -> Cite | None:
+        """The quote for a sentence among the claims that state it: the one sharing most words with the
+        sentence, then the least printed, then the widest held; a back-reference once all were printed twice."""
+        known = sorted((self.report.claims[c] for c in claims if c in self.report.claims
+                        and self.report.claims[c].quotes), key=self._order)
+        options = [(c, q) for c in known for q in c.quotes]
+        if not options:
+            return None
+        options.sort(key=lambda cq: (-overlap(sentence, cq[1]), self.printed.get(cq[1], 0) > 0))
+        fresh = [(c, q) for c, q in options if self.printed.get(q, 0) < MAX_PRINTS]
+        c, q = fresh[0] if fresh else options[0]
+        if not fresh:
+            return Cite(q, who(c), c.paragraph, back=True)
+        self.printed[q] = self.printed.get(q, 0) + 1
+        return Cite(q, who(c), c.paragraph)
+
+    def text(self, quote: str, who_: str, paragraph: int | None) -> Cite:
+        if self.printed.get(quote, 0) >= MAX_PRINTS:
+            return Cite(quote, who_, paragraph, back=True)
+        self.printed[quote] = self.printed.get(quote, 0) + 1
+        return Cite(quote, who_, paragraph)
+
+
 def _is_title(quote: str) -> bool:
     return quote.startswith("*") and quote.endswith("*")  # a paper's title, italic in the source
 
 
-def _best_claim(report: PathwayReport, claims: tuple[str, ...]) -> ClaimInfo | None:
-    """The claim to quote: widest stated breadth, then the participants' words, then a sentence rather than
-    a paper's title, then first in the brief."""
-    known = [report.claims[c] for c in claims if c in report.claims and report.claims[c].quotes]
-    if not known:
-        return None
-    return min(known, key=lambda c: (-c.rank, not c.speaker_role.endswith("ParticipantRole"), _is_title(c.quotes[0]),
-                                     c.paragraph if c.paragraph is not None else 10**6, c.iri))
-
-
-def _who(c: ClaimInfo) -> str:
-    who = ", ".join(c.agents) or "unattributed"
+def who(c: ClaimInfo) -> str:
+    agents = ", ".join(c.agents) or "unattributed"
     how = c.consensus if c.breadth_stated else f"{c.speaker.lower() or 'speaker'}; breadth not stated"
-    where = f", ¶{c.paragraph}" if c.paragraph is not None else ""
-    return f"{who} ({how}){where}"
+    if any("curators" in a.lower() for a in c.agents):
+        how += "; the curators' reading"
+    return f"{agents} ({how})"
 
 
-def _quote_line(report: PathwayReport, claims: tuple[str, ...], indent: str = "   ") -> list[str]:
-    c = _best_claim(report, claims)
-    if c is None:
-        return []
-    return [f"{indent}> “{c.quotes[0]}” — {_who(c)}"]
+class _Writer:
+    def __init__(self, report: PathwayReport) -> None:
+        self.r = report
+        self.quotes = _Quotes(report)
+        self.bundle_of = {m: b for b in report.bundles for m in b.members}
+
+    def label(self, iri: str) -> str:
+        return self.r.label(iri)
+
+    def sentence(self, subjects: list[str], relation: str, target: str) -> str:
+        labels = [self.label(s) for s in subjects]
+        plural = len(labels) > 1 or is_plural(labels[0])
+        return _cap(f"{listing(labels)} {verb(relation, plural)} {self.label(target)}") + "."
+
+    def step_line(self, s: Step, subjects: list[str] | None = None) -> Line:
+        text = self.sentence(subjects or [s.source], s.relation_label, s.target)
+        cite = self.quotes.cite(s.claims, text)
+        if s.curators:
+            text += " (The curators' reading of the text.)"
+        return Line(text, cite, claims=s.claims)
+
+    def modality(self, r: Route) -> str:
+        iri = route_modality(r)
+        return _cap(self.r.modality_labels.get(iri) or iri.rsplit("#", 1)[-1])
+
+    def facts(self, p: Pathway) -> Line:
+        r = p.lead
+        stated = [self.r.claims[c] for s in r.steps for c in s.claims if c in self.r.claims]
+        weakest = sorted({c.consensus.lower() for c in stated if c.breadth_stated and c.rank == r.strength})
+        if r.strength and weakest:
+            support = f"weakest support: {weakest[0]}"
+        else:
+            support = "weakest support: not stated for at least one step (counted as the lowest)"
+        form = "lowers the risk or what it raises" if r.form == "direct" else "builds what the risk erodes"
+        parts = [f"{form}", f"modality: {self.modality(r)}", support,
+                 GROUNDING_WORDS.get(r.grounding or "", "not tied")]
+        if r.meeting != r.member:
+            parts.append(f"the two halves meet at {self.label(r.meeting)}")
+        return Line(_cap("; ".join(parts)) + ".", label="How the brief argues it")
+
+    def contest_lines(self, contests: tuple[Contest, ...]) -> list[Line]:
+        """What is disputed (each issue with its quote, each challenged claim), then the other side, once."""
+        lines, others = [], []
+        for c in contests:
+            if c.kind == "issue":
+                quotes = self.r.issue_quotes.get(c.issue, ())
+                issue = self.r.issues.get(c.issue, c.issue)
+                cite = self.quotes.text(quotes[0], "the brief", None) if quotes else None
+                lines.append(Line(f"The brief reports disagreement on “{issue}”.", cite, "Contested"))
+            else:
+                target = self.r.claims.get(c.claims[0])
+                what = target.label if target else c.claims[0]
+                text = f"The brief reports a challenge to “{what}”."
+                if c.inside:
+                    text += " This entry rests on the objection too."
+                lines.append(Line(text, None, "Contested"))
+            others += [b for b in c.by if b not in others]
+        if others:
+            lines.append(Line("The other side.", self.quotes.cite(others), "Contested"))
+        return lines
+
+    def needs(self, p: Pathway) -> list[Line]:
+        lines = []
+        bundle = self.bundle_of.get(p.measure)
+        together = [m for m in p.prerequisites if bundle is not None and m in bundle.members]
+        first = [m for m in p.prerequisites if m not in together]
+        if together and bundle is not None:
+            reqs = [x for x in self.r.requirement_links if x.iri in bundle.requirements]
+            brief = [x for x in reqs if not x.inferred_by_curators] or reqs
+            text = (f"{_cap(self.label(p.measure))} and {listing([self.label(m) for m in together])} "
+                    "advance together.")
+            lines.append(Line(text, self.quotes.cite([c for x in brief for c in x.claims], "simultaneous growth "
+                                                     + text), "Advance together"))
+        if first:
+            readings = [self._reading(p.measure, m) for m in first]
+            needs = verb("needs", is_plural(self.label(p.measure)))
+            lines.append(Line(f"{_cap(self.label(p.measure))} {needs} first: "
+                              + listing([f"{self.label(m)}{w}" for m, w in zip(first, readings, strict=True)]) + ".",
+                              label="Needs first"))
+        return lines
+
+    def _reading(self, dependent: str, prerequisite: str) -> str:
+        direct = [x for x in self.r.requirement_links if (x.dependent, x.prerequisite) == (dependent, prerequisite)]
+        if direct and all(x.inferred_by_curators for x in direct):
+            return " (the curators' reading)"
+        return "" if direct else " (through what it needs)"
+
+    def entry(self, p: Pathway) -> Entry:
+        r = p.lead
+        measures = list(p.measures)
+        title = listing([self.label(m) for m in measures])
+        lines = []
+        for i, s in enumerate(r.measure_steps):
+            lines.append(self.step_line(s, measures if i == 0 else None))
+        for s in reversed(r.risk_steps):
+            lines.append(self.step_line(s))
+        lines.append(self.facts(p))
+        lines += self.contest_lines(p.contests)
+        lines += self.needs(p)
+        return Entry(_cap(title), lines)
+
+    def unit_title(self, unit: str) -> str:
+        for j in self.r.joint_conditions:
+            if j.iri == unit:
+                return _cap(j.label)
+        return _cap(self.label(unit))
+
+    def place(self, p: Pathway) -> tuple[int, int, str]:
+        """(section order, paragraph, section) of the earliest claim an entry rests on."""
+        claims = [self.r.claims[c] for c in p.lead.claims if c in self.r.claims]
+        best = min(claims, key=lambda c: (self.r.section_order.get(c.section, 10**6), c.paragraph or 10**6),
+                   default=None)
+        if best is None:
+            return (10**6, 10**6, "")
+        return (self.r.section_order.get(best.section, 10**6), best.paragraph or 10**6, best.section)
 
 
-def _chain(report: PathwayReport, steps: tuple[Step, ...]) -> str:
-    """Steps in causal order as one phrase: "a strengthens b, which mitigates c"."""
-    text = f"{report.label(steps[0].source)} {steps[0].relation_label} {report.label(steps[0].target)}"
-    for s in steps[1:]:
-        text += f", which {s.relation_label} {report.label(s.target)}"
-    return text
-
-
-def gist(report: PathwayReport, r: Route) -> str:
-    """The route in one plain sentence: what the measure does, then (if any) what the risk does."""
-    text = _chain(report, r.measure_steps)
-    if r.risk_steps:
-        text += "; " + _chain(report, tuple(reversed(r.risk_steps)))
-    return _cap(text) + "."
-
-
-def _contest_words(report: PathwayReport, c: Contest) -> str:
-    if c.kind == "issue":
-        return (f"rests on two positions of the disputed question “{report.issues.get(c.issue, curie(c.issue))}”"
-                f" ({', '.join(curie(x) for x in c.claims)})")
-    by = []
-    for a in c.by:
-        info = report.claims.get(a)
-        by.append(f"{info.label} ({', '.join(info.agents) or 'unattributed'})" if info else curie(a))
-    target = report.claims.get(c.claims[0])
-    what = target.label if target else curie(c.claims[0])
-    inside = " — and this pathway rests on that objection too" if c.inside else ""
-    return f"“{what}” is challenged: {'; '.join(by)}{inside}"
-
-
-VOICES = {"RapporteurRole": "the rapporteur's own framing", "CommissionedAuthorRole": "a commissioned paper"}
-
-
-def _strength_words(r: Route, report: PathwayReport) -> str:
-    levels = [report.claims[c] for s in r.steps for c in s.claims if c in report.claims]
-    stated = sorted(c.consensus.lower() for c in levels if c.breadth_stated and c.rank == r.strength)
-    words = f"support: {stated[0]}" if stated else "support: breadth not stated"
-    if not r.participants:
-        roles = sorted({VOICES.get(c.speaker_role.rsplit("#", 1)[-1], "") for c in levels} - {""})
-        some = any(c.speaker_role.endswith("ParticipantRole") for c in levels)
-        words += f" ({'in part ' if some else ''}{' and '.join(roles)})" if roles else ""
-    if r.modality == QUALIFIED:
-        words += "; stated as possible or recommended, not as established"
-    elif r.modality > QUALIFIED:
-        words += "; **hypothetical or questioned in the brief**"
-    return words
-
-
-def _entry(report: PathwayReport, n: int, p: Pathway) -> list[str]:
-    r = p.lead
-    form = "direct" if r.form == DIRECT else "restores what the risk erodes"
-    lines = [f"{n}. **{_cap(report.label(p.measure))}** ({form}). {gist(report, r)}"]
-    lines += _quote_line(report, r.steps[0].claims)
-    facts = [_strength_words(r, report), f"tied: {GROUNDING_WORDS[r.grounding]}" if r.grounding else "not tied"]
-    if r.meeting != r.member:
-        facts.append(f"meets at {report.label(r.meeting)} (specificity {r.specificity:.2f})")
-    lines.append("   - " + "; ".join(facts) + ".")
-    for c in p.contests:
-        lines.append(f"   - *Contested:* {_contest_words(report, c)}.")
-    if p.prerequisites:
-        lines.append("   - *Needs first:* " + ", ".join(report.label(x) for x in p.prerequisites) + ".")
-    if len(p.routes) > 1:
-        lines.append(f"   - Also argued through {len(p.routes) - 1} other route(s): "
-                     + "; ".join(x.label for x in p.routes[1:3]) + ("; …" if len(p.routes) > 3 else "") + ".")
-    return lines
-
-
-def _unit_title(report: PathwayReport, unit: str) -> str:
+def build_handout(report: PathwayReport) -> Handout:
+    """The handout's blocks, in the brief's order (see the module docstring)."""
+    w = _Writer(report)
+    generic = listing([report.label(g) for g in report.generic]) if report.generic else "none here"
+    intro = [
+        "From *Preventing Mass Atrocities: Resilient Societies, State Capacity, and Structural Reform* (Stanley "
+        f"Foundation, 2013). Derived by r2pkg {report.version}, chains of at most {report.max_steps} links.",
+        "Each entry is an argument the brief makes in one place: a measure lowers a risk, or something the risk "
+        "raises, or builds what the risk erodes (resilience, trust, confidence). Each sentence is one step, with "
+        "a verbatim quote that states it; a quote is printed at most twice. End harms most risks lead to "
+        f"({generic}) are a meeting point only where one passage ties both halves. Modalities are named as the "
+        "graph names them (Asserted, Possible, Normative, Hypothetical, Questioned); the curators' readings are "
+        "marked as theirs.",
+    ]
+    joint = {j.iri for j in report.joint_conditions}
+    frame = Part(FRAME_TITLE, "The brief's own frame comes first: the conditions it says combine.")
     for j in report.joint_conditions:
-        if j.iri == unit:
-            return "Joint condition: " + j.label
-    return _cap(report.label(unit))
+        group = Group(w.unit_title(j.iri), "Members: " + listing([report.label(m) for m in j.members]) + ".")
+        c = w.quotes.cite(j.claims)
+        if c is not None:
+            group.entries.append(Entry("How the brief frames it", [Line("The conditions combine.", c)]))
+        group.entries += [w.entry(p) for p in report.pathways if p.risk == j.iri]
+        frame.groups.append(group)
+    by_section: dict[str, list[tuple[tuple, Pathway]]] = {}
+    for p in report.pathways:
+        if p.risk in joint:
+            continue
+        where = w.place(p)
+        by_section.setdefault(where[2], []).append((where, p))
+    parts = [frame] if frame.groups else []
+    for section in sorted(by_section, key=lambda s: (report.section_order.get(s, 10**6), s)):
+        items = sorted(by_section[section], key=lambda x: (x[0], x[1].risk))
+        part = Part(_cap(report.label(section)) if section else "Elsewhere in the brief")
+        groups: dict[str, Group] = {}
+        for _, p in items:
+            if p.risk not in groups:
+                groups[p.risk] = Group(w.unit_title(p.risk))
+                part.groups.append(groups[p.risk])
+            groups[p.risk].entries.append(w.entry(p))
+        parts.append(part)
+    if report.hypothetical_only:
+        part = Part("Only hypothetically addressed",
+                    "The brief ties these risks only to a measure it supposes or asks about, not to one it "
+                    "asserts or recommends: not gaps, but not settled either.")
+        groups = {}
+        for p in sorted(report.hypothetical_only, key=lambda p: (w.place(p)[:2], p.risk)):
+            if p.risk not in groups:
+                groups[p.risk] = Group(w.unit_title(p.risk))
+                part.groups.append(groups[p.risk])
+            groups[p.risk].entries.append(w.entry(p))
+        parts.append(part)
+    if report.aim_only:
+        part = Part("Addressed only by an aim the brief states",
+                    "No measure of the brief addresses these risks, but the brief states an aim that does: "
+                    "something to build or strengthen, not a named measure.")
+        groups = {}
+        for p in sorted(report.aim_only, key=lambda p: (w.place(p)[:2], p.risk)):
+            if p.risk not in groups:
+                groups[p.risk] = Group(w.unit_title(p.risk))
+                part.groups.append(groups[p.risk])
+            groups[p.risk].entries.append(w.entry(p))
+        parts.append(part)
+    if report.gaps:
+        parts.append(_gaps(w, report.gaps))
+    if report.requirement_links:
+        parts.append(_requirements(w, report.requirement_links))
+    if report.inferred:
+        part = Part("Inferred: pairings the text does not tie",
+                    "Not arguments of the brief: a risk and a measure meet in the causal graph, but no passage "
+                    "ties the two halves. Not written to the graph as pathways.")
+        group = Group("Pairings")
+        for p in report.inferred:
+            group.entries.append(Entry(f"{w.unit_title(p.risk)} ← {report.label(p.measure)}",
+                                       [Line(p.lead.label + ".")]))
+        part.groups.append(group)
+        parts.append(part)
+    return Handout("Prevention pathways: what the brief says addresses each risk", intro, parts)
+
+
+def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
+    part = Part("Gaps: risks no measure, aim, hypothetical or question of the brief addresses",
+                "The brief names these risks, but no grounded measure it asserts, aim it states, hypothetical it "
+                "supposes or question it asks addresses them.")
+    group = Group("Gaps")
+
+    def first_paragraph(g: Gap) -> tuple:
+        ps = [p for c in g.claims if c in w.r.claims and (p := w.r.claims[c].paragraph) is not None]
+        return (min(ps, default=10**6), g.risk)
+
+    for g in sorted(gaps, key=first_paragraph):
+        lines = [Line("Lacks a grounded " + listing([ADDRESS_WORDS[k] for k in g.lacks]) + ".",
+                      w.quotes.cite(g.claims), "What the brief says of it")]
+        for kind, measure, claims in g.nearest[:1]:
+            lines.append(Line(f"Nearest: {w.label(measure)}, an ungrounded {ADDRESS_WORDS[kind]} (no passage ties "
+                              "it to this risk).", w.quotes.cite(claims), "Nearest"))
+        group.entries.append(Entry(w.unit_title(g.risk), lines))
+    part.groups.append(group)
+    return part
+
+
+def _requirements(w: _Writer, links: tuple[RequirementInfo, ...]) -> Part:
+    part = Part("What measures need first, and what must advance together")
+    group = Group("Requirements")
+    bundled = {m for b in w.r.bundles for m in b.members}
+    for x in links:
+        if x.dependent in bundled and x.prerequisite in bundled and w.bundle_of[x.dependent] is \
+                w.bundle_of[x.prerequisite]:
+            continue  # said once, as a bundle, below
+        reading = "The curators' reading, not the brief's words." if x.inferred_by_curators else "The brief's words."
+        sentence = (f"{_cap(w.label(x.dependent))} {verb('needs', is_plural(w.label(x.dependent)))} "
+                    f"{w.label(x.prerequisite)}")
+        lines = [Line(reading, w.quotes.cite(x.claims, sentence), "Whose reading")]
+        lines += [Line(f"Case: {w.label(c)}.") for c in x.cases]
+        group.entries.append(Entry(sentence, lines))
+    for b in w.r.bundles:
+        reqs = [x for x in links if x.iri in b.requirements]
+        brief = [x for x in reqs if not x.inferred_by_curators]
+        names = listing([w.label(m) for m in b.members])
+        lines = [Line(f"{_cap(names)} advance together.",
+                      w.quotes.cite([c for x in brief or reqs for c in x.claims], "simultaneous growth"))]
+        lines += [Line(f"Case: {w.label(c)}.") for c in b.cases]
+        stated = [x for x in brief if x.dependent in b.members and x.prerequisite in b.members]
+        if stated and len(stated) < len(reqs):
+            lines.append(Line("The brief's words give one direction (" + listing(
+                [f"{w.label(x.dependent)} on {w.label(x.prerequisite)}" for x in stated])
+                + "); that the two grow together is the curators' reading.", label="Whose reading"))
+        group.entries.append(Entry(f"Co-requisite bundle: {names}", lines))
+    part.groups.append(group)
+    return part
+
+
+# --- Markdown --------------------------------------------------------------------------------------------------------
+def _cite_md(c: Cite, indent: str) -> str:
+    where = f", ¶{c.paragraph}" if c.paragraph is not None else ""
+    if c.back:
+        return f"{indent}> (quoted above{where}: {c.who})"
+    return f"{indent}> “{c.quote}” — {c.who}{where}"
 
 
 def to_markdown(report: PathwayReport) -> str:
-    """A handout: per risk factor or joint condition, its measures with one quote each; gaps; requirements."""
-    hyp = " Hypothetical and questioned links are included and marked." if report.include_hypothetical else \
-        " Links the brief states only as hypothetical or as a question are left out."
-    lines = [
-        "# Prevention pathways: what the brief says addresses each risk",
-        "",
-        "From *Preventing Mass Atrocities: Resilient Societies, State Capacity, and Structural Reform* "
-        f"(Stanley Foundation, 2013). Derived by r2pkg {report.version}, chains of at most {report.max_steps} links.",
-        "",
-        "Each entry is an argument the brief makes: a measure lowers the risk, or something specific to that "
-        "risk (*direct*), or builds what the risk erodes, such as resilience or trust (*restores*). The two "
-        "halves are tied by the text: one claim, the same paragraph or section, a shared case, or a chain of "
-        "support. End harms that most risks lead to ("
-        + (", ".join(report.label(g) for g in report.generic) or "none here")
-        + ") never count as the meeting point. The quote is verbatim; *weakest support* is the narrowest "
-        "breadth of agreement the brief states for its links (the rapporteur's own framing and the commissioned papers "
-        "state none); *contested* names who disagrees." + hyp,
-        "",
-    ]
-    by_unit: dict[str, list[Pathway]] = {}
-    for p in report.pathways:
-        by_unit.setdefault(p.risk, []).append(p)
-    order = sorted(by_unit, key=lambda u: (_unit_title(report, u).lower(), u))
-    for unit in order:
-        entries = by_unit[unit]
-        lines += [f"## {_unit_title(report, unit)}", ""]
-        members = report.members(unit)
-        if len(members) > 1:
-            lines += ["Members: " + ", ".join(report.label(m) for m in members) + ".", ""]
-        for i, p in enumerate(entries, start=1):
-            lines += _entry(report, i, p)
-        lines.append("")
-    if report.gaps:
-        lines += [
-            "## Gaps: risks the brief names with no grounded measure",
-            "",
-            "The brief discusses these, but ties no measure to them in its text.",
-            "",
-        ]
-        for g in sorted(report.gaps, key=lambda g: _unit_title(report, g.risk).lower()):
-            line = f"- **{_unit_title(report, g.risk)}**"
-            c = _best_claim(report, g.claims)
-            if c is not None:
-                line += f" — “{c.quotes[0]}” ({_who(c)})"
-            if g.inferred:
-                line += f". {g.inferred} pairing(s) the text does not tie" + (
-                    " are listed under *Inferred*." if report.include_inferred else " (see `--include-inferred`)."
-                )
-            lines.append(line)
-        lines.append("")
-    if report.requirement_links:
-        lines += ["## What measures need first, and what must advance together", ""]
-        for r in report.requirement_links:
-            who = "the curators' reading, not the brief's words" if r.inferred_by_curators else "the brief"
-            line = f"- **{_cap(report.label(r.dependent))}** needs **{report.label(r.prerequisite)}** ({who})."
-            lines.append(line)
-            lines += _quote_line(report, r.claims, indent="  ")
-            for case in r.cases:
-                lines.append(f"  - Case: {report.label(case)}.")
-        lines.append("")
-        inferred = {r.iri for r in report.requirement_links if r.inferred_by_curators}
-        for b in report.bundles:
-            reading = " It rests in part on the curators' reading." if inferred & set(b.requirements) else ""
-            lines.append(
-                "**Co-requisite bundle:** " + " + ".join(report.label(m) for m in b.members)
-                + " must advance together"
-                + (" (case: " + ", ".join(report.label(c) for c in b.cases) + ")" if b.cases else "")
-                + "." + reading
-            )
-        if report.bundles:
+    """The handout as Markdown (see the module docstring)."""
+    h = build_handout(report)
+    lines = [f"# {h.title}", ""]
+    for para in h.intro:
+        lines += [para, ""]
+    for part in h.parts:
+        lines += [f"## {part.title}", ""]
+        if part.intro:
+            lines += [part.intro, ""]
+        for group in part.groups:
+            lines += [f"### {group.title}", ""]
+            if group.note:
+                lines += [group.note, ""]
+            for n, entry in enumerate(group.entries, start=1):
+                lines.append(f"{n}. **{entry.title}**")
+                for line in entry.lines:
+                    head = f"*{line.label}:* " if line.label and not line.text.startswith(line.label) else ""
+                    lines.append(f"   - {head}{line.text}")
+                    if line.cite is not None:
+                        lines.append(_cite_md(line.cite, "     "))
             lines.append("")
-    staged = [s for s in report.stages if s.is_bundle or report.requirements.get(s.members[0])]
-    if staged:
-        lines += ["Order of work (each item after what it needs): "
-                  + "; ".join(" + ".join(report.label(m) for m in s.members) for s in report.stages) + ".", ""]
-    if report.inferred:
-        lines += [
-            "## Inferred: pairings the text does not tie",
-            "",
-            "Not arguments of the brief: a risk and a measure meet in the causal graph, but no paragraph, "
-            "section, case or support chain ties the two halves. Not written to the graph as pathways.",
-            "",
-        ]
-        for p in report.inferred:
-            lines.append(f"- {_unit_title(report, p.risk)} ← {report.label(p.measure)}: {gist(report, p.lead)}")
-        lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

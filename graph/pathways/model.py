@@ -77,6 +77,7 @@ class Step:
     cases: tuple[str, ...] = ()
     modality: int = ASSERTED
     modalities: tuple[str, ...] = ()  # modality IRIs of its links
+    curators: bool = False  # the step is the curators' reading (r2p:inferredByCurators on every link)
 
     @property
     def link(self) -> str:
@@ -94,12 +95,13 @@ class Tie:
 
 @dataclass(frozen=True)
 class Contest:
-    """Why a route is contested: a claim it rests on is attacked (``by`` the attackers; ``inside`` when
-    an attacker is itself one of the route's claims), or it rests on two positions of one issue."""
+    """Why a route is contested: a claim it rests on (its own, or one of a support chain that ties it) is
+    attacked (``by`` the attackers; ``inside`` when an attacker is itself one of the route's claims), or is a
+    position of an r2p:Issue (``by`` the issue's other positions; ``inside`` when the route rests on two)."""
 
     kind: str  # "attack" or "issue"
     claims: tuple[str, ...]  # the attacked claim, or the positions the route rests on
-    by: tuple[str, ...] = ()
+    by: tuple[str, ...] = ()  # the other side: the attackers, or the issue's other positions
     issue: str = ""
     inside: bool = False
 
@@ -169,6 +171,11 @@ class Pathway:
     routes: tuple[Route, ...]
     prerequisites: tuple[str, ...]
     label: str
+    also: tuple[str, ...] = ()  # other measures the same passage argues for with the same quotes (one argument)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return (self.measure, *self.also)
 
     @property
     def lead(self) -> Route:
@@ -271,14 +278,22 @@ class Stage:
         return len(self.members) > 1
 
 
+# What may address a risk, by the modality of the brief's link: a measure it asserts, an aim it states as
+# possible or recommended, a hypothetical it supposes, a question it asks.
+ADDRESS_KINDS = ("measure", "aim", "hypothetical", "question")
+
+
 @dataclass(frozen=True)
 class Gap:
-    """A risk factor or joint condition with no grounded measure, with the claims that name it."""
+    """A risk factor or joint condition that no grounded measure, aim, hypothetical or question of the brief
+    addresses, with the claims that name it and the nearest the text comes to addressing it."""
 
     risk: str
     members: tuple[str, ...]
     claims: tuple[str, ...]
     inferred: int = 0  # ungrounded pairings found for it (listed only with include_inferred)
+    lacks: tuple[str, ...] = ADDRESS_KINDS  # of ADDRESS_KINDS: what no grounded route of the brief gives it
+    nearest: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (kind, measure, claims) of ungrounded pairings
 
 
 @dataclass(frozen=True)
@@ -319,6 +334,11 @@ class PathwayReport:
     include_hypothetical: bool = False
     include_inferred: bool = False
     issues: dict[str, str] = field(default_factory=dict)  # issue IRI -> label
+    issue_quotes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # issue IRI -> its quotes
+    hypothetical_only: tuple[Pathway, ...] = ()  # entries of units only a hypothetical or question addresses
+    aim_only: tuple[Pathway, ...] = ()  # entries of units only an aim the brief states addresses (not from a measure)
+    modality_labels: dict[str, str] = field(default_factory=dict)  # modality IRI -> its label in the ontology
+    section_order: dict[str, int] = field(default_factory=dict)  # section IRI -> its place in the brief
 
     @property
     def bundles(self) -> tuple[Stage, ...]:
@@ -326,7 +346,9 @@ class PathwayReport:
 
     def cited_claims(self) -> list[str]:
         """Claims the report rests on (entries, inferred, requirements, gaps, joint conditions) and their attackers."""
-        out = {c for p in (*self.pathways, *self.inferred) for c in p.claims}
+        out = {c for p in (*self.pathways, *self.inferred, *self.hypothetical_only, *self.aim_only) for c in p.claims}
+        out |= {c for g in self.gaps for _, _, cs in g.nearest for c in cs}
+        out |= {c for p in (*self.pathways, *self.hypothetical_only) for k in p.contests for c in (*k.claims, *k.by)}
         out |= {c for r in self.requirement_links for c in r.claims}
         out |= {c for g in self.gaps for c in g.claims} | {c for j in self.joint_conditions for c in j.claims}
         out |= {a for c in list(out) if c in self.claims for a in self.claims[c].attacked_by}
@@ -340,6 +362,8 @@ class PathwayReport:
             {
                 "pathways": len(self.pathways),
                 "contested": sum(p.contested for p in self.pathways),
+                "only hypothetically addressed": len({p.risk for p in self.hypothetical_only}),
+                "addressed by an aim only": len({p.risk for p in self.aim_only}),
                 "gaps": len(self.gaps),
                 "requirements": len(self.requirement_links),
                 "bundles": len(self.bundles),
@@ -370,10 +394,13 @@ class PathwayReport:
         unit = self.unit_of(risk) if risk is not None else None
 
         def keep(p: Pathway) -> bool:
-            return (unit is None or p.risk in (unit, risk)) and (measure is None or measure in p.all_nodes)
+            return (unit is None or p.risk in (unit, risk)) and (
+                measure is None or measure in p.all_nodes or measure in p.also)
 
         pathways = tuple(p for p in self.pathways if keep(p))
         inferred = tuple(p for p in self.inferred if keep(p))
+        hypothetical_only = tuple(p for p in self.hypothetical_only if keep(p))
+        aim_only = tuple(p for p in self.aim_only if keep(p))
         involved = {n for p in pathways for n in p.all_nodes} | {n for p in pathways for n in p.prerequisites}
         if measure is not None:
             involved.add(measure)
@@ -384,6 +411,8 @@ class PathwayReport:
             units=tuple(u for u in self.units if unit is None or u == unit),
             pathways=pathways,
             inferred=inferred,
+            hypothetical_only=hypothetical_only,
+            aim_only=aim_only,
             gaps=tuple(g for g in self.gaps if (unit is None or g.risk == unit) and measure is None),
             requirements={k: v for k, v in self.requirements.items() if k in involved},
             requirement_links=tuple(

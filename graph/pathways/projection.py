@@ -11,7 +11,8 @@ Edges: one per causal link, cause -> effect, key = the link's IRI,
 attributes ``relation`` (IRI), ``relation_label``, ``polarity`` (+1 or -1),
 ``modality`` (IRI, r2p:Asserted when the data gives none), ``claims`` (sorted
 claim IRIs), ``rank`` (best stated breadth among the claims, 0 when none),
-``contested`` (a claim is attacked), ``cases`` (sorted case IRIs). One per
+``contested`` (a claim is attacked), ``cases`` (sorted case IRIs), ``curators``
+(the link is the curators' reading, r2p:inferredByCurators). One per
 requirement, dependent -> prerequisite, key = the requirement's IRI, with
 ``polarity`` 0, ``requirement`` True, ``modality``, ``claims``, ``cases`` and
 ``inferred`` (the curators' reading of the direction).
@@ -19,8 +20,9 @@ requirement, dependent -> prerequisite, key = the requirement's IRI, with
 Graph attributes: ``claims`` (IRI -> model.ClaimInfo), ``supports`` (sorted
 (premise, conclusion) pairs), ``issues`` (IRI -> sorted position claims),
 ``issue_labels`` (IRI -> label), ``about`` (risk factor -> the claims about
-it, by paragraph), ``labels`` (IRI -> label, for sections and
-cases) and ``unsigned_links`` (links left out: no polarity, or malformed).
+it, by paragraph), ``labels`` (IRI -> label, for sections, cases, speaker
+roles and modalities), ``section_order`` (section IRI -> its r2p:sectionIndex)
+and ``unsigned_links`` (links left out: no polarity, or malformed).
 """
 
 from __future__ import annotations
@@ -98,8 +100,9 @@ def _about_risks(model: readmodel.ReadModel, claims: dict[str, ClaimInfo]) -> di
     return {n: tuple(sorted(cs, key=key)) for n, cs in sorted(out.items())}
 
 
-def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
-    """The read model's causal layer and requirements as a MultiDiGraph (schema above)."""
+def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozenset()) -> nx.MultiDiGraph:
+    """The read model's causal layer and requirements as a MultiDiGraph (schema above); ``curators`` are the
+    causal links whose reading is the curators' (r2p:inferredByCurators), flagged on their edges."""
     claims = claim_infos(model)
     g = nx.MultiDiGraph(
         claims=claims,
@@ -110,7 +113,10 @@ def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
             **{s: model.label(s) for s in model.sections},
             **{c: model.label(c) for c in model.cases},
             **{r: model.label(r) for r in {c.speaker_role for c in model.claims.values()}},
+            **{m: model.label(m) for m in {k.modality for k in model.links.values()}
+               | {k.modality for k in model.requirements.values()} if m},
         },
+        section_order={s.iri: s.index for s in model.sections.values() if s.index is not None},
         about=_about_risks(model, claims),
         unsigned_links=0,
     )
@@ -136,6 +142,7 @@ def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
             rank=max((claims[c].rank for c in link.claims if c in claims), default=0),
             contested=any(claims[c].contested for c in link.claims if c in claims),
             cases=link.cases,
+            curators=iri in curators,
         )
     for iri, req in model.requirements.items():
         g.add_edge(

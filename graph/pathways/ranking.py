@@ -2,15 +2,17 @@
 
 A step's *rank* is the best stated breadth (r2p:rank of the consensus level)
 among its claims, 0 when no claim states a breadth (the rapporteur's framing,
-a commissioned author's position). A route's *strength* is its weakest stated
-rank (0 when none is stated); its *modality* its weakest step modality
+a commissioned author's position). A route's *strength* is its weakest step
+rank: a step whose breadth the brief does not state counts as the lowest,
+never as a pass; its *modality* its weakest step modality
 (asserted, then possible or normative, then hypothetical or questioned); it is
 *participants'* when every step rests on at least one claim of the
 participants (speaker role r2p:ParticipantRole).
 
-Routes, and entries by their lead route, are ranked by: modality (firmer
-first), strength (higher first), participants' before others, specificity
-(higher first), fewer steps, firmer grounding, then IRI. The speaker role is a
+Routes, and entries by their lead route, are ranked by grounding first (one
+claim, then one paragraph, a support chain, a shared case, a section), then
+modality (firmer first), strength (higher first), participants' before
+others, specificity (higher first), fewer steps, then IRI. The speaker role is a
 mark of its own, after breadth: it never stands in for a breadth the brief
 does not state.
 
@@ -30,7 +32,7 @@ from graph.pathways.signed import SignedGraph
 
 def route_key(r: Route) -> tuple:
     grounding = GROUNDINGS.index(r.grounding) if r.grounding else len(GROUNDINGS)
-    return (r.modality, -r.strength, not r.participants, -r.specificity, len(r.steps), grounding, r.iri)
+    return (grounding, r.modality, -r.strength, not r.participants, -r.specificity, len(r.steps), r.iri)
 
 
 def entry_key(p: Pathway) -> tuple:

@@ -5,7 +5,7 @@ software version and options but no timestamp: the same input gives the same
 triples. Only grounded entries are written: the inferred list (pairings the
 text does not tie) never becomes an ``r2p:Pathway``.
 
-Shape (terms marked * are new in wave 2, see docs/PATHWAYS.md):
+Shape (terms marked * were added with the pathway definition, see docs/PATHWAYS.md):
 
 - ``r2p:Pathway`` (one per risk unit and measure): ``r2p:startsFrom`` the risk
   factor or the joint condition, ``r2p:addressedBy`` the measure,
@@ -87,15 +87,15 @@ def _en(text: str) -> ox.Literal:
     return ox.Literal(text, language="en")
 
 
-def _route_modality(r: Route) -> str:
+def route_modality(r: Route) -> str:
     """The concept for a route's weakest step: its own link modality when one link decides it."""
     weakest = [m for s in r.steps if s.modality == r.modality for m in s.modalities]
     exact = sorted({m for m in weakest if modality_level(m) == r.modality})
     return exact[0] if exact else _R2P + MODALITY_CONCEPTS[r.modality]
 
 
-def _contest_objects(contests: tuple[Contest, ...]) -> list[str]:
-    out = set()
+def contest_objects(contests: tuple[Contest, ...]) -> list[str]:
+    out: set[str] = set()
     for c in contests:
         if c.kind == "attack":
             out.update(c.by)
@@ -130,21 +130,25 @@ def pathway_triples(report: PathwayReport) -> list[ox.Triple]:
         add(node, _GENERATED_BY, run)
 
     written_steps: set[str] = set()
-    for p in report.pathways:
+    # Entries of risks only a hypothetical or a question addresses are written too, with that modality, so the
+    # graph's gaps (no r2p:Pathway starts from them) are the report's.
+    for p in (*report.pathways, *report.hypothetical_only, *report.aim_only):
         node = ox.NamedNode(p.iri)
         lead = p.lead
         add(node, _A, _r2p("Pathway"))
         add(node, _LABEL, _en(p.label))
         add(node, _r2p("startsFrom"), ox.NamedNode(p.risk))
+        # r2p:addressedBy is functional: the first measure; the others of one passage are in the label and
+        # in the routes (each route's first step starts from its measure).
         add(node, _r2p("addressedBy"), ox.NamedNode(p.measure))
         add(node, _r2p("pathwayForm"), _r2p(FORM_CONCEPTS[lead.form]))
         add(node, _r2p("meetingPoint"), ox.NamedNode(lead.meeting))
         add(node, _r2p("strength"), _typed(p.strength, "integer"))
         add(node, _r2p("specificity"), _typed(f"{p.specificity:.6f}", "decimal"))
         add(node, _r2p("grounding"), _r2p(GROUNDING_CONCEPTS[lead.grounding or CLAIM]))
-        add(node, _r2p("modality"), ox.NamedNode(_route_modality(lead)))
+        add(node, _r2p("modality"), ox.NamedNode(route_modality(lead)))
         add(node, _r2p("contested"), _typed(p.contested, "boolean"))
-        for by in _contest_objects(p.contests):
+        for by in contest_objects(p.contests):
             add(node, _r2p("contestedBy"), ox.NamedNode(by))
         for pre in p.prerequisites:
             add(node, _r2p("prerequisite"), ox.NamedNode(pre))
@@ -199,14 +203,14 @@ def pathway_triples(report: PathwayReport) -> list[ox.Triple]:
             add(node, _DERIVED_FROM, ox.NamedNode(claim))
         add(node, _GENERATED_BY, run)
 
-    for r in report.rankings:
-        node = ox.NamedNode(r.iri)
+    for k in report.rankings:
+        node = ox.NamedNode(k.iri)
         add(node, _A, _r2p("MeasureRanking"))
-        add(node, _LABEL, _en(f"ranking of {report.label(r.measure)}"))
-        add(node, _r2p("rankedMeasure"), ox.NamedNode(r.measure))
-        add(node, _r2p("pathwayCount"), _typed(r.pathway_count, "integer"))
-        add(node, _r2p("betweenness"), _typed(f"{r.betweenness:.6f}", "decimal"))
-        for pathway in r.pathways:
+        add(node, _LABEL, _en(f"ranking of {report.label(k.measure)}"))
+        add(node, _r2p("rankedMeasure"), ox.NamedNode(k.measure))
+        add(node, _r2p("pathwayCount"), _typed(k.pathway_count, "integer"))
+        add(node, _r2p("betweenness"), _typed(f"{k.betweenness:.6f}", "decimal"))
+        for pathway in k.pathways:
             add(node, _DERIVED_FROM, ox.NamedNode(pathway))
         add(node, _GENERATED_BY, run)
     return out

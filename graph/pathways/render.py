@@ -13,14 +13,14 @@ from rdflib import Literal, URIRef
 
 from graph.namespaces import PREFIXES, curie
 from graph.pathways.handout import to_markdown
-from graph.pathways.model import MODALITY_WORDS, ClaimInfo, Contest, Pathway, PathwayReport, Route, Step, Tie
-from graph.pathways.rdf import DERIVED_NS, pathway_triples
+from graph.pathways.model import ClaimInfo, Contest, Pathway, PathwayReport, Route, Step, Tie
+from graph.pathways.rdf import DERIVED_NS, contest_objects, pathway_triples, route_modality
 
 __all__ = ["ROW_COLUMNS", "pathway_rows", "to_json", "to_markdown", "to_turtle"]
 
 ROW_COLUMNS = (
-    "pathway", "form", "risk", "measure", "routes", "steps", "strength", "modality", "specificity", "grounding",
-    "contested", "prerequisites",
+    "pathway", "form", "risk", "measure", "with", "routes", "steps", "strength", "modality", "specificity",
+    "grounding", "contested", "issue", "prerequisites",
 )
 TURTLE_PREFIXES = {**PREFIXES, "r2pd": DERIVED_NS}
 
@@ -28,29 +28,43 @@ TURTLE_PREFIXES = {**PREFIXES, "r2pd": DERIVED_NS}
 def pathway_rows(report: PathwayReport) -> list[dict]:
     """One row per entry (risk unit and measure), with rdflib terms for the shared table/csv/json formatter.
 
-    The inferred list (only derived with include_inferred) follows, its grounding column saying "inferred".
+    Entries of risks only a hypothetical or a question addresses follow (their grounding says so), then
+    the inferred list (only derived with include_inferred), its grounding column saying "inferred".
+    ``with`` names the other measures one passage argues for in the same words; ``issue`` the disputed
+    questions and attacking claims the entry rests on; ``modality`` the RDF's name of its weakest link.
     """
-    entries = [*report.pathways, *report.inferred]
+    entries = [(p, p.grounding) for p in report.pathways]
+    entries += [(p, "only hypothetically") for p in report.hypothetical_only]
+    entries += [(p, "aim only") for p in report.aim_only]
+    entries += [(p, "inferred") for p in report.inferred]
     return [
         {
             "pathway": Literal(p.lead.label),
             "form": Literal(p.form),
             "risk": URIRef(p.risk),
             "measure": URIRef(p.measure),
+            "with": Literal(" ".join(curie(x) for x in p.also)),
             "routes": Literal(len(p.routes)),
             "steps": Literal(len(p.steps)),
             "strength": Literal(p.strength),
-            "modality": Literal(MODALITY_WORDS[p.modality]),
+            "modality": Literal(modality_name(report, p.lead)),
             "specificity": Literal(f"{p.specificity:.2f}"),
-            "grounding": Literal(p.grounding or "inferred"),
+            "grounding": Literal(grounding),
             "contested": Literal(p.contested),
+            "issue": Literal(" ".join(curie(x) for x in contest_objects(p.contests))),
             "prerequisites": Literal(" ".join(curie(x) for x in p.prerequisites)),
         }
-        for p in entries
+        for p, grounding in entries
     ]
 
 
-def _step_json(s: Step) -> dict:
+def modality_name(report: PathwayReport, r: Route) -> str:
+    """The route's weakest modality as the ontology names it (its label: Possible, Normative...)."""
+    iri = route_modality(r)
+    return report.modality_labels.get(iri) or iri.rsplit("#", 1)[-1]
+
+
+def _step_json(s: Step, report: PathwayReport) -> dict:
     return {
         "index": s.index,
         "links": list(s.links),
@@ -60,8 +74,9 @@ def _step_json(s: Step) -> dict:
         "relation_label": s.relation_label,
         "polarity": s.polarity,
         "rank": s.rank,
-        "modality": MODALITY_WORDS[s.modality],
+        "modality": " / ".join(report.modality_labels.get(m) or m.rsplit("#", 1)[-1] for m in s.modalities),
         "modalities": list(s.modalities),
+        "curators_reading": s.curators,
         "contested": s.contested,
         "claims": list(s.claims),
         "cases": list(s.cases),
@@ -72,12 +87,14 @@ def _tie_json(t: Tie) -> dict:
     return {"after_step": t.after, "kind": t.kind, "evidence": list(t.evidence)}
 
 
-def _contest_json(c: Contest) -> dict:
-    return {"kind": c.kind, "claims": list(c.claims), "by": list(c.by), "issue": c.issue or None,
+def _contest_json(c: Contest, report: PathwayReport) -> dict:
+    issue = {"iri": c.issue, "label": report.issues.get(c.issue, ""), "quotes": list(report.issue_quotes.get(
+        c.issue, ()))} if c.issue else None
+    return {"kind": c.kind, "claims": list(c.claims), "by": list(c.by), "issue": issue,
             "attacker_in_pathway": c.inside}
 
 
-def _route_json(r: Route) -> dict:
+def _route_json(r: Route, report: PathwayReport) -> dict:
     return {
         "iri": r.iri,
         "label": r.label,
@@ -87,34 +104,35 @@ def _route_json(r: Route) -> dict:
         "grounding": r.grounding,
         "ties": [_tie_json(t) for t in r.ties],
         "strength": r.strength,
-        "modality": MODALITY_WORDS[r.modality],
+        "modality": modality_name(report, r),
         "hypothetical": r.hypothetical,
         "participants": r.participants,
         "speakers": list(r.speakers),
         "specificity": r.specificity,
         "contested": r.contested,
-        "contests": [_contest_json(c) for c in r.contests],
-        "steps": [_step_json(s) for s in r.steps],
+        "contests": [_contest_json(c, report) for c in r.contests],
+        "steps": [_step_json(s, report) for s in r.steps],
     }
 
 
-def _entry_json(p: Pathway) -> dict:
+def _entry_json(p: Pathway, report: PathwayReport) -> dict:
     return {
         "iri": p.iri,
         "label": p.label,
         "risk": p.risk,
         "measure": p.measure,
+        "also": list(p.also),
         "form": p.form,
         "meeting_point": p.meeting,
         "strength": p.strength,
-        "modality": MODALITY_WORDS[p.modality],
+        "modality": modality_name(report, p.lead),
         "specificity": p.specificity,
         "grounding": p.grounding,
         "hypothetical": p.hypothetical,
         "contested": p.contested,
-        "contests": [_contest_json(c) for c in p.contests],
+        "contests": [_contest_json(c, report) for c in p.contests],
         "prerequisites": list(p.prerequisites),
-        "routes": [_route_json(r) for r in p.routes],
+        "routes": [_route_json(r, report) for r in p.routes],
     }
 
 
@@ -150,12 +168,18 @@ def to_json(report: PathwayReport) -> str:
         ],
         "generic": list(report.generic),
         "truncated": list(report.truncated),
-        "pathways": [_entry_json(p) for p in report.pathways],
-        "inferred": [_entry_json(p) for p in report.inferred],
+        "pathways": [_entry_json(p, report) for p in report.pathways],
+        "only_hypothetically_addressed": [_entry_json(p, report) for p in report.hypothetical_only],
+        "addressed_by_an_aim_only": [_entry_json(p, report) for p in report.aim_only],
+        "inferred": [_entry_json(p, report) for p in report.inferred],
         "gaps": [
-            {"risk": g.risk, "members": list(g.members), "claims": list(g.claims), "inferred": g.inferred}
+            {"risk": g.risk, "members": list(g.members), "claims": list(g.claims), "inferred": g.inferred,
+             "lacks": list(g.lacks),
+             "nearest": [{"kind": k, "measure": m, "claims": list(cs)} for k, m, cs in g.nearest]}
             for g in report.gaps
         ],
+        "issues": {i: {"label": label, "quotes": list(report.issue_quotes.get(i, ()))}
+                   for i, label in report.issues.items()},
         "requirements": {k: list(v) for k, v in sorted(report.requirements.items())},
         "requirement_links": [
             {
@@ -201,7 +225,7 @@ def to_turtle(report: PathwayReport) -> str:
     iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
     iris |= {tr.object.datatype.value for tr in triples if isinstance(tr.object, ox.Literal)}
     used = {p: ns for p, ns in TURTLE_PREFIXES.items() if any(i.startswith(ns) for i in iris)}
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode()
+    text = (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used) or b"").decode()
     lines = text.splitlines()
     header = sorted(line for line in lines if line.startswith("@prefix "))
     body = [line for line in lines if not line.startswith("@prefix ")]

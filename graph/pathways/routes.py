@@ -9,9 +9,11 @@ measure to the meeting point, net sign t):
 - restores: s = -1, the meeting point is an outcome that is not a harm (the
   risk erodes it), and t = +1 (the measure builds it).
 
-Meeting points are never measures or generic nodes; no node occurs twice and
-no route passes through a generic node or through another member of the unit.
-Both halves together have at most max_steps steps.
+Meeting points are never measures; a generic end harm may be the meeting
+point of a direct route (grounding.py then asks one passage of the text to tie
+both halves) but no route passes through one. No node occurs twice and no
+route passes through another member of the unit. Both halves together have at
+most max_steps steps.
 
 Cost: one signed BFS from all measures (``measure_reach``), one bucketed
 backward pass over (node, sign) states (``completion``) that lets the forward
@@ -40,10 +42,14 @@ def _kinds(g: nx.MultiDiGraph, node: str) -> frozenset[str]:
 
 
 class RouteSearch:
-    def __init__(self, g: nx.MultiDiGraph, sg: SignedGraph, blocked: frozenset[str], max_steps: int, cap: int):
+    def __init__(self, g: nx.MultiDiGraph, sg: SignedGraph, blocked: frozenset[str], max_steps: int, cap: int,
+                 starts: frozenset[str] | None = None):
+        """``starts``: the nodes a measure half may start from (default: the measures); never meeting points."""
         self.g, self.sg, self.blocked, self.max_steps, self.cap = g, sg, blocked, max_steps, cap
         self.measures = sorted(n for n in g if MEASURE in _kinds(g, n) and n not in blocked)
         self.is_measure = frozenset(self.measures)
+        self.starts = sorted(starts - blocked) if starts is not None else self.measures
+        self.is_start = frozenset(self.starts)
         self.reach = self.measure_reach()
         self.need = self.completion()
         self._halves: dict[tuple[str, int, int], tuple[list[Half], bool]] = {}
@@ -52,10 +58,12 @@ class RouteSearch:
         """(form, sign the measure half needs) for a risk half ending at node, or None if it cannot meet there."""
         if depth == 0:
             return DIRECT, -1
-        if node in self.blocked or node in self.is_measure:
+        if node in self.is_measure or node in self.is_start:
             return None
         if risk_sign == 1:
             return DIRECT, -1
+        if node in self.blocked:
+            return None
         kinds = _kinds(self.g, node)
         if OUTCOME in kinds and HARM not in kinds:
             return RESTORES, 1
@@ -63,7 +71,7 @@ class RouteSearch:
 
     def measure_reach(self) -> dict[tuple[str, int], int]:
         """Fewest steps from any measure to each (node, net sign) state, up to max_steps."""
-        dist = {(m, 1): 0 for m in self.measures}
+        dist = {(m, 1): 0 for m in self.starts}
         queue = deque(dist)
         while queue:
             node, sign = queue.popleft()
@@ -71,12 +79,11 @@ class RouteSearch:
             if d == self.max_steps:
                 continue
             for target, polarity, _ in self.sg.out.get(node, ()):
-                if target in self.blocked:
-                    continue
                 state = (target, sign * polarity)
                 if state not in dist:
                     dist[state] = d + 1
-                    queue.append(state)
+                    if target not in self.blocked:  # a generic node may be met, never passed through
+                        queue.append(state)
         return dist
 
     def completion(self) -> dict[tuple[str, int], int]:
@@ -126,7 +133,7 @@ class RouteSearch:
                         continue
                     net = polarity * net_here
                     chain = (*half, (source, step))
-                    if net == sign and source in self.is_measure:
+                    if net == sign and source in self.is_start:
                         if len(found) >= self.cap:
                             truncated = True
                         else:
@@ -173,11 +180,13 @@ class RouteSearch:
                     routes.append((meet[0], node, walk, len(half)))
             if depth + 1 >= self.max_steps:
                 break
-            nxt = []
+            nxt: list[tuple[str, int, frozenset[str], tuple[int, ...]]] = []
             left = self.max_steps - depth - 1
             for node, sign, on, risk_half in frontier:
+                if node in self.blocked:  # met at a generic node, never passed through
+                    continue
                 for target, polarity, step in self.sg.out.get(node, ()):
-                    if target in on or target in member_set or target in self.blocked:
+                    if target in on or target in member_set:
                         continue
                     state = (target, sign * polarity)
                     if self.need.get(state, FAR) > left:

@@ -46,6 +46,7 @@ class SignedStep:
     cases: tuple[str, ...]
     modality: int
     modalities: tuple[str, ...]
+    curators: bool = False  # every link of the step is the curators' reading
 
 
 # An adjacency entry: (the node at the other end, polarity, step id).
@@ -85,6 +86,7 @@ class SignedGraph:
                 cases=tuple(sorted({c for _, d in links for c in d.get("cases", ())})),
                 modality=min(modality_level(m) for m in modalities),
                 modalities=tuple(modalities),
+                curators=all(d.get("curators", False) for _, d in links),
             )
             index = len(self.steps)
             self.steps.append(step)

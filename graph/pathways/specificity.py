@@ -28,8 +28,15 @@ def reach_counts(
     sg: SignedGraph, units: Iterable[tuple[str, tuple[str, ...]]], depth: int, blocked: frozenset[str] = frozenset()
 ) -> dict[str, int]:
     """Node -> how many units reach it within ``depth`` steps (members count as reached by their unit)."""
-    counts: dict[str, int] = defaultdict(int)
-    for _, members in units:
+    return {n: len(us) for n, us in reach_units(sg, units, depth, blocked).items()}
+
+
+def reach_units(
+    sg: SignedGraph, units: Iterable[tuple[str, tuple[str, ...]]], depth: int, blocked: frozenset[str] = frozenset()
+) -> dict[str, frozenset[str]]:
+    """Node -> the units that reach it within ``depth`` steps (a node only one unit reaches is specific to it)."""
+    reached: dict[str, set[str]] = defaultdict(set)
+    for unit, members in units:
         seen = set(members)
         frontier = list(members)
         for _ in range(depth):
@@ -41,8 +48,8 @@ def reach_counts(
                         nxt.append(target)
             frontier = nxt
         for node in seen:
-            counts[node] += 1
-    return dict(counts)
+            reached[node].add(unit)
+    return {n: frozenset(us) for n, us in reached.items()}
 
 
 def generic_nodes(g: nx.MultiDiGraph, counts: dict[str, int]) -> frozenset[str]:

@@ -115,12 +115,17 @@ def build_site(
     if source is not None:
         reading = write_reading_view(facts, source, out, {r.name: r for r in rendered})
     export_path = (export or export_turtle)(kg, out / EXPORT_NAME)
+    # --- the printable pathway handout (graph.pathways.handout_page), linked from the index ---
+    from graph.pathways.handout_page import write_handout_page
+
+    handout = write_handout_page(kg, out)
+    # --- end of the handout ---
     from graph.exporting import site_exports, write_exports
 
     exports = write_exports(kg, out, site_exports(), sources)
     index = write_index(out, rendered, facts, export_path=export_path, notes=notes, reading=reading,
                         exports=[(path, f.opens_with) for path, f in exports])
-    return [*(r.path for r in rendered), *([reading] if reading else []), export_path,
+    return [*(r.path for r in rendered), *([reading] if reading else []), handout, export_path,
             *(path for path, _ in exports), index]
 
 
@@ -164,6 +169,7 @@ GROUPS = [
     ("countries", "5. Country cases", "What the brief says about each country it discusses."),
 ]
 ONTOLOGY_DOC = "ontology.html"
+HANDOUT_PAGE = "handout.html"  # written by graph.pathways.handout_page
 
 
 def write_index(
@@ -204,6 +210,12 @@ def write_index(
             f'<li><a href="{e(reading.name)}">The brief, paragraph by paragraph</a>'
             "<p>The brief's text with every quote lit by how widely it was held; click one for its claims, "
             "links and maps.</p></li>"
+        )
+    if (out_dir / HANDOUT_PAGE).exists():  # --- the printable pathway handout (graph.pathways.handout_page) ---
+        more.append(
+            f'<li><a href="{HANDOUT_PAGE}">Handout: prevention pathways</a>'
+            "<p>What the brief says addresses each risk, with its quotes, in the brief's order; prints on A4 "
+            "or Letter.</p></li>"
         )
     if (out_dir / ONTOLOGY_DOC).exists():
         more.append(

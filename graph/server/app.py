@@ -17,6 +17,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
@@ -31,6 +32,7 @@ from graph.guard import UPDATE_REFUSED
 from graph.namespaces import PREFIXES
 from graph.server import dataset, results, static
 from graph.server.pool import Job, Limits, QueryPool, Reply, ReplyCache
+from graph.undeclared import declared_terms, undeclared_message, undeclared_terms
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
@@ -122,6 +124,7 @@ class R2pServer(ThreadingHTTPServer):
     """ThreadingHTTPServer holding the query pool, the site folder and the query page."""
 
     daemon_threads = True  # keep-alive connections must not hold up shutdown
+    declared: frozenset[str] = frozenset()  # the ontology's r2p terms (graph.undeclared)
     request_queue_size = 128  # 32+ concurrent clients connect at once
 
     def __init__(self, address: tuple[str, int], pool: QueryPool, site_dir: Path, page: bytes,
@@ -314,6 +317,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
             reply = self.server.pool.run(job, client=self.client_address[0])
             if cache:
                 cache.put(job, reply)
+        if terms := undeclared_terms(query, self.server.declared):
+            reply = replace(reply, headers=(*reply.headers, ("Warning", f'299 r2pkg "{undeclared_message(terms)}"')))
         self._send(reply)
 
     def _describe(self) -> None:
@@ -491,13 +496,16 @@ def make_server(kg_loader: Callable[[], KnowledgeGraph], host: str = "127.0.0.1"
     Call serve_forever() (or serve_until_signalled()) on the result, and close() when done.
     """
     kg = kg_loader()
+    declared = declared_terms(kg)  # a query naming an r2p term the ontology does not declare gets a Warning header
     # Workers fork before the socket exists, so the first ones never inherit it.
     pool = QueryPool(kg.store, workers or default_workers(), Limits(timeout, max_rows, max_bytes))
     try:
         example_list = examples()
         page = query_page(example_list, timeout)
-        return R2pServer((host, port), pool, Path(site_dir), page, example_list, quiet,
-                         ReplyCache() if cache else None)
+        server = R2pServer((host, port), pool, Path(site_dir), page, example_list, quiet,
+                           ReplyCache() if cache else None)
+        server.declared = declared
+        return server
     except BaseException:
         pool.close()
         raise
