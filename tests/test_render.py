@@ -77,10 +77,36 @@ def test_every_view_is_listed_in_order(kg):
         "arguments",
         "pathways-group-grievance",
         "pathways-political-exclusion",
+        "requirements",
         "country-nigeria",
         "country-sierra-leone",
-        "requirements",
     ]
+
+
+def test_a_registered_view_family_reaches_the_cli_the_index_and_the_site(kg, tmp_path, monkeypatch):
+    """A new kind of map is one decorated function: listed, rendered and given its own index section."""
+    from graph.render import registry
+    from graph.render.views import overview
+
+    monkeypatch.setattr(registry, "_FAMILIES", dict(registry._FAMILIES))
+
+    @registry.view_family("extra", order=45, heading="Extra maps", intro="A family registered by the test.")
+    def extra(ctx):
+        return [registry.ViewSpec("extra-overview", "Extra", "The overview again.", lambda: overview(ctx.facts), "extra")]
+
+    names = [s.name for s in list_views(kg, TOURS)]
+    assert names.index("requirements") < names.index("extra-overview") < names.index("country-nigeria")
+    sections = registry.index_sections()
+    assert [k for k, _, _ in sections] == ["tour", "whole", "pathways", "measures", "extra", "countries"]
+    assert sections[4][1] == "5. Extra maps" and sections[5][1] == "6. Country cases"
+    build_site(kg, tmp_path, tours_dir=TOURS)
+    index = (tmp_path / INDEX).read_text(encoding="utf-8")
+    assert '<section data-group="extra"><h2>5. Extra maps</h2>' in index and 'href="extra-overview.html"' in index
+    assert "7. Read and reuse" in index
+    inputs = [a for f in [ontology_file(), *BASE, *DERIVED] for a in ("--input", str(f))]
+    result = CliRunner().invoke(cli, ["render", "--list", *inputs])
+    assert result.exit_code == 0, result.output
+    assert "extra-overview\tThe overview again." in result.output
 
 
 def test_build_writes_every_view_export_and_index(site):

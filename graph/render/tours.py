@@ -8,10 +8,11 @@ from graph.namespaces import R2P
 from graph.render.builder import Builder, quote_of, slug
 from graph.render.facts import Facts
 from graph.render.model import Step, View
+from graph.render.registry import ViewContext, ViewSpec, view_family
 from graph.tours import CHECK, Tour, TourError, TourStep, check_tours, default_tours_dir, load_tours, read_tour
 
 __all__ = ["CHECK", "Tour", "TourError", "TourStep", "check_tours", "default_tours_dir", "load_tours", "read_tour",
-           "tour_view"]
+           "tour_view", "tour_views"]
 
 
 def tour_view(f: Facts, tour: Tour) -> View:
@@ -54,3 +55,13 @@ def tour_view(f: Facts, tour: Tour) -> View:
         v.groups.append(nodes)
     v.opening = list(v.steps[0].nodes) if v.steps else []
     return v
+
+
+@view_family("tour", order=10, heading="Tours: a session in steps",
+             intro="Open one and press the arrow keys: each step frames a few nodes, with a narration and a quote "
+             "from the brief.")
+def tour_views(ctx: ViewContext) -> list[ViewSpec]:
+    return [
+        ViewSpec(f"tour-{t.name}", f"Tour: {t.title}", t.summary, (lambda t=t: tour_view(ctx.facts, t)), "tour")
+        for t in ctx.tours
+    ]

@@ -7,13 +7,13 @@ derived layer through SPARQL, so they simply do not appear when it is absent.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from graph.namespaces import R2P, curie
 from graph.render.builder import BUNDLE, Builder, best_claim, quote_of, shows, slug
 from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.model import MapEdge, Step, View
+from graph.render.registry import ViewContext, ViewSpec, view_family
 
 SUPPORT, ATTACK = str(R2P.Support), str(R2P.Attack)
 REQUIRES, ENABLES = str(R2P.RequiresRelation), str(R2P.EnablesRelation)
@@ -30,16 +30,7 @@ OVERVIEW_ORDER = [
 ]
 
 
-@dataclass(frozen=True)
-class ViewSpec:
-    name: str
-    title: str
-    description: str
-    build: Callable[[], View]
-    purpose: str = ""
-
-
-__all__ = ["ViewSpec", "narrate_steps", "slug", "view_specs"]
+__all__ = ["narrate_steps", "slug"]
 
 
 def narrate_steps(f: Facts, v: View) -> None:
@@ -460,9 +451,11 @@ def _dependency_layers(v: View, f: Facts) -> dict[str, int]:
     return layers
 
 
-def view_specs(f: Facts) -> list[ViewSpec]:
-    """Every view the graph supports, in the order the index lists them."""
-    specs = [
+@view_family("whole", order=20, heading="The whole argument",
+             intro="The brief's causal links and its claims, to explore or to project.")
+def whole_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    return [
         ViewSpec(
             "overview",
             "Overview",
@@ -478,6 +471,13 @@ def view_specs(f: Facts) -> list[ViewSpec]:
             "whole",
         ),
     ]
+
+
+@view_family("pathways", order=30, heading="Risks and what addresses them",
+             intro="One map per risk factor or joint condition.")
+def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    specs = []
     for group in pathway_groups(f):
         if len(group) == 1:
             start = group[0]
@@ -503,29 +503,42 @@ def view_specs(f: Facts) -> list[ViewSpec]:
                     "pathways",
                 )
             )
-    countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())
-    for c in countries:
-        if _country_has_content(f, c):
-            specs.append(
-                ViewSpec(
-                    f"country-{slug(c)}",
-                    f"Country case: {f.label(c)}",
-                    f"{f.label(c)}: {_country_summary(f, c)}",
-                    lambda c=c: country_case(f, c),
-                    "countries",
-                )
-            )
-    if any(lk.relation in (REQUIRES, ENABLES) for lk in f.links.values()) or f.bundles or f.requirements:
-        specs.append(
-            ViewSpec(
-                "requirements",
-                "Requirements of the measures",
-                f"What each measure needs first ({len(f.requirements)} requirements) and which must advance together.",
-                lambda: requirements(f),
-                "measures",
-            )
-        )
     return specs
+
+
+@view_family("measures", order=40, heading="What the measures need",
+             intro="Requirements between measures, with their cases.")
+def requirement_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    if not (any(lk.relation in (REQUIRES, ENABLES) for lk in f.links.values()) or f.bundles or f.requirements):
+        return []
+    return [
+        ViewSpec(
+            "requirements",
+            "Requirements of the measures",
+            f"What each measure needs first ({len(f.requirements)} requirements) and which must advance together.",
+            lambda: requirements(f),
+            "measures",
+        )
+    ]
+
+
+@view_family("countries", order=50, heading="Country cases",
+             intro="What the brief says about each country it discusses.")
+def country_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())
+    return [
+        ViewSpec(
+            f"country-{slug(c)}",
+            f"Country case: {f.label(c)}",
+            f"{f.label(c)}: {_country_summary(f, c)}",
+            lambda c=c: country_case(f, c),
+            "countries",
+        )
+        for c in countries
+        if _country_has_content(f, c)
+    ]
 
 
 def _country_summary(f: Facts, country: str) -> str:
