@@ -400,6 +400,35 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
     assert not any(left.values()), left
 
 
+DRAWN_EDGES = """() => Object.values(r2pMap.network.body.edges).map(e => [
+  e.id, e.options.arrows.to.type, e.options.color.color, !!e.options.dashes])"""
+
+
+def test_brief_every_drawn_link_reads_right_head_by_relation_colour_by_risk(brief_site, open_page, repo_graph):
+    """An arrowhead means more of the target, a bar less of it; vermilion solid raises risk, blue dashed lowers it."""
+    polarity = {str(r["l"]): int(r["p"]) for r in repo_graph.select(
+        "SELECT ?l ?p WHERE { ?l a r2p:CausalLink ; r2p:relation/r2p:polarity ?p }")}
+    harmful = {str(r["l"]) for r in repo_graph.select(
+        "SELECT ?l WHERE { ?l a r2p:CausalLink ; r2p:effect ?t . ?t a/rdfs:subClassOf* ?c "
+        "VALUES ?c { r2p:RiskFactor r2p:Harm } }")}
+    risk_style = {"raises": ("#d55e00", False), "lowers": ("#0072b2", True)}
+    seen = 0
+    for f in sorted(brief_site.glob("*.html")):
+        if f.name in (INDEX, "reading.html"):
+            continue
+        o = open_page(f, width=1920, height=1080)
+        for eid, head, colour, dashed in o.page.evaluate(DRAWN_EDGES):
+            if eid not in polarity or polarity[eid] == 0:
+                continue
+            p = polarity[eid]
+            assert head == ("arrow" if p > 0 else "bar"), (f.name, eid, head)
+            effect = "raises" if (p > 0) == (eid in harmful) else "lowers"
+            assert (colour, dashed) == risk_style[effect], (f.name, eid, colour, dashed)
+            seen += 1
+        o.page.context.close()
+    assert seen > 150  # every view's causal links, the overview's 98 among them
+
+
 def test_reading_view_opens_claims_and_maps(site, open_page):
     o = open_page(site / "reading.html", ready=False)
     page = o.page

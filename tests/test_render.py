@@ -92,7 +92,8 @@ def test_a_registered_view_family_reaches_the_cli_the_index_and_the_site(kg, tmp
 
     @registry.view_family("extra", order=45, heading="Extra maps", intro="A family registered by the test.")
     def extra(ctx):
-        return [registry.ViewSpec("extra-overview", "Extra", "The overview again.", lambda: overview(ctx.facts), "extra")]
+        build = lambda: overview(ctx.facts)  # noqa: E731
+        return [registry.ViewSpec("extra-overview", "Extra", "The overview again.", build, "extra")]
 
     names = [s.name for s in list_views(kg, TOURS)]
     assert names.index("requirements") < names.index("extra-overview") < names.index("country-nigeria")
@@ -316,21 +317,58 @@ def test_tour_plays_its_steps_with_quotes_from_the_data(site):
     assert data["view"]["autoplay"] is True and data["view"]["opening"] == steps[0]["nodes"]
 
 
+def test_every_shipped_tour_step_ties_what_it_lights_or_says_why_not(repo_graph):
+    from graph.render.tours import tour_view, untied
+
+    facts = collect_facts(repo_graph)
+    apart = 0
+    for tour in load_tours():
+        view = tour_view(facts, tour)
+        for i, (step, source) in enumerate(zip(view.steps, tour.steps, strict=True), 1):
+            loose = untied(view, step)
+            if loose:
+                assert source.apart and source.apart in step.narration, (tour.name, i, loose)
+                apart += 1
+            # the links the quoted claim states are lit, with their ends
+            for lk in facts.links.values():
+                if source.claim and source.claim in lk.claims:
+                    assert lk.iri in step.edges and {lk.cause, lk.effect} <= set(step.nodes), (tour.name, i)
+    assert apart <= 2  # nearly every step draws its argument
+
+
 # --- encodings ------------------------------------------------------------------
-def test_polarity_is_shown_by_colour_line_and_arrowhead(site):
+def test_head_says_more_or_less_of_the_target_and_colour_says_risk(site, kg):
     out, _ = site
-    edges = {e["id"].rsplit("/", 1)[-1]: e for e in embedded((out / "overview.html").read_text("utf-8"))["edges"]}
-    raises, lowers = edges["link-1"], edges["link-4"]  # exclusion -> atrocities; power sharing mitigates exclusion
-    assert raises["r2p"]["effect"] == "raises" and lowers["r2p"]["effect"] == "lowers"
-    assert raises["color"]["color"] != lowers["color"]["color"]
-    assert bool(raises["dashes"]) != bool(lowers["dashes"])
-    assert raises["arrows"]["to"]["type"] == "arrow" and lowers["arrows"]["to"]["type"] == "bar"
-    strengthens = edges["link-8"]  # power sharing strengthens resilience: more of a good thing lowers risk
-    assert strengthens["r2p"]["effect"] == "lowers" and strengthens["color"] == lowers["color"]
-    for e in edges.values():  # one style per effect, in every edge
-        assert (e["color"]["color"], bool(e["dashes"]), e["arrows"]["to"]["type"]) == tuple(
-            (c, bool(d), h) for c, d, h in [edge_style("", e["r2p"]["effect"])]
-        )[0]
+    data = embedded((out / "overview.html").read_text("utf-8"))
+    edges = {e["id"].rsplit("/", 1)[-1]: e for e in data["edges"]}
+    raises, mitigates = edges["link-1"], edges["link-4"]  # exclusion -> atrocities; power sharing mitigates exclusion
+    assert raises["r2p"]["effect"] == "raises" and mitigates["r2p"]["effect"] == "lowers"
+    assert raises["color"]["color"] != mitigates["color"]["color"]
+    assert bool(raises["dashes"]) != bool(mitigates["dashes"])
+    assert raises["arrows"]["to"]["type"] == "arrow" and mitigates["arrows"]["to"]["type"] == "bar"
+    # power sharing strengthens resilience: more of the target (an arrowhead), which lowers risk (blue)
+    strengthens = edges["link-8"]
+    assert strengthens["arrows"]["to"]["type"] == "arrow"
+    assert strengthens["r2p"]["effect"] == "lowers" and strengthens["color"] == mitigates["color"]
+    polarity = {
+        str(r["r"]): int(r["p"]) for r in kg.select("SELECT ?r ?p WHERE { ?r r2p:polarity ?p }")
+    }
+    relation = {
+        str(r["l"]): str(r["r"]) for r in kg.select("SELECT ?l ?r WHERE { ?l a r2p:CausalLink ; r2p:relation ?r }")
+    }
+    checked = 0
+    for e in data["edges"]:
+        if polarity.get(relation.get(e["id"], ""), 0) == 0:
+            continue  # not a causal link, or a dependency (a diamond)
+        p = polarity[relation[e["id"]]]
+        assert e["arrows"]["to"]["type"] == {1: "arrow", -1: "bar"}[p], e["id"]
+        colour, dashes, _ = edge_style("", e["r2p"]["effect"], e["r2p"]["direction"])
+        assert (e["color"]["color"], bool(e["dashes"])) == (colour, bool(dashes)), e["id"]
+        checked += 1
+    assert checked == sum(1 for r in relation.values() if polarity.get(r, 0))
+    legend = data["legend"]
+    assert [d["key"] for d in legend["directions"]] == ["more", "less"]
+    assert "mitigates" in legend["directions"][1]["label"] and legend["directions"][1]["head"] == "bar"
 
 
 def test_breadth_is_the_border_and_speaker_role_its_pattern_never_the_fill(site):

@@ -34,6 +34,7 @@ class MapEdge:
     consensus: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     effect: str = ""  # causal links: raises / lowers / depends (style.EFFECT_STYLE)
+    direction: str = ""  # causal links: "more" / "less" of the target (the head), "" for a dependency
     label_shift: float = 0.0  # label moved up (-) or down (+) off the edge's middle (labels.clear_labels)
 
 
