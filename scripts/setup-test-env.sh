@@ -6,7 +6,7 @@
 # profile checker, and the OWL API itself (libowlapi-java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DEBIAN_PACKAGES=(chromium fonts-dejavu-core default-jdk-headless libowlapi-java)
+DEBIAN_PACKAGES=(chromium fonts-dejavu-core default-jdk-headless libowlapi-java poppler-utils)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

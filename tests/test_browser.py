@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import struct
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,6 +257,11 @@ def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_
     assert width >= 3000 and height > 1000
     url = page.evaluate("r2pMap.exportPNG()")
     assert base64.b64decode(url.split(",", 1)[1])[:8] == PNG_SIGNATURE
+    desc = page.evaluate("document.querySelector('.desc').textContent")
+    assert page.evaluate("r2pMap.lastExport.description") == desc  # the whole description, wrapped
+    small = open_page(site / "pathways-group-grievance.html").page  # two nodes: drawn large, not at scale 1
+    small.evaluate("r2pMap.exportPNG()")
+    assert small.evaluate("r2pMap.lastExport.scale") > 2
     svg = page.evaluate("r2pMap.exportSVG()")
     assert svg.startswith("<svg") and "Overview: causes, risks and remedies" in svg and "Legend" in svg
     assert "raises risk" in svg and "Source: Stanley Foundation" in svg and svg.count("<ellipse") >= 5
@@ -263,14 +270,85 @@ def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_
     assert info.value.suggested_filename == "overview.svg"
 
 
-def test_print_gives_map_and_legend_on_one_page(site, open_page):
+def _on_outline(svg_root, ns) -> tuple[int, list]:
+    """Each link path's end against its target's drawn shape: (links checked, those not on the outline)."""
+    shapes = {}
+    for g in svg_root.iter(f"{ns}g"):
+        if g.get("data-id"):
+            shape = g.find(f"{ns}ellipse") if g.get("data-shape") == "ellipse" else g.find(f"{ns}rect")
+            shapes[g.get("data-id")] = shape
+    off, checked = [], 0
+    for path in svg_root.iter(f"{ns}path"):
+        if not path.get("data-to"):
+            continue
+        assert path.get("marker-end", "").startswith("url(#"), path.get("d")
+        x, y = (float(v) for v in re.findall(r"-?[\d.]+", path.get("d"))[-2:])
+        shape = shapes[path.get("data-to")]
+        if shape.tag.endswith("ellipse"):
+            cx, cy, rx, ry = (float(shape.get(a)) for a in ("cx", "cy", "rx", "ry"))
+            on = abs(((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 - 1) < 0.03
+        else:
+            x0, y0 = float(shape.get("x")), float(shape.get("y"))
+            x1, y1 = x0 + float(shape.get("width")), y0 + float(shape.get("height"))
+            inside = x0 - 0.2 <= x <= x1 + 0.2 and y0 - 0.2 <= y <= y1 + 0.2
+            on = inside and min(abs(x - x0), abs(x - x1), abs(y - y0), abs(y - y1)) < 0.2
+        checked += 1
+        if not on:
+            off.append((path.get("data-to"), x, y))
+    return checked, off
+
+
+def test_svg_keeps_heads_on_the_outline_labels_legend_and_description(site, open_page):
+    import xml.etree.ElementTree as ET
+
+    page = open_page(site / "pathways-political-exclusion.html").page
+    root = ET.fromstring(page.evaluate("r2pMap.exportSVG()"))
+    ns = "{http://www.w3.org/2000/svg}"
+    markers = {m.get("id"): m.get("class") for m in root.iter(f"{ns}marker")}
+    links = [p for p in root.iter(f"{ns}path") if p.get("data-to")]
+    assert len(links) == EXPECTED["pathways-political-exclusion"][1]
+    # each link's head is the one the map draws (arrow: more of the target, bar: less, diamond: needs)
+    drawn = dict((e[0], e[1]) for e in page.evaluate(DRAWN_EDGES))
+    heads = sorted(markers[p.get("marker-end")[5:-1]].removeprefix("head-") for p in links)
+    assert heads == sorted(drawn.values()) and {"arrow", "bar"} <= set(heads)
+    checked, off = _on_outline(root, ns)
+    assert checked == len(links) and off == []
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert "mitigates" in texts  # edge labels
+    assert "Legend" in texts and any(t and t.startswith("head: less of what it points at") for t in texts)
+    assert root.find(f"{ns}desc").text == page.evaluate("document.querySelector('.desc').textContent")
+    assert " ".join(t.text for t in root.iter(f"{ns}text") if t.get("class") == "description") == root.find(
+        f"{ns}desc"
+    ).text
+
+
+def test_print_is_the_whole_map_on_one_page_and_a_tour_one_page_per_step(site, open_page, tmp_path):
     page = open_page(site / "overview.html").page
+    page.evaluate("r2pMap.zoom(3)")  # a zoomed-in frame on screen: the print is still the whole map
     pdf = page.pdf(format="A4", landscape=True, print_background=True)
     assert pdf[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.evaluate("r2pMap.preparePrint()")
     page.emulate_media(media="print")
-    legend = page.locator("#print-legend")
-    assert legend.is_visible() and "raises risk" in legend.inner_text() and "Source:" in legend.inner_text()
-    assert page.locator("#legend").is_hidden()
+    printed = page.locator("#print-pages svg")
+    assert printed.count() == 1 and page.locator("#map").is_hidden()
+    assert page.locator("#print-pages g[data-id]").count() == EXPECTED["overview"][0]  # every node, not a frame
+    text = page.locator("#print-pages").inner_text()
+    assert "Legend" in text and "raises risk" in text and "Source:" in text
+    tour = open_page(site / "tour-exclusion.html").page
+    steps = tour.evaluate("r2pMap.stepCount")
+    pdf = tour.pdf(format="A4", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == steps == 3
+    tour.evaluate("r2pMap.preparePrint()")
+    pages = tour.locator("#print-pages .print-page")
+    assert pages.count() == steps
+    assert "Being shut out of power is read as a sign of danger." in pages.nth(0).inner_text()
+    assert "\u201caccountability required justice systems to grow\u201d" in pages.nth(2).inner_text()
+    out = tmp_path / "tour.pdf"
+    out.write_bytes(pdf)
+    if shutil.which("pdftoppm"):  # the pages as images, each with its drawing (not blank)
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "p")], check=True)
+        images = sorted(tmp_path.glob("p-*.png"))
+        assert len(images) == steps and all(p.stat().st_size > 3000 for p in images)
 
 
 def test_keys_work_after_clicking_a_control_and_pan_and_zoom(site, open_page):

@@ -415,6 +415,9 @@ def render_page(data: dict[str, Any]) -> str:
             '<button id="png" class="btn" type="button" '
             'title="Save the map as a print-resolution PNG with title, legend and source">PNG</button>',
             '<button id="svg" class="btn" type="button" title="Save the map as an SVG drawing">SVG</button>',
+            '<button id="print" class="btn" type="button" '
+            'title="Print the whole map on one page (a tour: one page per step), or save it as PDF">'
+            "Print / PDF</button>",
             "</div></header>\n",
             '<ul id="matches" role="listbox" hidden></ul>\n',
             '<nav id="legend" aria-label="Legend and filters"></nav>\n',
@@ -423,7 +426,7 @@ def render_page(data: dict[str, Any]) -> str:
             '<div id="announce" class="sr-only" aria-live="polite"></div>\n',
             '<aside id="panel" hidden aria-live="polite"></aside>\n',
             '<div id="caption" hidden></div>\n',
-            '<div id="print-legend" aria-hidden="true"></div>\n',
+            '<div id="print-pages"></div>\n',
             '<div id="key" aria-label="Key"></div>\n',
             '<div id="status" role="status"></div>\n',
             f'<script type="application/json" id="r2p-data">{script_json(data)}</script>\n',

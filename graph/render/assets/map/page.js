@@ -301,21 +301,6 @@ byId("legend-toggle").addEventListener("click", function () {
 // A 1024-pixel projector needs the whole width for the map; the legend is one click away.
 if (window.innerWidth < 1200) showLegend(false);
 
-// The legend printed beside the map (print stylesheet).
-(function printLegend() {
-  var box = byId("print-legend");
-  box.append(el("h2", { text: DATA.view.title }));
-  [["Node types", L.classes, swatchNode], ["Effect on risk", L.effects, swatchEdge],
-   ["Arrowhead", L.directions, swatchEdge],
-   ["Relations", L.relations.filter(function (r) { return r.color; }), swatchEdge],
-   ["How widely held", L.consensus, swatchBreadth], ["Who speaks", L.speakers, swatchSpeaker]].forEach(function (g) {
-    if (!g[1] || !g[1].length) return;
-    box.append(el("h3", { text: g[0] }), el("ul", null, g[1].map(function (it) {
-      return el("li", null, g[2](it), el("span", { text: it.label }));
-    })));
-  });
-  box.append(el("p", { class: "source", text: DATA.view.source }));
-})();
 
 // The compact key: colour and head in words, on screen whenever the legend is not (presenting,
 // a hidden legend, a narrow screen), so nothing leaves a room to guess which way a link reads.
