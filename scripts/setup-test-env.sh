@@ -3,7 +3,8 @@
 # the package (editable) with its test extras (pytest, Playwright, SPARQLWrapper, the Oxigraph server
 # binary, owlready2 with HermiT, hatchling for the wheel test), and from Debian: Chromium for the browser
 # tests (Playwright drives /usr/bin/chromium; no browser is downloaded), a JDK for HermiT and the OWL API
-# profile checker, and the OWL API itself (libowlapi-java).
+# profile checker, the OWL API itself (libowlapi-java), poppler-utils (pdftoppm: the print test looks at
+# the printed pages) and Node.js with npm (scripts/lint-js.sh installs ESLint from package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(chromium fonts-dejavu-core default-jdk-headless libowlapi-java poppler-utils)
@@ -11,6 +12,7 @@ missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # any Node.js >= 18 with npm will do
 if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
