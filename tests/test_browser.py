@@ -245,6 +245,14 @@ DRAWN_DIM_WRONG = """() => { const b = r2pMap.network.body, on = r2pMap.stepNode
     (b.nodes[id].options.color.background === '#f3f4f6') !== (on.length > 0 && !on.includes(id))); }"""
 
 
+def test_small_map_opens_whole_and_show_all_fits_it_above_scale_1(site, open_page):
+    page = open_page(site / "pathways-group-grievance.html", width=1920, height=1080).page
+    assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.point)") and page.evaluate("r2pMap.point.length") == 2
+    page.click("#reset")
+    assert page.evaluate("r2pMap.network.getScale()") > 1.5
+    assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.visibleNodeIds())")
+
+
 def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_page):
     page = open_page(site / "overview.html").page
     with page.expect_download() as info:
@@ -458,6 +466,8 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
         page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
         first = page.evaluate("r2pMap.labelPx()")
         sizes.append(first)
+        first_step = page.evaluate("r2pMap.step")
+        point_whole = page.evaluate("r2pMap.fullyOnScreen(r2pMap.point)")
         assert first >= 28, (f.name, first)
         opening = page.evaluate("r2pMap.stepNodeIds()") if f.name.startswith("tour-") else None
         if f.name.startswith("tour-"):
@@ -467,6 +477,15 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
                 sizes.append(px)
                 assert px >= 28 and page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())"), (f.name, i)
             assert opening
+        # The first frame holds every node the map exists to show, or the map opens on its first step.
+        if f.name.startswith("tour-") or first_step is not None:
+            assert first_step == 0, f.name
+        else:
+            assert point_whole, (f.name, "point cropped")
+        page.click("#reset")  # Show all: the whole map, at any scale (above 1 for a small map)
+        assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.visibleNodeIds())"), (f.name, "show all")
+        if f.name.startswith("tour-"):
+            page.evaluate("r2pMap.present.go(0)")
         crossings = page.evaluate(OVERLAPS_AND_CROSSINGS)
         assert crossings[0] == 0 and crossings[2] == 0, (f.name, "node overlaps, -, label clashes", crossings)
         left[f.name] = crossings[1]

@@ -161,6 +161,11 @@ def pathway_family(f: Facts, start: str) -> View:
         b.node(start)
         v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
+    # The map's point: the risk, the measures and every step of the routes between them.
+    v.point = [start, *members]
+    for p in paths:
+        for _, frm, to, _via in p.steps:
+            v.point += [n for n in (frm, to) if n not in v.point]
     for i, p in enumerate(paths, 1):
         head = f"Pathway {i} of {len(paths)}"
         if p.strength is not None:
@@ -259,6 +264,7 @@ def merged_pathway_family(f: Facts, starts: list[str]) -> View:
         for n, layer in part.layers.items():
             v.layers[n] = min(layer, v.layers.get(n, layer))
         v.steps.extend(part.steps)
+        v.point += [n for n in part.point if n not in v.point]
     v.opening = list(starts)
     return v
 
@@ -303,6 +309,7 @@ def country_case(f: Facts, country: str) -> View:
     cases = sorted(
         n for n, ps in f.located_in.items() if f.node_class.get(n, "") == CASE and any(p in places for p in ps)
     )
+    v.point = [*places, *cases]  # the country's own nodes: it, its regions and the cases there
     for p in places:
         b.node(p)
         if p != country:

@@ -38,7 +38,8 @@ var R = window.r2pMap = {
   ready: false, readyAt: null, loaded: false, loadedAt: null, network: network,
   nodeCount: DATA.nodes.length, edgeCount: DATA.edges.length,
   stepCount: DATA.steps.length, step: null, fontSize: BASE_FONT, textScale: 1,
-  view: DATA.view.name
+  view: DATA.view.name,
+  point: (DATA.view.point || []).slice()  // the nodes the map exists to show (all in its first frame)
 };
 document.body.dataset.nodeCount = String(DATA.nodes.length);
 document.body.dataset.edgeCount = String(DATA.edges.length);

@@ -21,6 +21,7 @@ function showStep() {
     s && s.narration ? el("p", { class: "step-narration", text: s.narration }) : null,
     s ? quoteBlock(s.quote) : null,
     el("p", { class: "step-hint", text: "\u2190 \u2192 to move \u00b7 Esc or Stop to leave" }));
+  caption.style.top = byId("top").getBoundingClientRect().bottom + "px";  // never over the header's Stop button
   caption.hidden = false;
   R.step = state.step;
   document.body.dataset.step = String(state.step);
