@@ -545,6 +545,56 @@ def test_reading_view_opens_claims_and_maps(site, open_page):
     assert o.errors == [] and o.blocked == []
 
 
+CONTRAST = """() => {
+  const lum = rgb => { const [r, g, b] = rgb.match(/\\d+/g).slice(0, 3).map(v => {
+      v = v / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const page = getComputedStyle(document.body).backgroundColor;
+  return Array.from(document.querySelectorAll('mark')).map(m => {
+    const s = getComputedStyle(m);
+    return [ratio(s.backgroundColor, page), ratio(s.color, s.backgroundColor)]; });
+}"""
+
+
+def test_brief_reading_view_lit_quotes_stand_out_from_the_page(brief_site, open_page):
+    """Measured in the browser: every lit quote's fill at least 3:1 against the page, its text 4.5:1 on the fill."""
+    o = open_page(brief_site / "reading.html", ready=False, width=1920, height=1080)
+    o.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=10000)
+    ratios = o.page.evaluate(CONTRAST)
+    assert len(ratios) > 150
+    assert min(r[0] for r in ratios) >= 3.0, min(r[0] for r in ratios)
+    assert min(r[1] for r in ratios) >= 4.5, min(r[1] for r in ratios)
+
+
+def test_present_resumes_keeps_the_trainers_zoom_and_esc_returns_to_the_frame(site, open_page):
+    page = open_page(site / "tour-exclusion.html", width=1920, height=1080).page  # opened, then stopped
+    page.keyboard.press("p")
+    assert page.evaluate("r2pMap.step") == 0
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("p")  # P never stops or restarts a running tour
+    assert page.evaluate("r2pMap.step") == 1
+    assert page.locator("#present").inner_text() == "Stop" and page.locator("#present").is_visible()
+    page.click("#larger")
+    page.click("#larger")
+    page.keyboard.press("ArrowRight")  # A+ survives a step change: labels stay 1.44 times the readable size
+    assert page.evaluate("r2pMap.textScale") == pytest.approx(1.44)
+    assert page.evaluate("r2pMap.labelPx()") >= 28 * 1.44
+    page.keyboard.press("Escape")
+    assert page.evaluate("r2pMap.step") is None
+    page.keyboard.press("p")  # presenting again resumes where the trainer left off
+    assert page.evaluate("r2pMap.step") == 2
+    page.click("#present")  # the visible Stop
+    assert page.evaluate("r2pMap.step") is None
+    # Esc after a focus returns to the frame before it, not to the whole map
+    page.evaluate("r2pMap.zoom(1.5)")
+    before = page.evaluate("[r2pMap.network.getScale(), r2pMap.network.getViewPosition()]")
+    page.evaluate(f"r2pMap.focus('{R}power-sharing')")
+    page.keyboard.press("Escape")
+    after = page.evaluate("[r2pMap.network.getScale(), r2pMap.network.getViewPosition()]")
+    assert after[0] == pytest.approx(before[0]) and after[1]["x"] == pytest.approx(before[1]["x"], abs=1)
+
+
 def test_hostile_labels_render_as_text(hostile_site, open_page):
     for page_file in sorted(hostile_site.glob("*.html")):
         o = open_page(page_file, ready=page_file.name != INDEX)

@@ -91,17 +91,19 @@ SPEAKER_LABEL = {
     str(R2P.CommissionedAuthorRole): "a commissioned author's position",
 }
 
-# The reading view colours a quote by the breadth of its widest claim: light to dark, sequential.
+# The reading view colours a quote by the breadth of its widest claim: a sequential orange to brown, every
+# fill at least 3:1 against the white page (lit text must look lit from the back of a room), the text on
+# it dark or white, whichever contrasts more (text_colour). Breadth not stated: a mid grey.
 BREADTH_FILL = {
-    0: "#f3f4f6",
-    1: "#fef9c3",
-    2: "#fef08a",
-    3: "#fde047",
-    4: "#fcd34d",
-    5: "#fbbf24",
-    6: "#f59e0b",
-    7: "#ea8a0c",
-    8: "#d97706",
+    0: "#6b7280",
+    1: "#d97706",
+    2: "#c56906",
+    3: "#b05c05",
+    4: "#9c4e05",
+    5: "#874105",
+    6: "#733305",
+    7: "#5e2604",
+    8: "#4a1804",
 }
 
 NODE_FONT_SIZE = 22
