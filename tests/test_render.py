@@ -191,6 +191,22 @@ def test_pathway_presentation_follows_the_pathways(site):
     assert steps[-1]["edges"] == ["https://w3id.org/r2pkg/resource/link-8"]
 
 
+def test_bundles_are_named_by_their_members_and_pathway_steps_by_the_brief(site, kg):
+    out, _ = site
+    data = embedded((out / "requirements.html").read_text(encoding="utf-8"))
+    bundles = [n for n in data["nodes"] if n["r2p"]["cls"] == "r2p:CoRequisiteBundle"]
+    assert bundles
+    for n in bundles:
+        members = n["r2p"]["details"]["members"]
+        assert n["label"].endswith(" advance together") and all(m in n["label"] for m in members)
+    facts = collect_facts(kg)
+    statements = {c.statement for c in facts.claims.values()}
+    steps = embedded((out / "pathways-political-exclusion.html").read_text(encoding="utf-8"))["steps"]
+    hops = [s for s in steps if len(s["edges"]) == 1 and len(s["nodes"]) == 2]
+    assert hops and all(s["narration"] in statements for s in hops)  # the claim that states the step
+    assert len({tuple(s["edges"]) for s in hops}) == len(hops)  # each step told once
+
+
 def test_without_derived_layer_no_pathway_views_and_index_says_so(tmp_path):
     kg = fixture_graph()
     rendered = render_views(kg, tmp_path)
@@ -419,7 +435,10 @@ def test_no_edge_over_a_node_no_overlap_and_every_frame_readable(kg, repo_graph,
         sh = shapes(v)
         for s in v.steps:  # every step fits one 1920x1080 frame at 28 px labels
             assert fits(s.nodes, pos, sh), (name, s.caption)
-        assert v.opening and fits(v.opening, pos, sh), name
+        # the first frame: the whole point of the map, readable when exploring, or its first step
+        assert v.opening and fits(v.opening, pos, sh, presenting=v.guided), name
+        if not v.guided:
+            assert set(v.point) <= set(v.opening), name
         if v.anchor:
             assert v.anchor in v.opening, name
 

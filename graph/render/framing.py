@@ -72,7 +72,7 @@ def split_steps(view: View, pos: Positions) -> None:
         if not nodes or fits(nodes, pos, sh):
             out.append(s)
             continue
-        rest = sorted(nodes, key=lambda n: (pos[n][0], pos[n][1], n))
+        rest = sorted(nodes, key=lambda n: (n != view.anchor, pos[n][0], pos[n][1], n))  # the subject first
         parts = []
         while rest:
             part = nearest_that_fit(rest[0], rest, pos, sh)

@@ -369,6 +369,7 @@ def page_data(
             "opening": view.opening,
             "anchor": view.anchor,
             "autoplay": view.purpose == "tour" or view.guided,
+            "tour": view.purpose == "tour",
             "point": view.point,
         },
         "nodes": nodes,

@@ -75,6 +75,7 @@ def overview(f: Facts) -> View:
         if members:
             groups.append((caption, members))
     _cumulative_steps(v, groups)
+    v.point = list(v.nodes)  # the map exists to show every stated link
     return v
 
 
@@ -121,6 +122,7 @@ def argument_map(f: Facts) -> View:
             for s in order
         ],
     )
+    v.point = list(v.nodes)
     return v
 
 
@@ -161,6 +163,7 @@ def pathway_family(f: Facts, start: str) -> View:
         b.node(start)
         v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
+    told: set[str] = set()
     # The map's point: the risk, the measures and every step of the routes between them.
     v.point = [start, *members]
     for p in paths:
@@ -173,12 +176,18 @@ def pathway_family(f: Facts, start: str) -> View:
             head += f" (weakest consensus: {rank_label or p.strength})"
         if p.contested:
             head += ", contested"
-        for index, frm, to, via in p.steps:
+        for _index, frm, to, via in p.steps:
             b.node(frm)
             b.node(to)
             link = f.links.get(via)
             edge = b.link(link) if link else b.plain(frm, to, str(R2P.causalShortcut))
-            v.steps.append(Step(f"{head}, step {index}: {b.edges[edge].details['title']}", [frm, to], [edge]))
+            if edge in told:  # an earlier pathway already told this step: say it once
+                continue
+            told.add(edge)
+            # The brief's step: the link in words, narrated by the claim that states it.
+            stating = [f.claims[c] for c in (link.claims if link else []) if c in f.claims]
+            narration = stating[0].statement if stating and stating[0].statement else ""
+            v.steps.append(Step(f"{head}: {b.edges[edge].details['title']}", [frm, to], [edge], narration))
         if p.prerequisites:
             base = p.measure or (p.steps[-1][2] if p.steps else start)
             new_nodes, new_edges = [], []
@@ -391,12 +400,12 @@ def requirements(f: Facts) -> View:
             f" {len(loose)} measure{'s' if len(loose) != 1 else ''} with no stated requirement "
             "are left out (see the overview)."
         )
-    for i, bundle in enumerate(f.bundles, 1):
+    for bundle in f.bundles:
         members = [b.node(m) for m in bundle.members]
         order = f" (implementation order {bundle.order})" if bundle.order is not None else ""
         bid = b.extra_node(
             bundle.iri,
-            f"Bundle {i}",
+            f"{_and([f.label(m) for m in members])} advance together",
             BUNDLE,
             {
                 "kind": f.label(BUNDLE),
@@ -428,6 +437,7 @@ def requirements(f: Facts) -> View:
             )
         )
     _cumulative_steps(v, groups)
+    v.point = list(v.nodes)
     return v
 
 

@@ -282,7 +282,7 @@ byId("svg").addEventListener("click", function () {
 var printPages = byId("print-pages");
 function preparePrint() {
   printPages.replaceChildren();
-  if (DATA.view.autoplay && DATA.steps.length) {
+  if (DATA.view.tour && DATA.steps.length) {
     DATA.steps.forEach(function (s, i) {
       var q = s.quote && s.quote.text ? quoteBlock(s.quote) : null;
       printPages.append(el("section", { class: "print-page step" },
