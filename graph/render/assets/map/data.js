@@ -76,7 +76,7 @@ function nodeRecord(n, dim, strong) {
     id: n.id,
     font: { size: f, color: dim ? "#6b7280" : fg },
     widthConstraint: { maximum: DATA.style.labelWidth * g },
-    margin: { top: 10 * g, right: 12 * g, bottom: 10 * g, left: 12 * g },
+    margin: { top: (n.r2p.marginTop || 10 * n.r2p.font / BASE_FONT) * k, right: 12 * g, bottom: 10 * g, left: 12 * g },
     color: dim ? { background: "#f3f4f6", border: "#cbd5e1", highlight: { background: "#f3f4f6", border: "#cbd5e1" },
                    hover: { background: "#f3f4f6", border: "#cbd5e1" } } : col,
     borderWidth: (base.borderWidth || 2) * (strong ? 2 : 1) * Math.max(1, k * 0.8)

@@ -50,7 +50,7 @@ function stopPresenting() {
   byId("present").textContent = "Present";
   R.step = null;
   delete document.body.dataset.step;
-  apply(true);
+  apply(false);  // the frame stays where the last step left it (Show all or 0 for the whole map)
 }
 function move(delta) {
   if (!state.presenting) return;

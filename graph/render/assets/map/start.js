@@ -5,6 +5,20 @@
  * order of MODULES there, inside one function: they share its scope.
  */
 // ---- start -----------------------------------------------------------
+// vis-network draws a cylinder's label in its lid, over the outline: once the shapes are measured,
+// a top margin centres each label in the body below the lid (the margin does not change the size).
+function centreCylinderLabels() {
+  var up = [];
+  DATA.nodes.forEach(function (n) {
+    var body = network.body.nodes[n.id];
+    if (n.shape !== "database" || !body) return;
+    var b = network.getBoundingBox(n.id), h = b.bottom - b.top, lh = body.labelModule.size.height;
+    n.r2p.marginTop = Math.max(10, (2 * h) / 3 - lh / 2) / k;
+    up.push(nodeRecord(n, false, false));
+  });
+  if (up.length) visNodes.update(up.map(function (r) { return { id: r.id, margin: r.margin }; }));
+}
+network.once("afterDrawing", centreCylinderLabels);
 network.once("afterDrawing", function () {
   R.ready = true;
   R.readyAt = performance.now();
@@ -22,4 +36,6 @@ if (opening.length < DATA.nodes.length) {
   showStatus();
 }
 started = true;
-if (DATA.view.autoplay && DATA.steps.length) startPresenting(0);
+// A tour, or a map too large to read whole, opens on its first step. A very large map (streamed in
+// slices) opens framed on that step's nodes instead: presenting would take the whole map at once.
+if (DATA.view.autoplay && DATA.steps.length && (DATA.view.tour || !large)) startPresenting(0);
