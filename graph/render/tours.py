@@ -22,6 +22,7 @@ def tour_view(f: Facts, tour: Tour) -> View:
         f"Tour: {tour.title}",
         tour.summary or f"A guided walk in {len(tour.steps)} steps.",
         purpose="tour",
+        edge_labels=True,  # the room reads each link's relation ("undermines") on the map itself
     )
     b = Builder(f, v)
     named = [n for s in tour.steps for n in s.nodes]
@@ -66,6 +67,9 @@ def tour_view(f: Facts, tour: Tour) -> View:
         narration = f"{s.narration} {s.apart}".strip() if s.apart else s.narration
         v.steps.append(Step(s.caption, nodes, edges, narration, quote))
         v.groups.append(nodes)
+    for e in v.edges:  # only what a link says is labelled: "about" and "located in" speak for themselves
+        if not e.effect:
+            e.label = ""
     v.opening = list(v.steps[0].nodes) if v.steps else []
     return v
 
