@@ -408,7 +408,7 @@ def main() -> int:
         print(
             f"\nratio pyvis / r2pkg (median): {pv['tti'] / tti:.1f}x{' (at least)' if pv['capped'] else ''}"
         )
-    print(f"target < 1 s (issue 14): {'met' if tti < 1 else 'NOT met'} (median {tti:.2f} s)")
+    print(f"target < 1 s: {'met' if tti < 1 else 'NOT met'} (median {tti:.2f} s)")
     print()
     print(f"# Reading view of the brief: build {reading_build:.2f} s (Python)")
     print("| run | navigation to ready | click a quote to panel | quotes lit | notes |")

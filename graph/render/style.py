@@ -40,7 +40,7 @@ CLASS_STYLE: list[tuple[str, str, str, bool]] = [
     (str(R2P.Claim), "#ffffff", "box", False),
     (str(R2P.Issue), "#fef08a", "box", True),
     (str(R2P.CoRequisiteBundle), "#1e3a8a", "box", False),
-    (str(R2P.JointCondition), "#fb923c", "box", False),  # risk factors that combine (derived, issue 13)
+    (str(R2P.JointCondition), "#fb923c", "box", False),  # risk factors that combine (derived)
 ]
 HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))  # a link into these raises risk when it increases them
 DEFAULT_BORDER = "#111827"

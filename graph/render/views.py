@@ -143,7 +143,7 @@ def pathway_family(f: Facts, start: str) -> View:
     )
     b = Builder(f, v)
     v.anchor = start
-    if members:  # a joint condition (issue 13): one node, its members drawn into it
+    if members:  # a joint condition: one node, its members drawn into it
         b.extra_node(
             start,
             "joint condition",
@@ -232,7 +232,7 @@ def _and(items: list[str]) -> str:
 
 def pathway_groups(f: Facts) -> list[list[str]]:
     """Risk factors whose pathway maps would share more than half their nodes go on one map:
-    the same story told once (issue 14: the pathway maps told the same story seven times)."""
+    the same story told once, not once per risk factor."""
     starts = sorted({p.start for p in f.pathways}, key=lambda s: (f.label(s).lower(), s))
     nodes = {s: set(pathway_family(f, s).nodes) for s in starts}
     parent = {s: s for s in starts}
