@@ -216,10 +216,10 @@ def test_click_opens_panel_with_claims_quotes_and_source(site, open_page):
 def test_presentation_frames_each_step_and_dims_the_rest(site, open_page):
     page = open_page(site / "pathways-political-exclusion.html", width=1920, height=1080).page
     n_steps = page.evaluate("r2pMap.stepCount")
-    assert n_steps == 4  # start, two pathways sharing their first step (told once), a requirement
+    assert n_steps == 3  # two pathways sharing their first step (told once), a requirement
     page.keyboard.press("p")
     assert page.evaluate("r2pMap.step") == 0
-    assert page.evaluate("r2pMap.stepNodeIds()") == [R + "political-exclusion"]
+    assert page.evaluate("r2pMap.stepNodeIds()") == [R + "political-exclusion", R + "power-sharing"]
     assert visible(page) == EXPECTED["pathways-political-exclusion"]  # dimmed, never hidden
     assert page.locator("#caption").is_visible()
     for i in range(n_steps):

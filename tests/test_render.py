@@ -183,10 +183,11 @@ def test_legend_labels_come_from_the_ontology(site):
 def test_pathway_presentation_follows_the_pathways(site):
     out, _ = site
     steps = embedded((out / "pathways-political-exclusion.html").read_text(encoding="utf-8"))["steps"]
-    assert steps[0]["nodes"] == ["https://w3id.org/r2pkg/resource/political-exclusion"]
-    # The stronger pathway (strength 7) comes first, its prerequisites right after it.
-    assert steps[1]["caption"].startswith("Pathway 1 of 2 (weakest consensus: participants agreed)")
-    assert "requires" in steps[2]["caption"] and "justice sector reform" in steps[2]["caption"]
+    # The first step opens on the risk and the first step of the stronger pathway (strength 7),
+    # its prerequisites right after it.
+    assert steps[0]["nodes"][0] == "https://w3id.org/r2pkg/resource/political-exclusion"
+    assert steps[0]["caption"].startswith("Pathway 1 of 2 (weakest consensus: participants agreed)")
+    assert "requires" in steps[1]["caption"] and "justice sector reform" in steps[1]["caption"]
     assert steps[-1]["caption"].startswith("Pathway 2 of 2")
     assert steps[-1]["edges"] == ["https://w3id.org/r2pkg/resource/link-8"]
 

@@ -161,7 +161,8 @@ def pathway_family(f: Facts, start: str) -> View:
         v.steps.append(Step(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
     else:
         b.node(start)
-        v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
+        if not paths:  # with pathways, the first step already opens on the risk and what answers it
+            v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
     told: set[str] = set()
     # The map's point: the risk, the measures and every step of the routes between them.
