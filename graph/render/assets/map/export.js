@@ -154,10 +154,14 @@ function buildSVG(lit) {
   var boxes = {};
   Object.keys(pos).forEach(function (id) { boxes[id] = network.getBoundingBox(id); });
   var bb = mapBounds(), x0 = bb.x0, y0 = bb.y0, x1 = bb.x1, y1 = bb.y1;
-  var pad = 40, legendW = 660, items = legendItems();
+  var pad = 40, items = legendItems();
+  measure.font = "26px Arial, Helvetica, sans-serif";
+  var legendW = Math.max(660, 120 + Math.max.apply(null, items.map(function (it) { return measure.measureText(it.label).width; }).concat([0])));
+  measure.font = "22px Arial, Helvetica, sans-serif";
+  var sourceW = measure.measureText(DATA.view.source).width;
   var desc = wrap(DATA.view.description, 26, Math.max(900, x1 - x0 + legendW));
   var titleH = 90 + desc.length * 34;
-  var w = x1 - x0 + 2 * pad + legendW, h = Math.max(y1 - y0 + 2 * pad, items.length * 50 + 120) + titleH + 70;
+  var w = Math.max(x1 - x0 + 2 * pad + legendW, sourceW + 2 * pad), h = Math.max(y1 - y0 + 2 * pad, items.length * 50 + 120) + titleH + 70;
   var top = y0 - pad - titleH;
   var svg = svgEl("svg", { xmlns: SVGNS, width: Math.round(w), height: Math.round(h),
                            viewBox: [x0 - pad, top, w, h].map(round1).join(" "), "font-family": "Arial, Helvetica, sans-serif" });
