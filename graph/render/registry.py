@@ -7,7 +7,8 @@
 
 The CLI (`render --list`), the site builder, the index page (its sections, their order and
 numbers) and the tests all read `view_specs` and `index_sections`, so a new kind of map is one
-decorated function in the module that draws it, plus its test.
+decorated function in the module that draws it, plus its test. The modules that define views
+register them when imported; graph.render.site imports them all.
 """
 
 from __future__ import annotations
@@ -64,7 +65,6 @@ def view_family(key: str, *, order: int, heading: str, intro: str):
 
 
 def families() -> list[ViewFamily]:
-    _load_builtin()
     return sorted(_FAMILIES.values(), key=lambda fam: (fam.order, fam.key))
 
 
@@ -77,8 +77,3 @@ def index_sections() -> list[tuple[str, str, str]]:
     """(key, numbered heading, intro) for each family, in index order."""
     return [(fam.key, f"{i}. {fam.heading}", fam.intro) for i, fam in enumerate(families(), 1)]
 
-
-def _load_builtin() -> None:
-    # The modules that define views register them on import.
-    import graph.render.tours  # noqa: F401
-    import graph.render.views  # noqa: F401

@@ -17,6 +17,8 @@ from graph.render.model import RenderedView
 from graph.render.page import CSP, page_data, render_page
 from graph.render.reading import write_reading_view
 from graph.render.registry import ViewContext, ViewSpec, index_sections, view_specs
+
+# Importing the modules that define views registers them (graph.render.registry).
 from graph.render.tours import default_tours_dir, load_tours
 from graph.render.views import narrate_steps
 

@@ -161,7 +161,8 @@ def pathway_family(f: Facts, start: str) -> View:
         v.steps.append(Step(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
     else:
         b.node(start)
-        if not paths:  # with pathways, the first step already opens on the risk and what answers it
+        first = paths[0].steps[0] if paths and paths[0].steps else None
+        if not first or start not in (first[1], first[2]):  # else the first step opens on the risk already
             v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
     told: set[str] = set()
