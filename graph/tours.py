@@ -9,6 +9,7 @@
         narration: what the step shows, in our own words
         claim: claim-p10-01        # optional: its quote, speaker and breadth come from the data
         quote: "..."               # optional: one of that claim's quotes, verbatim
+        apart: why no stated link ties some of the step's nodes (said after the narration)
 
 This module reads tours and checks them against the graph (`check_tours`, which
 validate runs); it imports nothing from rendering. graph.render.tours turns a
@@ -40,6 +41,7 @@ class TourStep:
     claim: str = ""
     quote: str = ""
     line: int = 0
+    apart: str = ""  # why the step lights nodes that no link of the brief ties
 
 
 @dataclass
@@ -134,6 +136,7 @@ def read_tour(path: Path) -> Tour:
                 expand(raw["claim"]) if raw.get("claim") else "",
                 _text(raw.get("quote")),
                 line,
+                _text(raw.get("apart")),
             )
         )
     return tour

@@ -4,13 +4,18 @@ Every view's first frame, every step of every tour (presenting), the reading vie
 index, one PNG each, named after the page (tours: NAME-stepN.png). Look at them before you
 say a map reads well from the back of a room.
 
-Usage: python scripts/screenshots.py SITE_DIR OUT_DIR [NAME_PART ...]
+With --exports NAME (repeatable): that page's SVG (NAME.svg) and its printed PDF (NAME.pdf, A4
+landscape, as Print / PDF gives it) with each page as an image (NAME-print-N.png, needs pdftoppm).
+
+Usage: python scripts/screenshots.py SITE_DIR OUT_DIR [NAME_PART ...] [--exports overview ...]
   (build the site first: r2pkg build -o SITE_DIR)
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +29,8 @@ def main() -> int:
     ap.add_argument("site", type=Path)
     ap.add_argument("out", type=Path)
     ap.add_argument("only", nargs="*", help="only pages whose file name contains one of these")
+    ap.add_argument("--exports", action="append", default=[], metavar="NAME",
+                    help="also write this page's SVG and printed PDF (and the PDF's pages as PNG)")
     args = ap.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"needs Chromium at {CHROMIUM}", file=sys.stderr)
@@ -55,6 +62,13 @@ def main() -> int:
                 page.wait_for_timeout(200)
                 page.screenshot(path=str(args.out / f"{f.stem}.png"))
                 shots += 1
+            if f.stem in args.exports:
+                (args.out / f"{f.stem}.svg").write_text(page.evaluate("r2pMap.exportSVG()"), encoding="utf-8")
+                pdf = args.out / f"{f.stem}.pdf"
+                pdf.write_bytes(page.pdf(format="A4", landscape=True, print_background=True))
+                if shutil.which("pdftoppm"):
+                    subprocess.run(["pdftoppm", "-r", "80", "-png", str(pdf), str(args.out / f"{f.stem}-print")],
+                                   check=True)
             ctx.close()
         browser.close()
     print(f"{shots} screenshots of {len(pages)} pages in {args.out}")

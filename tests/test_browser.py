@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import struct
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +98,8 @@ def open_page(browser) -> Iterator:
         if ready:
             # a selector, not a JS string: the pages' CSP forbids eval, which polling a string needs
             page.wait_for_selector("body[data-ready='1']", state="attached", timeout=15000)
-            if path.name.startswith("tour-"):  # tours start presenting; most tests want the map
+            # tours, and maps too large to open whole, start presenting; most tests want the map
+            if page.evaluate("window.r2pMap && r2pMap.step !== null && r2pMap.step !== undefined"):
                 page.evaluate("r2pMap.present.stop()")
         return o
 
@@ -214,10 +217,10 @@ def test_click_opens_panel_with_claims_quotes_and_source(site, open_page):
 def test_presentation_frames_each_step_and_dims_the_rest(site, open_page):
     page = open_page(site / "pathways-political-exclusion.html", width=1920, height=1080).page
     n_steps = page.evaluate("r2pMap.stepCount")
-    assert n_steps == 5
+    assert n_steps == 3  # two pathways sharing their first step (told once), a requirement
     page.keyboard.press("p")
     assert page.evaluate("r2pMap.step") == 0
-    assert page.evaluate("r2pMap.stepNodeIds()") == [R + "political-exclusion"]
+    assert page.evaluate("r2pMap.stepNodeIds()") == [R + "political-exclusion", R + "power-sharing"]
     assert visible(page) == EXPECTED["pathways-political-exclusion"]  # dimmed, never hidden
     assert page.locator("#caption").is_visible()
     for i in range(n_steps):
@@ -244,6 +247,14 @@ DRAWN_DIM_WRONG = """() => { const b = r2pMap.network.body, on = r2pMap.stepNode
     (b.nodes[id].options.color.background === '#f3f4f6') !== (on.length > 0 && !on.includes(id))); }"""
 
 
+def test_small_map_opens_whole_and_show_all_fits_it_above_scale_1(site, open_page):
+    page = open_page(site / "pathways-group-grievance.html", width=1920, height=1080).page
+    assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.point)") and page.evaluate("r2pMap.point.length") == 2
+    page.click("#reset")
+    assert page.evaluate("r2pMap.network.getScale()") > 1.5
+    assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.visibleNodeIds())")
+
+
 def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_page):
     page = open_page(site / "overview.html").page
     with page.expect_download() as info:
@@ -256,6 +267,11 @@ def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_
     assert width >= 3000 and height > 1000
     url = page.evaluate("r2pMap.exportPNG()")
     assert base64.b64decode(url.split(",", 1)[1])[:8] == PNG_SIGNATURE
+    desc = page.evaluate("document.querySelector('.desc').textContent")
+    assert page.evaluate("r2pMap.lastExport.description") == desc  # the whole description, wrapped
+    small = open_page(site / "pathways-group-grievance.html").page  # two nodes: drawn large, not at scale 1
+    small.evaluate("r2pMap.exportPNG()")
+    assert small.evaluate("r2pMap.lastExport.scale") > 2
     svg = page.evaluate("r2pMap.exportSVG()")
     assert svg.startswith("<svg") and "Overview: causes, risks and remedies" in svg and "Legend" in svg
     assert "raises risk" in svg and "Source: Stanley Foundation" in svg and svg.count("<ellipse") >= 5
@@ -264,14 +280,85 @@ def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_
     assert info.value.suggested_filename == "overview.svg"
 
 
-def test_print_gives_map_and_legend_on_one_page(site, open_page):
+def _on_outline(svg_root, ns) -> tuple[int, list]:
+    """Each link path's end against its target's drawn shape: (links checked, those not on the outline)."""
+    shapes = {}
+    for g in svg_root.iter(f"{ns}g"):
+        if g.get("data-id"):
+            shape = g.find(f"{ns}ellipse") if g.get("data-shape") == "ellipse" else g.find(f"{ns}rect")
+            shapes[g.get("data-id")] = shape
+    off, checked = [], 0
+    for path in svg_root.iter(f"{ns}path"):
+        if not path.get("data-to"):
+            continue
+        assert path.get("marker-end", "").startswith("url(#"), path.get("d")
+        x, y = (float(v) for v in re.findall(r"-?[\d.]+", path.get("d"))[-2:])
+        shape = shapes[path.get("data-to")]
+        if shape.tag.endswith("ellipse"):
+            cx, cy, rx, ry = (float(shape.get(a)) for a in ("cx", "cy", "rx", "ry"))
+            on = abs(((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 - 1) < 0.03
+        else:
+            x0, y0 = float(shape.get("x")), float(shape.get("y"))
+            x1, y1 = x0 + float(shape.get("width")), y0 + float(shape.get("height"))
+            inside = x0 - 0.2 <= x <= x1 + 0.2 and y0 - 0.2 <= y <= y1 + 0.2
+            on = inside and min(abs(x - x0), abs(x - x1), abs(y - y0), abs(y - y1)) < 0.2
+        checked += 1
+        if not on:
+            off.append((path.get("data-to"), x, y))
+    return checked, off
+
+
+def test_svg_keeps_heads_on_the_outline_labels_legend_and_description(site, open_page):
+    import xml.etree.ElementTree as ET
+
+    page = open_page(site / "pathways-political-exclusion.html").page
+    root = ET.fromstring(page.evaluate("r2pMap.exportSVG()"))
+    ns = "{http://www.w3.org/2000/svg}"
+    markers = {m.get("id"): m.get("class") for m in root.iter(f"{ns}marker")}
+    links = [p for p in root.iter(f"{ns}path") if p.get("data-to")]
+    assert len(links) == EXPECTED["pathways-political-exclusion"][1]
+    # each link's head is the one the map draws (arrow: more of the target, bar: less, diamond: needs)
+    drawn = dict((e[0], e[1]) for e in page.evaluate(DRAWN_EDGES))
+    heads = sorted(markers[p.get("marker-end")[5:-1]].removeprefix("head-") for p in links)
+    assert heads == sorted(drawn.values()) and {"arrow", "bar"} <= set(heads)
+    checked, off = _on_outline(root, ns)
+    assert checked == len(links) and off == []
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert "mitigates" in texts  # edge labels
+    assert "Legend" in texts and any(t and t.startswith("head: less of what it points at") for t in texts)
+    assert root.find(f"{ns}desc").text == page.evaluate("document.querySelector('.desc').textContent")
+    assert " ".join(t.text for t in root.iter(f"{ns}text") if t.get("class") == "description") == root.find(
+        f"{ns}desc"
+    ).text
+
+
+def test_print_is_the_whole_map_on_one_page_and_a_tour_one_page_per_step(site, open_page, tmp_path):
     page = open_page(site / "overview.html").page
+    page.evaluate("r2pMap.zoom(3)")  # a zoomed-in frame on screen: the print is still the whole map
     pdf = page.pdf(format="A4", landscape=True, print_background=True)
     assert pdf[:5] == b"%PDF-" and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.evaluate("r2pMap.preparePrint()")
     page.emulate_media(media="print")
-    legend = page.locator("#print-legend")
-    assert legend.is_visible() and "raises risk" in legend.inner_text() and "Source:" in legend.inner_text()
-    assert page.locator("#legend").is_hidden()
+    printed = page.locator("#print-pages svg")
+    assert printed.count() == 1 and page.locator("#map").is_hidden()
+    assert page.locator("#print-pages g[data-id]").count() == EXPECTED["overview"][0]  # every node, not a frame
+    text = page.locator("#print-pages").inner_text()
+    assert "Legend" in text and "raises risk" in text and "Source:" in text
+    tour = open_page(site / "tour-exclusion.html").page
+    steps = tour.evaluate("r2pMap.stepCount")
+    pdf = tour.pdf(format="A4", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == steps == 3
+    tour.evaluate("r2pMap.preparePrint()")
+    pages = tour.locator("#print-pages .print-page")
+    assert pages.count() == steps
+    assert "Being shut out of power is read as a sign of danger." in pages.nth(0).inner_text()
+    assert "\u201caccountability required justice systems to grow\u201d" in pages.nth(2).inner_text()
+    out = tmp_path / "tour.pdf"
+    out.write_bytes(pdf)
+    if shutil.which("pdftoppm"):  # the pages as images, each with its drawing (not blank)
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "p")], check=True)
+        images = sorted(tmp_path.glob("p-*.png"))
+        assert len(images) == steps and all(p.stat().st_size > 3000 for p in images)
 
 
 def test_keys_work_after_clicking_a_control_and_pan_and_zoom(site, open_page):
@@ -370,6 +457,15 @@ def test_no_overlap_edge_through_a_box_or_label_clash_in_the_browser_even_after_
         assert page.evaluate(OVERLAPS_AND_CROSSINGS) == [0, 0, 0], name
 
 
+LABELS_OUTSIDE = """() => r2pMap.visibleNodeIds().filter(id => {
+  const n = r2pMap.network.body.nodes[id], b = r2pMap.network.getBoundingBox(id), s = n.labelModule.size;
+  const h = b.bottom - b.top, w = b.right - b.left, top = b.top + n.options.margin.top;
+  if (s.width > w + 1) return true;  // any shape: the label no wider than the outline
+  // a cylinder (institution): the label below the lid (its top third) and above the bottom
+  return n.options.shape === 'database' && (top < b.top + h / 3 - 1 || top + s.height > b.bottom + 1);
+})"""
+
+
 def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash(brief_site, open_page, capsys):
     sizes = []
     left: dict[str, int] = {}
@@ -381,6 +477,8 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
         page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
         first = page.evaluate("r2pMap.labelPx()")
         sizes.append(first)
+        first_step = page.evaluate("r2pMap.step")
+        point_whole = page.evaluate("r2pMap.fullyOnScreen(r2pMap.point)")
         assert first >= 28, (f.name, first)
         opening = page.evaluate("r2pMap.stepNodeIds()") if f.name.startswith("tour-") else None
         if f.name.startswith("tour-"):
@@ -390,6 +488,16 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
                 sizes.append(px)
                 assert px >= 28 and page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())"), (f.name, i)
             assert opening
+        # The first frame holds every node the map exists to show, or the map opens on its first step.
+        if f.name.startswith("tour-") or first_step is not None:
+            assert first_step == 0, f.name
+        else:
+            assert point_whole, (f.name, "point cropped")
+        page.click("#reset")  # Show all: the whole map, at any scale (above 1 for a small map)
+        assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.visibleNodeIds())"), (f.name, "show all")
+        if f.name.startswith("tour-"):
+            page.evaluate("r2pMap.present.go(0)")
+        assert page.evaluate(LABELS_OUTSIDE) == [], f.name
         crossings = page.evaluate(OVERLAPS_AND_CROSSINGS)
         assert crossings[0] == 0 and crossings[2] == 0, (f.name, "node overlaps, -, label clashes", crossings)
         left[f.name] = crossings[1]
@@ -399,6 +507,35 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
         print(f"\nlabel px at 1920x1080: min {min(sizes):.1f} over {len(sizes)} frames")
         print("edges over a box (browser):", {k: v for k, v in left.items() if v} or "none")
     assert not any(left.values()), left
+
+
+DRAWN_EDGES = """() => Object.values(r2pMap.network.body.edges).map(e => [
+  e.id, e.options.arrows.to.type, e.options.color.color, !!e.options.dashes])"""
+
+
+def test_brief_every_drawn_link_reads_right_head_by_relation_colour_by_risk(brief_site, open_page, repo_graph):
+    """An arrowhead means more of the target, a bar less of it; vermilion solid raises risk, blue dashed lowers it."""
+    polarity = {str(r["l"]): int(r["p"]) for r in repo_graph.select(
+        "SELECT ?l ?p WHERE { ?l a r2p:CausalLink ; r2p:relation/r2p:polarity ?p }")}
+    harmful = {str(r["l"]) for r in repo_graph.select(
+        "SELECT ?l WHERE { ?l a r2p:CausalLink ; r2p:effect ?t . ?t a/rdfs:subClassOf* ?c "
+        "VALUES ?c { r2p:RiskFactor r2p:Harm } }")}
+    risk_style = {"raises": ("#d55e00", False), "lowers": ("#0072b2", True)}
+    seen = 0
+    for f in sorted(brief_site.glob("*.html")):
+        if f.name in (INDEX, "reading.html"):
+            continue
+        o = open_page(f, width=1920, height=1080)
+        for eid, head, colour, dashed in o.page.evaluate(DRAWN_EDGES):
+            if eid not in polarity or polarity[eid] == 0:
+                continue
+            p = polarity[eid]
+            assert head == ("arrow" if p > 0 else "bar"), (f.name, eid, head)
+            effect = "raises" if (p > 0) == (eid in harmful) else "lowers"
+            assert (colour, dashed) == risk_style[effect], (f.name, eid, colour, dashed)
+            seen += 1
+        o.page.context.close()
+    assert seen > 150  # every view's causal links, the overview's 98 among them
 
 
 def test_reading_view_opens_claims_and_maps(site, open_page):
@@ -418,6 +555,56 @@ def test_reading_view_opens_claims_and_maps(site, open_page):
     page.keyboard.press("Enter")
     assert "Security and justice reform go together" in panel.inner_text()
     assert o.errors == [] and o.blocked == []
+
+
+CONTRAST = """() => {
+  const lum = rgb => { const [r, g, b] = rgb.match(/\\d+/g).slice(0, 3).map(v => {
+      v = v / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const page = getComputedStyle(document.body).backgroundColor;
+  return Array.from(document.querySelectorAll('mark')).map(m => {
+    const s = getComputedStyle(m);
+    return [ratio(s.backgroundColor, page), ratio(s.color, s.backgroundColor)]; });
+}"""
+
+
+def test_brief_reading_view_lit_quotes_stand_out_from_the_page(brief_site, open_page):
+    """Measured in the browser: every lit quote's fill at least 3:1 against the page, its text 4.5:1 on the fill."""
+    o = open_page(brief_site / "reading.html", ready=False, width=1920, height=1080)
+    o.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=10000)
+    ratios = o.page.evaluate(CONTRAST)
+    assert len(ratios) > 150
+    assert min(r[0] for r in ratios) >= 3.0, min(r[0] for r in ratios)
+    assert min(r[1] for r in ratios) >= 4.5, min(r[1] for r in ratios)
+
+
+def test_present_resumes_keeps_the_trainers_zoom_and_esc_returns_to_the_frame(site, open_page):
+    page = open_page(site / "tour-exclusion.html", width=1920, height=1080).page  # opened, then stopped
+    page.keyboard.press("p")
+    assert page.evaluate("r2pMap.step") == 0
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("p")  # P never stops or restarts a running tour
+    assert page.evaluate("r2pMap.step") == 1
+    assert page.locator("#present").inner_text() == "Stop" and page.locator("#present").is_visible()
+    page.click("#larger")
+    page.click("#larger")
+    page.keyboard.press("ArrowRight")  # A+ survives a step change: labels stay 1.44 times the readable size
+    assert page.evaluate("r2pMap.textScale") == pytest.approx(1.44)
+    assert page.evaluate("r2pMap.labelPx()") >= 28 * 1.44
+    page.keyboard.press("Escape")
+    assert page.evaluate("r2pMap.step") is None
+    page.keyboard.press("p")  # presenting again resumes where the trainer left off
+    assert page.evaluate("r2pMap.step") == 2
+    page.click("#present")  # the visible Stop
+    assert page.evaluate("r2pMap.step") is None
+    # Esc after a focus returns to the frame before it, not to the whole map
+    page.evaluate("r2pMap.zoom(1.5)")
+    before = page.evaluate("[r2pMap.network.getScale(), r2pMap.network.getViewPosition()]")
+    page.evaluate(f"r2pMap.focus('{R}power-sharing')")
+    page.keyboard.press("Escape")
+    after = page.evaluate("[r2pMap.network.getScale(), r2pMap.network.getViewPosition()]")
+    assert after[0] == pytest.approx(before[0]) and after[1]["x"] == pytest.approx(before[1]["x"], abs=1)
 
 
 def test_hostile_labels_render_as_text(hostile_site, open_page):
@@ -475,17 +662,19 @@ def test_hostile_labels_render_as_text(hostile_site, open_page):
 
 
 def test_large_map_starts_readable_and_show_all_fits_it(tmp_path, open_page, repo_graph):
-    """The brief's overview is too big to read fitted whole: it opens framed on its subject at 28 px."""
+    """The brief's overview is too big to read whole: it opens on its first step at 28 px; Show all fits it."""
     from graph.render import render_views
 
     render_views(repo_graph, tmp_path, ["overview"], index=False)
-    page = open_page(tmp_path / "overview.html", width=1920, height=1080).page
-    font = page.evaluate("window.r2pMap.fontSize")
+    page = open_page(tmp_path / "overview.html", ready=False, width=1920, height=1080).page
+    page.wait_for_selector("body[data-ready='1']", state="attached", timeout=15000)
+    assert page.evaluate("r2pMap.step") == 0 and page.locator("#caption").is_visible()
+    assert page.evaluate("r2pMap.labelPx()") >= 28 - 1e-6
+    assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())")
     start = page.evaluate("window.r2pMap.network.getScale()")
-    assert start * font >= 28 - 1e-6
-    assert "framed to read" in page.locator("#status").inner_text()
     page.click("#reset")
     assert page.evaluate("window.r2pMap.network.getScale()") < start
+    assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.visibleNodeIds())")
 
 
 def test_a_very_large_map_draws_its_subject_first_and_streams_the_rest(tmp_path, open_page):

@@ -79,10 +79,37 @@ def test_every_view_is_listed_in_order(kg):
         "arguments",
         "pathways-group-grievance",
         "pathways-political-exclusion",
+        "requirements",
         "country-nigeria",
         "country-sierra-leone",
-        "requirements",
     ]
+
+
+def test_a_registered_view_family_reaches_the_cli_the_index_and_the_site(kg, tmp_path, monkeypatch):
+    """A new kind of map is one decorated function: listed, rendered and given its own index section."""
+    from graph.render import registry
+    from graph.render.views import overview
+
+    monkeypatch.setattr(registry, "_FAMILIES", dict(registry._FAMILIES))
+
+    @registry.view_family("extra", order=45, heading="Extra maps", intro="A family registered by the test.")
+    def extra(ctx):
+        build = lambda: overview(ctx.facts)  # noqa: E731
+        return [registry.ViewSpec("extra-overview", "Extra", "The overview again.", build, "extra")]
+
+    names = [s.name for s in list_views(kg, TOURS)]
+    assert names.index("requirements") < names.index("extra-overview") < names.index("country-nigeria")
+    sections = registry.index_sections()
+    assert [k for k, _, _ in sections] == ["tour", "whole", "pathways", "measures", "extra", "countries"]
+    assert sections[4][1] == "5. Extra maps" and sections[5][1] == "6. Country cases"
+    build_site(kg, tmp_path, tours_dir=TOURS)
+    index = (tmp_path / INDEX).read_text(encoding="utf-8")
+    assert '<section data-group="extra"><h2>5. Extra maps</h2>' in index and 'href="extra-overview.html"' in index
+    assert "7. Read and reuse" in index
+    inputs = [a for f in [ontology_file(), *BASE, *DERIVED] for a in ("--input", str(f))]
+    result = CliRunner().invoke(cli, ["render", "--list", *inputs])
+    assert result.exit_code == 0, result.output
+    assert "extra-overview\tThe overview again." in result.output
 
 
 def test_build_writes_every_view_export_and_index(site):
@@ -166,12 +193,29 @@ def test_legend_labels_come_from_the_ontology(site):
 def test_pathway_presentation_follows_the_pathways(site):
     out, _ = site
     steps = embedded((out / "pathways-political-exclusion.html").read_text(encoding="utf-8"))["steps"]
-    assert steps[0]["nodes"] == ["https://w3id.org/r2pkg/resource/political-exclusion"]
-    # The stronger pathway (strength 7) comes first, its prerequisites right after it.
-    assert steps[1]["caption"].startswith("Pathway 1 of 2 (weakest consensus: participants agreed)")
-    assert "requires" in steps[2]["caption"] and "justice sector reform" in steps[2]["caption"]
+    # The first step opens on the risk and the first step of the stronger pathway (strength 7),
+    # its prerequisites right after it.
+    assert steps[0]["nodes"][0] == "https://w3id.org/r2pkg/resource/political-exclusion"
+    assert steps[0]["caption"].startswith("Pathway 1 of 2 (weakest consensus: participants agreed)")
+    assert "requires" in steps[1]["caption"] and "justice sector reform" in steps[1]["caption"]
     assert steps[-1]["caption"].startswith("Pathway 2 of 2")
     assert steps[-1]["edges"] == ["https://w3id.org/r2pkg/resource/link-8"]
+
+
+def test_bundles_are_named_by_their_members_and_pathway_steps_by_the_brief(site, kg):
+    out, _ = site
+    data = embedded((out / "requirements.html").read_text(encoding="utf-8"))
+    bundles = [n for n in data["nodes"] if n["r2p"]["cls"] == "r2p:CoRequisiteBundle"]
+    assert bundles
+    for n in bundles:
+        members = n["r2p"]["details"]["members"]
+        assert n["label"].endswith(" advance together") and all(m in n["label"] for m in members)
+    facts = collect_facts(kg)
+    statements = {c.statement for c in facts.claims.values()}
+    steps = embedded((out / "pathways-political-exclusion.html").read_text(encoding="utf-8"))["steps"]
+    hops = [s for s in steps if len(s["edges"]) == 1 and len(s["nodes"]) == 2]
+    assert hops and all(s["narration"] in statements for s in hops)  # the claim that states the step
+    assert len({tuple(s["edges"]) for s in hops}) == len(hops)  # each step told once
 
 
 def test_without_derived_layer_no_pathway_views_and_index_says_so(tmp_path):
@@ -300,21 +344,58 @@ def test_tour_plays_its_steps_with_quotes_from_the_data(site):
     assert data["view"]["autoplay"] is True and data["view"]["opening"] == steps[0]["nodes"]
 
 
+def test_every_shipped_tour_step_ties_what_it_lights_or_says_why_not(repo_graph):
+    from graph.render.tours import tour_view, untied
+
+    facts = collect_facts(repo_graph)
+    apart = 0
+    for tour in load_tours():
+        view = tour_view(facts, tour)
+        for i, (step, source) in enumerate(zip(view.steps, tour.steps, strict=True), 1):
+            loose = untied(view, step)
+            if loose:
+                assert source.apart and source.apart in step.narration, (tour.name, i, loose)
+                apart += 1
+            # the links the quoted claim states are lit, with their ends
+            for lk in facts.links.values():
+                if source.claim and source.claim in lk.claims:
+                    assert lk.iri in step.edges and {lk.cause, lk.effect} <= set(step.nodes), (tour.name, i)
+    assert apart <= 2  # nearly every step draws its argument
+
+
 # --- encodings ------------------------------------------------------------------
-def test_polarity_is_shown_by_colour_line_and_arrowhead(site):
+def test_head_says_more_or_less_of_the_target_and_colour_says_risk(site, kg):
     out, _ = site
-    edges = {e["id"].rsplit("/", 1)[-1]: e for e in embedded((out / "overview.html").read_text("utf-8"))["edges"]}
-    raises, lowers = edges["link-1"], edges["link-4"]  # exclusion -> atrocities; power sharing mitigates exclusion
-    assert raises["r2p"]["effect"] == "raises" and lowers["r2p"]["effect"] == "lowers"
-    assert raises["color"]["color"] != lowers["color"]["color"]
-    assert bool(raises["dashes"]) != bool(lowers["dashes"])
-    assert raises["arrows"]["to"]["type"] == "arrow" and lowers["arrows"]["to"]["type"] == "bar"
-    strengthens = edges["link-8"]  # power sharing strengthens resilience: more of a good thing lowers risk
-    assert strengthens["r2p"]["effect"] == "lowers" and strengthens["color"] == lowers["color"]
-    for e in edges.values():  # one style per effect, in every edge
-        assert (e["color"]["color"], bool(e["dashes"]), e["arrows"]["to"]["type"]) == tuple(
-            (c, bool(d), h) for c, d, h in [edge_style("", e["r2p"]["effect"])]
-        )[0]
+    data = embedded((out / "overview.html").read_text("utf-8"))
+    edges = {e["id"].rsplit("/", 1)[-1]: e for e in data["edges"]}
+    raises, mitigates = edges["link-1"], edges["link-4"]  # exclusion -> atrocities; power sharing mitigates exclusion
+    assert raises["r2p"]["effect"] == "raises" and mitigates["r2p"]["effect"] == "lowers"
+    assert raises["color"]["color"] != mitigates["color"]["color"]
+    assert bool(raises["dashes"]) != bool(mitigates["dashes"])
+    assert raises["arrows"]["to"]["type"] == "arrow" and mitigates["arrows"]["to"]["type"] == "bar"
+    # power sharing strengthens resilience: more of the target (an arrowhead), which lowers risk (blue)
+    strengthens = edges["link-8"]
+    assert strengthens["arrows"]["to"]["type"] == "arrow"
+    assert strengthens["r2p"]["effect"] == "lowers" and strengthens["color"] == mitigates["color"]
+    polarity = {
+        str(r["r"]): int(r["p"]) for r in kg.select("SELECT ?r ?p WHERE { ?r r2p:polarity ?p }")
+    }
+    relation = {
+        str(r["l"]): str(r["r"]) for r in kg.select("SELECT ?l ?r WHERE { ?l a r2p:CausalLink ; r2p:relation ?r }")
+    }
+    checked = 0
+    for e in data["edges"]:
+        if polarity.get(relation.get(e["id"], ""), 0) == 0:
+            continue  # not a causal link, or a dependency (a diamond)
+        p = polarity[relation[e["id"]]]
+        assert e["arrows"]["to"]["type"] == {1: "arrow", -1: "bar"}[p], e["id"]
+        colour, dashes, _ = edge_style("", e["r2p"]["effect"], e["r2p"]["direction"])
+        assert (e["color"]["color"], bool(e["dashes"])) == (colour, bool(dashes)), e["id"]
+        checked += 1
+    assert checked == sum(1 for r in relation.values() if polarity.get(r, 0))
+    legend = data["legend"]
+    assert [d["key"] for d in legend["directions"]] == ["more", "less"]
+    assert "mitigates" in legend["directions"][1]["label"] and legend["directions"][1]["head"] == "bar"
 
 
 def test_breadth_is_the_border_and_speaker_role_its_pattern_never_the_fill(site):
@@ -365,7 +446,10 @@ def test_no_edge_over_a_node_no_overlap_and_every_frame_readable(kg, repo_graph,
         sh = shapes(v)
         for s in v.steps:  # every step fits one 1920x1080 frame at 28 px labels
             assert fits(s.nodes, pos, sh), (name, s.caption)
-        assert v.opening and fits(v.opening, pos, sh), name
+        # the first frame: the whole point of the map, readable when exploring, or its first step
+        assert v.opening and fits(v.opening, pos, sh, presenting=v.guided), name
+        if not v.guided:
+            assert set(v.point) <= set(v.opening), name
         if v.anchor:
             assert v.anchor in v.opening, name
 

@@ -1,10 +1,11 @@
-"""Offline workshop maps: views of the graph as self-contained HTML pages (issue 6).
+"""Offline workshop maps: views of the graph as self-contained HTML pages.
 
     from graph.render import build_site, render_views
     build_site(kg, "build")                    # every view + graph export + index.html
     render_views(kg, "build", ["overview"])    # just some views
 
-Views are built from SPARQL over the loaded graph (graph.render.views), laid out
+Views register themselves (graph.render.registry) where they are defined (graph.render.views,
+graph.render.tours); each is built from the facts read once from the loaded graph, laid out
 deterministically in Python (graph.render.layout), and written through our own
 template around pyvis's network data with vis-network inlined (graph.render.page).
 """

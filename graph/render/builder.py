@@ -160,6 +160,8 @@ class Builder:
         rel = f.label(link.relation)
         title = f"{f.label(link.cause)} {rel} {f.label(link.effect)}"
         effect = f.effect(link)
+        polarity = f.relation_polarity.get(link.relation, 0)
+        direction = "more" if polarity > 0 else "less" if polarity < 0 else ""
         return self._add(
             MapEdge(
                 link.iri,
@@ -178,6 +180,7 @@ class Builder:
                     "cases": [f.label(c) for c in link.cases],
                 },
                 effect,
+                direction=direction,
             )
         )
 

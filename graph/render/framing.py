@@ -13,15 +13,17 @@ from graph.render.model import Step, View
 from graph.render.routing import Positions, shapes
 from graph.render.style import NODE_FONT_SIZE, READABLE_PX
 
-# The map's share of a 1920x1080 screen while presenting (header above, narration on the right).
+# The map's share of a 1920x1080 screen while presenting (header above, narration on the right),
+# and when exploring (header above, legend on the left).
 SCREEN_W, SCREEN_H = 1920 - 540, 1080 - 90
+EXPLORE_W = 1920 - 330
 MARGIN = 0.88
 
 
-def budget(font: float = NODE_FONT_SIZE) -> tuple[float, float]:
+def budget(font: float = NODE_FONT_SIZE, presenting: bool = True) -> tuple[float, float]:
     """Canvas units that fit on the map at the readable scale."""
     scale = (READABLE_PX + 1) / font
-    return SCREEN_W * MARGIN / scale, SCREEN_H * MARGIN / scale
+    return (SCREEN_W if presenting else EXPLORE_W) * MARGIN / scale, SCREEN_H * MARGIN / scale
 
 
 def _bbox(nodes: list[str], pos: Positions, sh) -> tuple[float, float]:
@@ -32,8 +34,8 @@ def _bbox(nodes: list[str], pos: Positions, sh) -> tuple[float, float]:
     return max(xs1) - min(xs0), max(ys1) - min(ys0)
 
 
-def fits(nodes: list[str], pos: Positions, sh) -> bool:
-    bw, bh = budget()
+def fits(nodes: list[str], pos: Positions, sh, presenting: bool = True) -> bool:
+    bw, bh = budget(presenting=presenting)
     w, h = _bbox(nodes, pos, sh)
     return w <= bw and h <= bh
 
@@ -70,7 +72,7 @@ def split_steps(view: View, pos: Positions) -> None:
         if not nodes or fits(nodes, pos, sh):
             out.append(s)
             continue
-        rest = sorted(nodes, key=lambda n: (pos[n][0], pos[n][1], n))
+        rest = sorted(nodes, key=lambda n: (n != view.anchor, pos[n][0], pos[n][1], n))  # the subject first
         parts = []
         while rest:
             part = nearest_that_fit(rest[0], rest, pos, sh)
@@ -93,10 +95,20 @@ def split_steps(view: View, pos: Positions) -> None:
 
 
 def choose_opening(view: View, pos: Positions) -> None:
-    """The first frame: the view's subject (its anchor, else its first step) and what fits around it."""
+    """The first frame: every node the view exists to show (its point) and what fits around them,
+    at a readable scale; when the point does not fit, the view opens on its first step (guided)."""
     if not pos:
         return
     sh = shapes(view)
+    point = [n for n in view.point if n in pos]
+    if point and view.purpose != "tour":
+        if fits(point, pos, sh, presenting=False):
+            view.opening = _with_neighbours(view, point, pos, sh)
+            return
+        if view.steps:
+            view.guided = True
+            view.opening = [n for n in view.steps[0].nodes if n in pos] or point[:1]
+            return
     if view.opening:
         seeds = [n for n in view.opening if n in pos]
     elif view.anchor in pos:
@@ -109,15 +121,20 @@ def choose_opening(view: View, pos: Positions) -> None:
     if view.purpose == "tour" and fits(seeds, pos, sh):  # a tour opens on its first step, exactly
         view.opening = seeds
         return
-    if fits(seeds, pos, sh):
-        neighbours = {e.target for e in view.edges if e.source in seeds} | {
-            e.source for e in view.edges if e.target in seeds
-        }
-        extra = [n for n in sorted(neighbours) if n not in seeds and n in pos]
-        chosen = list(seeds)
-        for n in sorted(extra, key=lambda m: (min(math.dist(pos[m], pos[s]) for s in seeds), m)):
-            if fits([*chosen, n], pos, sh):
-                chosen.append(n)
-        view.opening = chosen
+    if fits(seeds, pos, sh, presenting=False):
+        view.opening = _with_neighbours(view, seeds, pos, sh)
     else:
         view.opening = nearest_that_fit(seeds[0], seeds, pos, sh)
+
+
+def _with_neighbours(view: View, seeds: list[str], pos: Positions, sh) -> list[str]:
+    """The seeds and, nearest first, each of their neighbours that still fits one readable frame."""
+    neighbours = {e.target for e in view.edges if e.source in seeds} | {
+        e.source for e in view.edges if e.target in seeds
+    }
+    extra = [n for n in sorted(neighbours) if n not in seeds and n in pos]
+    chosen = list(seeds)
+    for n in sorted(extra, key=lambda m: (min(math.dist(pos[m], pos[s]) for s in seeds), m)):
+        if fits([*chosen, n], pos, sh, presenting=False):
+            chosen.append(n)
+    return chosen

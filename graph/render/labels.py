@@ -21,7 +21,6 @@ import math
 
 from graph.render.model import View
 from graph.render.routing import (
-    CHAR_EM,
     Grid,
     Positions,
     Shape,
@@ -31,6 +30,7 @@ from graph.render.routing import (
     edge_points,
     overlaps_one,
     shapes,
+    text_width,
     via_point,
 )
 from graph.render.style import EDGE_FONT_SIZE
@@ -52,7 +52,7 @@ def label_box(a: tuple[float, float], b: tuple[float, float], smooth: Smooth, te
     """The label's box as drawn (glyph widths estimated on the generous side), shift px down."""
     x, y = label_centre(a, b, smooth)
     y += shift
-    w = len(text) * EDGE_FONT_SIZE * CHAR_EM * 1.08 + 2 * HALO
+    w = text_width(text, EDGE_FONT_SIZE) + 2 * HALO
     h = EDGE_FONT_SIZE * 1.05 + 2 * HALO
     return x - w / 2, y - h / 2, x + w / 2, y + h / 2
 
@@ -178,6 +178,11 @@ def clear_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> tuple
     smooth = settle_labels(view, pos, smooth)  # a slid node may open a bend
     _shift_labels(view, pos, smooth)
     pos = _lengthen_parallels(view, pos, smooth, sh)
+    if view.purpose == "tour":
+        # A tour's labels are shown where they fit: one that still meets another label or a node goes
+        # (its link keeps its colour and head, the step's narration says it).
+        for eid, _ in label_clashes(view, pos, smooth):
+            edges[eid].label = ""
     return pos, smooth
 
 

@@ -34,6 +34,7 @@ class MapEdge:
     consensus: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     effect: str = ""  # causal links: raises / lowers / depends (style.EFFECT_STYLE)
+    direction: str = ""  # causal links: "more" / "less" of the target (the head), "" for a dependency
     label_shift: float = 0.0  # label moved up (-) or down (+) off the edge's middle (labels.clear_labels)
 
 
@@ -62,6 +63,8 @@ class View:
     anchor: str = ""  # the node the view is about (a country, a risk factor): drawn larger
     attached: set[str] = field(default_factory=set)  # layered layout: placed beside their edges' targets
     opening: list[str] = field(default_factory=list)  # what the first frame shows (its subject)
+    point: list[str] = field(default_factory=list)  # the nodes the map exists to show: all in the first frame
+    guided: bool = False  # the point does not fit one readable frame: the map opens on its first step
     purpose: str = ""  # index group
     groups: list[list[str]] = field(default_factory=list)  # layout only: nodes to keep together (a tour step)
 

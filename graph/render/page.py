@@ -16,7 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pyvis.edge import Edge
 from pyvis.network import Network
+from pyvis.node import Node
 
 from graph import __version__
 from graph.namespaces import curie
@@ -27,11 +29,14 @@ from graph.render.style import (
     ANCHOR_FONT_SIZE,
     CLASS_STYLE,
     DEFAULT_EDGE,
+    DIRECTION_LABEL,
     EDGE_FONT_SIZE,
     EDGE_WIDTH,
     EFFECT_LABEL,
     EFFECT_STYLE,
+    HEAD_OF,
     LABEL_MAX_WIDTH,
+    NEUTRAL_EDGE,
     NODE_FONT_SIZE,
     READABLE_PX,
     RELATION_STYLE,
@@ -62,9 +67,19 @@ def vis_assets() -> tuple[str, str]:
     raise FileNotFoundError(f"vis-network {VIS_VERSION} not found in the pyvis package")
 
 
+# The map's script, one module per responsibility (assets/map/), in the order they run.
+MODULES = ("data", "page", "presenting", "interaction", "export", "start")
+
+
+def map_script() -> str:
+    """The modules inside one function: one scope, one strict-mode script, nothing global but r2pMap."""
+    parts = [(ASSETS / "map" / f"{m}.js").read_text(encoding="utf-8") for m in MODULES]
+    return '(function () {\n"use strict";\n' + "\n".join(parts) + "})();\n"
+
+
 @cache
 def own_assets() -> tuple[str, str]:
-    return (ASSETS / "map.js").read_text(encoding="utf-8"), (ASSETS / "map.css").read_text(encoding="utf-8")
+    return map_script(), (ASSETS / "map.css").read_text(encoding="utf-8")
 
 
 def script_json(data: Any) -> str:
@@ -88,47 +103,67 @@ def inline_style(css: str) -> str:
     return css.replace("</style", "<\\/style")
 
 
-def edge_style(rel: str, effect: str = "") -> tuple[str, bool | list[int], str]:
-    """(colour, dashes, arrowhead): a causal link by its effect on risk, any other edge by its relation."""
+def edge_style(rel: str, effect: str = "", direction: str = "") -> tuple[str, bool | list[int], str]:
+    """(colour, dashes, head): a causal link's colour and line by its effect on risk and its head by what
+    it does to its target (arrow: more of it, bar: less); any other edge by its relation."""
     if effect:
-        return EFFECT_STYLE[effect]
+        colour, dashes, _ = EFFECT_STYLE[effect]
+        return colour, dashes, HEAD_OF[direction if effect != "depends" else ""]
     return RELATION_STYLE.get(rel, DEFAULT_EDGE)
 
 
-def network_data(view: View, positions: Positions, smooth: dict[str, Smooth] | None = None) -> tuple[list, list]:
-    """Node and edge records for vis-network, assembled with pyvis."""
-    smooth = smooth or {}
-    net = Network(directed=True)  # directed: pyvis skips its quadratic duplicate-edge scan
+def _margin(g: float) -> dict[str, float]:
+    return {"top": round(10 * g, 2), "right": round(12 * g, 2), "bottom": round(10 * g, 2), "left": round(12 * g, 2)}
+
+
+def node_records(view: View, positions: Positions) -> list[dict[str, Any]]:
+    """One vis-network node record per node: position, look and the page's own data (r2p)."""
+    records = []
     for n in view.nodes.values():
         x, y = positions[n.id]
         fg = text_colour(n.fill)
+        font = ANCHOR_FONT_SIZE if n.id == view.anchor else NODE_FONT_SIZE
+        g = font / NODE_FONT_SIZE  # the subject's larger label wraps at a wider width, as the layout assumes
+        sized = {"widthConstraint": {"maximum": LABEL_MAX_WIDTH * g}, "margin": _margin(g)} if g != 1 else {}
         # Hover and selection keep the node's own colours: a thicker border, never a black blob.
         colour = {"background": n.fill, "border": n.border}
-        net.add_node(
-            n.id,
-            label=n.label or n.id,
-            shape=n.shape,
-            x=x,
-            y=y,
-            color={**colour, "highlight": dict(colour), "hover": dict(colour)},
-            font={"color": fg, "size": ANCHOR_FONT_SIZE if n.id == view.anchor else NODE_FONT_SIZE},
-            borderWidth=n.border_width,
-            borderWidthSelected=n.border_width + 3,
-            shapeProperties={"borderDashes": n.dashed, "borderRadius": 6},
-            r2p={
-                "cls": curie(n.cls),
-                "sectors": [curie(s) for s in n.sectors],
-                "consensus": curie(n.consensus) if n.consensus else "",
-                "speaker": curie(n.speaker) if n.speaker else "",
-                "fill": n.fill,
-                "font": ANCHOR_FONT_SIZE if n.id == view.anchor else NODE_FONT_SIZE,
-                "details": n.details,
-            },
+        records.append(
+            {
+                "id": n.id,
+                "label": n.label or n.id,
+                "shape": n.shape,
+                "x": x,
+                "y": y,
+                "color": {**colour, "highlight": dict(colour), "hover": dict(colour)},
+                "font": {"color": fg, "size": font},
+                "borderWidth": n.border_width,
+                "borderWidthSelected": n.border_width + 3,
+                "shapeProperties": {"borderDashes": n.dashed, "borderRadius": 6},
+                "r2p": {
+                    "cls": curie(n.cls),
+                    "sectors": [curie(s) for s in n.sectors],
+                    "consensus": curie(n.consensus) if n.consensus else "",
+                    "speaker": curie(n.speaker) if n.speaker else "",
+                    "fill": n.fill,
+                    "font": font,
+                    "details": n.details,
+                },
+                **sized,
+            }
         )
+    return records
+
+
+def edge_records(view: View, smooth: dict[str, Smooth] | None = None) -> list[dict[str, Any]]:
+    """One vis-network edge record per edge: colour and line by effect on risk, head by direction."""
+    smooth = smooth or {}
+    records = []
     for e in view.edges:
-        colour, dashes, head = edge_style(e.rel, e.effect)
+        colour, dashes, head = edge_style(e.rel, e.effect, e.direction)
         options: dict[str, Any] = {
             "id": e.id,
+            "from": e.source,
+            "to": e.target,
             "color": {"color": colour, "highlight": colour, "hover": colour},
             "dashes": dashes,
             "width": EDGE_WIDTH,
@@ -137,6 +172,8 @@ def network_data(view: View, positions: Positions, smooth: dict[str, Smooth] | N
             "r2p": {
                 "rel": curie(e.rel),
                 "effect": e.effect,
+                "direction": e.direction,
+                "head": head,
                 "consensus": curie(e.consensus) if e.consensus else "",
                 "colour": colour,
                 "details": e.details,
@@ -146,7 +183,41 @@ def network_data(view: View, positions: Positions, smooth: dict[str, Smooth] | N
             options["label"] = e.label
             if e.label_shift:
                 options["font"] = {"vadjust": round(e.label_shift, 1)}
-        net.add_edge(e.source, e.target, **options)
+        records.append(options)
+    return records
+
+
+def pyvis_network(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> Network:
+    """A pyvis Network holding these records, assembled in one pass.
+
+    pyvis's add_node and add_edge look the id up in a list of every node added before (quadratic:
+    seconds at 6,000 nodes); here its own Node and Edge build each record and the lists are handed
+    over whole, with the same checks (unique ids, both ends present) against a set.
+    """
+    net = Network(directed=True)
+    ids: set[str] = set()
+    for rec in nodes:
+        opts = dict(rec)
+        n_id, shape, label = opts.pop("id"), opts.pop("shape"), opts.pop("label")
+        if n_id in ids:
+            raise ValueError(f"two nodes with the id {n_id!r}")
+        ids.add(n_id)
+        node = Node(n_id, shape, label=label, **opts).options
+        net.nodes.append(node)
+        net.node_ids.append(n_id)
+        net.node_map[n_id] = node
+    for rec in edges:
+        opts = dict(rec)
+        source, target = opts.pop("from"), opts.pop("to")
+        if source not in ids or target not in ids:
+            raise ValueError(f"edge {opts.get('id')!r} joins a node the map does not have")
+        net.edges.append(Edge(source, target, True, **opts).options)
+    return net
+
+
+def network_data(view: View, positions: Positions, smooth: dict[str, Smooth] | None = None) -> tuple[list, list]:
+    """Node and edge records for vis-network, assembled with pyvis (in linear time)."""
+    net = pyvis_network(node_records(view, positions), edge_records(view, smooth))
     return net.nodes, net.edges
 
 
@@ -182,21 +253,41 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
             "label": EFFECT_LABEL[k],
             "color": EFFECT_STYLE[k][0],
             "dashes": bool(EFFECT_STYLE[k][1]),
-            "head": EFFECT_STYLE[k][2],
+            "head": "" if k != "depends" else EFFECT_STYLE[k][2],
             "count": effect_counts[k],
         }
         for k in EFFECT_STYLE
         if k in effect_counts
     ]
-    causal = {e.rel for e in view.edges if e.effect}
+    direction_rels: dict[str, set[str]] = {}
+    for e in view.edges:
+        if e.effect and e.effect != "depends" and e.direction:
+            direction_rels.setdefault(e.direction, set()).add(facts.label(e.rel))
+    directions = [
+        {
+            "key": d,
+            "label": f"{DIRECTION_LABEL[d]} ({', '.join(sorted(direction_rels[d]))})",
+            "short": DIRECTION_LABEL[d],
+            "color": NEUTRAL_EDGE,
+            "dashes": False,
+            "head": HEAD_OF[d],
+            "count": sum(1 for e in view.edges if e.effect and e.effect != "depends" and e.direction == d),
+        }
+        for d in DIRECTION_LABEL
+        if d in direction_rels
+    ]
+    causal = {e.rel: e for e in view.edges if e.effect}
     relations = []
     for rel in sorted(rel_counts, key=lambda r: (r not in causal, facts.label(r).lower(), r)):
         colour, dashes, head = edge_style(rel)
+        if rel in causal:  # a causal relation's swatch is its head, in a neutral colour (the colour is the effect)
+            colour, dashes, head = NEUTRAL_EDGE, False, edge_style(rel, causal[rel].effect, causal[rel].direction)[2]
         relations.append(
             {
                 "key": curie(rel),
                 "label": facts.label(rel),
-                "color": None if rel in causal else colour,
+                "color": colour,
+                "causal": rel in causal,
                 "dashes": bool(dashes),
                 "head": head,
                 "count": rel_counts[rel],
@@ -245,6 +336,7 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
     return {
         "classes": classes,
         "effects": effects,
+        "directions": directions,
         "relations": relations,
         "sectors": sectors,
         "consensus": consensus,
@@ -276,7 +368,9 @@ def page_data(
             "source": SOURCE_LINE.format(version=__version__),
             "opening": view.opening,
             "anchor": view.anchor,
-            "autoplay": view.purpose == "tour",
+            "autoplay": view.purpose == "tour" or view.guided,
+            "tour": view.purpose == "tour",
+            "point": view.point,
         },
         "nodes": nodes,
         "edges": edges,
@@ -323,6 +417,9 @@ def render_page(data: dict[str, Any]) -> str:
             '<button id="png" class="btn" type="button" '
             'title="Save the map as a print-resolution PNG with title, legend and source">PNG</button>',
             '<button id="svg" class="btn" type="button" title="Save the map as an SVG drawing">SVG</button>',
+            '<button id="print" class="btn" type="button" '
+            'title="Print the whole map on one page (a tour: one page per step), or save it as PDF">'
+            "Print / PDF</button>",
             "</div></header>\n",
             '<ul id="matches" role="listbox" hidden></ul>\n',
             '<nav id="legend" aria-label="Legend and filters"></nav>\n',
@@ -331,7 +428,8 @@ def render_page(data: dict[str, Any]) -> str:
             '<div id="announce" class="sr-only" aria-live="polite"></div>\n',
             '<aside id="panel" hidden aria-live="polite"></aside>\n',
             '<div id="caption" hidden></div>\n',
-            '<div id="print-legend" aria-hidden="true"></div>\n',
+            '<div id="print-pages"></div>\n',
+            '<div id="key" aria-label="Key"></div>\n',
             '<div id="status" role="status"></div>\n',
             f'<script type="application/json" id="r2p-data">{script_json(data)}</script>\n',
             f"<script>{inline_script(vis_js)}</script>\n",

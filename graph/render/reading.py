@@ -132,6 +132,7 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
         "paragraphs": paragraphs,
         "claims": claims_out,
         "fills": {str(k): v for k, v in BREADTH_FILL.items()},
+        "inks": {str(k): text_colour(v) for k, v in BREADTH_FILL.items()},
         "legend": legend,
     }
 

@@ -23,7 +23,25 @@ Smooth = dict | bool
 PAD = 10.0  # clearance between an edge and a node it does not touch, canvas units
 CELL = 240.0
 ROUNDNESS = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
-CHAR_EM = 0.47  # average glyph width in ems (Liberation Sans / Arial); the browser test checks real boxes
+# Advance widths (thousandths of an em) of the printable ASCII characters in the widest font the pages
+# fall back to: "Arial, Helvetica, sans-serif" without Arial is DejaVu Sans (about 10% wider than Arial),
+# measured with canvas measureText in Chromium. Laid out for the widest, a label never outgrows its
+# node on any machine; the browser tests check the real boxes.
+GLYPH_WIDTHS = [
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636, 636,
+    636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295, 295, 656,
+    557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613,
+    635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818,
+    592, 592, 525, 636, 337, 636, 838,
+]
+OTHER_GLYPH = 0.7  # any other character, in ems
+GLYPH_SAFETY = 1.02
+
+
+def text_width(text: str, font: float) -> float:
+    """Width of a line of text at this font size, in canvas units."""
+    em = sum(GLYPH_WIDTHS[o - 32] / 1000 if 32 <= (o := ord(ch)) < 127 else OTHER_GLYPH for ch in text)
+    return em * font * GLYPH_SAFETY
 
 
 @dataclass(frozen=True)
@@ -43,7 +61,7 @@ def wrap_lines(label: str, font: float) -> list[str]:
     lines, cur = [], ""
     for word in (label or " ").split():
         cand = f"{cur} {word}".strip()
-        if cur and len(cand) * font * CHAR_EM * 1.08 > limit:
+        if cur and text_width(cand, font) > limit:
             lines.append(cur)
             cur = word
         else:
@@ -59,7 +77,7 @@ def node_shape(label: str, font: float, shape: str) -> Shape:
     lines = wrap_lines(label, font)
     limit = LABEL_MAX_WIDTH * k * 1.04  # vis lets a wrapped label reach the whole constraint
     # never narrower than the real label: a label that wraps fills the limit, one that does not is its length
-    text_w = min(limit, len(label or " ") * font * CHAR_EM * 1.08)
+    text_w = min(limit, text_width(label or " ", font))
     text_h = len(lines) * font * 1.05
     if shape in ("ellipse", "circle"):
         return Shape(text_w + text_h + 10, 2 * text_h + 8, True)

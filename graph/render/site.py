@@ -16,8 +16,11 @@ from graph.render.layout import place
 from graph.render.model import RenderedView
 from graph.render.page import CSP, page_data, render_page
 from graph.render.reading import write_reading_view
-from graph.render.tours import Tour, default_tours_dir, load_tours, tour_view
-from graph.render.views import ViewSpec, narrate_steps, view_specs
+from graph.render.registry import ViewContext, ViewSpec, index_sections, view_specs
+
+# Importing the modules that define views registers them (graph.render.registry).
+from graph.render.tours import default_tours_dir, load_tours
+from graph.render.views import narrate_steps
 
 if TYPE_CHECKING:
     from graph.source_text import SourceText
@@ -27,17 +30,10 @@ INDEX = "index.html"
 EXPORT_NAME = "r2pkg-graph.ttl"
 
 
-def tour_specs(facts: Facts, tours: Sequence[Tour]) -> list[ViewSpec]:
-    return [
-        ViewSpec(f"tour-{t.name}", f"Tour: {t.title}", t.summary, (lambda t=t: tour_view(facts, t)), purpose="tour")
-        for t in tours
-    ]
-
-
 def all_specs(facts: Facts, tours_dir: str | Path | None = None) -> list[ViewSpec]:
-    """Tours first (a trainer's order), then every view the graph supports."""
+    """Every registered view the graph supports (graph.render.registry), tours first."""
     folder = Path(tours_dir) if tours_dir is not None else default_tours_dir()
-    return [*tour_specs(facts, load_tours(folder)), *view_specs(facts)]
+    return view_specs(ViewContext(facts, tuple(load_tours(folder))))
 
 
 def list_views(kg: KnowledgeGraph, tours_dir: str | Path | None = None) -> list[ViewSpec]:
@@ -157,17 +153,6 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-GROUPS = [
-    (
-        "tour",
-        "1. Tours: a session in steps",
-        "Open one and press the arrow keys: each step frames a few nodes, with a narration and a quote from the brief.",
-    ),
-    ("whole", "2. The whole argument", "The brief's causal links and its claims, to explore or to project."),
-    ("pathways", "3. Risks and what addresses them", "One map per risk factor or joint condition."),
-    ("measures", "4. What the measures need", "Requirements between measures, with their cases."),
-    ("countries", "5. Country cases", "What the brief says about each country it discusses."),
-]
 ONTOLOGY_DOC = "ontology.html"
 HANDOUT_PAGE = "handout.html"  # written by graph.pathways.handout_page
 
@@ -186,7 +171,8 @@ def write_index(
     the ontology documentation (when written beside it) and the graph export."""
     e = html.escape
     parts = []
-    for key, heading, intro in GROUPS:
+    sections = index_sections()
+    for key, heading, intro in sections:
         items = [r for r in rendered if r.purpose == key]
         if not items:
             continue
@@ -200,7 +186,7 @@ def write_index(
             f'<section data-group="{e(key)}"><h2>{e(heading)}</h2><p class="intro">{e(intro)}</p>'
             f"<ul>{rows}</ul></section>"
         )
-    others = [r for r in rendered if r.purpose not in {g[0] for g in GROUPS}]
+    others = [r for r in rendered if r.purpose not in {g[0] for g in sections}]
     if others:
         rows = "".join(f'<li><a href="{e(r.path.name)}">{e(r.title)}</a><p>{e(r.description)}</p></li>' for r in others)
         parts.append(f"<section><h2>Other maps</h2><ul>{rows}</ul></section>")
@@ -230,7 +216,10 @@ def write_index(
     more += [f'<li><a href="{e(path.name)}">{e(path.name)}</a><p>Opens in {e(opens_with)}.</p></li>'
              for path, opens_with in exports]
     if more:
-        parts.append(f'<section data-group="reference"><h2>6. Read and reuse</h2><ul>{"".join(more)}</ul></section>')
+        parts.append(
+            f'<section data-group="reference"><h2>{len(sections) + 1}. Read and reuse</h2>'
+            f"<ul>{''.join(more)}</ul></section>"
+        )
     all_notes = [*notes, *_missing_notes(rendered, facts)]
     notes_html = "".join(f"<li>{e(n)}</li>" for n in all_notes)
     page = f"""<!DOCTYPE html>

@@ -4,10 +4,12 @@ Every category is told apart by more than hue where it can be:
 - node class: shape (box = what people do or say, ellipse = states of the world, database =
   institutions), border (solid or dashed) and fill; classes that share shape and border differ
   in fill by at least 14 CIEDE2000 under deuteranopia and protanopia (tests/test_render.py);
-- a causal link's effect on risk: colour, line style AND arrowhead (raises risk: vermilion,
-  solid, arrow; lowers risk: blue, dashed, bar). The effect is the relation's polarity times
-  whether its target is a harm or risk, so "leads to mass atrocities" raises risk and
-  "strengthens trust" lowers it, in every view;
+- a causal link says two things, each drawn once: its head says what it does to the node it
+  points at (an arrowhead: more of it - enables, strengthens, increases, leads to; a bar: less
+  of it - undermines, mitigates, prevents), as in a causal-loop diagram; its colour and line
+  say what that does to atrocity risk (vermilion solid: raises it; blue dashed: lowers it). The
+  effect is the relation's polarity times whether the target is a harm or risk, so "undermines
+  SSR" is a vermilion bar and "strengthens protection norms" a blue arrow;
 - consensus breadth: the border weight of a claim (never its fill);
 - the speaker's role: a claim's border pattern (participants solid, the rapporteur's own framing
   dashed, a commissioned author's position dotted) and a word in its tooltip and panel.
@@ -38,7 +40,7 @@ CLASS_STYLE: list[tuple[str, str, str, bool]] = [
     (str(R2P.Claim), "#ffffff", "box", False),
     (str(R2P.Issue), "#fef08a", "box", True),
     (str(R2P.CoRequisiteBundle), "#1e3a8a", "box", False),
-    (str(R2P.JointCondition), "#fb923c", "box", False),  # risk factors that combine (derived, issue 13)
+    (str(R2P.JointCondition), "#fb923c", "box", False),  # risk factors that combine (derived)
 ]
 HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))  # a link into these raises risk when it increases them
 DEFAULT_BORDER = "#111827"
@@ -46,13 +48,18 @@ TEXT_DARK = "#111827"
 TEXT_LIGHT = "#ffffff"
 NODE_DASHES = [10, 6]
 
-# Effect of a causal link on risk: (colour, dashes, arrowhead). Okabe-Ito vermilion and blue.
+# Effect of a causal link on risk: (colour, dashes, arrowhead). Okabe-Ito vermilion and blue. The
+# arrowhead here is the legend's default; a causal link's head comes from its direction (HEAD_OF).
 EFFECT_STYLE: dict[str, tuple[str, bool | list[int], str]] = {
     "raises": ("#d55e00", False, "arrow"),
-    "lowers": ("#0072b2", [14, 8], "bar"),
+    "lowers": ("#0072b2", [14, 8], "arrow"),
     "depends": ("#111827", [4, 6], "diamond"),
 }
 EFFECT_LABEL = {"raises": "raises risk", "lowers": "lowers risk", "depends": "dependency (needs)"}
+# What a causal link does to the node it points at, by its relation's polarity: the head.
+HEAD_OF = {"more": "arrow", "less": "bar", "": "diamond"}
+DIRECTION_LABEL = {"more": "more of what it points at", "less": "less of what it points at"}
+NEUTRAL_EDGE = "#374151"
 # Argument layer and structural edges.
 RELATION_STYLE: dict[str, tuple[str, bool | list[int], str]] = {
     str(R2P.Support): ("#009e73", False, "arrow"),
@@ -84,17 +91,19 @@ SPEAKER_LABEL = {
     str(R2P.CommissionedAuthorRole): "a commissioned author's position",
 }
 
-# The reading view colours a quote by the breadth of its widest claim: light to dark, sequential.
+# The reading view colours a quote by the breadth of its widest claim: a sequential orange to brown, every
+# fill at least 3:1 against the white page (lit text must look lit from the back of a room), the text on
+# it dark or white, whichever contrasts more (text_colour). Breadth not stated: a mid grey.
 BREADTH_FILL = {
-    0: "#f3f4f6",
-    1: "#fef9c3",
-    2: "#fef08a",
-    3: "#fde047",
-    4: "#fcd34d",
-    5: "#fbbf24",
-    6: "#f59e0b",
-    7: "#ea8a0c",
-    8: "#d97706",
+    0: "#6b7280",
+    1: "#d97706",
+    2: "#c56906",
+    3: "#b05c05",
+    4: "#9c4e05",
+    5: "#874105",
+    6: "#733305",
+    7: "#5e2604",
+    8: "#4a1804",
 }
 
 NODE_FONT_SIZE = 22

@@ -7,13 +7,13 @@ derived layer through SPARQL, so they simply do not appear when it is absent.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from graph.namespaces import R2P, curie
 from graph.render.builder import BUNDLE, Builder, best_claim, quote_of, shows, slug
 from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.model import MapEdge, Step, View
+from graph.render.registry import ViewContext, ViewSpec, view_family
 
 SUPPORT, ATTACK = str(R2P.Support), str(R2P.Attack)
 REQUIRES, ENABLES = str(R2P.RequiresRelation), str(R2P.EnablesRelation)
@@ -30,16 +30,7 @@ OVERVIEW_ORDER = [
 ]
 
 
-@dataclass(frozen=True)
-class ViewSpec:
-    name: str
-    title: str
-    description: str
-    build: Callable[[], View]
-    purpose: str = ""
-
-
-__all__ = ["ViewSpec", "narrate_steps", "slug", "view_specs"]
+__all__ = ["narrate_steps", "slug"]
 
 
 def narrate_steps(f: Facts, v: View) -> None:
@@ -84,6 +75,7 @@ def overview(f: Facts) -> View:
         if members:
             groups.append((caption, members))
     _cumulative_steps(v, groups)
+    v.point = list(v.nodes)  # the map exists to show every stated link
     return v
 
 
@@ -130,6 +122,7 @@ def argument_map(f: Facts) -> View:
             for s in order
         ],
     )
+    v.point = list(v.nodes)
     return v
 
 
@@ -150,7 +143,7 @@ def pathway_family(f: Facts, start: str) -> View:
     )
     b = Builder(f, v)
     v.anchor = start
-    if members:  # a joint condition (issue 13): one node, its members drawn into it
+    if members:  # a joint condition: one node, its members drawn into it
         b.extra_node(
             start,
             "joint condition",
@@ -168,8 +161,16 @@ def pathway_family(f: Facts, start: str) -> View:
         v.steps.append(Step(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
     else:
         b.node(start)
-        v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
+        first = paths[0].steps[0] if paths and paths[0].steps else None
+        if not first or start not in (first[1], first[2]):  # else the first step opens on the risk already
+            v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
+    told: set[str] = set()
+    # The map's point: the risk, the measures and every step of the routes between them.
+    v.point = [start, *members]
+    for p in paths:
+        for _, frm, to, _via in p.steps:
+            v.point += [n for n in (frm, to) if n not in v.point]
     for i, p in enumerate(paths, 1):
         head = f"Pathway {i} of {len(paths)}"
         if p.strength is not None:
@@ -177,12 +178,18 @@ def pathway_family(f: Facts, start: str) -> View:
             head += f" (weakest consensus: {rank_label or p.strength})"
         if p.contested:
             head += ", contested"
-        for index, frm, to, via in p.steps:
+        for _index, frm, to, via in p.steps:
             b.node(frm)
             b.node(to)
             link = f.links.get(via)
             edge = b.link(link) if link else b.plain(frm, to, str(R2P.causalShortcut))
-            v.steps.append(Step(f"{head}, step {index}: {b.edges[edge].details['title']}", [frm, to], [edge]))
+            if edge in told:  # an earlier pathway already told this step: say it once
+                continue
+            told.add(edge)
+            # The brief's step: the link in words, narrated by the claim that states it.
+            stating = [f.claims[c] for c in (link.claims if link else []) if c in f.claims]
+            narration = stating[0].statement if stating and stating[0].statement else ""
+            v.steps.append(Step(f"{head}: {b.edges[edge].details['title']}", [frm, to], [edge], narration))
         if p.prerequisites:
             base = p.measure or (p.steps[-1][2] if p.steps else start)
             new_nodes, new_edges = [], []
@@ -227,7 +234,7 @@ def _and(items: list[str]) -> str:
 
 def pathway_groups(f: Facts) -> list[list[str]]:
     """Risk factors whose pathway maps would share more than half their nodes go on one map:
-    the same story told once (issue 14: the pathway maps told the same story seven times)."""
+    the same story told once, not once per risk factor."""
     starts = sorted({p.start for p in f.pathways}, key=lambda s: (f.label(s).lower(), s))
     nodes = {s: set(pathway_family(f, s).nodes) for s in starts}
     parent = {s: s for s in starts}
@@ -268,6 +275,7 @@ def merged_pathway_family(f: Facts, starts: list[str]) -> View:
         for n, layer in part.layers.items():
             v.layers[n] = min(layer, v.layers.get(n, layer))
         v.steps.extend(part.steps)
+        v.point += [n for n in part.point if n not in v.point]
     v.opening = list(starts)
     return v
 
@@ -312,6 +320,7 @@ def country_case(f: Facts, country: str) -> View:
     cases = sorted(
         n for n, ps in f.located_in.items() if f.node_class.get(n, "") == CASE and any(p in places for p in ps)
     )
+    v.point = [*places, *cases]  # the country's own nodes: it, its regions and the cases there
     for p in places:
         b.node(p)
         if p != country:
@@ -393,12 +402,12 @@ def requirements(f: Facts) -> View:
             f" {len(loose)} measure{'s' if len(loose) != 1 else ''} with no stated requirement "
             "are left out (see the overview)."
         )
-    for i, bundle in enumerate(f.bundles, 1):
+    for bundle in f.bundles:
         members = [b.node(m) for m in bundle.members]
         order = f" (implementation order {bundle.order})" if bundle.order is not None else ""
         bid = b.extra_node(
             bundle.iri,
-            f"Bundle {i}",
+            f"{_and([f.label(m) for m in members])} advance together",
             BUNDLE,
             {
                 "kind": f.label(BUNDLE),
@@ -430,6 +439,7 @@ def requirements(f: Facts) -> View:
             )
         )
     _cumulative_steps(v, groups)
+    v.point = list(v.nodes)
     return v
 
 
@@ -460,9 +470,11 @@ def _dependency_layers(v: View, f: Facts) -> dict[str, int]:
     return layers
 
 
-def view_specs(f: Facts) -> list[ViewSpec]:
-    """Every view the graph supports, in the order the index lists them."""
-    specs = [
+@view_family("whole", order=20, heading="The whole argument",
+             intro="The brief's causal links and its claims, to explore or to project.")
+def whole_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    return [
         ViewSpec(
             "overview",
             "Overview",
@@ -478,6 +490,13 @@ def view_specs(f: Facts) -> list[ViewSpec]:
             "whole",
         ),
     ]
+
+
+@view_family("pathways", order=30, heading="Risks and what addresses them",
+             intro="One map per risk factor or joint condition.")
+def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    specs = []
     for group in pathway_groups(f):
         if len(group) == 1:
             start = group[0]
@@ -503,29 +522,42 @@ def view_specs(f: Facts) -> list[ViewSpec]:
                     "pathways",
                 )
             )
-    countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())
-    for c in countries:
-        if _country_has_content(f, c):
-            specs.append(
-                ViewSpec(
-                    f"country-{slug(c)}",
-                    f"Country case: {f.label(c)}",
-                    f"{f.label(c)}: {_country_summary(f, c)}",
-                    lambda c=c: country_case(f, c),
-                    "countries",
-                )
-            )
-    if any(lk.relation in (REQUIRES, ENABLES) for lk in f.links.values()) or f.bundles or f.requirements:
-        specs.append(
-            ViewSpec(
-                "requirements",
-                "Requirements of the measures",
-                f"What each measure needs first ({len(f.requirements)} requirements) and which must advance together.",
-                lambda: requirements(f),
-                "measures",
-            )
-        )
     return specs
+
+
+@view_family("measures", order=40, heading="What the measures need",
+             intro="Requirements between measures, with their cases.")
+def requirement_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    if not (any(lk.relation in (REQUIRES, ENABLES) for lk in f.links.values()) or f.bundles or f.requirements):
+        return []
+    return [
+        ViewSpec(
+            "requirements",
+            "Requirements of the measures",
+            f"What each measure needs first ({len(f.requirements)} requirements) and which must advance together.",
+            lambda: requirements(f),
+            "measures",
+        )
+    ]
+
+
+@view_family("countries", order=50, heading="Country cases",
+             intro="What the brief says about each country it discusses.")
+def country_views(ctx: ViewContext) -> list[ViewSpec]:
+    f = ctx.facts
+    countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())
+    return [
+        ViewSpec(
+            f"country-{slug(c)}",
+            f"Country case: {f.label(c)}",
+            f"{f.label(c)}: {_country_summary(f, c)}",
+            lambda c=c: country_case(f, c),
+            "countries",
+        )
+        for c in countries
+        if _country_has_content(f, c)
+    ]
 
 
 def _country_summary(f: Facts, country: str) -> str:

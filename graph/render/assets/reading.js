@@ -72,6 +72,7 @@
                               title: seg[1].length + (seg[1].length === 1 ? " claim" : " claims") });
       mark.textContent = seg[0];
       mark.style.background = DATA.fills[String(rank)];
+      mark.style.color = DATA.inks[String(rank)];
       mark.addEventListener("click", function () { openClaims(seg[1]); });
       mark.addEventListener("keydown", function (ev) {
         if (ev.key === "Enter" || ev.key === " ") { openClaims(seg[1]); ev.preventDefault(); }

@@ -1,0 +1,374 @@
+/* r2pkg map page. The page around the map: the network, what is shown, framing, the legend and the side panel.
+ *
+ * Text from the data only ever enters the page through textContent / append(string) on
+ * elements we create, never innerHTML. graph.render.page concatenates the modules, in the
+ * order of MODULES there, inside one function: they share its scope.
+ */
+var container = byId("map");
+var network = new vis.Network(container, { nodes: nodeData, edges: edgeData }, {
+  autoResize: true,
+  physics: { enabled: false },
+  layout: { improvedLayout: false, randomSeed: 1 },
+  interaction: {
+    hover: !large, hideEdgesOnDrag: large, hideEdgesOnZoom: large,
+    multiselect: false, navigationButtons: false, keyboard: false, selectConnectedEdges: false
+  },
+  nodes: {
+    font: { size: BASE_FONT, face: "Arial, Helvetica, sans-serif", multi: false },
+    margin: { top: 10, right: 12, bottom: 10, left: 12 },
+    widthConstraint: { maximum: DATA.style.labelWidth },
+    shapeProperties: { borderRadius: 6 }
+  },
+  edges: {
+    font: { size: DATA.style.edgeFont, face: "Arial, Helvetica, sans-serif", color: "#111827",
+            strokeWidth: 6, strokeColor: "#ffffff", align: "horizontal" },
+    selectionWidth: 2,
+    hoverWidth: 1.5
+  }
+});
+
+// ---- state -----------------------------------------------------------
+var state = {
+  off: { cls: new Set(), effect: new Set(), direction: new Set(), rel: new Set(), sector: new Set(), consensus: new Set(),
+         speaker: new Set() },
+  focus: null, depth: 1,
+  presenting: false, step: 0
+};
+var R = window.r2pMap = {
+  ready: false, readyAt: null, loaded: false, loadedAt: null, network: network,
+  nodeCount: DATA.nodes.length, edgeCount: DATA.edges.length,
+  stepCount: DATA.steps.length, step: null, fontSize: BASE_FONT, textScale: 1,
+  view: DATA.view.name,
+  point: (DATA.view.point || []).slice()  // the nodes the map exists to show (all in its first frame)
+};
+document.body.dataset.nodeCount = String(DATA.nodes.length);
+document.body.dataset.edgeCount = String(DATA.edges.length);
+document.body.dataset.view = DATA.view.name;
+R.labelPx = function () { return network.getScale() * R.fontSize; };
+
+function nodePasses(n) {
+  var m = n.r2p;
+  if (state.off.cls.has(m.cls)) return false;
+  if (m.sectors.length && m.sectors.every(function (s) { return state.off.sector.has(s); })) return false;
+  if (m.consensus && state.off.consensus.has(m.consensus)) return false;
+  if (m.speaker && state.off.speaker.has(m.speaker)) return false;
+  return true;
+}
+function edgePasses(e) {
+  var m = e.r2p;
+  if (state.off.rel.has(m.rel)) return false;
+  if (m.effect && state.off.effect.has(m.effect)) return false;
+  if (m.direction && state.off.direction.has(m.direction)) return false;
+  if (m.consensus && state.off.consensus.has(m.consensus)) return false;
+  return true;
+}
+
+// Breadth-first over edges that pass the filters; depth 0 means the whole component.
+function neighbourhood(start, depth, okNode, okEdge) {
+  var seen = new Set([start]);
+  var frontier = [start];
+  for (var d = 0; frontier.length && (depth === 0 || d < depth); d++) {
+    var next = [];
+    frontier.forEach(function (id) {
+      adjacency[id].forEach(function (e) {
+        if (!okEdge(e)) return;
+        var other = e.from === id ? e.to : e.from;
+        if (!seen.has(other) && okNode(NODES[other])) { seen.add(other); next.push(other); }
+      });
+    });
+    frontier = next;
+  }
+  return seen;
+}
+
+var started = false;  // the opening frame is set: from now on commands take the whole map
+var statusNote = "";
+function showStatus() {
+  byId("status").textContent = "Showing " + shownNodes.size + " of " + DATA.nodes.length + " nodes, " +
+    shownEdges.size + " of " + DATA.edges.length + " links" + statusNote +
+    (loaded ? " \u2014 loading the map: " + loaded.size + " of " + DATA.nodes.length + " nodes in" : "");
+}
+var shownNodes = new Set(Object.keys(NODES));
+var shownEdges = new Set(Object.keys(EDGES));
+var edgeOff = new Set();  // links hidden by their own filters
+var dimmed = false;
+
+function currentStep() { return state.presenting ? DATA.steps[state.step] : null; }
+
+// Presenting dims everything but the step's own nodes and links: the map stays in view.
+// The style each item was last given here, so that a step sends vis-network only the items
+// whose look changes (re-styling thousands costs a large map most of a second).
+var styledNodes = {}, styledEdges = {}, styledAny = false;
+function nodeKey(dim, strong) { return (dim ? "d" : strong ? "s" : "n") + k; }
+function restyle() {
+  var s = currentStep();
+  var on = s ? new Set(s.nodes) : null;
+  var onEdges = s ? new Set(s.edges) : null;
+  if (!s && !dimmed && !styledAny) return;
+  var nu = [], eu = [];
+  DATA.nodes.forEach(function (n) {
+    var dim = !!(on && !on.has(n.id)), strong = !!(on && on.has(n.id)), key = nodeKey(dim, strong);
+    if (styledNodes[n.id] !== key) { styledNodes[n.id] = key; nu.push(nodeRecord(n, dim, strong)); }
+  });
+  DATA.edges.forEach(function (e) {
+    var lit = !onEdges || onEdges.has(e.id) || (on && on.has(e.from) && on.has(e.to)), key = (lit ? "l" : "d") + k;
+    if (styledEdges[e.id] === key) return;
+    styledEdges[e.id] = key;
+    var c = lit ? e.r2p.colour : "#d1d5db";
+    eu.push({ id: e.id, color: { color: c, highlight: c, hover: c }, font: { color: lit ? "#111827" : "#9ca3af",
+              size: DATA.style.edgeFont * k, vadjust: labelShift(e) } });
+  });
+  if (nu.length) visNodes.update(nu);
+  if (eu.length) visEdges.update(eu);
+  styledAny = true;
+  dimmed = !!s;
+}
+
+function apply(fit) {
+  if (started) loadAll();
+  var okNode = function (n) { return nodePasses(n); };
+  var okEdgeBase = function (e) { return edgePasses(e); };
+  var hood = state.focus && NODES[state.focus] ? neighbourhood(state.focus, state.depth, okNode, okEdgeBase) : null;
+  var nextNodes = new Set();
+  DATA.nodes.forEach(function (n) { if (okNode(n) && (!hood || hood.has(n.id))) nextNodes.add(n.id); });
+  var nextEdges = new Set();
+  DATA.edges.forEach(function (e) {
+    if (okEdgeBase(e) && nextNodes.has(e.from) && nextNodes.has(e.to)) nextEdges.add(e.id);
+  });
+  // vis-network hides the links of a hidden node itself: a link is hidden here only when its
+  // own filters (relation, effect, breadth) take it out, which keeps a focus to node updates.
+  var nu = [], eu = [];
+  DATA.nodes.forEach(function (n) {
+    var was = shownNodes.has(n.id), now = nextNodes.has(n.id);
+    if (was !== now) nu.push({ id: n.id, hidden: !now });
+  });
+  DATA.edges.forEach(function (e) {
+    var now = !okEdgeBase(e);
+    if (edgeOff.has(e.id) !== now) {
+      eu.push({ id: e.id, hidden: now });
+      if (now) edgeOff.add(e.id); else edgeOff.delete(e.id);
+    }
+  });
+  if (nu.length) visNodes.update(nu);
+  if (eu.length) visEdges.update(eu);
+  shownNodes = nextNodes;
+  shownEdges = nextEdges;
+  restyle();
+  document.body.dataset.visibleNodes = String(shownNodes.size);
+  document.body.dataset.visibleEdges = String(shownEdges.size);
+  if (started) statusNote = "";
+  showStatus();
+  if (fit && shownNodes.size) {
+    var s = currentStep();
+    if (s) frame(s.nodes.filter(function (id) { return shownNodes.has(id); }));
+    else if (hood) frame(Array.from(shownNodes), state.focus);
+    else fitTo(Array.from(shownNodes));
+  }
+}
+
+// The readable scale: labels at READABLE px at the text size the page opened with. A+ and A-
+// scale the text AND the drawing (see nodeRecord), so the same scale keeps the trainer's choice
+// (labels 1.2 times larger after A+) on every later frame, step and focus.
+function minScale() { return (READABLE + 0.5) / BASE_FONT; }
+// The largest scale a frame or "Show all" zooms to: labels at POSTER_PX (a small map fills the screen).
+var POSTER_PX = 72;
+function maxScale() { return POSTER_PX / BASE_FONT; }
+// Frame these nodes at the largest scale that fits them, never below the readable scale
+// (centred on `centre` or on their middle) nor above the poster scale.
+function frame(ids, centre) {
+  network.setSize("100%", "100%");  // the panel or caption may have just taken space
+  if (!ids.length) return;
+  // vis-network's fit stops at scale 1 unless told otherwise: a small frame must zoom in
+  network.fit({ nodes: ids, animation: false, maxZoomLevel: 20, minZoomLevel: 0.01 });
+  var s = network.getScale();
+  var lo = minScale(), hi = maxScale();
+  if (s < lo || s > hi) {
+    var pos = network.getViewPosition();
+    if (s < lo && centre && NODES[centre]) pos = network.getPositions([centre])[centre];
+    network.moveTo({ position: pos, scale: s < lo ? lo : hi, animation: false });
+  }
+}
+// "Show all": the whole map, whatever the scale (the one frame allowed to be small).
+function fitTo(ids) {
+  loadAll();
+  network.setSize("100%", "100%");
+  network.fit({ nodes: ids, animation: false, maxZoomLevel: maxScale(), minZoomLevel: 0.001 });
+}
+
+R.visibleNodeIds = function () { return Array.from(shownNodes).sort(); };
+R.visibleEdgeIds = function () { return Array.from(shownEdges).sort(); };
+R.stepNodeIds = function () { var s = currentStep(); return s ? s.nodes.slice().sort() : []; };
+R.dimmedNodeIds = function () {
+  var s = currentStep();
+  if (!s) return [];
+  var on = new Set(s.nodes);
+  return Array.from(shownNodes).filter(function (id) { return !on.has(id); }).sort();
+};
+// Nodes whose drawn box lies (at least partly) inside the map's visible area.
+R.onScreenNodeIds = function () {
+  var r = container.getBoundingClientRect();
+  return Array.from(shownNodes).filter(function (id) {
+    var b = network.getBoundingBox(id);
+    if (!b) return false;
+    var a = network.canvasToDOM({ x: b.left, y: b.top }), z = network.canvasToDOM({ x: b.right, y: b.bottom });
+    return z.x > 0 && z.y > 0 && a.x < r.width && a.y < r.height;
+  }).sort();
+};
+R.fullyOnScreen = function (ids) {
+  var r = container.getBoundingClientRect();
+  return ids.every(function (id) {
+    var b = network.getBoundingBox(id);
+    if (!b) return false;
+    var a = network.canvasToDOM({ x: b.left, y: b.top }), z = network.canvasToDOM({ x: b.right, y: b.bottom });
+    return a.x >= -1 && a.y >= -1 && z.x <= r.width + 1 && z.y <= r.height + 1;
+  });
+};
+
+// ---- legend and filters ----------------------------------------------
+function swatchNode(c) {
+  var s = el("span", { class: "swatch shape-" + c.shape, "aria-hidden": "true" });
+  s.style.background = c.fill;
+  s.style.borderColor = c.border || "#111827";
+  if (c.dashed) s.style.borderStyle = "dashed";
+  return s;
+}
+var HEAD_GLYPH = { arrow: "\u25b6", bar: "\u2503", diamond: "\u25c6", vee: "\u203a" };
+function swatchEdge(r) {
+  if (!r.color) return el("span", { class: "swatch-none", "aria-hidden": "true" });
+  var s = el("span", { class: "swatch-edge", "aria-hidden": "true" },
+    el("span", { class: "swatch-line" }), el("span", { class: "swatch-head", text: HEAD_GLYPH[r.head] || "" }));
+  s.firstChild.style.borderTopColor = r.color;
+  s.firstChild.style.borderTopStyle = r.dashes ? "dashed" : "solid";
+  s.lastChild.style.color = r.color;
+  return s;
+}
+function swatchBreadth(c) {
+  var s = el("span", { class: "swatch shape-box", "aria-hidden": "true" });
+  s.style.background = "#ffffff";
+  s.style.borderWidth = Math.min(10, c.width) + "px";
+  return s;
+}
+function swatchSpeaker(c) {
+  var s = el("span", { class: "swatch shape-box", "aria-hidden": "true" });
+  s.style.background = "#ffffff";
+  s.style.borderStyle = !c.dashes.length ? "solid" : (c.dashes[0] <= 3 ? "dotted" : "dashed");
+  s.style.borderWidth = "3px";
+  return s;
+}
+function filterGroup(title, key, items, swatch, help) {
+  if (!items || !items.length) return null;
+  var list = el("ul", { class: "filters" });
+  items.forEach(function (it) {
+    var box = el("input", { type: "checkbox", checked: true, "data-filter": key, "data-key": it.key });
+    box.addEventListener("change", function () {
+      if (box.checked) state.off[key].delete(it.key); else state.off[key].add(it.key);
+      apply(false);
+    });
+    var lab = el("label", { title: it.definition || null, class: swatch ? null : "no-swatch" }, box, swatch ? swatch(it) : null,
+      el("span", { class: "name", text: it.label }), el("span", { class: "count", text: String(it.count) }));
+    list.append(el("li", null, lab));
+  });
+  return el("section", { class: "legend-group", "data-group": key },
+    el("h2", { text: title }), help ? el("p", { class: "help", text: help }) : null, list);
+}
+var L = DATA.legend;
+var legendEl = byId("legend");
+legendEl.append(
+  el("button", { id: "legend-toggle", class: "btn small", type: "button", "aria-expanded": "true", text: "Hide legend" }),
+  el("div", { id: "legend-body" },
+    filterGroup("Node types", "cls", L.classes, swatchNode),
+    filterGroup("Effect on risk", "effect", L.effects, swatchEdge,
+      "The colour and line: what the link does to the risk of atrocities."),
+    filterGroup("Arrowhead", "direction", L.directions, swatchEdge,
+      "The head: what the link does to the node it points at (\u25b6 more of it, \u2503 less of it)."),
+    filterGroup("Relations", "rel", L.relations, swatchEdge),
+    filterGroup("How widely held", "consensus", L.consensus, swatchBreadth, "Claims: the heavier the border, the wider."),
+    filterGroup("Who speaks", "speaker", L.speakers, swatchSpeaker, "Claims: the border's pattern."),
+    filterGroup("Sectors", "sector", L.sectors, null, "Nodes with no sector always show."),
+    el("p", { class: "help keys", text: "Keys: arrows pan, + and \u2212 zoom, 0 shows all, P presents, / searches, Esc resets. " +
+      "In the map, Tab walks the nodes on screen and Enter opens one." })));
+function showLegend(show) {
+  document.body.classList.toggle("legend-hidden", !show);
+  var t = byId("legend-toggle");
+  t.textContent = show ? "Hide legend" : "Legend";
+  t.setAttribute("aria-expanded", String(show));
+}
+byId("legend-toggle").addEventListener("click", function () {
+  showLegend(document.body.classList.contains("legend-hidden"));
+  network.redraw();
+  apply(true);
+  this.blur();
+});
+// A 1024-pixel projector needs the whole width for the map; the legend is one click away.
+if (window.innerWidth < 1200) showLegend(false);
+
+
+// The compact key: colour and head in words, on screen whenever the legend is not (presenting,
+// a hidden legend, a narrow screen), so nothing leaves a room to guess which way a link reads.
+(function compactKey() {
+  var items = L.effects.filter(function (e) { return e.key !== "depends"; }).concat(L.directions);
+  var box = byId("key");
+  if (!items.length) { box.remove(); return; }
+  box.append(el("ul", null, items.map(function (it) {
+    return el("li", null, swatchEdge(it), el("span", { text: it.short || it.label }));
+  })));
+})();
+// ---- side panel ------------------------------------------------------
+var panel = byId("panel");
+function field(label, value) {
+  if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return null;
+  return el("div", { class: "field" }, el("dt", { text: label }),
+    el("dd", { text: Array.isArray(value) ? value.join(", ") : String(value) }));
+}
+function source(d) {
+  if (!d.section && !d.paragraph) return "";
+  return (d.section || "") + (d.paragraph ? (d.section ? ", " : "") + "paragraph " + d.paragraph : "");
+}
+function quotes(list) {
+  if (!list || !list.length) return null;
+  return el("div", { class: "quotes" }, list.map(function (q) {
+    return el("blockquote", null, "\u201c" + q + "\u201d");
+  }));
+}
+function claimItem(c) {
+  return el("li", { class: "claim" },
+    el("div", { class: "claim-label", text: c.label }),
+    el("div", { class: "claim-meta", text: [c.consensus, c.speaker, (c.heldBy || []).join(", "), source(c)].filter(Boolean).join(" \u00b7 ") }),
+    quotes(c.quotes));
+}
+function depthControl() {
+  var sel = el("select", { id: "depth", "aria-label": "Neighbourhood depth" },
+    [1, 2, 3, 0].map(function (d) {
+      return el("option", { value: String(d), selected: d === state.depth, text: d === 0 ? "all connected" : d + (d === 1 ? " step" : " steps") });
+    }));
+  sel.addEventListener("change", function () { state.depth = Number(sel.value); apply(true); });
+  return el("label", { class: "depth" }, "Show neighbours within ", sel);
+}
+function openPanel(title, d, isNode) {
+  panel.replaceChildren();
+  var close = el("button", { class: "btn small close", type: "button", "aria-label": "Close panel", text: "\u00d7" });
+  close.addEventListener("click", function () { closePanel(); apply(true); });  // give the map the room back
+  panel.append(close, el("p", { class: "kind", text: d.kind || "" }), el("h2", { text: title }));
+  if (isNode) panel.append(depthControl());
+  if (d.statement) panel.append(el("p", { class: "statement", text: d.statement }));
+  if (d.definition) panel.append(el("p", { class: "definition", text: d.definition }));
+  var dl = el("dl", null,
+    field("Relation", d.relation), field("From", d.from), field("To", d.to),
+    field("How widely held", d.consensus), field("Who speaks", d.speaker), field("Held by", d.heldBy), field("Source", source(d)),
+    field("Sectors", d.sectors), field("About", d.about), field("Members", d.members),
+    field("Cases", d.cases), field("Identifier", d.iri));
+  if (dl.childNodes.length) panel.append(dl);
+  var q = quotes(d.quotes);
+  if (q) panel.append(el("h3", { text: "Quote from the brief" }), q);
+  if (d.claims && d.claims.length) {
+    panel.append(el("h3", { text: (d.claimsHeading || "Claims") + " (" + d.claims.length + ")" }),
+      el("ul", { class: "claims" }, d.claims.map(claimItem)));
+  }
+  panel.style.top = byId("top").getBoundingClientRect().bottom + "px";  // the header wraps on narrow screens
+  panel.hidden = false;
+  document.body.classList.add("panel-open");
+}
+function closePanel() {
+  panel.hidden = true;
+  document.body.classList.remove("panel-open");
+}
