@@ -74,7 +74,10 @@ def project_copy(tmp_path) -> Path:
     copy = tmp_path / "copy"
     for part in ("ontology", "data"):
         shutil.copytree(REPO / part, copy / part)
-    toml = (REPO / "r2pkg.toml").read_text().replace("../shared/sources/", f"{SOURCE_TEXT.parent}/")
+    (copy / "sources").mkdir()
+    shutil.copy(REPO / "sources" / "brief-2013.layout.toml", copy / "sources")
+    toml = (REPO / "r2pkg.toml").read_text().replace('"../shared/sources/preventing-mass-atrocities-2013.txt"',
+                                                    f'"{SOURCE_TEXT}"')
     (copy / "r2pkg.toml").write_text(toml)
     return copy
 
@@ -352,7 +355,10 @@ def test_project_file_errors_are_one_line(tmp_path):
 def test_the_repository_is_a_project():
     p = read_project(REPO / "r2pkg.toml")
     assert p.shapes == REPO / "ontology" / "shapes.ttl" and p.data == (REPO / "data",)
-    assert p.source_path() == SOURCE_TEXT.resolve()
+    brief = p.sources["brief-2013"]
+    assert brief.candidates[0] == REPO / "sources" / "brief-2013.txt"  # where `r2pkg source add` puts a copy
+    assert brief.layout == REPO / "sources" / "brief-2013.layout.toml"
+    assert p.source_path() == (SOURCE_TEXT.resolve() if SOURCE_TEXT.is_file() else None)
 
 
 def test_ci_runs_the_readmes_test_command():
