@@ -29,7 +29,7 @@ from graph.findings import Report
 from graph.output import make_output_dir, write_atomic
 from graph.project import Project, current_project
 from graph.queries import run_query
-from graph.source_text import SourceText, read_source
+from graph.source_text import SourceText
 from graph.store import KnowledgeGraph, load_graph
 
 Progress = Callable[[str], None]

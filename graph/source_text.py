@@ -126,7 +126,7 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
-def _blocks(lines: list[str]) -> list[tuple[int, str]]:
+def blocks_of(lines: list[str]) -> list[tuple[int, str]]:
     """Blank-line separated blocks with the 1-based line number where each starts."""
     blocks: list[tuple[int, str]] = []
     start, buf = 0, []
@@ -143,16 +143,23 @@ def _blocks(lines: list[str]) -> list[tuple[int, str]]:
     return blocks
 
 
-def _raw_text(path: Path, fmt: str) -> str:
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF, as pdfminer.six lays it out (text boxes separated by blank lines)."""
+    from pdfminer.high_level import extract_text
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    try:
+        return extract_text(str(path)).split("\f")
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as e:
+        raise InputError(f"cannot read the PDF: {e or type(e).__name__}", path) from None
+
+
+def raw_text(path: Path, fmt: str) -> str:
+    """The text of a file as read before its layout is applied (a PDF's pages separated by blank lines)."""
     try:
         if fmt == "pdf":
-            from pdfminer.high_level import extract_text
-            from pdfminer.pdfparser import PDFSyntaxError
-
-            try:
-                return extract_text(str(path)).replace("\f", "\n\n")
-            except (PDFSyntaxError, ValueError, KeyError) as e:
-                raise InputError(f"cannot read the PDF: {e}", path) from None
+            return "\n\n".join(pdf_pages(path))
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read the source text: {e}", path) from None
@@ -189,7 +196,7 @@ def read_source(path: str | Path, layout: Layout | str | Path | None = None, *, 
         layout = read_layout(layout)
     fmt = layout.format_of(path)
     clean = layout.normalise if layout.normalise is not None else fmt == "pdf"
-    raw = _raw_text(path, fmt)
+    raw = raw_text(path, fmt)
     if clean:
         raw = normalise(raw)
     lines = raw.splitlines()
@@ -198,7 +205,7 @@ def read_source(path: str | Path, layout: Layout | str | Path | None = None, *, 
         lines = ["" if dropped.fullmatch(line.strip()) else line for line in lines]
     if clean:
         lines = _join_hyphenated(lines)
-    blocks = _blocks(lines)
+    blocks = blocks_of(lines)
     start = 0
     if layout.body_starts_after is not None:
         marker = collapse(layout.body_starts_after)
