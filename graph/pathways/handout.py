@@ -150,8 +150,8 @@ def to_markdown(report: PathwayReport) -> str:
     lines = [
         "# Prevention pathways: what the brief says addresses each risk",
         "",
-        "From *Preventing Mass Atrocities: Resilient Societies, State Capacity, and Structural Reform* "
-        f"(Stanley Foundation, 2013). Derived by r2pkg {report.version}, chains of at most {report.max_steps} links.",
+        f"From {report.source or 'the source documents'}. "  # the title comes from the data (graph.documents)
+        f"Derived by r2pkg {report.version}, chains of at most {report.max_steps} links.",
         "",
         "Each entry is an argument the brief makes: a measure lowers the risk, or something specific to that "
         "risk (*direct*), or builds what the risk erodes, such as resilience or trust (*restores*). The two "

@@ -319,6 +319,7 @@ class PathwayReport:
     include_hypothetical: bool = False
     include_inferred: bool = False
     issues: dict[str, str] = field(default_factory=dict)  # issue IRI -> label
+    source: str = ""  # the documents cited, 'Title (Publisher, year)' (graph.documents)
 
     @property
     def bundles(self) -> tuple[Stage, ...]:
