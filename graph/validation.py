@@ -126,11 +126,12 @@ def check_quotes(kg: KnowledgeGraph, source: SourceText | Texts | None,
                 unchecked.setdefault(slug, texts.missing.get(slug) or texts.missing.get("") or f"no text for {named}")
             continue
         name = curie(str(doc)) if doc is not None else text.path.name
+        paragraph = row.get("paragraph")
         if not text.contains(exact):
-            message = f"{name}: quote not found verbatim in {text.path.name}: \"{exact}\""
+            cited = f" (cited paragraph {paragraph})" if paragraph is not None else ""
+            message = f"{name}{cited}: quote not found verbatim in {text.path.name}: \"{exact}\""
             findings.append(Finding("ERROR", "quote-verbatim", focus, message, where))
             continue
-        paragraph = row.get("paragraph")
         numbers = [p.number for p in text.paragraphs_containing(exact)]
         if paragraph is not None and numbers and int(paragraph) not in numbers:
             findings.append(Finding("ERROR", "quote-paragraph", focus,

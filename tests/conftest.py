@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import venv
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,26 @@ def repo_graph(repo_project):
 @pytest.fixture
 def ontology_path() -> Path:
     return ontology_file()
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    """A virtual environment with r2pkg installed from its wheel (not editable); returns its r2pkg script.
+
+    The wheel is built from this checkout with the current interpreter's hatchling, and the new
+    environment sees the current one's packages (rdflib, pyoxigraph...) through a .pth line, so the
+    test needs no network and works inside or outside a virtual environment.
+    """
+    root = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "-w", str(root / "dist"), str(REPO)], check=True, capture_output=True)
+    env_dir = root / "venv"
+    venv.create(env_dir, with_pip=False)
+    purelib = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                              "['purelib'])"], check=True, capture_output=True, text=True).stdout.strip()
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    Path(purelib, "outer-env.pth").write_text("\n".join(deps) + "\n")
+    wheel = next((root / "dist").glob("r2p_kg-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install", "-q",
+                    "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
+    return env_dir / "bin" / "r2pkg"
