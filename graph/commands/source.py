@@ -7,7 +7,7 @@ import click
 from graph.commands.options import example, user_errors
 
 
-@click.group("source")
+@click.group("source", epilog=example("r2pkg source add brief-2013 ~/Downloads/preventing-mass-atrocities-2013.txt"))
 def source_group() -> None:
     """The project's source documents: their texts, layouts and descriptions."""
 
