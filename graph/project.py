@@ -103,6 +103,20 @@ class Project:
                      if d is not None and d.is_dir())
 
 
+def extensions_line(project: Project) -> str:
+    """'own extensions: 1 named query (queries/), 2 QC checks (qc/); packaged rules off', '' when there are none."""
+    own = []
+    for kind, one, many in (("queries", "named query", "named queries"), ("qc", "QC check", "QC checks"),
+                            ("rules", "rule", "rules")):
+        folder = getattr(project, kind)
+        n = len(list(folder.glob("*.rq"))) if folder is not None and folder.is_dir() else 0
+        if n:
+            own.append(f"{n} {one if n == 1 else many} ({folder.name}/)")
+    off = [k for k in EXTENSIONS if k not in project.packaged_extensions]
+    parts = (["own extensions: " + ", ".join(own)] if own else []) + ([f"packaged {', '.join(off)} off"] if off else [])
+    return "; ".join(parts)
+
+
 def _paths(root: Path, value: object, key: str, config: Path) -> tuple[Path, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(v, str) for v in items):

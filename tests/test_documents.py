@@ -385,3 +385,29 @@ def test_the_corpus_project_answers_on_its_endpoint(installed, curated, tmp_path
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_project_may_switch_the_packaged_extensions_off(tmp_path):
+    from test_project import run
+
+    from graph.queries import extension_files
+    from graph.validation import qc_queries
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(CORPUS / "workshop-nodes.ttl", tmp_path / "data")
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "nodes.rq").write_text("# title: Nodes\n# description: every node\n"
+                                                   "SELECT ?node WHERE { ?node a r2p:PreventionMeasure }\n")
+    (tmp_path / "qc").mkdir()
+    (tmp_path / "qc" / "measures.rq").write_text(PROJECT_QC.replace("r2p:Claim", "r2p:PreventionMeasure"))
+    (tmp_path / "r2pkg.toml").write_text('[project]\npackaged = ["rules"]\n')
+    project = read_project(tmp_path / "r2pkg.toml")
+    assert list(named_queries(project)) == ["NODES"]
+    assert [q.check for q in qc_queries(project)] == ["claims-need-a-case"]
+    assert [f.parent.name for f in extension_files("rules", project)] == ["rules"] * 3  # the packaged rules kept
+    done = run("validate", cwd=tmp_path)
+    assert done.stdout.splitlines()[1] == "own extensions: 1 named query (queries/), 1 QC check (qc/); " \
+                                          "packaged queries, qc off"
+    assert "[claims-need-a-case] r2pr:local-participation" in done.stdout and "missing-label" not in done.stdout
+    (tmp_path / "r2pkg.toml").write_text('[project]\npackaged = ["cq"]\n')
+    assert "packaged must be a list of queries, qc, rules" in run("validate", cwd=tmp_path).stderr

@@ -68,7 +68,10 @@ def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...],
                                "ok": report.ok, "counts": report.counts(), "quotes_not_checked": report.unchecked,
                                "findings": [f.__dict__ for f in sorted(report.findings)]}, indent=2))
     else:
-        click.echo(render_report(report, loaded_line(project, kg)))
+        from graph.project import extensions_line
+
+        extensions = extensions_line(project)  # the project's own queries, QC checks and rules, when it has any
+        click.echo(render_report(report, loaded_line(project, kg) + (f"\n{extensions}" if extensions else "")))
     raise SystemExit(0 if report.ok else 1)
 
 
