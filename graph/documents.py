@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import InputError
 from graph.namespaces import R2PR
 from graph.project import DocumentSource, Project
 from graph.source_text import SourceText, layout_beside, read_layout, read_source
@@ -108,7 +109,8 @@ class Texts:
 def read_document_text(source: DocumentSource, path: Path | None = None) -> SourceText:
     """A document's text read by its layout (the project's layout file, else one next to the text)."""
     path = path or source.path()
-    assert path is not None
+    if path is None:
+        raise InputError(missing_reason(source))
     layout = read_layout(source.layout) if source.layout else None
     if layout is None and layout_beside(path).is_file():
         layout = read_layout(layout_beside(path))

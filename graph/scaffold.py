@@ -10,6 +10,7 @@ Nothing the user already wrote is overwritten.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections import Counter
@@ -123,7 +124,7 @@ def init_project(folder: str | Path, name: str | None = None) -> list[Path]:
         "README.md": README.format(name=name),
         ".gitignore": "build/\n",
         "queries/claims-of-document.rq": EXAMPLE_QUERY.format(slug="my-document"),
-        PROJECT_FILE: PROJECT_TOML.format(name=Literal(name).n3()),  # last: a folder is a project once complete
+        PROJECT_FILE: PROJECT_TOML.format(name=_toml_str(name)),  # last: a folder is a project once complete
     }
     for rel, text in files.items():
         if not (folder / rel).exists():
@@ -157,7 +158,7 @@ def propose_layout(path: Path, fmt: str) -> tuple[Layout, str]:
                          if 0 < len(x.split()) <= 8})
         drop = sorted(p for p, c in seen.items() if len(pages) > 1 and c == len(pages))
         lines.append("# Page headers and footers (regular expressions for whole lines): they are dropped.")
-        lines.append("drop_lines = [" + ", ".join(Literal(p).n3() for p in drop) + "]")
+        lines.append("drop_lines = [" + ", ".join(_toml_str(p) for p in drop) + "]")
     if fmt != "markdown":
         text = raw_text(path, fmt)
         kept = [collapse(b) for _, b in blocks_of(text.splitlines()) if collapse(b) and not any(
@@ -166,9 +167,9 @@ def propose_layout(path: Path, fmt: str) -> tuple[Layout, str]:
         if first and len(first.split()) <= 14 and not first.endswith((".", ":", ",")):
             starts = first
             lines.append("# The body starts after the title block:")
-            lines.append(f"body_starts_after = {Literal(first).n3()}")
-    lines += ["# The body ends at this block (e.g. a list of participants); none: the body runs to the end.",
-              "# body_ends_at = \"Participants\"",
+            lines.append(f"body_starts_after = {_toml_str(first)}")
+    lines += ["# The body ends at this block (e.g. a list of references); none: the body runs to the end.",
+              "# body_ends_at = \"References\"",
               "# Blocks to skip inside the body (sidebars, boilerplate), by their first words:",
               "skip_blocks_starting = []",
               "first_section = \"Introduction\"",
@@ -180,8 +181,13 @@ def propose_layout(path: Path, fmt: str) -> tuple[Layout, str]:
     return layout, "\n".join(lines) + "\n"
 
 
+def _toml_str(value: str) -> str:
+    """A TOML basic string (JSON's string escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _toml_source_block(slug: str, text: str, layout: str) -> str:
-    return f"[sources.{slug}]\ntext = {Literal(text).n3()}\nlayout = {Literal(layout).n3()}\n"
+    return f"[sources.{slug}]\ntext = {_toml_str(text)}\nlayout = {_toml_str(layout)}\n"
 
 
 def _register(config: Path, slug: str, text: str, layout: str) -> bool:
@@ -216,6 +222,13 @@ def _described(project: Project, slug: str) -> bool:
                for d in project.data for f in (d.rglob("*.ttl") if d.is_dir() else [d]))
 
 
+def _check_metadata(date: str | None, url: str | None) -> None:
+    if date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise InputError(f"--date {date!r}: give a date as YYYY-MM-DD")
+    if url and not re.match(r"https?://\S+$", url):
+        raise InputError(f"--url {url!r}: give the landing page's http(s) address")
+
+
 def describe_document(slug: str, title: str, publisher: str | None, date: str | None, url: str | None,
                       licence: str | None, source: SourceText) -> str:
     """The document's description and its sections, in Turtle."""
@@ -225,13 +238,10 @@ def describe_document(slug: str, title: str, publisher: str | None, date: str | 
              f"    dcterms:title {Literal(title).n3()} ;"]
     if publisher:
         lines.append(f"    dcterms:publisher {Literal(publisher).n3()} ;")
+    _check_metadata(date, url)
     if date:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            raise InputError(f"--date {date!r}: give a date as YYYY-MM-DD")
         lines.append(f"    dcterms:issued {Literal(date, datatype=XSD.date).n3()} ;")
     if url:
-        if not re.match(r"https?://\S+$", url):
-            raise InputError(f"--url {url!r}: give the landing page's http(s) address")
         lines.append(f"    dcat:landingPage {URIRef(url).n3()} ;")
     if licence:
         lines.append(f"    dcterms:rights {Literal(licence).n3()} ;")
@@ -276,6 +286,7 @@ def add_source(project: Project, slug: str, path: str | Path, *, title: str | No
         raise InputError("not inside an r2pkg project: make one with `r2pkg init DIR` and run this there")
     if not SLUG.match(slug):
         raise InputError(f"slug {slug!r}: use lower-case letters, digits and hyphens (it becomes r2pr:{slug})")
+    _check_metadata(date, url)  # before anything is written
     src = Path(path).resolve()
     if not src.is_file():
         raise InputError("no such file", src)
@@ -284,9 +295,21 @@ def add_source(project: Project, slug: str, path: str | Path, *, title: str | No
         raise InputError(f"not a text r2pkg reads (file endings: {', '.join(FORMATS)})", src)
     root = project.root
     sources = root / "sources"
-    sources.mkdir(exist_ok=True)
     done = Added(slug, src, 0)
+    # The layout: the one the project names or that sits in sources/, else a proposal. The text is read
+    # with it before anything is written, so a text that cannot be read leaves the project as it was.
+    entry = project.sources.get(slug)
+    layout_path = entry.layout if entry is not None and entry.layout is not None else sources / f"{slug}.layout.toml"
+    proposal = None
+    if layout_path.is_file():
+        layout = read_layout(layout_path)
+        done.kept.append(f"layout {layout_path}")
+    else:
+        layout, proposal = propose_layout(src, fmt)
+    text = read_source(src, layout, slug=slug)
+    done.paragraphs = len(text.paragraphs)
     # The text: a copy in sources/, or the path as given.
+    sources.mkdir(exist_ok=True)
     dest = sources / f"{slug}{src.suffix.lower()}" if copy else src
     if copy and dest != src:
         try:
@@ -295,19 +318,9 @@ def add_source(project: Project, slug: str, path: str | Path, *, title: str | No
             raise InputError(f"cannot copy: {e.strerror}", dest) from None
         done.written.append(dest)
     done.text = dest
-    # The layout: the one the project names or that sits in sources/, else a proposal.
-    entry = project.sources.get(slug)
-    layout_path = entry.layout if entry is not None and entry.layout is not None else sources / f"{slug}.layout.toml"
-    if layout_path.is_file():
-        layout = read_layout(layout_path)
-        done.kept.append(f"layout {layout_path}")
-    else:
-        layout, toml = propose_layout(dest, fmt)
-        done.written.append(write_atomic(layout_path, toml))
-    text = read_source(dest, layout, slug=slug)
-    done.paragraphs = len(text.paragraphs)
-    rel = lambda p: str(p.relative_to(root)) if p.is_relative_to(root) else str(p)  # noqa: E731
-    if _register(project.config, slug, rel(dest), rel(layout_path)):
+    if proposal is not None:
+        done.written.append(write_atomic(layout_path, proposal))
+    if _register(project.config, slug, _relative(dest, root), _relative(layout_path, root)):
         done.written.append(project.config)
     # The description and the claims skeleton, unless the data already describes the document.
     if _described(project, slug):
@@ -323,6 +336,11 @@ def add_source(project: Project, slug: str, path: str | Path, *, title: str | No
         else:
             done.written.append(write_atomic(folder / name, body))
     return done
+
+
+def _relative(path: Path, root: Path) -> str:
+    """A path as r2pkg.toml names it: relative to the project when inside it."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def _first_heading(text: SourceText) -> str | None:

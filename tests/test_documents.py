@@ -411,3 +411,29 @@ def test_a_project_may_switch_the_packaged_extensions_off(tmp_path):
     assert "[claims-need-a-case] r2pr:local-participation" in done.stdout and "missing-label" not in done.stdout
     (tmp_path / "r2pkg.toml").write_text('[project]\npackaged = ["cq"]\n')
     assert "packaged must be a list of queries, qc, rules" in run("validate", cwd=tmp_path).stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["source", "add", "Bad Slug", NOTE], "slug 'Bad Slug': use lower-case letters, digits and hyphens"),
+    (["source", "add", "note", "nowhere.md"], "no such file"),
+    (["source", "add", "note", NOTE, "--date", "May 2024"], "--date 'May 2024': give a date as YYYY-MM-DD"),
+    (["source", "add", "note", FIXTURES / "corpus" / "workshop-nodes.ttl"], "not a text r2pkg reads"),
+])
+def test_source_add_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path, args, message):
+    from test_project import one_error_line, run
+
+    assert run("init", tmp_path / "p").exit_code == 0
+    before = sorted(p for p in (tmp_path / "p").rglob("*"))
+    done = run(*args, cwd=tmp_path / "p")
+    assert done.exit_code == 2 and message in one_error_line(done)
+    assert sorted(p for p in (tmp_path / "p").rglob("*")) == before
+
+
+def test_init_refuses_an_existing_project_and_source_add_needs_one(tmp_path):
+    from test_project import one_error_line, run
+
+    assert run("init", tmp_path / "p").exit_code == 0
+    again = run("init", tmp_path / "p")
+    assert again.exit_code == 2 and "is already an r2pkg project" in one_error_line(again)
+    outside = run("source", "add", "note", NOTE, cwd=tmp_path)
+    assert outside.exit_code == 2 and "not inside an r2pkg project" in one_error_line(outside)
