@@ -183,16 +183,16 @@ def _parsed(files: tuple[tuple[Path, int], ...]) -> dict[str, NamedQuery]:
             q = parse_query_file(f)
         except ValueError as e:
             raise InputError(str(e).removeprefix(f"{f}: "), f) from None
-        out[q.id.upper()] = q
+        out[q.id] = q
     return out
 
 
 def get_query(query_id: str, project=None) -> NamedQuery:
     queries = named_queries(project)
-    key = query_id.upper()
-    if key not in queries:
+    by_key = {k.upper(): q for k, q in queries.items()}  # ids are matched whatever their case (cq01, CQ01)
+    if query_id.upper() not in by_key:
         raise InputError(f"unknown query {query_id!r} (known: {', '.join(queries) or 'none'}; see r2pkg queries)")
-    return queries[key]
+    return by_key[query_id.upper()]
 
 
 def guess_term(raw: str, name: str = "value") -> Identifier:

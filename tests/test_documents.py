@@ -402,7 +402,7 @@ def test_a_project_may_switch_the_packaged_extensions_off(tmp_path):
     (tmp_path / "qc" / "measures.rq").write_text(PROJECT_QC.replace("r2p:Claim", "r2p:PreventionMeasure"))
     (tmp_path / "r2pkg.toml").write_text('[project]\npackaged = ["rules"]\n')
     project = read_project(tmp_path / "r2pkg.toml")
-    assert list(named_queries(project)) == ["NODES"]
+    assert list(named_queries(project)) == ["nodes"]
     assert [q.check for q in qc_queries(project)] == ["claims-need-a-case"]
     assert [f.parent.name for f in extension_files("rules", project)] == ["rules"] * 3  # the packaged rules kept
     done = run("validate", cwd=tmp_path)
