@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,45 +23,46 @@ from pathlib import Path
 from typing import Any
 
 from graph.derive_options import derive_options
+from graph.documents import Texts
+from graph.documents import project_texts as read_project_texts
 from graph.errors import InputError
 from graph.findings import Report
 from graph.output import make_output_dir
 from graph.project import Project, current_project
 from graph.queries import run_query
-from graph.source_text import SourceText, read_source
+from graph.source_text import SourceText
 from graph.store import KnowledgeGraph, load_graph
 
 Progress = Callable[[str], None]
 
 
-def project_source(project: Project, source_text: str | Path | None = None) -> SourceText | None:
-    """The source text to check quotes against: the one given, else the project's (None when it has none).
+def project_texts(project: Project, source_text: str | Path | None = None, kg: KnowledgeGraph | None = None) -> Texts:
+    """The project's source texts by document (`source_text` replaces the first one's), and why any is missing.
 
-    A source text the project names but that is not there is said on stderr once: the checks
-    that need it are skipped, the rest run.
+    A text the project names but that is not there is not an error: the report and the
+    summary say that those quotes were not checked, and where to get the text (from `kg`).
     """
-    if source_text is not None:
-        return read_source(source_text)
-    path = project.source_path()
-    if path is None:
-        return None
-    if not path.is_file():
-        print(f"warning: {project.config}: source text {path} not found; quotes are not checked against it",
-              file=sys.stderr)
-        return None
-    return read_source(path)
+    return read_project_texts(project, source_text, kg)
 
 
-def validate(kg: KnowledgeGraph, source: SourceText | None = None, *, shapes: str | Path | None = None,
+def project_source(project: Project, source_text: str | Path | None = None) -> SourceText | None:
+    """The first document's text (read by its layout): the one given, else the project's (None when absent)."""
+    return project_texts(project, source_text).primary()
+
+
+def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, *, shapes: str | Path | None = None,
              project: Project | None = None) -> Report:
     """Shapes, QC queries, verbatim quotes and hedges, and the project's tours, on the asserted triples only.
 
-    `shapes` defaults to the project's shapes; the source text is not read unless given.
+    `shapes` defaults to the project's shapes, `source` to the project's texts; the report's
+    `unchecked` names the documents whose quotes could not be checked (their text is missing).
     """
     from graph.validation import validate as run_validation
 
     project = project or current_project()
-    return run_validation(kg, source, Path(shapes) if shapes else project.shapes, project.tours)
+    if source is None:
+        source = project_texts(project, kg=kg)
+    return run_validation(kg, source, Path(shapes) if shapes else project.shapes, project.tours, project=project)
 
 
 def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):
@@ -73,7 +73,7 @@ def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any
     from graph.derivation import derive as run_derivation
 
     project = project or current_project()
-    return run_derivation(kg, **derive_options(project, **options))
+    return run_derivation(kg, project=project, **derive_options(project, **options))
 
 
 def pathway_report(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):
@@ -94,10 +94,10 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", path: str | Path | None = No
     """
     from graph.exporting import export_graph, write_export
 
-    sources = (project or current_project()).sources
+    texts = project_texts(project or current_project(), kg=kg)
     if path is not None:
-        return write_export(kg, fmt, path, document, sources)
-    return export_graph(kg, fmt, document, sources)
+        return write_export(kg, fmt, path, document, texts)
+    return export_graph(kg, fmt, document, texts)
 
 
 @dataclass
@@ -110,6 +110,7 @@ class BuildSummary:
     findings: dict[str, int]
     ok: bool
     output: Path
+    unchecked: str = ""  # why quotes were not checked ('' when they all were)
     derived: dict[str, int] = field(default_factory=dict)
     derived_triples: int = 0
     views: int = 0
@@ -123,7 +124,8 @@ class BuildSummary:
     def lines(self) -> list[str]:
         f = self.findings
         out = [f"{self.project}: {self.files} files, {self.triples:,} triples loaded",
-               f"validation: {f['ERROR']} errors, {f['WARNING']} warnings, {f['INFO']} notes"]
+               f"validation: {f['ERROR']} errors, {f['WARNING']} warnings, {f['INFO']} notes"
+               + (f"; {self.unchecked}" if self.unchecked else "")]
         if not self.written:
             return out
         out.append(f"derived: {self.derived_triples:,} triples" + _derived_text(self.derived))
@@ -160,10 +162,11 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
     step("load")
     kg = load_graph(inputs) if inputs else load_graph(project=project)
     step("validate")
-    source = project_source(project, source_text)
-    report = validate(kg, source, shapes=shapes, project=project)
+    texts = project_texts(project, source_text, kg)
+    report = validate(kg, texts, shapes=shapes, project=project)
     out = Path(output) if output else project.output
-    summary = BuildSummary(project.describe(), len(kg.files), len(kg), report.counts(), report.ok, out)
+    summary = BuildSummary(project.describe(), len(kg.files), len(kg), report.counts(), report.ok, out,
+                           unchecked=report.unchecked_line())
     if not report.ok and not force:
         return summary
     make_output_dir(out)
@@ -172,6 +175,8 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
     summary.derived, summary.derived_triples = derivation.counts(), derivation.triples
     c = report.counts()
     note = f"Validation: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes."
+    if report.unchecked:
+        note += " " + report.unchecked_line()[0].upper() + report.unchecked_line()[1:] + "."
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".r2pkg-build-"))
     try:
         step("render")
@@ -182,7 +187,7 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
         write_ontology_docs(staging, project.ontology[0])
         write_ontology_release(staging / "ontology", project.ontology[0])
         build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
-                   source=source, tours_dir=project.tours, sources=project.sources)
+                   source=texts.primary(), tours_dir=project.tours, sources=texts)
         summary.written = _move_into(staging, out, [p for p in staging.rglob("*") if p.is_file()])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -208,4 +213,4 @@ def _move_into(staging: Path, out: Path, files: list[Path]) -> list[Path]:
 
 
 __all__ = ["BuildSummary", "build", "derive", "export", "load_graph", "pathway_report", "run_query",
-           "validate", "project_source"]
+           "validate", "project_source", "project_texts"]

@@ -43,14 +43,16 @@ class CommandModules(click.Group):
 @click.group(cls=CommandModules, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="r2pkg", prog_name="r2pkg")
 def cli() -> None:
-    """r2pkg: the knowledge graph of the 2013 Stanley Foundation brief on preventing mass atrocities.
+    """r2pkg: structured-argument knowledge graphs of policy documents on preventing mass atrocities.
 
     Validate the ontology and data, query them with SPARQL, derive prevention
-    pathways, render offline maps and serve a SPARQL endpoint.
+    pathways, render offline maps and serve a SPARQL endpoint. `r2pkg init`
+    starts a project for your own documents; outside any project the commands
+    use the 2013 policy dialogue brief packaged with r2pkg.
 
     \b
     Example:
-      r2pkg validate --source-text ../shared/sources/preventing-mass-atrocities-2013.txt
+      r2pkg init my-corpus && cd my-corpus && r2pkg source add my-note note.md
     """
 
 

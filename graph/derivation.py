@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from graph.derive_options import DEFAULT_MAX_STEPS
+from graph.queries import extension_files
 from graph.resources import package_queries_dir
 
 if TYPE_CHECKING:
@@ -46,18 +47,18 @@ class Derivation:
                 "bundles": len(getattr(self.report, "bundles", ()))}
 
 
-def rule_files() -> list[Path]:
-    return sorted(package_queries_dir("rules").glob("*.rq"))
+def rule_files(project=None) -> list[Path]:
+    return extension_files("rules", project)  # the packaged rules and the project's rules/
 
 
 def entailment_files() -> list[Path]:
     return sorted(package_queries_dir("rules").joinpath("entailment").glob("*.rq"))
 
 
-def apply_rules(kg: KnowledgeGraph) -> int:
+def apply_rules(kg: KnowledgeGraph, project=None) -> int:
     """Run every CONSTRUCT rule once over the asserted triples; add the results to the derived graph."""
     triples = []
-    for rule in rule_files():
+    for rule in rule_files(project):
         triples.extend(kg.construct(rule.read_text(encoding="utf-8"), asserted_only=True))
     return kg.add_derived(triples)
 
@@ -75,13 +76,14 @@ def entail(kg: KnowledgeGraph) -> int:
     return kg.add_derived(sorted(found, key=str))
 
 
-def derive(kg: KnowledgeGraph, *, max_steps: int = DEFAULT_MAX_STEPS, **pathway_options: Any) -> Derivation:
+def derive(kg: KnowledgeGraph, *, max_steps: int = DEFAULT_MAX_STEPS, project=None,
+           **pathway_options: Any) -> Derivation:
     """Replace the derived graph: shortcut rules, the pathway report written back as RDF, then the
     ontology's entailments for r2p terms (over both)."""
     from graph.pathways import derive_pathways, pathway_triples
 
     kg.clear_derived()
-    rules = apply_rules(kg)
+    rules = apply_rules(kg, project)
     # The write-back needs no quote texts (cite=False); `graph.pathway_report` gives the cited report.
     report = derive_pathways(kg, max_steps, cite=False, **pathway_options)
     written = kg.add_derived(pathway_triples(report))

@@ -13,11 +13,15 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph import formats
 from graph.errors import InputError
 from graph.output import write_atomic
 from graph.store import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from graph.documents import Texts
 
 
 def export_formats() -> list[formats.Format]:
@@ -35,35 +39,35 @@ def export_format(name: str) -> formats.Format:
 
 
 def render_export(kg: KnowledgeGraph, fmt: str, document: str | None = None,
-                  sources: dict[str, Path] | None = None) -> str | dict[str, bytes]:
+                  texts: Texts | None = None) -> str | dict[str, bytes]:
     """The export's text, or {relative path: bytes} for a format of several files.
 
-    `document` (a slug) limits it to one document; `sources` (slug -> source text) lets the
+    `document` (a slug) limits it to one document; `texts` (the project's source texts, graph.documents) lets the
     annotations give text positions.
     """
     from graph.exports.content import ExportContent
 
     f = export_format(fmt)
     assert f.writer is not None
-    return f.writer(ExportContent(kg, document, sources))
+    return f.writer(ExportContent(kg, document, texts))
 
 
 def export_graph(kg: KnowledgeGraph, fmt: str, document: str | None = None,
-                 sources: dict[str, Path] | None = None) -> str:
+                 texts: Texts | None = None) -> str:
     """A one-file export as text, the same bytes for the same graph."""
-    out = render_export(kg, fmt, document, sources)
+    out = render_export(kg, fmt, document, texts)
     if not isinstance(out, str):
         raise InputError(f"the {fmt} export is several files: give a path (a folder, or a file ending in .zip)")
     return out
 
 
 def write_export(kg: KnowledgeGraph, fmt: str, path: str | Path, document: str | None = None,
-                 sources: dict[str, Path] | None = None) -> Path:
+                 texts: Texts | None = None) -> Path:
     """Write an export to `path` atomically (a bundle as a folder, or a zip when the path ends in .zip)."""
     path = Path(path)
     if not path.parent.is_dir():  # said before the work, as write_atomic would say it after
         raise InputError(f"cannot write: the folder {path.parent} does not exist", path)
-    out = render_export(kg, fmt, document, sources)
+    out = render_export(kg, fmt, document, texts)
     if isinstance(out, str):
         return write_atomic(path, out if out.endswith("\n") else out + "\n")
     if path.suffix.lower() == ".zip":
@@ -77,12 +81,12 @@ def site_exports() -> list[formats.Format]:
 
 
 def write_exports(kg: KnowledgeGraph, folder: str | Path, fmts: list[formats.Format],
-                  sources: dict[str, Path] | None = None, stem: str = "r2pkg") -> list[tuple[Path, formats.Format]]:
+                  texts: Texts | None = None, stem: str = "r2pkg") -> list[tuple[Path, formats.Format]]:
     """Write several exports into `folder` from one reading of the graph, each file atomically
     (a format of several files as a zip); returns (path, format) in the order given."""
     from graph.exports.content import ExportContent
 
-    content = ExportContent(kg, None, sources)
+    content = ExportContent(kg, None, texts)
     out = []
     for f in fmts:
         assert f.writer is not None

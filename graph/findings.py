@@ -23,6 +23,12 @@ class Finding:
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
+    unchecked: dict[str, str] = field(default_factory=dict)  # document slug -> why its quotes were not checked
+
+    def unchecked_line(self) -> str:
+        """'quotes NOT checked: ...' for a summary line, '' when every quote was checked against its text."""
+        return ("quotes NOT checked against the source text: " + "; ".join(self.unchecked.values())
+                if self.unchecked else "")
 
     @property
     def ok(self) -> bool:

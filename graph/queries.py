@@ -1,11 +1,17 @@
-"""Named SPARQL queries (the competency questions) and typed parameter binding.
+"""Named SPARQL queries, QC checks and rules: where they are found, and typed parameter binding.
 
-Each query is a file graph/sparql/cq/<ID>.rq whose leading comment lines carry
-its metadata:
+The packaged ones are graph/sparql/cq/, qc/ and rules/; a project adds its own
+queries/, qc/ and rules/ folders (and may switch the packaged ones off: see
+graph.project). Each named query is a file <ID>.rq whose leading comment lines
+carry its metadata:
 
     # title: Conditions that combine into mass atrocities
     # description: ...
-    # param: outcome iri optional -- the outcome the causal links end in
+    # param: outcome iri optional example=mass-atrocities -- the outcome the causal links end in
+    # param: measure iri required example=security-sector-reform -- the measure
+
+A parameter is NAME KIND required|optional [default=V] [example=V] -- description;
+the example is a value the query answers for, run by the tests and shown by `r2pkg queries`.
 
 Parameter values are turned into RDF terms and bound by the store
 (pyoxigraph substitutions), never pasted into the query text, so a value with
@@ -29,11 +35,11 @@ from rdflib.term import Identifier
 
 from graph.errors import InputError
 from graph.namespaces import PREFIXES, resolve_iri, sparql_prologue
-from graph.resources import package_queries_dir
 
 PARAM_KINDS = ("iri", "string", "integer", "decimal", "boolean")
 _META = re.compile(r"^#\s*(\w+):\s*(.*)$")
-_PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)(?:\s+default=(\S+))?(?:\s+--\s*(.*))?$")
+_PARAM = re.compile(r"^(\w+)\s+(\w+)\s+(required|optional)(?:\s+default=(\S+))?(?:\s+example=(\S+))?"
+                    r"(?:\s+--\s*(.*))?$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Param:
     required: bool
     default: str | None = None
     description: str = ""
+    example: str | None = None  # a value the query answers for (the tests run every query with its examples)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,10 @@ class NamedQuery:
     body: str  # the query as written in the file, without the project's PREFIX lines
     params: tuple[Param, ...] = field(default_factory=tuple)
     path: Path | None = None
+
+    def example_values(self) -> dict[str, str]:
+        """The parameters' example values (a required one without an example gets its default)."""
+        return {p.name: v for p in self.params if (v := p.example or (p.default if p.required else None))}
 
     @property
     def sparql(self) -> str:
@@ -137,7 +148,8 @@ def parse_query_file(path: Path) -> NamedQuery:
             pm = _PARAM.match(value)
             if not pm or pm.group(2) not in PARAM_KINDS:
                 raise ValueError(f"{path}: bad param line {value!r}")
-            params.append(Param(pm.group(1), pm.group(2), pm.group(3) == "required", pm.group(4), pm.group(5) or ""))
+            params.append(Param(pm.group(1), pm.group(2), pm.group(3) == "required", pm.group(4), pm.group(6) or "",
+                                pm.group(5)))
         else:
             meta[key] = value
     return NamedQuery(
@@ -152,19 +164,41 @@ def parse_query_file(path: Path) -> NamedQuery:
     )
 
 
+def extension_files(kind: str, project=None) -> list[Path]:
+    """The .rq files of one kind (queries, qc, rules): the packaged ones unless switched off, then the
+    project's own; a project file with the name of a packaged one replaces it."""
+    from graph.project import current_project
+
+    project = project or current_project()
+    by_name: dict[str, Path] = {}
+    for folder in project.extension_dirs(kind):
+        by_name.update({f.name: f for f in folder.glob("*.rq")})
+    return [by_name[n] for n in sorted(by_name)]
+
+
+def named_queries(project=None) -> dict[str, NamedQuery]:
+    """Every named query of the project (default: the one you stand in), by id, in id order."""
+    return _parsed(tuple((f, f.stat().st_mtime_ns) for f in extension_files("queries", project)))
+
+
 @cache
-def named_queries() -> dict[str, NamedQuery]:
-    """Every named query shipped with the package, by id, in id order."""
-    files = sorted(package_queries_dir("cq").glob("*.rq"))
-    return {q.id: q for q in map(parse_query_file, files)}
+def _parsed(files: tuple[tuple[Path, int], ...]) -> dict[str, NamedQuery]:
+    out = {}
+    for f, _ in files:
+        try:
+            q = parse_query_file(f)
+        except ValueError as e:
+            raise InputError(str(e).removeprefix(f"{f}: "), f) from None
+        out[q.id] = q
+    return out
 
 
-def get_query(query_id: str) -> NamedQuery:
-    queries = named_queries()
-    key = query_id.upper()
-    if key not in queries:
+def get_query(query_id: str, project=None) -> NamedQuery:
+    queries = named_queries(project)
+    by_key = {k.upper(): q for k, q in queries.items()}  # ids are matched whatever their case (cq01, CQ01)
+    if query_id.upper() not in by_key:
         raise InputError(f"unknown query {query_id!r} (known: {', '.join(queries) or 'none'}; see r2pkg queries)")
-    return queries[key]
+    return by_key[query_id.upper()]
 
 
 def guess_term(raw: str, name: str = "value") -> Identifier:
@@ -261,5 +295,5 @@ def run_named(kg, query_id: str, params: dict[str, str] | None = None):
     return kg.query(q.body, q.bindings(params or {}))
 
 
-__all__ = ["NamedQuery", "Param", "PREFIXES", "get_query", "guess_term", "named_queries", "read_query_file",
-           "run_named", "run_query", "to_term"]
+__all__ = ["NamedQuery", "Param", "PREFIXES", "extension_files", "get_query", "guess_term", "named_queries",
+           "read_query_file", "run_named", "run_query", "to_term"]

@@ -15,11 +15,13 @@ import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
+from graph.documents import Texts
 from graph.errors import InputError
 from graph.faithfulness import check_faithfulness
 from graph.findings import Finding, Report, file_of
-from graph.namespaces import curie
-from graph.resources import package_queries_dir
+from graph.namespaces import R2PR, curie
+from graph.queries import extension_files
+from graph.reading_rules import check_unattributed_sentences
 from graph.source_text import SourceText
 from graph.store import KnowledgeGraph, parse_turtle
 from graph.terms import from_ox
@@ -37,18 +39,21 @@ class QCQuery:
     sparql: str
 
 
-def qc_queries() -> list[QCQuery]:
+def qc_queries(project=None) -> list[QCQuery]:
+    """The packaged QC checks (unless the project switches them off) and the project's own qc/ folder."""
     out = []
-    for path in sorted(package_queries_dir("qc").glob("*.rq")):
+    for path in extension_files("qc", project):
         text = path.read_text(encoding="utf-8")
         meta = dict(re.findall(r"^#\s*(\w+):\s*(.*)$", text, re.M))
+        if meta.get("severity") not in ("ERROR", "WARNING", "INFO"):
+            raise InputError("a QC check needs a '# severity: ERROR|WARNING|INFO' line", path)
         out.append(QCQuery(meta.get("check", path.stem), meta["severity"], meta.get("description", ""), text))
     return out
 
 
-def run_qc(kg: KnowledgeGraph) -> list[Finding]:
+def run_qc(kg: KnowledgeGraph, project=None) -> list[Finding]:
     findings = []
-    for q in qc_queries():
+    for q in qc_queries(project):
         for row in kg.select(q.sparql, asserted_only=True):
             node = str(row["entity"])
             findings.append(Finding(q.severity, q.check, curie(node), str(row["message"]), file_of(kg, node)))
@@ -89,15 +94,22 @@ def run_shacl(kg: KnowledgeGraph, shapes: rdflib.Graph) -> list[Finding]:
 
 
 _QUOTES = """
-SELECT ?owner ?exact ?paragraph WHERE {
-  ?owner r2p:hasQuote/oa:hasSelector/oa:exact ?exact .
+SELECT ?owner ?exact ?paragraph ?doc WHERE {
+  ?owner r2p:hasQuote ?sr . ?sr oa:hasSelector/oa:exact ?exact .
+  OPTIONAL { ?sr oa:hasSource ?doc }
   OPTIONAL { ?owner r2p:paragraph ?paragraph }
 }
 """
 
 
-def check_quotes(kg: KnowledgeGraph, source: SourceText | None) -> list[Finding]:
-    """Quotes are at most 25 words and, when the text is given, occur verbatim in the paragraph cited."""
+def check_quotes(kg: KnowledgeGraph, source: SourceText | Texts | None,
+                 unchecked: dict[str, str] | None = None) -> list[Finding]:
+    """Quotes are at most 25 words and occur verbatim in the paragraph cited of their document's text.
+
+    `source` is one text (for every quote) or the project's texts by document; the documents
+    whose quotes could not be checked are added to `unchecked` with the reason.
+    """
+    texts = Texts.of(source)
     findings = []
     for row in kg.select(_QUOTES, asserted_only=True):
         owner, exact = str(row["owner"]), str(row["exact"])
@@ -106,17 +118,26 @@ def check_quotes(kg: KnowledgeGraph, source: SourceText | None) -> list[Finding]
         if words > MAX_QUOTE_WORDS:
             message = f"quote has {words} words (max {MAX_QUOTE_WORDS})"
             findings.append(Finding("ERROR", "quote-length", focus, message, where))
-        if source is None:
+        doc = row.get("doc")
+        text = texts.for_document(doc)
+        if text is None:
+            if unchecked is not None:
+                slug = str(doc).removeprefix(str(R2PR)) if doc is not None else ""
+                named = curie(str(doc)) if doc is not None else "quotes without a source"
+                unchecked.setdefault(slug, texts.missing.get(slug) or texts.missing.get("") or f"no text for {named}")
             continue
-        if not source.contains(exact):
-            message = f"quote not found verbatim in {source.path.name}: \"{exact}\""
+        name = curie(str(doc)) if doc is not None else text.path.name
+        paragraph = row.get("paragraph")
+        if not text.contains(exact):
+            cited = f" (cited paragraph {paragraph})" if paragraph is not None else ""
+            message = f"{name}{cited}: quote not found verbatim in {text.path.name}: \"{exact}\""
             findings.append(Finding("ERROR", "quote-verbatim", focus, message, where))
             continue
-        paragraph = row.get("paragraph")
-        numbers = [p.number for p in source.paragraphs_containing(exact)]
+        numbers = [p.number for p in text.paragraphs_containing(exact)]
         if paragraph is not None and numbers and int(paragraph) not in numbers:
             findings.append(Finding("ERROR", "quote-paragraph", focus,
-                                    f"r2p:paragraph is {paragraph} but the quote is in paragraph {numbers[0]}", where))
+                                    f"{name}: r2p:paragraph is {paragraph} but the quote is in paragraph "
+                                    f"{numbers[0]}: \"{exact}\"", where))
     return findings
 
 
@@ -148,23 +169,28 @@ def check_paraphrases(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
     return findings
 
 
-def validate(kg: KnowledgeGraph, source: SourceText | None = None, shapes_path: Path | None = None,
-             tours_dir: Path | None = None) -> Report:
+def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, shapes_path: Path | None = None,
+             tours_dir: Path | None = None, project=None) -> Report:
     """Run SHACL, the QC queries, the quote check and (given a folder) the tour check.
 
-    With the source text, also the paraphrase and faithfulness (hedge, concession) checks.
+    `source` is one text or the project's texts by document; with a text, also the
+    paraphrase and faithfulness (hedge, concession) checks. The report's `unchecked`
+    names the documents whose quotes were not checked, and why.
     An unreadable shapes file raises InputError.
     """
     shapes = load_shapes(shapes_path)
     report = Report()
     report.findings.extend(run_shacl(kg, shapes))
-    report.findings.extend(run_qc(kg))
-    report.findings.extend(check_quotes(kg, source))
+    report.findings.extend(run_qc(kg, project))
+    report.findings.extend(check_quotes(kg, source, report.unchecked))
     if tours_dir is not None:
         report.findings.extend(check_tours(kg, tours_dir))
-    if source is not None:
-        report.findings.extend(check_paraphrases(kg, source))
-        report.findings.extend(check_faithfulness(kg, source))
+    texts = Texts.of(source)
+    for text in texts.by_slug.values():
+        report.findings.extend(check_paraphrases(kg, text))
+        report.findings.extend(check_unattributed_sentences(kg, text))
+    report.findings = sorted(set(report.findings), key=report.findings.index)
+    report.findings.extend(check_faithfulness(kg))
     return report
 
 

@@ -44,11 +44,15 @@ JOIN_HEAVY = {"CQ02", "CQ04", "CQ06", "CQ10"}
 
 
 def synthetic_params(q) -> dict[str, str]:
-    """Defaults that name a per-brief resource (a section) point at the first synthetic brief's copy."""
+    """Defaults that name a per-brief resource (a section) point at the first synthetic brief's copy;
+    a required parameter gets its example value."""
     out = {}
     for p in q.params:
-        if p.default and p.default.startswith("r2pr:") and synthetic_corpus.PER_BRIEF.match(p.default[5:]):
-            out[p.name] = f"{p.default}-b0"
+        value = p.default or (p.example if p.required else None)
+        if value and value.startswith("r2pr:") and synthetic_corpus.PER_BRIEF.match(value[5:]):
+            out[p.name] = f"{value}-b0"
+        elif value and not p.default:
+            out[p.name] = value
     return out
 
 

@@ -218,15 +218,19 @@ def time_ours(browser, path: Path) -> dict:
 
 
 def build_reading(out: Path) -> tuple[Path, float]:
-    """The reading view of the brief itself (packaged data, the source text beside the repository)."""
+    """The reading view of the brief itself (the repository's data and the text its r2pkg.toml finds)."""
+    from graph.documents import project_texts
+    from graph.project import read_project
     from graph.render.site import render_reading_view
-    from graph.source_text import read_source
     from graph.store import load_graph
 
-    src = Path(__file__).resolve().parents[2] / "shared" / "sources" / "preventing-mass-atrocities-2013.txt"
-    kg = load_graph()
+    project = read_project(Path(__file__).resolve().parents[1] / "r2pkg.toml")
+    texts = project_texts(project)
+    if texts.primary() is None:
+        raise SystemExit("; ".join(texts.missing.values()))
+    kg = load_graph(project=project)
     t0 = time.perf_counter()
-    path = render_reading_view(kg, read_source(src), out)
+    path = render_reading_view(kg, texts.primary(), out)
     return path, time.perf_counter() - t0
 
 

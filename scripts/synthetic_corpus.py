@@ -2,7 +2,8 @@
 
 Each synthetic brief is a copy of data/ with its own claims, quotes, arguments,
 issues, causal links, sections and document (IRIs suffixed -bK, blank nodes
-renamed), while domain nodes (actors, measures, risk factors, places...) and
+renamed, the document's title marked "(synthetic copy K)"), so every claim's
+quote names the copy it comes from (oa:hasSource), while domain nodes (actors, measures, risk factors, places...) and
 people are shared across briefs, as they would be in a real corpus: queries
 that join claims through shared nodes grow with N.
 
@@ -44,13 +45,22 @@ def _rename(term, k: int):
     return term
 
 
+TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+DOCUMENT = ox.NamedNode("https://w3id.org/r2pkg/ontology#SourceDocument")
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
 def generate(n_briefs: int, base: list[ox.Quad] | None = None) -> list[ox.Quad]:
-    """The quads of n_briefs synthetic briefs (shared nodes appear once)."""
+    """The quads of n_briefs synthetic briefs (shared nodes appear once), each copy a document of its own."""
     base = base if base is not None else brief_quads()
+    documents = {q.subject for q in base if q.predicate == TYPE and q.object == DOCUMENT}
     out: set[ox.Quad] = set()
     for k in range(n_briefs):
         for q in base:
-            out.add(ox.Quad(_rename(q.subject, k), q.predicate, _rename(q.object, k), ox.DefaultGraph()))
+            obj = q.object
+            if q.subject in documents and q.predicate == TITLE and isinstance(obj, ox.Literal):
+                obj = ox.Literal(f"{obj.value} (synthetic copy {k})")  # the copies' titles tell them apart
+            out.add(ox.Quad(_rename(q.subject, k), q.predicate, _rename(obj, k), ox.DefaultGraph()))
     return sorted(out, key=str)
 
 

@@ -4,25 +4,34 @@ import contextlib
 import fcntl
 import json
 import os
+import subprocess
+import sys
+import venv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from graph.documents import missing_reason, read_document_text
+from graph.project import read_project
 from graph.resources import ontology_file
-from graph.source_text import read_source
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
-SOURCE_TEXT = REPO.parent / "shared" / "sources" / "preventing-mass-atrocities-2013.txt"
+# The brief's text where the repository's r2pkg.toml finds it (a copy registered with `r2pkg source add`,
+# or the team's copy beside the repository); the repository does not redistribute it.
+BRIEF = read_project(REPO / "r2pkg.toml").sources["brief-2013"]
+SOURCE_TEXT = BRIEF.path() or BRIEF.candidates[-1]
+NO_TEXT = None if BRIEF.path() else missing_reason(BRIEF)
 
 
 @pytest.fixture(scope="session")
 def source_text():
-    if not SOURCE_TEXT.exists():
-        pytest.skip(f"the brief's text is not at {SOURCE_TEXT}")
-    return read_source(SOURCE_TEXT)
+    """The brief's text read by its layout; tests that need it skip, saying why, when it is absent."""
+    if NO_TEXT:
+        pytest.skip(NO_TEXT)
+    return read_document_text(BRIEF)
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +93,26 @@ def brief_site(tmp_path_factory) -> BuiltSite:
             record.write_text(json.dumps({"exit_code": done.exit_code, "stdout": done.stdout}))
         data = json.loads(record.read_text())
     return BuiltSite(out, data["exit_code"], data["stdout"])
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    """A virtual environment with r2pkg installed from its wheel (not editable); returns its r2pkg script.
+
+    The wheel is built from this checkout with the current interpreter's hatchling, and the new
+    environment sees the current one's packages (rdflib, pyoxigraph...) through a .pth line, so the
+    test needs no network and works inside or outside a virtual environment.
+    """
+    root = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                    "-w", str(root / "dist"), str(REPO)], check=True, capture_output=True)
+    env_dir = root / "venv"
+    venv.create(env_dir, with_pip=False)
+    purelib = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                              "['purelib'])"], check=True, capture_output=True, text=True).stdout.strip()
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    Path(purelib, "outer-env.pth").write_text("\n".join(deps) + "\n")
+    wheel = next((root / "dist").glob("r2pkg-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install", "-q",
+                    "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
+    return env_dir / "bin" / "r2pkg"

@@ -274,7 +274,7 @@ def test_png_export_is_print_resolution_and_svg_has_title_and_legend(site, open_
     assert small.evaluate("r2pMap.lastExport.scale") > 2
     svg = page.evaluate("r2pMap.exportSVG()")
     assert svg.startswith("<svg") and "Overview: causes, risks and remedies" in svg and "Legend" in svg
-    assert "raises risk" in svg and "Source: Stanley Foundation" in svg and svg.count("<ellipse") >= 5
+    assert "raises risk" in svg and "Source: Fixture brief" in svg and svg.count("<ellipse") >= 5
     with page.expect_download() as info:
         page.click("#svg")
     assert info.value.suggested_filename == "overview.svg"

@@ -40,9 +40,9 @@ def column(result_rows, name):
     return {r[name] for r in result_rows if r.get(name) is not None}
 
 
-def test_thirteen_named_queries_with_descriptions():
-    qs = named_queries()
-    assert list(qs) == [f"CQ{i:02d}" for i in range(1, 14)]
+def test_named_queries_with_descriptions():
+    qs = named_queries()  # discovered: the packaged queries (and a project's own), whatever their number
+    assert {f"CQ{i:02d}" for i in range(1, 14)} <= set(qs)
     for q in qs.values():
         assert q.title and q.description, q.id
         for p in q.params:
@@ -241,10 +241,14 @@ def test_cq13_un_framework_risk_factors_through_the_briefs_nodes(repo_graph, sou
     assert order == sorted(order)
 
 
-@pytest.mark.parametrize("name", [f"CQ{i:02d}" for i in range(1, 14)])
+@pytest.mark.parametrize("name", sorted(named_queries()))
 def test_every_query_runs_with_and_without_parameters(repo_graph, name):
     q = get_query(name)
-    assert run_query(repo_graph, name=name).kind == "SELECT"
+    if any(p.required for p in q.params):  # tests/test_documents.py runs it with its example values
+        with pytest.raises(graph.InputError):
+            run_query(repo_graph, name=name)
+    else:
+        assert run_query(repo_graph, name=name).kind == "SELECT"
     for p in q.params:
         if p.default:
             assert run_query(repo_graph, name=name, params={p.name: p.default}).rows is not None

@@ -7,8 +7,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -45,36 +43,16 @@ def one_error_line(result) -> str:
     return lines[0]
 
 
-# --- a copy of the project, with r2pkg installed from a wheel in another folder ---------------------------------
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
-    """A virtual environment with r2pkg installed from its wheel (not editable); returns its r2pkg script.
-
-    The wheel is built from this checkout with the current interpreter's hatchling, and the new
-    environment sees the current one's packages (rdflib, pyoxigraph...) through a .pth line, so the
-    test needs no network and works inside or outside a virtual environment.
-    """
-    root = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(root / "dist"), str(REPO)], check=True, capture_output=True)
-    env_dir = root / "venv"
-    venv.create(env_dir, with_pip=False)
-    purelib = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                              "['purelib'])"], check=True, capture_output=True, text=True).stdout.strip()
-    deps = [p for p in sys.path if p.endswith("site-packages")]
-    Path(purelib, "outer-env.pth").write_text("\n".join(deps) + "\n")
-    wheel = next((root / "dist").glob("r2pkg-*.whl"))
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install", "-q",
-                    "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
-    return env_dir / "bin" / "r2pkg"
-
-
+# --- a copy of the project, with r2pkg installed from a wheel in another folder (conftest: `installed`) ---------
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     copy = tmp_path / "copy"
     for part in ("ontology", "data"):
         shutil.copytree(REPO / part, copy / part)
-    toml = (REPO / "r2pkg.toml").read_text().replace("../shared/sources/", f"{SOURCE_TEXT.parent}/")
+    (copy / "sources").mkdir()
+    shutil.copy(REPO / "sources" / "brief-2013.layout.toml", copy / "sources")
+    toml = (REPO / "r2pkg.toml").read_text().replace('"../shared/sources/preventing-mass-atrocities-2013.txt"',
+                                                    f'"{SOURCE_TEXT}"')
     (copy / "r2pkg.toml").write_text(toml)
     return copy
 
@@ -353,7 +331,10 @@ def test_project_file_errors_are_one_line(tmp_path):
 def test_the_repository_is_a_project():
     p = read_project(REPO / "r2pkg.toml")
     assert p.shapes == REPO / "ontology" / "shapes.ttl" and p.data == (REPO / "data",)
-    assert p.source_path() == SOURCE_TEXT.resolve()
+    brief = p.sources["brief-2013"]
+    assert brief.candidates[0] == REPO / "sources" / "brief-2013.txt"  # where `r2pkg source add` puts a copy
+    assert brief.layout == REPO / "sources" / "brief-2013.layout.toml"
+    assert p.source_path() == (SOURCE_TEXT.resolve() if SOURCE_TEXT.is_file() else None)
 
 
 def test_ci_runs_the_readmes_test_command():

@@ -33,16 +33,17 @@ def export_command(fmt: str, output: str | None, document: str | None, inputs: t
     trig and nquads keep the derived triples in their named graph; re-loaded
     with --input, such an export validates like the project it came from.
     """
+    from graph.api import project_texts
     from graph.project import current_project
 
     if not output and formats.get(fmt, formats.EXPORT, "graph export").is_bundle:
         raise InputError(f"--format {fmt} writes several files: give -o FOLDER or -o FILE.zip")
-    sources = current_project().sources
     kg = load_inputs(inputs)
+    texts = project_texts(current_project(), kg=kg)  # the annotations' text positions
     if output:
-        click.echo(write_export(kg, fmt, output, document, sources))
+        click.echo(write_export(kg, fmt, output, document, texts))
         return
-    click.echo(export_graph(kg, fmt, document, sources).rstrip("\n"))
+    click.echo(export_graph(kg, fmt, document, texts).rstrip("\n"))
 
 
 # The list of formats goes into --help, built from the registry.

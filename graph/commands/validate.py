@@ -33,7 +33,8 @@ def render_report(report: Report, first_line: str) -> str:
     c = report.counts()
     verdict = "OK" if report.ok else "FAILED"
     lines.append("")
-    lines.append(f"{verdict}: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes.")
+    unchecked = f"; {report.unchecked_line()}" if report.unchecked else ""
+    lines.append(f"{verdict}: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes{unchecked}.")
     return "\n".join(lines)
 
 
@@ -57,17 +58,20 @@ def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...],
     an input cannot be read (a Turtle syntax error names the file and line).
     Input files are never modified.
     """
-    from graph.api import project_source, validate
+    from graph.api import project_texts, validate
 
     project, kg = open_project(inputs)
-    source = project_source(project, source_text)
-    report = validate(kg, source, shapes=shapes, project=project)
+    texts = project_texts(project, source_text, kg)
+    report = validate(kg, texts, shapes=shapes, project=project)
     if fmt == "json":
         click.echo(json.dumps({"project": project.describe(), "files": len(kg.files), "triples": len(kg),
-                               "ok": report.ok, "counts": report.counts(),
+                               "ok": report.ok, "counts": report.counts(), "quotes_not_checked": report.unchecked,
                                "findings": [f.__dict__ for f in sorted(report.findings)]}, indent=2))
     else:
-        click.echo(render_report(report, loaded_line(project, kg)))
+        from graph.project import extensions_line
+
+        extensions = extensions_line(project)  # the project's own queries, QC checks and rules, when it has any
+        click.echo(render_report(report, loaded_line(project, kg) + (f"\n{extensions}" if extensions else "")))
     raise SystemExit(0 if report.ok else 1)
 
 

@@ -18,9 +18,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graph.documents import Texts
 from graph.errors import InputError
 from graph.namespaces import R2PR
 from graph.source_text import collapse
@@ -59,11 +59,10 @@ class Mapping:
 class ExportContent:
     """The graph as the writers read it; each part is read on first use (the RDF syntaxes need none of it)."""
 
-    def __init__(self, kg: KnowledgeGraph, document: str | None = None,
-                 sources: dict[str, Path] | None = None) -> None:
+    def __init__(self, kg: KnowledgeGraph, document: str | None = None, texts: Texts | None = None) -> None:
         self.kg = kg
         self._document = document
-        self._source_paths = sources or {}
+        self._texts = texts or Texts()
 
     @cached_property
     def model(self) -> ReadModel:
@@ -136,7 +135,7 @@ class ExportContent:
     @cached_property
     def sources(self) -> dict[str, SourceText]:
         """Document IRI -> its source text, where the project names one that is there."""
-        return _sources(self.model, self._source_paths)
+        return _sources(self.model, self._texts)
 
     # --- the fields every format carries, in words -------------------------------------------------
     def label(self, iri: str) -> str:
@@ -248,17 +247,12 @@ def _mappings(kg: KnowledgeGraph) -> dict[str, tuple[Mapping, ...]]:
     return {n: tuple(sorted(ms, key=lambda m: (m.concept, m.relation))) for n, ms in sorted(out.items())}
 
 
-def _sources(model: ReadModel, paths: dict[str, Path]) -> dict[str, SourceText]:
-    """The source texts that are there (a missing one leaves its quotes without text positions)."""
-    from graph.source_text import read_source
-
-    known = documents(model)
+def _sources(model: ReadModel, texts: Texts) -> dict[str, SourceText]:
+    """Document IRI -> the project's text of it, where there is one (a missing one leaves its quotes
+    without text positions)."""
     out = {}
-    for iri, slug in known.items():
-        path = paths.get(slug)
-        if path is not None and Path(path).is_file():
-            try:
-                out[iri] = read_source(path)
-            except InputError:  # a text the reader cannot lay out: its quotes keep their TextQuoteSelector only
-                continue
+    for iri in documents(model):
+        text = texts.for_document(iri)
+        if text is not None:
+            out[iri] = text
     return out

@@ -125,7 +125,9 @@ def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) 
             quotes=t.get("quotes", ()),
             agents=tuple(sorted(agents.get(a) or model.label(a) for a in t.get("agents", ()))),
         )
-    return replace(report, claims=claims)
+    from graph.documents import document_citation  # the title from the data, never one of the code's own
+
+    return replace(report, claims=claims, source=document_citation(kg))
 
 
 class _Derivation:

@@ -339,6 +339,7 @@ class PathwayReport:
     aim_only: tuple[Pathway, ...] = ()  # entries of units only an aim the brief states addresses (not from a measure)
     modality_labels: dict[str, str] = field(default_factory=dict)  # modality IRI -> its label in the ontology
     section_order: dict[str, int] = field(default_factory=dict)  # section IRI -> its place in the brief
+    source: str = ""  # the documents cited, 'Title (Publisher, year)' (graph.documents)
 
     @property
     def bundles(self) -> tuple[Stage, ...]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph import readmodel as rm
+from graph.documents import document_citation, document_title
 from graph.namespaces import R2P
 from graph.terms import literal_int
 
@@ -115,6 +116,8 @@ class Facts:
     claims_about: dict[str, list[str]]  # node -> claims (and issues) about it
     requirements: list[RequirementInfo] = field(default_factory=list)
     joint_members: dict[str, list[str]] = field(default_factory=dict)  # derived r2p:JointCondition -> members
+    title: str = ""  # the documents' titles and citation, from the data (graph.documents)
+    citation: str = ""
 
     def label(self, iri: str) -> str:
         if iri in self.labels:
@@ -238,4 +241,6 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
             for r in m.requirements.values()
         ],
         joint_members={j: list(v) for j, v in m.joint_conditions.items()},
+        title=document_title(kg),
+        citation=document_citation(kg),
     )

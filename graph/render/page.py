@@ -344,10 +344,7 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
     }
 
 
-SOURCE_LINE = (
-    "Source: Stanley Foundation, Preventing Mass Atrocities: Resilient Societies, State Capacity, and "
-    "Structural Reform (policy dialogue brief, 2013); map by r2pkg {version}."
-)
+SOURCE_LINE = "Source: {citation}; map by r2pkg {version}."  # the citation comes from the data (Facts)
 
 
 def page_data(
@@ -365,7 +362,7 @@ def page_data(
             "description": view.description,
             "index": index_href,
             "version": __version__,
-            "source": SOURCE_LINE.format(version=__version__),
+            "source": SOURCE_LINE.format(citation=facts.citation, version=__version__),
             "opening": view.opening,
             "anchor": view.anchor,
             "autoplay": view.purpose == "tour" or view.guided,

@@ -127,8 +127,8 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
         )
     ]
     return {
-        "title": "Preventing Mass Atrocities: the brief, paragraph by paragraph",
-        "source": SOURCE_LINE.format(version=__version__),
+        "title": f"{f.title}: the text, paragraph by paragraph",  # the title comes from the data (Facts)
+        "source": SOURCE_LINE.format(citation=f.citation, version=__version__),
         "paragraphs": paragraphs,
         "claims": claims_out,
         "fills": {str(k): v for k, v in BREADTH_FILL.items()},

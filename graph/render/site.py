@@ -228,7 +228,7 @@ def write_index(
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Preventing Mass Atrocities: a workshop guide to the maps</title>
+<title>{e(facts.title)}: a workshop guide to the maps</title>
 <style>
 body {{ font: 21px/1.45 Arial, Helvetica, sans-serif; color: #111827; margin: 0; background: #ffffff; }}
 header {{ background: #0f172a; color: #ffffff; padding: 20px 32px; }}
@@ -249,8 +249,8 @@ footer {{ font-size: 15px; color: #374151; padding: 0 32px 24px; }}
 </style>
 </head>
 <body>
-<header><h1>Preventing Mass Atrocities: Resilient Societies, State Capacity, and Structural Reform</h1>
-<p>A workshop guide to the maps of the Stanley Foundation's 2013 policy dialogue brief. Everything works offline
+<header><h1>{e(facts.title)}</h1>
+<p>A workshop guide to the maps of {e(facts.citation)}. Everything works offline
 from this folder. Start with a tour; on any map, click a node for its claims and quotes, press P to present.</p>
 </header>
 <main>

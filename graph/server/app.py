@@ -85,8 +85,11 @@ def examples() -> list[dict]:
         text = sparql_prologue() + "".join(lines)
         try:
             text += values_clause(q.bindings({}))
-        except InputError:  # a required parameter without a default: leave it free
-            pass
+        except InputError:  # a required parameter without a default: bound to its example value, if any
+            try:
+                text += values_clause(q.bindings(q.example_values()))
+            except InputError:
+                pass
         params = "; ".join(
             f"{p.name} ({p.kind}{', default ' + p.default if p.default else ''}): {p.description}"
             for p in q.params
