@@ -188,6 +188,12 @@ class DerivedPathway:
     contested: bool = False
     steps: tuple[DerivedStep, ...] = ()
     prerequisites: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ()  # r2p:modality IRIs of the entry
+
+    @property
+    def hypothetical_only(self) -> bool:
+        """Only a hypothetical or a question of the brief addresses its risk (the RDF keeps it, maps do not draw it)."""
+        return bool({HYPOTHETICAL, QUESTIONED} & set(self.modalities))
 
 
 @dataclass(frozen=True)
@@ -535,10 +541,8 @@ def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
 def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...], dict[str, tuple[str, ...]]]:
     """Derived pathways, bundles and joint conditions as written by graph.pathways.rdf (empty before derivation)."""
     pathways: tuple[DerivedPathway, ...] = ()
-    # The maps draw what the brief argues: entries of risks only a hypothetical or a question addresses stay
-    # in the RDF (r2p:modality says so) but are not drawn as pathways.
-    weak = {p for p, ms in scan.values("r2p:modality").items() if {HYPOTHETICAL, QUESTIONED} & set(ms)}
-    iris = scan.typed("Pathway") - weak
+    iris = scan.typed("Pathway")
+    modality = scan.values("r2p:modality")
     if iris:
         risk, measure = scan.values("r2p:startsFrom"), scan.values("r2p:addressedBy")
         form = scan.values("r2p:pathwayForm")
@@ -566,6 +570,7 @@ def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBund
                     )
                 ),
                 prerequisites=_set(prereq.get(p)),
+                modalities=_set(modality.get(p)),
             )
             for p in sorted(iris)
         )

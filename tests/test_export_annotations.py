@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
+from graph.api import project_texts
 from graph.exporting import export_graph
 
 CONTEXT = Path(__file__).resolve().parent / "fixtures" / "exports" / "anno-context.jsonld"
@@ -25,7 +26,7 @@ SELECT ?a ?claim ?source ?exact ?prefix ?suffix ?start ?end WHERE {
 
 @pytest.fixture(scope="module")
 def annotations(repo_graph, repo_project):
-    return json.loads(export_graph(repo_graph, "annotations", sources=repo_project.sources))
+    return json.loads(export_graph(repo_graph, "annotations", texts=project_texts(repo_project)))
 
 
 @pytest.fixture(scope="module")

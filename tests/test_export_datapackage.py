@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from frictionless import Package, validate
 
+from graph.api import project_texts
 from graph.exporting import write_export
 
 TABLES = {"claims", "quotes", "causal_links", "requirements", "arguments", "pathways"}
@@ -22,7 +23,7 @@ def count(kg, sparql) -> int:
 @pytest.fixture(scope="module")
 def folder(repo_graph, repo_project, tmp_path_factory):
     return write_export(repo_graph, "datapackage", tmp_path_factory.mktemp("dp") / "tables",
-                        sources=repo_project.sources)
+                        texts=project_texts(repo_project))
 
 
 def test_frictionless_validates_the_package_and_its_foreign_keys(folder):
@@ -64,7 +65,7 @@ def test_quotes_have_their_positions_in_the_source_text(folder, source_text):
 
 
 def test_a_zip_name_gives_the_same_tables_in_a_zip(repo_graph, repo_project, folder, tmp_path):
-    path = write_export(repo_graph, "datapackage", tmp_path / "tables.zip", sources=repo_project.sources)
+    path = write_export(repo_graph, "datapackage", tmp_path / "tables.zip", texts=project_texts(repo_project))
     with zipfile.ZipFile(path) as z:
         assert sorted(z.namelist()) == sorted(p.name for p in folder.iterdir())
         assert z.read("claims.csv") == (folder / "claims.csv").read_bytes()

@@ -319,8 +319,8 @@ def build_handout(report: PathwayReport) -> Handout:
     w = _Writer(report)
     generic = listing([report.label(g) for g in report.generic]) if report.generic else "none here"
     intro = [
-        "From *Preventing Mass Atrocities: Resilient Societies, State Capacity, and Structural Reform* (Stanley "
-        f"Foundation, 2013). Derived by r2pkg {report.version}, chains of at most {report.max_steps} links.",
+        f"From {report.source or 'the source documents'}. "  # the citation comes from the data (graph.documents)
+        f"Derived by r2pkg {report.version}, chains of at most {report.max_steps} links.",
         "Each entry is an argument the brief makes in one place: a measure lowers a risk, or something the risk "
         "raises, or builds what the risk erodes (resilience, trust, confidence). Each sentence is one step, with "
         "a verbatim quote that states it; a quote is printed at most twice. End harms most risks lead to "

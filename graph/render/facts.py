@@ -216,6 +216,7 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
             list(p.prerequisites),
         )
         for p in m.pathways
+        if not p.hypothetical_only  # the maps draw what the brief argues; the RDF keeps these entries
     ]
     return Facts(
         labels=dict(m.labels),
