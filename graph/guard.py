@@ -175,7 +175,8 @@ def _scan(text: str) -> None:
             m = _STRING.match(text, pos)
             todo.append((m.end(), depths, True) if m else (pos + 1, depths, False))
         elif ch in "?$":
-            todo.append((_VAR.match(text, pos).end(), depths, True))
+            var = _VAR.match(text, pos)
+            todo.append((var.end(), depths, True) if var else (pos + 1, depths, False))
         elif ch == "_" and text.startswith("_:", pos) and (m := _BNODE.match(text, pos)):
             todo.append((m.end(), depths, True))
         elif ch == "@" and (m := _LANGTAG.match(text, pos)):

@@ -63,7 +63,10 @@ def pylode_input(g: rdflib.Graph) -> rdflib.Graph:
     for scheme in list(doc.subjects(RDF.type, SKOS.ConceptScheme)):
         doc.remove((scheme, RDF.type, SKOS.ConceptScheme))
     for iri, name in borrowed_terms(g).items():
-        owner_iri, _ = owner_of(iri)
+        owner = owner_of(iri)
+        if owner is None:  # borrowed_terms only lists terms of a known owner
+            continue
+        owner_iri, _ = owner
         doc.add((rdflib.URIRef(iri), RDFS.isDefinedBy, rdflib.URIRef(owner_iri)))
         doc.add((rdflib.URIRef(iri), SKOS.scopeNote,
                  rdflib.Literal(f"Borrowed from {name}; r2p declares it only with the type {name} gives it.")))
@@ -183,7 +186,7 @@ def write_ontology_release(out_dir: Path, ontology_path: Path | None = None) -> 
     if version_iri is None:
         raise InputError("the ontology has no owl:versionIRI to release under", path)
     folder = Path(out_dir) / str(version_iri).rstrip("/").rsplit("/", 1)[-1]
-    written = {}
+    written: dict[str, Path] = {}
     for folder_ in (folder, Path(out_dir) / "latest"):
         folder_.mkdir(parents=True, exist_ok=True)
         for suffix, fmt in RELEASE_FORMATS.items():

@@ -158,7 +158,8 @@ def read_project(config: Path) -> Project:
         known = _KNOWN[table]
         unknown = sorted(set(value) - known) if known is not None else []
         if unknown:
-            raise InputError(f"unknown key {unknown[0]!r} in [{table}] (known: {', '.join(sorted(known))})", config)
+            raise InputError(f"unknown key {unknown[0]!r} in [{table}] (known: {', '.join(sorted(known or ()))})",
+                             config)
     root = config.parent.resolve()
     p = doc.get("project", {})
     # The packaged ontology and shapes unless the project names its own.

@@ -267,7 +267,7 @@ def run_query(kg=None, *, name: str | None = None, sparql: str | None = None, qu
     if query is not None:
         text, bindings = query.body, query.bindings(params)
     else:
-        text = sparql
+        text = sparql or ""
         bindings = {k: guess_term(v, k) for k, v in params.items()}
     if endpoint is not None:
         from graph.remote import remote_query

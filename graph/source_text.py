@@ -80,7 +80,8 @@ def read_layout(path: str | Path) -> Layout:
         elif not isinstance(value, str | int) or isinstance(value, bool):
             raise InputError(f"{key} must be a string", path)
         values[key] = value
-    for pattern in values.get("drop_lines", ()):  # type: ignore[union-attr]
+    drop_lines = values.get("drop_lines", ())
+    for pattern in drop_lines if isinstance(drop_lines, list | tuple) else ():
         try:
             re.compile(str(pattern))
         except re.error as e:
@@ -129,7 +130,7 @@ def normalise(text: str) -> str:
 def blocks_of(lines: list[str]) -> list[tuple[int, str]]:
     """Blank-line separated blocks with the 1-based line number where each starts."""
     blocks: list[tuple[int, str]] = []
-    start, buf = 0, []
+    start, buf = 0, []  # type: tuple[int, list[str]]
     for i, line in enumerate(lines, start=1):
         if line.strip():
             if not buf:

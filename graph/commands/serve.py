@@ -52,7 +52,10 @@ def serve_command(host: str, port: int, timeout: float, site_dir: str, workers: 
         raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     for line in server.startup_lines():
         click.echo(line)
-    ready = (lambda: webbrowser.open(server.url)) if open_browser else None
+    def open_in_browser() -> None:
+        webbrowser.open(server.url)
+
+    ready = open_in_browser if open_browser else None
     serve_until_signalled(server, ready)
 
 

@@ -99,7 +99,7 @@ class Builder:
                 role = f.speaker_role(iri)
                 node.consensus = info.consensus
                 node.speaker = role
-                node.dashed = SPEAKER_STYLE.get(role, False)
+                node.dashed = SPEAKER_STYLE.get(role, False)  # type: ignore[assignment]  # a dash pattern or none
                 node.border_width = consensus_border(f.breadth(info.consensus))
             else:
                 node.dashed = NODE_DASHES if dashed else False

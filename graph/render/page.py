@@ -23,7 +23,7 @@ from pyvis.node import Node
 from graph import __version__
 from graph.namespaces import curie
 from graph.render.facts import Facts
-from graph.render.model import View
+from graph.render.model import MapEdge, MapNode, View
 from graph.render.routing import Positions, Smooth
 from graph.render.style import (
     ANCHOR_FONT_SIZE,
@@ -309,7 +309,8 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
         if s not in facts.sector_list
     ]
     cons_counts: dict[str, int] = {}
-    for item in [*view.nodes.values(), *view.edges]:
+    items: list[MapNode | MapEdge] = [*view.nodes.values(), *view.edges]
+    for item in items:
         if item.consensus:
             cons_counts[item.consensus] = cons_counts.get(item.consensus, 0) + 1
     consensus = []

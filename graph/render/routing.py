@@ -152,7 +152,7 @@ def crossings(view: View, pos: Positions, smooth: dict[str, Smooth], pad: float 
     """(edge id, node id) for every edge drawn over a node that is not one of its ends."""
     sh = shapes(view)
     grid = Grid(pos, sh, pad)
-    out = []
+    out: list = []
     for e in view.edges:
         if e.source == e.target or e.source not in pos or e.target not in pos:
             continue
@@ -207,7 +207,7 @@ def route(
             if deadline is not None and time.perf_counter() > deadline:
                 smooth[e.id] = cands[0]
                 continue
-            best, best_hits = cands[0], None
+            best, best_hits = cands[0], None  # type: Smooth, list[str] | None
             for c in cands:
                 hits = grid.hits(edge_points(a, b, c), (e.source, e.target))
                 if not hits:
@@ -255,7 +255,7 @@ def overlaps(view: View, pos: Positions, gap: float = 0.0) -> list[tuple[str, st
         return []
     p = np.array([pos[k] for k in keys])
     half = np.array([(sh[k].w / 2 + gap / 2, sh[k].h / 2 + gap / 2) for k in keys])
-    out = []
+    out: list = []
     for i in range(len(keys)):
         d = np.abs(p[i + 1 :] - p[i])
         lim = half[i + 1 :] + half[i]

@@ -23,6 +23,7 @@ from graph.render.tours import default_tours_dir, load_tours
 from graph.render.views import narrate_steps
 
 if TYPE_CHECKING:
+    from graph.documents import Texts
     from graph.source_text import SourceText
     from graph.store import KnowledgeGraph
 
@@ -94,7 +95,7 @@ def build_site(
     notes: Sequence[str] = (),
     source: SourceText | None = None,
     tours_dir: str | Path | None = None,
-    sources: dict[str, Path] | None = None,
+    sources: Texts | None = None,
 ) -> list[Path]:
     """Every tour and view, the reading view (when `source` is given), the graph as Turtle, and
     index.html (written last); returns the written files.

@@ -4,6 +4,8 @@ whose presentation plays the tour step by step.
 
 from __future__ import annotations
 
+from functools import partial
+
 from graph.namespaces import R2P
 from graph.render.builder import Builder, quote_of, slug
 from graph.render.facts import Facts
@@ -79,7 +81,7 @@ def tour_view(f: Facts, tour: Tour) -> View:
              "from the brief.")
 def tour_views(ctx: ViewContext) -> list[ViewSpec]:
     return [
-        ViewSpec(f"tour-{t.name}", f"Tour: {t.title}", t.summary, (lambda t=t: tour_view(ctx.facts, t)), "tour")
+        ViewSpec(f"tour-{t.name}", f"Tour: {t.title}", t.summary, partial(tour_view, ctx.facts, t), "tour")
         for t in ctx.tours
     ]
 

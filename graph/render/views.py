@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 from graph.namespaces import R2P, curie
 from graph.render.builder import BUNDLE, Builder, best_claim, quote_of, shows, slug
@@ -198,7 +199,7 @@ def pathway_family(f: Facts, start: str) -> View:
                 prereq_nodes.add(m)
                 new_nodes.append(m)
             # Draw the stated requires/enables links between them; fall back to a derived edge.
-            members = {base, *p.prerequisites}
+            members = [base, *p.prerequisites]
             linked: set[str] = set()
             for lk in sorted(f.links.values(), key=lambda x: x.iri):
                 if lk.relation in (REQUIRES, ENABLES) and lk.cause in members and lk.effect in members:
@@ -506,7 +507,7 @@ def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
                     f"Pathways from {pathway_subject(f, start)}",
                     f"What the brief says addresses {pathway_subject(f, start)}: "
                     f"{sum(1 for p in f.pathways if p.start == start)} pathway(s) and what their measures need first.",
-                    lambda s=start: pathway_family(f, s),
+                    partial(pathway_family, f, start),
                     "pathways",
                 )
             )
@@ -518,7 +519,7 @@ def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
                     f"Pathways from {names}",
                     f"{names}: addressed by the same measures through the same steps, so one map "
                     f"({sum(1 for p in f.pathways if p.start in group)} pathways).",
-                    lambda g=tuple(group): merged_pathway_family(f, list(g)),
+                    partial(merged_pathway_family, f, list(group)),
                     "pathways",
                 )
             )
@@ -552,7 +553,7 @@ def country_views(ctx: ViewContext) -> list[ViewSpec]:
             f"country-{slug(c)}",
             f"Country case: {f.label(c)}",
             f"{f.label(c)}: {_country_summary(f, c)}",
-            lambda c=c: country_case(f, c),
+            partial(country_case, f, c),
             "countries",
         )
         for c in countries

@@ -164,7 +164,8 @@ class R2pServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        address, port = self.server_address[:2]
+        host = str(address)
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/"
 
@@ -183,7 +184,7 @@ class R2pServer(ThreadingHTTPServer):
                  f"  SPARQL endpoint: {self.url}sparql   query page: {self.url}query",
                  f"  {self.pool.size} query workers, time limit {self.pool.limits.timeout:g} s, "
                  f"at most {self.pool.limits.max_rows:,} rows"]
-        if notice := listen_notice(host):
+        if notice := listen_notice(str(host)):
             lines.append(f"  {notice}")
         if self.site_exists:
             lines.append(f"  Site: {self.site_dir}")

@@ -138,10 +138,12 @@ def execute(store: ox.Store, job: Job, limits: Limits) -> Reply:
             return Reply.text(406, f"Not Acceptable: this {kind} result can be given as {offered}.")
         if kind == "boolean":
             body = results.serialize_boolean(bool(result), fmt)
-        elif kind == "solutions":
+        elif isinstance(result, ox.QuerySolutions):
             body = results.serialize_solutions(result, fmt, limits.max_rows, limits.max_bytes)
-        else:
+        elif isinstance(result, ox.QueryTriples):
             body = results.serialize_triples(result, fmt, limits.max_rows, limits.max_bytes)
+        else:
+            raise TypeError(f"unknown query result {type(result).__name__}")
         return Reply(200, fmt.media_type, body)
     except SyntaxError as e:
         return Reply.text(400, f"SPARQL syntax error: {_message(e)}")
