@@ -178,11 +178,10 @@ def clear_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> tuple
     smooth = settle_labels(view, pos, smooth)  # a slid node may open a bend
     _shift_labels(view, pos, smooth)
     pos = _lengthen_parallels(view, pos, smooth, sh)
-    if view.purpose == "tour":
-        # A tour's labels are shown where they fit: one that still meets another label or a node goes
-        # (its link keeps its colour and head, the step's narration says it).
-        for eid, _ in label_clashes(view, pos, smooth):
-            edges[eid].label = ""
+    # Labels are shown where they fit: one that still meets another label or a node goes (its link
+    # keeps its colour and head, which the legend names; a tour step's narration says it too).
+    for eid, _ in label_clashes(view, pos, smooth):
+        edges[eid].label = ""
     return pos, smooth
 
 
