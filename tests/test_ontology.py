@@ -16,6 +16,7 @@ from conftest import FIXTURES, REPO
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
+from graph.axiom_shapes import axiom_shapes
 from graph.namespaces import DERIVED_GRAPH
 from graph.resources import data_dir, ontology_file, shapes_file
 
@@ -317,6 +318,12 @@ def test_hermit_valid_fixture_is_consistent(tmp_path):
 
 @cache
 def shapes() -> rdflib.Graph:
+    """The hand-written shapes plus those generated from the ontology, as `r2pkg validate` runs them."""
+    return rdflib.Graph().parse(shapes_file()) + axiom_shapes(ontology())
+
+
+@cache
+def hand_shapes() -> rdflib.Graph:
     return rdflib.Graph().parse(shapes_file())
 
 
