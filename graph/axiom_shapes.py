@@ -8,6 +8,9 @@ Two kinds, both derived from whatever ontology (and extension) the graph holds:
   these shapes then find it in two disjoint classes. Each pair is checked once, on the side that costs less:
   its instances times the classes listed for the other side (a shape over a class without instances costs
   nothing). The inner shapes carry a message so that pySHACL does not spell out the whole list for every value.
+- Required values: a class that is a subclass of an `owl:hasValue` restriction (a security institution is in
+  the security sector) has a shape that asks every instance to state that value, so queries over the asserted
+  triples see it.
 - Scheme values: an object property whose range is a concept class of a scheme accepts exactly the concepts
   that are `skos:inScheme` a scheme and typed with that class, a closed `sh:in` list no range axiom extends.
 """
@@ -158,10 +161,33 @@ def scheme_value_shapes(g: rdflib.Graph) -> rdflib.Graph:
     return shapes
 
 
+def has_value_shapes(g: rdflib.Graph) -> rdflib.Graph:
+    """For every `C rdfs:subClassOf [ owl:onProperty p ; owl:hasValue v ]`: each instance of C states `p v`."""
+    shapes = rdflib.Graph()
+    shapes.bind("sh", SH)
+    for cls, restriction in sorted(g.subject_objects(RDFS.subClassOf), key=lambda t: str(t[0])):
+        prop, value = g.value(restriction, OWL.onProperty), g.value(restriction, OWL.hasValue)
+        if not isinstance(cls, rdflib.URIRef) or prop is None or value is None:
+            continue
+        shape = SHAPES[f"HasValue-{_local(cls)}-{_local(prop)}"]
+        prop_shape = rdflib.BNode()
+        shapes.add((shape, RDF.type, SH.NodeShape))
+        shapes.add((shape, RDFS.label, rdflib.Literal(f"{_local(prop)} of {_local(cls)}")))
+        shapes.add((shape, RDFS.comment, rdflib.Literal(
+            f"Generated from the ontology: every {_curie(g, cls)} has {_curie(g, prop)} {_curie(g, value)}.")))
+        shapes.add((shape, SH.targetClass, cls))
+        shapes.add((shape, SH.property, prop_shape))
+        shapes.add((prop_shape, SH.path, prop))
+        shapes.add((prop_shape, SH.hasValue, value))
+        shapes.add((prop_shape, SH.message, rdflib.Literal(
+            f"a node of {_curie(g, cls)} states {_curie(g, prop)} {_curie(g, value)}, as the ontology says")))
+    return shapes
+
+
 def axiom_shapes(g: rdflib.Graph, counts: Mapping[rdflib.URIRef, int] | None = None) -> rdflib.Graph:
-    """Every shape the ontology in `g` implies: disjointness and closed scheme values."""
-    return disjointness_shapes(g, counts) + scheme_value_shapes(g)
+    """Every shape the ontology in `g` implies: disjointness, required values and closed scheme values."""
+    return disjointness_shapes(g, counts) + has_value_shapes(g) + scheme_value_shapes(g)
 
 
-__all__ = ["axiom_shapes", "disjointness_shapes", "scheme_value_shapes", "disjoint_pairs", "subclasses",
+__all__ = ["axiom_shapes", "disjointness_shapes", "has_value_shapes", "scheme_value_shapes", "disjoint_pairs", "subclasses",
            "instance_counts", "scheme_concepts", "concept_classes"]

@@ -188,6 +188,29 @@ def test_borrowed_terms_carry_their_type_only():
             assert str(s).startswith(str(R2P)) or isinstance(s, rdflib.BNode), (s, p)
 
 
+# Borrowed parents, as a definition names them.
+GENUS = {"http://www.w3.org/ns/prov#Entity": "PROV entity", "http://www.w3.org/ns/prov#Activity": "PROV activity",
+         "http://www.w3.org/ns/prov#Agent": "PROV agent", "http://www.w3.org/ns/prov#Role": "PROV role",
+         str(SKOS.Concept): "SKOS concept", "http://xmlns.com/foaf/0.1/Document": "document"}
+
+
+def test_every_class_definition_names_its_parent():
+    """Genus-differentia: 'A <parent> that ...'. A class with several parents names one of them."""
+    g = ontology()
+    wrong = []
+    for cls in sorted(r2p_terms(g)):
+        if (cls, RDF.type, OWL.Class) not in g:
+            continue
+        parents = [p for p in g.objects(cls, RDFS.subClassOf) if isinstance(p, rdflib.URIRef)]
+        if not parents:
+            continue
+        genera = {str(g.value(p, RDFS.label) or GENUS.get(str(p), "")).lower() for p in parents} - {""}
+        head = " ".join(str(g.value(cls, SKOS.definition)).lower().split()[:6])
+        if not any(re.match(rf"an? (\w+ )?{re.escape(genus)}\b", head) for genus in genera):
+            wrong.append((str(cls), genera, head))
+    assert wrong == []
+
+
 def test_every_r2p_term_is_defined_by_the_ontology():
     g = ontology()
     missing = sorted(str(t) for t in r2p_terms(g) if (t, RDFS.isDefinedBy, ONTOLOGY_IRI) not in g)
@@ -299,6 +322,34 @@ CONTRADICTIONS = {
     "claim-with-two-speaker-roles":
         "INSERT { ?c r2p:speakerRole r2p:RapporteurRole } WHERE { ?c r2p:speakerRole r2p:ParticipantRole }",
 }
+
+
+# What the class definitions invite a curator to state about the brief's own nodes, as the brief speaks of them:
+# each typing must leave ontology and data consistent.
+INVITED_TYPINGS = {
+    "political-party-as-non-state-actor": "INSERT DATA { r2pr:political-parties a r2p:NonStateActor }",
+    "military-as-state-actor": "INSERT DATA { r2pr:military a r2p:StateActor }",
+    "ecowas-as-international-actor": "INSERT DATA { r2pr:ecowas a r2p:InternationalActor }",
+    "civil-society-as-non-state-actor": "INSERT DATA { r2pr:civil-society a r2p:NonStateActor }",
+    "trigger-as-event": "INSERT DATA { r2pr:post-election-constitutional-crisis a r2p:Event }",
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVITED_TYPINGS))
+def test_hermit_accepts_what_the_definitions_invite(case, tmp_path):
+    base = merged([ontology_file(), *data_files()])
+    g = merged([ontology_file(), *data_files()], INVITED_TYPINGS[case])
+    assert len(g) > len(base), "the typing must be new"
+    consistent, unsatisfiable = hermit(g, tmp_path)
+    assert consistent and unsatisfiable == []
+
+
+CONTRADICTIONS.update({
+    "state-actor-that-is-international": "INSERT DATA { r2pr:fx-donor a r2p:StateActor , r2p:InternationalActor }",
+    "trigger-that-is-long-term": "INSERT DATA { r2pr:fx-trigger a r2p:Trigger ; r2p:timeHorizon r2p:LongTerm }",
+    "institution-that-is-an-event": "INSERT DATA { r2pr:fx-court a r2p:JusticeInstitution , r2p:Event }",
+    "measure-that-is-an-actor": "INSERT { ?m a r2p:StateActor } WHERE { ?m a r2p:PreventionMeasure }",
+})
 
 
 @pytest.mark.parametrize("case", sorted(CONTRADICTIONS))

@@ -94,6 +94,7 @@ QC_BREAKS = {
     "subclass-cycle": "INSERT DATA { r2p:Actor rdfs:subClassOf r2p:StateActor }",
     "label-language": 'INSERT DATA { r2pr:fx-case rdfs:label "no tag" }',
     "concept-scheme": "DELETE WHERE { r2p:Asserted skos:topConceptOf ?s }",
+    "broader-entity-unrefined": "INSERT DATA { r2pr:fx-jsr r2p:broaderEntity r2pr:fx-ssr }",
 }
 
 
