@@ -189,5 +189,5 @@ def axiom_shapes(g: rdflib.Graph, counts: Mapping[rdflib.URIRef, int] | None = N
     return disjointness_shapes(g, counts) + has_value_shapes(g) + scheme_value_shapes(g)
 
 
-__all__ = ["axiom_shapes", "disjointness_shapes", "has_value_shapes", "scheme_value_shapes", "disjoint_pairs", "subclasses",
-           "instance_counts", "scheme_concepts", "concept_classes"]
+__all__ = ["axiom_shapes", "disjointness_shapes", "has_value_shapes", "scheme_value_shapes", "disjoint_pairs",
+           "subclasses", "instance_counts", "scheme_concepts", "concept_classes"]

@@ -11,14 +11,24 @@ from __future__ import annotations
 import html
 import logging
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from graph.errors import InputError
+from graph.ontology_release import (
+    Ontology,
+    cache_key,
+    cached_files,
+    check_release,
+    recorded_releases,
+    store_in_cache,
+)
 from graph.resources import ontology_file
-from graph.store import parse_turtle
 
 R2P = "https://w3id.org/r2pkg/ontology#"
 
@@ -51,9 +61,12 @@ def borrowed_terms(g: rdflib.Graph) -> dict[str, str]:
     return out
 
 
-def pylode_input(g: rdflib.Graph) -> rdflib.Graph:
-    """The graph pyLODE documents: schemes untyped (so the ontology is the one subject), borrowed terms owned."""
-    doc = rdflib.Graph()
+def pylode_input(g: rdflib.Graph, prefixes: dict[str, str] | None = None) -> rdflib.Graph:
+    """The graph pyLODE documents: schemes untyped (so the ontology is the one subject), borrowed terms owned,
+    and the ontology file's own prefixes bound (pyLODE's namespace table lists the bound prefixes)."""
+    doc = rdflib.Graph(bind_namespaces="none")
+    for prefix, ns in (prefixes or {}).items():
+        doc.bind(prefix, ns, override=True)
     for s, p, o in g:
         # pyLODE renders literal values as Markdown into raw HTML: neutralise markup that came with the data.
         # (skos:example goes into <pre> and is escaped by pyLODE itself.)
@@ -84,6 +97,24 @@ def mark_borrowed(page: str, borrowed: dict[str, str]) -> str:
         badge = f' <sup class="sup-borrowed" title="borrowed from {owner}">borrowed from {owner}</sup>'
         return m.group(1) + m.group(2).rstrip() + badge + m.group(3) + m.group(4) + m.group(5)
     return _ENTITY.sub(mark, page)
+
+
+_SET_CLASS = re.compile(r'(<td>\s*)((?:<span>(?:(?!</span>).)*</span>\s*'
+                        r'<span class="cardinality">(?:or|and)</span>\s*)+<span>(?:(?!</span>).)*</span>)'
+                        r'(\s*</td>)', re.S)
+_SET_ITEM = re.compile(r'<span>(?:(?!</span>).)*</span>', re.S)
+_SET_JOIN = re.compile(r'</span>(\s*<span class="cardinality">(?:or|and)</span>\s*)<span>', re.S)
+
+
+def sort_set_classes(page: str) -> str:
+    """pyLODE lists the members of a union or intersection in the order of a Python set of HTML elements (their
+    memory addresses): put them in the order of their text, so that every run gives the same page."""
+    def ordered(m: re.Match) -> str:
+        items = sorted(_SET_ITEM.findall(m.group(2)), key=lambda s: re.sub(r"<[^>]+>", "", s).strip())
+        join = _SET_JOIN.search(m.group(2))
+        separator = join.group(1) if join else " "
+        return m.group(1) + separator.join(items) + m.group(3)
+    return _SET_CLASS.sub(ordered, page)
 
 
 def _text(g: rdflib.Graph, s, p) -> str:
@@ -118,31 +149,18 @@ def concepts_section(g: rdflib.Graph) -> tuple[str, str]:
     return "".join(parts), "".join(toc)
 
 
-def _canonical(g: rdflib.Graph) -> rdflib.Graph:
-    """The graph with canonical blank-node labels, so pyLODE and the serialisers give the same bytes every run."""
-    from rdflib.compare import to_canonical_graph
-
-    out = rdflib.Graph()
-    for prefix, ns in g.namespaces():
-        out.bind(prefix, ns, override=True)
-    for t in sorted(to_canonical_graph(g)):  # insertion order is what the serialisers follow
-        out.add(t)
-    return out
-
-
-def ontology_html(path: Path | None = None) -> str:
+def ontology_html(path: Path | None = None, onto: Ontology | None = None) -> str:
     """The documentation page of the ontology at `path` (the project's r2p.ttl by default)."""
     from pylode import OntPub  # heavy import: only when documentation is asked for
 
-    path = Path(path or ontology_file())
-    parse_turtle(path)  # a syntax error is an InputError with file and line, like everywhere else
-    g = _canonical(rdflib.Graph().parse(path, format="turtle"))
+    onto = onto or Ontology.read(Path(path or ontology_file()))
+    g = onto.graph()
     header = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
     if header is None or g.value(header, DCTERMS.title) is None:
-        raise InputError("no owl:Ontology with a dcterms:title to document", path)
+        raise InputError("no owl:Ontology with a dcterms:title to document", onto.path)
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))  # pyLODE logs at INFO
-    page = OntPub(pylode_input(g), sort_subjects=True).make_html()
-    page = mark_borrowed(page, borrowed_terms(g))
+    page = OntPub(pylode_input(g, onto.prefixes), sort_subjects=True).make_html()
+    page = mark_borrowed(sort_set_classes(page), borrowed_terms(g))
     section, toc = concepts_section(g)
     page = page.replace('<div id="namespaces">', section + '<div id="namespaces">', 1)
     page = page.replace('<li>\n          <h4>\n            <a href="#namespaces">', toc + '<li>\n          <h4>\n'
@@ -153,43 +171,88 @@ def ontology_html(path: Path | None = None) -> str:
     return page.replace("</head>", style + "</head>", 1)
 
 
+def _write(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+
+
 def write_ontology_docs(out_dir: Path, ontology_path: Path | None = None) -> Path:
     """Write ontology.html into out_dir and return its path (written whole, or not at all)."""
-    out_dir = Path(out_dir)
-    page = ontology_html(ontology_path)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "ontology.html"
-    partial = target.with_suffix(".html.part")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
+    target = Path(out_dir) / "ontology.html"
+    _write(target, ontology_html(ontology_path))
     return target
 
 
-# Release artefacts: the ontology in the three serialisations the w3id rules negotiate (w3id/.htaccess).
-RELEASE_FORMATS = {"ttl": "turtle", "owl": "xml", "jsonld": "json-ld"}
+# Release artefacts: the ontology in the three serialisations the w3id rules negotiate (w3id/.htaccess), written by
+# pyoxigraph from the canonical triples in sorted order, so the bytes are the same on every run.
+RELEASE_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "owl": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}
 
 
-def write_ontology_release(out_dir: Path, ontology_path: Path | None = None) -> dict[str, Path]:
+def _write_serialisations(ntriples: str, prefixes: dict[str, str], folder: Path) -> dict[str, Path]:
+    triples = list(ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    written = {}
+    for suffix, fmt in RELEASE_FORMATS.items():
+        target = folder / f"r2p.{suffix}"
+        data = ox.serialize(triples, format=fmt, prefixes=prefixes if fmt != ox.RdfFormat.JSON_LD else None)
+        _write(target, data.decode("utf-8"))
+        written[suffix] = target
+    return written
+
+
+def write_ontology_release(out_dir: Path, ontology_path: Path | None = None,
+                           onto: Ontology | None = None) -> dict[str, Path]:
     """Write r2p.ttl, r2p.owl (RDF/XML) and r2p.jsonld into out_dir/<version>/ and out_dir/latest/.
 
     The version folder is the last segment of the ontology's owl:versionIRI, so each release keeps its own files;
-    latest/ is what https://w3id.org/r2pkg/ontology negotiates to. Returns the versioned files by suffix.
+    latest/ is what https://w3id.org/r2pkg/ontology negotiates to. Every recorded release (releases/<version>.nt
+    beside the ontology) is written from its record, never from the current file. Refused (InputError) when the
+    ontology carries a released version IRI with other content, or lost a term of a release. Returns the
+    current version's files by suffix.
     """
-    path = Path(ontology_path or ontology_file())
-    parse_turtle(path)
-    g = _canonical(rdflib.Graph().parse(path, format="turtle"))
-    header = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
-    version_iri = g.value(header, OWL.versionIRI) if header is not None else None
-    if version_iri is None:
-        raise InputError("the ontology has no owl:versionIRI to release under", path)
-    folder = Path(out_dir) / str(version_iri).rstrip("/").rsplit("/", 1)[-1]
-    written = {}
-    for folder_ in (folder, Path(out_dir) / "latest"):
-        folder_.mkdir(parents=True, exist_ok=True)
-        for suffix, fmt in RELEASE_FORMATS.items():
-            target = folder_ / f"r2p.{suffix}"
-            partial = target.with_name(target.name + ".part")
-            g.serialize(partial, format=fmt, encoding="utf-8")
-            partial.replace(target)
-            written.setdefault(suffix, target)
+    onto = onto or Ontology.read(Path(ontology_path or ontology_file()))
+    check_release(onto, R2P)
+    out_dir = Path(out_dir)
+    for version, record in recorded_releases(onto).items():
+        _write_serialisations(record.read_text(encoding="utf-8"), onto.prefixes, out_dir / version)
+    written = _write_serialisations(onto.ntriples, onto.prefixes, out_dir / onto.version())
+    _write_serialisations(onto.ntriples, onto.prefixes, out_dir / "latest")
+    return written
+
+
+def write_ontology_site(out_dir: Path, ontology_path: Path | None = None, cache_root: Path | None = None) -> list[Path]:
+    """ontology.html and the release files (ontology/...) into out_dir, reused from the cache under `cache_root`
+    when neither the ontology, its release records nor the software changed. Returns the files written."""
+    onto = Ontology.read(Path(ontology_path or ontology_file()))  # canonicalised once, for page and release
+    check_release(onto, R2P)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    key = cache_key(onto)
+    cached = cached_files(cache_root, key) if cache_root is not None else None
+    if cached is None:
+        made = Path(tempfile.mkdtemp(dir=out_dir, prefix=".ontology-"))
+        try:
+            _write(made / "ontology.html", ontology_html(onto=onto))
+            write_ontology_release(made / "ontology", onto=onto)
+            if cache_root is not None:
+                store_in_cache(cache_root, key, made)
+                cached = cached_files(cache_root, key)
+            else:
+                cached = made
+            return _copy_tree(cached, out_dir)
+        finally:
+            shutil.rmtree(made, ignore_errors=True)
+    return _copy_tree(cached, out_dir)
+
+
+def _copy_tree(source: Path, out_dir: Path) -> list[Path]:
+    written = []
+    for f in sorted(p for p in source.rglob("*") if p.is_file() and p.name != "complete"):
+        target = out_dir / f.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        shutil.copyfile(f, partial)
+        partial.replace(target)
+        written.append(target)
     return written

@@ -599,7 +599,7 @@ def test_ontology_page_escapes_markup_from_the_ontology(tmp_path):
 
     evil = tmp_path / "evil.ttl"
     text = ontology_file().read_text(encoding="utf-8")
-    text = text.replace('"A reified relation from premise claims to a conclusion claim."@en',
+    text = text.replace('"A PROV entity that reifies a relation from premise claims to a conclusion claim."@en',
                         '"A <script>alert(1)</script> relation."@en')
     text = text.replace('skos:prefLabel "modalities"@en', 'skos:prefLabel "modalities <img src=x onerror=alert(2)>"@en')
     evil.write_text(text, encoding="utf-8")
