@@ -117,9 +117,104 @@ def sort_set_classes(page: str) -> str:
     return _SET_CLASS.sub(ordered, page)
 
 
+_NAMESPACES = re.compile(r'<div id="namespaces">.*?</dl>\s*</div>', re.S)
+_TOC_NAMESPACES = re.compile(r'(<a href="#namespaces">Namespaces</a>\s*</h4>\s*<ul class="second">).*?(</ul>)', re.S)
+
+
+def namespaces_section(prefixes: dict[str, str]) -> tuple[str, str]:
+    """(the namespace table, its table-of-contents entries): every prefix the ontology file declares, r2p: first.
+
+    pyLODE lists only the prefixes it binds itself, and uses the bare prefix as the id (which a term may share)."""
+    ordered = sorted(prefixes.items(), key=lambda kv: (kv[0] != "r2p", kv[0]))
+    rows = "".join(f'<dt id="ns-{html.escape(prefix)}">{html.escape(prefix or ":")}</dt>'
+                   f"<dd><code>{html.escape(ns)}</code></dd>" for prefix, ns in ordered)
+    toc = "".join(f'<li><a href="#ns-{html.escape(prefix)}">{html.escape(prefix or ":")}</a></li>'
+                  for prefix, _ in ordered)
+    return f'<div id="namespaces"><h2>Namespaces</h2><dl>{rows}</dl></div>', toc
+
+
+def replace_namespaces(page: str, prefixes: dict[str, str]) -> str:
+    section, toc = namespaces_section(prefixes)
+    page = _NAMESPACES.sub(lambda m: section, page, count=1)
+    return _TOC_NAMESPACES.sub(lambda m: m.group(1) + toc + m.group(2), page, count=1)
+
+
+_SECTION = re.compile(r'<div class="section" id="([^"]+)"')
+
+
+def dedupe_ids(page: str) -> str:
+    """pyLODE writes a functional property twice (under its kind and under functional properties) with one id:
+    a repeated id gets its section's name in front, and that section's table of contents follows."""
+    seen: set[str] = set()
+    renamed: dict[str, list[tuple[str, str]]] = {}
+    out, last = [], 0
+    sections = [(m.start(), m.group(1)) for m in _SECTION.finditer(page)]
+    for m in re.finditer(r'(\sid=")([^"]*)(")', page):
+        ident = m.group(2)
+        if ident in seen:
+            section = next((name for start, name in reversed(sections) if start < m.start()), "page")
+            new = f"{section}-{ident}"
+            renamed.setdefault(section, []).append((ident, new))
+            out.append(page[last:m.start(2)] + new)
+            last = m.end(2)
+        seen.add(ident)
+    page = "".join(out) + page[last:]
+    for section, pairs in renamed.items():
+        toc = re.compile(rf'(<a href="#{re.escape(section)}">.*?</h4>\s*<ul class="second">)(.*?)(</ul>)', re.S)
+
+        def relink(m: re.Match, pairs=pairs) -> str:
+            body = m.group(2)
+            for old, new in pairs:
+                body = body.replace(f'href="#{old}"', f'href="#{new}"')
+            return m.group(1) + body + m.group(3)
+        page = toc.sub(relink, page, count=1)
+    return page
+
+
+_ENTITY_ID = re.compile(r'<div class="property entity" id="([^"]*)">\s*<h3>.*?</h3>\s*<table>\s*<tr>\s*<th>IRI</th>'
+                        r'\s*<td>\s*<code>([^<]+)</code>', re.S)
+
+
+def add_disjointness(page: str, g: rdflib.Graph) -> str:
+    """A "Disjoint with" row on every r2p class that an axiom makes disjoint with others (pyLODE shows none)."""
+    from graph.axiom_shapes import disjoint_pairs
+
+    ids = {html.unescape(m.group(2)): m.group(1) for m in _ENTITY_ID.finditer(page)}
+    disjoint: dict[rdflib.URIRef, set[rdflib.URIRef]] = {}
+    for pair in disjoint_pairs(g):
+        a, b = sorted(pair)
+        disjoint.setdefault(a, set()).add(b)
+        disjoint.setdefault(b, set()).add(a)
+    for cls, others in sorted(disjoint.items()):
+        if str(cls) not in ids:
+            continue
+        start = page.find(f'<div class="property entity" id="{ids[str(cls)]}">')
+        end = page.find("</table>", start)
+        labelled = sorted((str(g.value(o, RDFS.label) or o), ids.get(str(o), "")) for o in others)
+        links = ", ".join(f'<a href="#{html.escape(anchor)}">{html.escape(label)}</a>' if anchor
+                          else html.escape(label) for label, anchor in labelled)
+        page = page[:end] + f'<tr><th>Disjoint with</th><td class="disjoint">{links}</td></tr>' + page[end:]
+    return page
+
+
 def _text(g: rdflib.Graph, s, p) -> str:
     value = g.value(s, p)
     return html.escape(str(value)) if value is not None else ""
+
+
+# Values of a concept the page shows beside its definition, where a scheme's concepts have them: the sign of a
+# causal relation type, the rank of a consensus level, the property a rule derives.
+CONCEPT_COLUMNS = [(rdflib.URIRef(R2P + "polarity"), "Polarity"), (rdflib.URIRef(R2P + "rank"), "Rank"),
+                   (rdflib.URIRef(R2P + "shortcutProperty"), "Derived property")]
+
+
+def _value(g: rdflib.Graph, s, p) -> str:
+    value = g.value(s, p)
+    if value is None:
+        return ""
+    if isinstance(value, rdflib.URIRef):
+        return f"<code>{html.escape(g.namespace_manager.normalizeUri(value))}</code>"
+    return html.escape(str(value))
 
 
 def concepts_section(g: rdflib.Graph) -> tuple[str, str]:
@@ -136,13 +231,15 @@ def concepts_section(g: rdflib.Graph) -> tuple[str, str]:
                      f' <sup class="sup-cs" title="SKOS concept scheme">cs</sup></h3>'
                      f"<table><tr><th>IRI</th><td><code>{html.escape(str(scheme))}</code></td></tr>"
                      f"<tr><th>Definition</th><td>{_text(g, scheme, SKOS.definition)}</td></tr></table>"
-                     '<table class="concepts"><tr><th>Concept</th><th>Preferred label</th><th>Definition</th>'
-                     "<th>Example</th></tr>")
+                     '<table class="concepts"><tr><th>Concept</th><th>Preferred label</th><th>Definition</th>')
         concepts = sorted(g.subjects(SKOS.inScheme, scheme), key=str)
+        extra = [(prop, head) for prop, head in CONCEPT_COLUMNS if any(g.value(c, prop) is not None for c in concepts)]
+        parts.append("".join(f"<th>{head}</th>" for _, head in extra) + "<th>Example</th></tr>")
         for c in concepts:
             name = html.escape(str(c).rsplit("#", 1)[-1])
+            cells = "".join(f"<td>{_value(g, c, prop)}</td>" for prop, _ in extra)
             parts.append(f'<tr id="{name}"><td><code>r2p:{name}</code></td><td>{_text(g, c, SKOS.prefLabel)}</td>'
-                         f"<td>{_text(g, c, SKOS.definition)}</td><td>{_text(g, c, SKOS.example)}</td></tr>")
+                         f"<td>{_text(g, c, SKOS.definition)}</td>{cells}<td>{_text(g, c, SKOS.example)}</td></tr>")
         parts.append("</table></div>")
     parts.append("</div>")
     toc.append("</ul></li>")
@@ -161,6 +258,7 @@ def ontology_html(path: Path | None = None, onto: Ontology | None = None) -> str
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))  # pyLODE logs at INFO
     page = OntPub(pylode_input(g, onto.prefixes), sort_subjects=True).make_html()
     page = mark_borrowed(sort_set_classes(page), borrowed_terms(g))
+    page = add_disjointness(dedupe_ids(replace_namespaces(page, onto.prefixes)), g)
     section, toc = concepts_section(g)
     page = page.replace('<div id="namespaces">', section + '<div id="namespaces">', 1)
     page = page.replace('<li>\n          <h4>\n            <a href="#namespaces">', toc + '<li>\n          <h4>\n'

