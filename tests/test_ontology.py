@@ -691,6 +691,11 @@ def test_w3id_rules_negotiate_every_release_format():
         assert f"RewriteCond %{{HTTP_ACCEPT}} {accept}" in rules
         assert f"/r2p.{suffix} [R=303,L]" in rules
     assert "ontology.html [R=303,L]" in rules
+    # The publishing host is set in one place; every redirect goes through it.
+    hosts = re.findall(r"\[E=SITE:(https://[^\]]+)\]", rules)
+    assert len(hosts) == 1 and rules.count(hosts[0]) == 1
+    targets = re.findall(r"^RewriteRule \S+ (\S+) \[R=303", rules, re.M)
+    assert targets and all(t.startswith("%{ENV:SITE}/") for t in targets)
 
 
 def test_changelog_names_the_current_version():
