@@ -10,7 +10,7 @@ Two kinds, both derived from whatever ontology (and extension) the graph holds:
   nothing). The inner shapes carry a message so that pySHACL does not spell out the whole list for every value.
 - Required values: a class that is a subclass of an `owl:hasValue` restriction (a security institution is in
   the security sector) has a shape that asks every instance to state that value, so queries over the asserted
-  triples see it.
+  triples see it (a warning: the value follows from the class, and older data stays valid).
 - Scheme values: an object property whose range is a concept class of a scheme accepts exactly the concepts
   that are `skos:inScheme` a scheme and typed with that class, a closed `sh:in` list no range axiom extends.
 """
@@ -179,6 +179,9 @@ def has_value_shapes(g: rdflib.Graph) -> rdflib.Graph:
         shapes.add((shape, SH.property, prop_shape))
         shapes.add((prop_shape, SH.path, prop))
         shapes.add((prop_shape, SH.hasValue, value))
+        # A warning: the value follows from the class, and data written before the axiom stays valid.
+        shapes.add((shape, SH.severity, SH.Warning))
+        shapes.add((prop_shape, SH.severity, SH.Warning))
         shapes.add((prop_shape, SH.message, rdflib.Literal(
             f"a node of {_curie(g, cls)} states {_curie(g, prop)} {_curie(g, value)}, as the ontology says")))
     return shapes

@@ -335,10 +335,7 @@ def write_ontology_site(out_dir: Path, ontology_path: Path | None = None, cache_
             write_ontology_release(made / "ontology", onto=onto)
             if cache_root is not None:
                 store_in_cache(cache_root, key, made)
-                cached = cached_files(cache_root, key)
-            else:
-                cached = made
-            return _copy_tree(cached, out_dir)
+            return _copy_tree(cached_files(cache_root, key) or made if cache_root is not None else made, out_dir)
         finally:
             shutil.rmtree(made, ignore_errors=True)
     return _copy_tree(cached, out_dir)

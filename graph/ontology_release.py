@@ -160,19 +160,38 @@ def cache_key(onto: Ontology) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
+def cache_root_for(project) -> Path:
+    """Where a project keeps its cache: `.r2pkg-cache/` beside its r2pkg.toml; for the packaged brief, the user's
+    cache folder (XDG_CACHE_HOME, else ~/.cache) under r2pkg/."""
+    if not project.packaged:
+        return Path(project.root) / CACHE_DIR
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "r2pkg"
+
+
 def cached_files(cache_root: Path, key: str) -> Path | None:
-    folder = cache_root / CACHE_DIR / "ontology" / key
+    folder = cache_root / "ontology" / key
     return folder if (folder / "complete").exists() else None
 
 
 def store_in_cache(cache_root: Path, key: str, made: Path) -> None:
-    """Keep a copy of the made files under the key (written whole, then marked complete); drop older keys."""
-    base = cache_root / CACHE_DIR / "ontology"
+    """Keep a copy of the made files under the key (written whole, then marked complete); drop older keys.
+    A cache that cannot be written is skipped: the files were made anyway."""
+    try:
+        _store(cache_root / "ontology", key, made)
+    except OSError:
+        return
+
+
+def _store(base: Path, key: str, made: Path) -> None:
     folder = base / key
     tmp = base / f".{key}.part"
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(made, tmp)
     (tmp / "complete").write_text(key, encoding="utf-8")
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in [tmp, *tmp.rglob("*")]:  # the modes a plain mkdir and open give, not the temporary folder's 0700
+        os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~mask)
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)
     for old in base.iterdir():
@@ -181,4 +200,4 @@ def store_in_cache(cache_root: Path, key: str, made: Path) -> None:
 
 
 __all__ = ["Ontology", "canonical_ntriples", "check_release", "record_release", "recorded_releases",
-           "vanished_terms", "declared_terms", "cache_key", "cached_files", "store_in_cache"]
+           "vanished_terms", "declared_terms", "cache_key", "cache_root_for", "cached_files", "store_in_cache"]

@@ -142,8 +142,8 @@ def test_every_r2p_term_of_the_derived_graph_is_declared(repo_graph):
     assert derived.value(None, RDF.type, R2P.PathwayRoute) and derived.value(None, RDF.type, R2P.JointCondition)
     assert undeclared_r2p_terms(derived, ontology()) == []
     # ...and the check sees a term the ontology lacks.
-    derived.add((R2PR["derived/x"], R2P.viaConsequence, R2PR["mass-atrocities"]))
-    assert undeclared_r2p_terms(derived, ontology()) == [str(R2P.viaConsequence)]
+    derived.add((R2PR["derived/x"], R2P.viaNowhere, R2PR["mass-atrocities"]))
+    assert undeclared_r2p_terms(derived, ontology()) == [str(R2P.viaNowhere)]
 
 
 def test_owl_api_ontology_data_and_derived_graph_is_owl2_dl(repo_graph, tmp_path):
@@ -246,7 +246,9 @@ def test_modality_scheme_has_the_five_modalities_with_examples_from_the_brief(so
 def test_requirement_is_not_causation_and_consensus_is_breadth_only():
     g = ontology()
     assert (R2P.Requirement, RDFS.subClassOf, R2P.CausalLink) not in g
-    assert R2P.RequiresRelation not in set(g.subjects())
+    # The 0.1.0 relation type stays only as a deprecated name pointing at the requirement class.
+    assert (R2P.RequiresRelation, RDF.type, R2P.CausalRelationType) not in g
+    assert (R2P.RequiresRelation, OWL.deprecated, rdflib.Literal(True)) in g
     assert {int(p) for p in g.objects(None, R2P.polarity)} == {1, -1}
     breadth = schemes(g)[R2P.ConsensusLevelScheme]
     assert R2P.RapporteurSummary not in breadth and R2P.AuthorPosition not in breadth

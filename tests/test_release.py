@@ -127,4 +127,4 @@ def test_a_second_build_reuses_the_cache_and_a_changed_ontology_rebuilds(onto_co
     ontodoc.write_ontology_site(tmp_path / "staging-3", onto_copy, cache_root=cache_root)
     rebuilt = (tmp_path / "staging-3" / "ontology.html").read_text(encoding="utf-8")
     assert "short-term trigger" in rebuilt and "short-term trigger" not in page
-    assert len(list((cache_root / ".r2pkg-cache" / "ontology").iterdir())) == 1, "older entries are dropped"
+    assert len(list((cache_root / "ontology").iterdir())) == 1, "older entries are dropped"
