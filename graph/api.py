@@ -180,12 +180,13 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".r2pkg-build-"))
     try:
         step("render")
-        from graph.ontodoc import write_ontology_docs, write_ontology_release
+        from graph.ontodoc import write_ontology_site
+        from graph.ontology_release import cache_root_for
         from graph.render import build_site
 
-        # The ontology page and release first: the index links what is already in the folder.
-        write_ontology_docs(staging, project.ontology[0])
-        write_ontology_release(staging / "ontology", project.ontology[0])
+        # The ontology page and release first: the index links what is already in the folder. Both are reused
+        # from the project's cache while the ontology is unchanged.
+        write_ontology_site(staging, project.ontology[0], cache_root=cache_root_for(project))
         build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
                    source=texts.primary(), tours_dir=project.tours, sources=texts)
         summary.written = _move_into(staging, out, [p for p in staging.rglob("*") if p.is_file()])

@@ -15,6 +15,7 @@ import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
+from graph.axiom_shapes import axiom_shapes
 from graph.documents import Texts
 from graph.errors import InputError
 from graph.faithfulness import check_faithfulness
@@ -71,7 +72,9 @@ def load_shapes(path: Path | None = None) -> rdflib.Graph:
 
 
 def run_shacl(kg: KnowledgeGraph, shapes: rdflib.Graph) -> list[Finding]:
+    """The given shapes plus those the graph's own ontology implies (graph.axiom_shapes), written now."""
     data = kg.to_rdflib(include_derived=False)
+    shapes = shapes + axiom_shapes(data)
     # The copy is ours, so pySHACL may work on it in place; no SHACL-AF features are used.
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", inplace=True)
     if conforms:

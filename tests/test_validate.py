@@ -93,7 +93,15 @@ QC_BREAKS = {
     "undescribed-resources": "INSERT DATA { r2pr:fx-claim-1 r2p:about r2pr:nowhere }",
     "subclass-cycle": "INSERT DATA { r2p:Actor rdfs:subClassOf r2p:StateActor }",
     "label-language": 'INSERT DATA { r2pr:fx-case rdfs:label "no tag" }',
+    "concept-scheme": "DELETE WHERE { r2p:Asserted skos:topConceptOf ?s }",
+    "broader-entity-unrefined": "INSERT DATA { r2pr:fx-jsr r2p:broaderEntity r2pr:fx-ssr }",
 }
+
+
+def test_every_qc_query_has_a_break():
+    from graph.validation import qc_queries
+
+    assert {q.check for q in qc_queries()} - {"missing-defined-by", "orphan-domain-nodes"} <= set(QC_BREAKS)
 
 
 @pytest.mark.parametrize("check", sorted(QC_BREAKS))
