@@ -1,6 +1,6 @@
 """Terms a query names in the r2p namespace that the ontology does not declare.
 
-A query with a misspelt or retired term (last version's ``r2p:RequiresRelation``)
+A query with a misspelt or retired term (last version's ``r2p:RequiresRelation``, now deprecated)
 runs without error and matches nothing, which reads as "the brief says nothing".
 ``r2pkg query`` says so on stderr and the endpoint in a ``Warning`` response
 header; the query still runs.
@@ -29,9 +29,11 @@ _OWN_PREFIX = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 
 
 def declared_terms(kg: KnowledgeGraph) -> frozenset[str]:
-    """Every r2p IRI the graph types (classes, properties, concepts and named individuals of the ontology)."""
+    """Every r2p IRI the graph types (classes, properties, concepts and named individuals of the ontology),
+    except the terms it keeps only as deprecated (owl:deprecated true: a removed term that data may no longer use)."""
     rows = kg.select(
-        "SELECT DISTINCT ?t WHERE { ?t a ?type FILTER(STRSTARTS(STR(?t), STR(r2p:))) }", asserted_only=True
+        "SELECT DISTINCT ?t WHERE { ?t a ?type FILTER(STRSTARTS(STR(?t), STR(r2p:))) "
+        "FILTER NOT EXISTS { ?t owl:deprecated true } }", asserted_only=True
     )
     return frozenset(str(r["t"]) for r in rows)
 
@@ -82,8 +84,10 @@ def undeclared_message(terms: list[str]) -> str:
     """One line for stderr or a response header (plain ASCII)."""
     names = ", ".join(curie(t) for t in terms)
     if len(terms) == 1:
-        return f"the query names an r2p term the ontology does not declare ({names}), which matches nothing"
-    return f"the query names r2p terms the ontology does not declare ({names}), which match nothing"
+        return (f"the query names an r2p term the ontology does not declare (or keeps only as deprecated) "
+                f"({names}), which matches nothing")
+    return (f"the query names r2p terms the ontology does not declare (or keeps only as deprecated) ({names}), "
+            "which match nothing")
 
 
 def undeclared_warnings(kg: KnowledgeGraph, query: str) -> list[str]:

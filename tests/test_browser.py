@@ -50,11 +50,16 @@ def hostile_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def brief_site(tmp_path_factory, repo_graph, source_text) -> Path:
-    """The real brief with the shipped tours, as `r2pkg build` writes it."""
-    out = tmp_path_factory.mktemp("brief")
-    build_site(repo_graph, out, source=source_text)
-    return out
+def brief_maps(brief_site, source_text) -> Path:
+    """The real brief with the shipped tours: the session's one `r2pkg build` (conftest), with its text."""
+    assert brief_site.exit_code == 0, brief_site.stdout
+    return brief_site.output
+
+
+def map_pages(folder: Path) -> list[Path]:
+    """The map pages of a built site (not the index, the reading view, the handout or the ontology page)."""
+    return [f for f in sorted(folder.glob("*.html"))
+            if f.name not in (INDEX, "reading.html", "handout.html", "ontology.html")]
 
 
 @pytest.fixture(scope="module")
@@ -466,12 +471,10 @@ LABELS_OUTSIDE = """() => r2pMap.visibleNodeIds().filter(id => {
 })"""
 
 
-def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash(brief_site, open_page, capsys):
+def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash(brief_maps, open_page, capsys):
     sizes = []
     left: dict[str, int] = {}
-    for f in sorted(brief_site.glob("*.html")):
-        if f.name in (INDEX, "reading.html", "handout.html"):
-            continue
+    for f in map_pages(brief_maps):
         o = open_page(f, ready=False, width=1920, height=1080)
         page = o.page
         page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
@@ -513,7 +516,7 @@ DRAWN_EDGES = """() => Object.values(r2pMap.network.body.edges).map(e => [
   e.id, e.options.arrows.to.type, e.options.color.color, !!e.options.dashes])"""
 
 
-def test_brief_every_drawn_link_reads_right_head_by_relation_colour_by_risk(brief_site, open_page, repo_graph):
+def test_brief_every_drawn_link_reads_right_head_by_relation_colour_by_risk(brief_maps, open_page, repo_graph):
     """An arrowhead means more of the target, a bar less of it; vermilion solid raises risk, blue dashed lowers it."""
     polarity = {str(r["l"]): int(r["p"]) for r in repo_graph.select(
         "SELECT ?l ?p WHERE { ?l a r2p:CausalLink ; r2p:relation/r2p:polarity ?p }")}
@@ -522,9 +525,7 @@ def test_brief_every_drawn_link_reads_right_head_by_relation_colour_by_risk(brie
         "VALUES ?c { r2p:RiskFactor r2p:Harm } }")}
     risk_style = {"raises": ("#d55e00", False), "lowers": ("#0072b2", True)}
     seen = 0
-    for f in sorted(brief_site.glob("*.html")):
-        if f.name in (INDEX, "reading.html"):
-            continue
+    for f in map_pages(brief_maps):
         o = open_page(f, width=1920, height=1080)
         for eid, head, colour, dashed in o.page.evaluate(DRAWN_EDGES):
             if eid not in polarity or polarity[eid] == 0:
@@ -569,9 +570,9 @@ CONTRAST = """() => {
 }"""
 
 
-def test_brief_reading_view_lit_quotes_stand_out_from_the_page(brief_site, open_page):
+def test_brief_reading_view_lit_quotes_stand_out_from_the_page(brief_maps, open_page):
     """Measured in the browser: every lit quote's fill at least 3:1 against the page, its text 4.5:1 on the fill."""
-    o = open_page(brief_site / "reading.html", ready=False, width=1920, height=1080)
+    o = open_page(brief_maps / "reading.html", ready=False, width=1920, height=1080)
     o.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=10000)
     ratios = o.page.evaluate(CONTRAST)
     assert len(ratios) > 150

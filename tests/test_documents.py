@@ -231,7 +231,8 @@ def test_a_clone_without_the_text_says_quotes_were_not_checked_and_a_copy_fixes_
     done = run("build", "-o", clone / "site", cwd=clone)
     assert done.exit_code == 0, done.output
     line = done.stdout.splitlines()[1]
-    assert line.startswith("validation: 0 errors, 0 warnings") and "quotes NOT checked" in line
+    # the checks that need no text still run (hedges against modalities), so there may be warnings
+    assert line.startswith("validation: 0 errors, ") and "quotes NOT checked" in line
     assert "stanleycenter.org" in line and "r2pkg source add brief-2013 FILE" in line
     assert "NOT checked" in (clone / "site" / "index.html").read_text()
     assert not (clone / "site" / "reading.html").exists()

@@ -57,8 +57,8 @@ PREFIXES = """@prefix r2p: <https://w3id.org/r2pkg/ontology#> . @prefix r2po: <h
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """The repository's project (ontology, shapes, data) copied, so the test can extend it."""
-    for folder in ("ontology", "data"):
+    """The repository's project (ontology, shapes, data, the texts' layouts) copied, so the test can extend it."""
+    for folder in ("ontology", "data", "sources"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     text = (REPO / "r2pkg.toml").read_text(encoding="utf-8")
     (tmp_path / "r2pkg.toml").write_text(text.replace("../shared/", str(REPO.parent / "shared") + "/"),

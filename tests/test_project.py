@@ -201,11 +201,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_graph_build_writes_the_same_site_as_r2pkg_build(tmp_path, repo_project):
-    cli_out, api_out = tmp_path / "cli", tmp_path / "api"
-    done = run("build", "-o", cli_out, "--quiet")
-    assert done.exit_code == 0, done.output
-    assert done.stdout.strip() == str(cli_out / "index.html")  # --quiet: the path alone
+def test_graph_build_writes_the_same_site_as_r2pkg_build(tmp_path, repo_project, brief_site):
+    cli_out, api_out = brief_site.output, tmp_path / "api"
+    assert brief_site.exit_code == 0, brief_site.stdout
     summary = graph.build(repo_project, output=api_out)
     assert summary.ok and summary.index == api_out / "index.html"
     cli_tree, api_tree = _tree(cli_out), _tree(api_out)
@@ -216,16 +214,22 @@ def test_graph_build_writes_the_same_site_as_r2pkg_build(tmp_path, repo_project)
     assert [k for k in cli_tree if cli_tree[k] != api_tree[k]] == []
 
 
-def test_build_prints_a_summary_and_no_progress_when_piped(tmp_path):
-    done = run("build", "-o", tmp_path / "site")
-    lines = done.stdout.splitlines()
-    assert done.exit_code == 0, done.output
+def test_build_prints_a_summary_and_no_progress_when_piped(brief_site):
+    lines = brief_site.stdout.splitlines()
+    assert brief_site.exit_code == 0, brief_site.stdout
     assert lines[0].startswith("project brief-2013 (") and "files," in lines[0] and "triples loaded" in lines[0]
     assert lines[1].startswith("validation: 0 errors")
     assert any(line.startswith("derived: ") for line in lines)
     assert any(line.startswith("wrote ") and " views " in line and " s" in line for line in lines)
-    assert lines[-1] == str(tmp_path / "site" / "index.html")
-    assert "\r" not in done.output  # no progress display when not on a terminal
+    assert lines[-1] == str(brief_site.output / "index.html")
+    assert "\r" not in brief_site.stdout  # no progress display when not on a terminal
+
+
+def test_quiet_build_prints_the_index_path_alone(tmp_path):
+    inputs = ["--input", REPO / "ontology" / "r2p.ttl", "--input", REPO / "tests" / "fixtures" / "render" / "brief.ttl"]
+    done = run("build", *inputs, "-o", tmp_path / "site", "--quiet", "--force")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.strip() == str(tmp_path / "site" / "index.html")
 
 
 # --- outputs behave -------------------------------------------------------------------------------------------------
@@ -247,18 +251,18 @@ def test_unwritable_outputs_are_one_line_exit_2(command):
     assert "cannot" in one_error_line(done)
 
 
-def test_outputs_follow_the_umask(tmp_path):
-    old = os.umask(0o022)
+def test_outputs_follow_the_umask(tmp_path, brief_site):
+    old = os.umask(0o022)  # the shared site was built under the same umask
     try:
         assert run("export", "-o", tmp_path / "g.ttl").exit_code == 0
-        assert run("build", "-o", tmp_path / "site", "--quiet").exit_code == 0
     finally:
         os.umask(old)
-    files = [tmp_path / "g.ttl", *(p for p in (tmp_path / "site").rglob("*") if p.is_file())]
+    site = brief_site.output
+    files = [tmp_path / "g.ttl", *(p for p in site.rglob("*") if p.is_file())]
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in files}
     assert set(modes.values()) == {0o644}, modes
-    assert stat.S_IMODE((tmp_path / "site").stat().st_mode) == 0o755
-    assert not [p for p in (tmp_path / "site").iterdir() if p.name.startswith(".")]  # no staging left
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755
+    assert not [p for p in site.iterdir() if p.name.startswith(".")]  # no staging left
 
 
 def test_failed_validation_writes_nothing(tmp_path):

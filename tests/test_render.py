@@ -295,13 +295,12 @@ def test_cli_build_stops_on_validation_errors_unless_forced(tmp_path):
     assert (tmp_path / "b" / "overview.html").exists() and (tmp_path / "b" / "r2pkg-graph.ttl").exists()
 
 
-def test_cli_build_packaged_data(repo_graph, tmp_path):
+def test_cli_build_packaged_data(repo_graph, brief_site):
     """The real brief: build succeeds and every view it lists is written (skips nothing)."""
-    result = CliRunner().invoke(cli, ["build", "-o", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    index = (tmp_path / INDEX).read_text(encoding="utf-8")
+    assert brief_site.exit_code == 0, brief_site.stdout
+    index = (brief_site.output / INDEX).read_text(encoding="utf-8")
     for spec in list_views(repo_graph):
-        assert (tmp_path / f"{spec.name}.html").exists()
+        assert (brief_site.output / f"{spec.name}.html").exists()
         assert f'href="{spec.name}.html"' in index
 
 
