@@ -178,8 +178,35 @@ def push(kg, store_url: str, graph: str | None = None, *, user: str | None = Non
                 message = f"{store_url}: the server refused user {user!r} (HTTP 401): check the password"
                 raise InputError(message) from None
             # anything else (such as 404 for a graph not there yet) is for the upload to find out
+        digest = _digest_authorization(req, user or "", password or "", min(seconds, TIMEOUT))
+        if digest:
+            # Answered up front: a server that challenges the upload itself may close the connection while
+            # the graph is still being sent (a broken pipe, not an answer).
+            req.add_unredirected_header("Authorization", digest)
     _request(req, seconds, opener)
     return len(triples)
+
+
+def _digest_authorization(req: urllib.request.Request, user: str, password: str, seconds: float) -> str | None:
+    """The Digest Authorization header for `req`, from the challenge the server gives a bodiless request
+    to the same URL (None when it asks for none, or for Basic only)."""
+    try:
+        _request(urllib.request.Request(req.full_url, method="HEAD"), seconds)
+        return None
+    except urllib.error.HTTPError as e:
+        challenge = e.headers.get("WWW-Authenticate", "") if e.code == 401 else ""
+    except InputError as e:
+        cause = e.__cause__ or e.__context__
+        headers = getattr(cause, "headers", None)
+        challenge = headers.get("WWW-Authenticate", "") if getattr(cause, "code", None) == 401 and headers else ""
+    if not challenge.lower().startswith("digest "):
+        return None
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, req.full_url, user, password)
+    handler = urllib.request.HTTPDigestAuthHandler(passwords)
+    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[len("digest "):]))
+    value = handler.get_authorization(req, fields)
+    return f"Digest {value}" if value else None
 
 
 __all__ = ["remote_query", "push", "authenticating", "values_clause", "deadline", "parse_answer", "DERIVED_GRAPH"]

@@ -13,8 +13,9 @@ gives a type (every class, property and concept of the ontology has one).
 
 from __future__ import annotations
 
+import hashlib
 import re
-from functools import lru_cache
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
@@ -56,9 +57,31 @@ def _collect(node: object, out: set[str], seen: set[int]) -> None:
             _collect(value, out, seen)
 
 
-@lru_cache(maxsize=512)
+_TERMS: OrderedDict[bytes, frozenset[str]] = OrderedDict()  # by the query's digest: a key never keeps the text
+_TERMS_KEPT = 512
+# Longer queries (generated, not typed by a person) are not parsed a second time for the warning: rdflib's
+# parser costs time and memory in proportion, where the endpoint must stay fast and bounded.
+MAX_CHECKED_CHARS = 64 * 1024
+
+
 def query_terms(query: str) -> frozenset[str]:
-    """The r2p IRIs a SPARQL query names (the project's prefixes predeclared, as the store does)."""
+    """The r2p IRIs a SPARQL query names (the project's prefixes predeclared, as the store does); the last
+    few hundred answers are remembered by the digest of the query text, so memory stays small whatever the
+    queries' size."""
+    if len(query) > MAX_CHECKED_CHARS:
+        return frozenset()
+    key = hashlib.sha256(query.encode("utf-8", "surrogatepass")).digest()
+    if key in _TERMS:
+        _TERMS.move_to_end(key)
+        return _TERMS[key]
+    terms = _query_terms(query)
+    _TERMS[key] = terms
+    if len(_TERMS) > _TERMS_KEPT:
+        _TERMS.popitem(last=False)
+    return terms
+
+
+def _query_terms(query: str) -> frozenset[str]:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 

@@ -111,3 +111,11 @@ def test_endpoint_sends_a_warning_header():
     finally:
         srv.shutdown()
         srv.close()
+
+
+def test_a_generated_query_longer_than_the_check_is_not_parsed_again():
+    from graph.undeclared import MAX_CHECKED_CHARS
+
+    text = "#" + "x" * MAX_CHECKED_CHARS + "\nSELECT * WHERE { ?s r2p:NoSuchTerm ?o }"
+    assert query_terms(text) == frozenset()
+    assert query_terms(text[MAX_CHECKED_CHARS:]) == {"https://w3id.org/r2pkg/ontology#NoSuchTerm"}

@@ -145,6 +145,11 @@ def rows(result) -> Counter:
     return Counter(tuple(rec.get(v) for v in result.variables) for rec in result.records())
 
 
+# Queries that compare documents answer nothing on the repository, which holds one document (the two-document
+# case runs in tests/test_documents.py).
+ONE_DOCUMENT_EMPTY = {"documents-disagree"}
+
+
 def _marks(name: str) -> list:
     if name in TOO_SLOW:
         return [pytest.mark.xfail(run=False, reason=TOO_SLOW[name])]
@@ -157,12 +162,16 @@ def _marks(name: str) -> list:
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=_marks(n)) for n in named_queries()])
 def test_named_query_gives_the_same_rows_in_virtuoso(pushed, repo_graph, name):
-    local = run_query(repo_graph, name=name)
+    # the defaults, and the example value of a required parameter (a bound optional one travels as VALUES,
+    # which Virtuoso 7.2 applies differently: see VIRTUOSO_DIFFERS)
+    params = {p.name: p.example for p in named_queries()[name].params if p.required and p.example}
+    local = run_query(repo_graph, name=name, params=params)
     with remote.deadline(30):
-        there = run_query(name=name, endpoint=f"{pushed}/sparql", default_graph=GRAPH)
+        there = run_query(name=name, params=params, endpoint=f"{pushed}/sparql", default_graph=GRAPH)
     assert there.variables == local.variables
     assert rows(there) == rows(local)
-    assert local.rows, f"{name} has no rows to compare"
+    if name not in ONE_DOCUMENT_EMPTY:
+        assert local.rows, f"{name} has no rows to compare"
 
 
 def test_setup_script_installs_virtuoso():
