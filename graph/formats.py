@@ -20,12 +20,23 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 from graph.errors import InputError
 from graph.namespaces import PREFIXES
+
+
+def escape(text: str) -> str:
+    """XML character data (what xml.sax.saxutils.escape does, without importing urllib at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted XML attribute value, whitespace kept as character references."""
+    value = escape(text).replace('"', "&quot;")
+    return '"' + value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 

@@ -119,3 +119,9 @@ def test_a_generated_query_longer_than_the_check_is_not_parsed_again():
     query = "SELECT * WHERE { ?s r2p:NoSuchTerm ?o }"
     assert query_terms(query) == {"https://w3id.org/r2pkg/ontology#NoSuchTerm"}
     assert query_terms("#" + "x" * MAX_CHECKED_CHARS + "\n" + query) == frozenset()
+
+
+@pytest.mark.parametrize("name", list(named_queries()))
+def test_named_queries_name_only_declared_terms(derived, name):
+    """`r2pkg query NAME` does not check its own queries at run time: this test does, once."""
+    assert undeclared_terms(named_queries()[name].sparql, declared_terms(derived)) == [], name

@@ -11,9 +11,25 @@ Service Description and Graph Store reads), static (the site folder). The
 SERVICE, update and shape refusal is graph.guard, which `r2pkg query` uses too.
 """
 
-from graph.guard import Refused, check_query
-from graph.server.app import R2pServer, make_server, serve_until_signalled
-from graph.server.pool import Job, Limits, QueryPool, Reply
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Imported on first use: `r2pkg query` needs only the sandbox module, not the HTTP server.
+_NAMES = {
+    "Refused": "graph.guard", "check_query": "graph.guard",
+    "R2pServer": "graph.server.app", "make_server": "graph.server.app", "serve_until_signalled": "graph.server.app",
+    "Job": "graph.server.pool", "Limits": "graph.server.pool", "QueryPool": "graph.server.pool",
+    "Reply": "graph.server.pool",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        return getattr(importlib.import_module(_NAMES[name]), name)
+    raise AttributeError(f"module 'graph.server' has no attribute {name!r}")
+
 
 __all__ = ["Job", "Limits", "QueryPool", "R2pServer", "Refused", "Reply", "check_query", "make_server",
            "serve_until_signalled"]
