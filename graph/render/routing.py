@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,6 +39,7 @@ OTHER_GLYPH = 0.7  # any other character, in ems
 GLYPH_SAFETY = 1.02
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same labels thousands of times while routing
 def text_width(text: str, font: float) -> float:
     """Width of a line of text at this font size, in canvas units."""
     em = sum(GLYPH_WIDTHS[o - 32] / 1000 if 32 <= (o := ord(ch)) < 127 else OTHER_GLYPH for ch in text)
@@ -70,6 +72,7 @@ def wrap_lines(label: str, font: float) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=65536)
 def node_shape(label: str, font: float, shape: str) -> Shape:
     """On-canvas size of a node as vis-network 9.1 draws it, calibrated against getBoundingBox:
     box = label + 36 x 32; ellipse = (label w + label h) x (2 label h); database = square of label w + 24."""
