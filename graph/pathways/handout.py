@@ -314,6 +314,16 @@ class _Writer:
         return (self.r.section_order.get(best.section, 10**6), best.paragraph or 10**6, best.section)
 
 
+def _add_by_risk(w: _Writer, part: Part, pathways: list[Pathway]) -> None:
+    """The entries in the order given, one group per risk (in the order each risk first appears)."""
+    groups: dict[str, Group] = {}
+    for p in pathways:
+        if p.risk not in groups:
+            groups[p.risk] = Group(w.unit_title(p.risk))
+            part.groups.append(groups[p.risk])
+        groups[p.risk].entries.append(w.entry(p))
+
+
 def build_handout(report: PathwayReport) -> Handout:
     """The handout's blocks, in the brief's order (see the module docstring)."""
     w = _Writer(report)
@@ -347,34 +357,19 @@ def build_handout(report: PathwayReport) -> Handout:
     for section in sorted(by_section, key=lambda s: (report.section_order.get(s, 10**6), s)):
         items = sorted(by_section[section], key=lambda x: (x[0], x[1].risk))
         part = Part(_cap(report.label(section)) if section else "Elsewhere in the brief")
-        groups: dict[str, Group] = {}
-        for _, p in items:
-            if p.risk not in groups:
-                groups[p.risk] = Group(w.unit_title(p.risk))
-                part.groups.append(groups[p.risk])
-            groups[p.risk].entries.append(w.entry(p))
+        _add_by_risk(w, part, [p for _, p in items])
         parts.append(part)
     if report.hypothetical_only:
         part = Part("Only hypothetically addressed",
                     "The brief ties these risks only to a measure it supposes or asks about, not to one it "
                     "asserts or recommends: not gaps, but not settled either.")
-        groups = {}
-        for p in sorted(report.hypothetical_only, key=lambda p: (w.place(p)[:2], p.risk)):
-            if p.risk not in groups:
-                groups[p.risk] = Group(w.unit_title(p.risk))
-                part.groups.append(groups[p.risk])
-            groups[p.risk].entries.append(w.entry(p))
+        _add_by_risk(w, part, sorted(report.hypothetical_only, key=lambda p: (w.place(p)[:2], p.risk)))
         parts.append(part)
     if report.aim_only:
         part = Part("Addressed only by an aim the brief states",
                     "No measure of the brief addresses these risks, but the brief states an aim that does: "
                     "something to build or strengthen, not a named measure.")
-        groups = {}
-        for p in sorted(report.aim_only, key=lambda p: (w.place(p)[:2], p.risk)):
-            if p.risk not in groups:
-                groups[p.risk] = Group(w.unit_title(p.risk))
-                part.groups.append(groups[p.risk])
-            groups[p.risk].entries.append(w.entry(p))
+        _add_by_risk(w, part, sorted(report.aim_only, key=lambda p: (w.place(p)[:2], p.risk)))
         parts.append(part)
     if report.gaps:
         parts.append(_gaps(w, report.gaps))
