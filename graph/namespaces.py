@@ -1,40 +1,60 @@
-"""The project's namespaces and prefixes: one table that queries, output and parsing share."""
+"""The project's namespaces and prefixes: one table that queries, output and parsing share.
+
+The prefixes are plain strings. The rdflib ``Namespace`` objects (R2P, R2PR, ...) are made on first
+use, so commands that need only prefixes (``r2pkg query``, the endpoint) start without importing rdflib.
+"""
+
+from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+if TYPE_CHECKING:
+    from rdflib import Namespace
 
-R2P = Namespace("https://w3id.org/r2pkg/ontology#")
-R2PR = Namespace("https://w3id.org/r2pkg/resource/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-AIF = Namespace("http://www.arg.dundee.ac.uk/aif#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-WD = Namespace("http://www.wikidata.org/entity/")
+    R2P: Namespace
+    R2PR: Namespace
+    OA: Namespace
+    AIF: Namespace
+    ORG: Namespace
+    VANN: Namespace
+    WD: Namespace
 
 ONTOLOGY_IRI = "https://w3id.org/r2pkg/ontology"
 # Named graph that holds what r2pkg derives (shortcuts, pathways); asserted data is in the default graph.
 DERIVED_GRAPH = "https://w3id.org/r2pkg/graph/derived"
 
 PREFIXES: dict[str, str] = {
-    "r2p": str(R2P),
-    "r2pr": str(R2PR),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "oa": str(OA),
-    "foaf": str(FOAF),
-    "org": str(ORG),
-    "aif": str(AIF),
-    "vann": str(VANN),
-    "sh": str(SH),
-    "wd": str(WD),
+    "r2p": "https://w3id.org/r2pkg/ontology#",
+    "r2pr": "https://w3id.org/r2pkg/resource/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "aif": "http://www.arg.dundee.ac.uk/aif#",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "wd": "http://www.wikidata.org/entity/",
 }
+
+# Module attribute -> prefix, for the rdflib Namespace objects made on first use.
+_NAMESPACE_PREFIX = {"R2P": "r2p", "R2PR": "r2pr", "OA": "oa", "AIF": "aif", "ORG": "org", "VANN": "vann", "WD": "wd"}
+
+
+def __getattr__(name: str) -> Namespace:
+    if name not in _NAMESPACE_PREFIX:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import Namespace
+
+    namespace = Namespace(PREFIXES[_NAMESPACE_PREFIX[name]])
+    globals()[name] = namespace
+    return namespace
 
 
 def sparql_prologue() -> str:

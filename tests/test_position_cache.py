@@ -42,3 +42,55 @@ def test_an_unwritable_cache_still_lays_out(tmp_path, monkeypatch):
     monkeypatch.setenv("R2PKG_CACHE_DIR", str(blocker / "cache"))
     pos = cached_positions(nx.path_graph(["a", "b", "c"]), Counting())
     assert set(pos) == {"a", "b", "c"}
+
+
+def _crowded_view():
+    """A small view whose labels clash, so placement drops or shifts some of them (mutates the edges)."""
+    from graph.render.model import MapEdge, MapNode, View
+
+    nodes = {n: MapNode(n, f"node {n}", "c", "k", "#fff", "box", "#000") for n in "abcde"}
+    edges = [MapEdge(f"e{i}", s, t, "r", label="a rather long relation label")
+             for i, (s, t) in enumerate([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("a", "d"), ("e", "a")])]
+    return View("v", "V", "", nodes=nodes, edges=edges, edge_labels=True)
+
+
+def test_a_placed_view_is_read_back_with_its_labels_as_placement_left_them(tmp_path, monkeypatch):
+    from graph.render.layout import _place
+    from graph.render.position_cache import cached_placement
+
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+
+    def placing(view):
+        calls.append(view.name)
+        return _place(view)
+
+    cold, warm = _crowded_view(), _crowded_view()
+    first = cached_placement(cold, placing)
+    second = cached_placement(warm, placing)
+    assert calls == ["v"]  # the second view was not placed again
+    assert first == second
+    assert [(e.label, e.label_shift) for e in warm.edges] == [(e.label, e.label_shift) for e in cold.edges]
+    assert [(e.label, e.label_shift) for e in cold.edges] != [(e.label, e.label_shift) for e in _crowded_view().edges]
+
+
+def test_a_view_that_differs_in_anything_is_placed_afresh(tmp_path, monkeypatch):
+    from graph.render.layout import _place
+    from graph.render.position_cache import cached_placement
+
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+
+    def placing(view):
+        calls.append(view.name)
+        return _place(view)
+
+    cached_placement(_crowded_view(), placing)
+    renamed = _crowded_view()
+    renamed.nodes["a"].label = "a much longer label for node a"
+    cached_placement(renamed, placing)
+    (tmp_path / "cache" / "layouts").joinpath("broken").write_text("{")
+    for f in (tmp_path / "cache" / "layouts").glob("view-*.json"):
+        f.write_text("{not json")
+    cached_placement(_crowded_view(), placing)  # an unreadable entry is placed again, not trusted
+    assert len(calls) == 3

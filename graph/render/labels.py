@@ -27,6 +27,7 @@ from graph.render.routing import (
     Smooth,
     candidate_bends,
     crossings,
+    crossings_after_move,
     edge_points,
     overlaps_one,
     shapes,
@@ -161,14 +162,15 @@ def clear_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> tuple
         done = False
         for n in movers:
             x, y = pos[n]
+            crosses, clashing = crossings_after_move(view, pos, smooth, n), len(label_clashes(view, pos, smooth))
             away = math.atan2(y - cy, x - cx) if (x, y) != (cx, cy) else 0.0
             for dist in (30, 60, 90, 120, 160, 220):
                 for turn in (0.0, 0.8, -0.8, 1.6, -1.6, 2.4, -2.4, math.pi):
                     ang = away + turn
                     trial = {**pos, n: (round(x + dist * math.cos(ang), 1), round(y + dist * math.sin(ang), 1))}
-                    if overlaps_one(view, trial, n, sh) or crossings(view, trial, smooth):
+                    if overlaps_one(view, trial, n, sh) or crosses(trial):
                         continue
-                    if len(label_clashes(view, trial, smooth)) < len(label_clashes(view, pos, smooth)):
+                    if len(label_clashes(view, trial, smooth)) < clashing:
                         pos, done = trial, True
                         break
                 if done:

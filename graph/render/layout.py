@@ -14,7 +14,7 @@ import numpy as np
 
 from graph.render.labels import clear_labels
 from graph.render.model import View
-from graph.render.position_cache import cached_positions
+from graph.render.position_cache import cached_placement, cached_positions
 from graph.render.routing import Smooth, crossings, overlaps, route, shapes
 from graph.render.style import LABEL_MAX_WIDTH
 
@@ -34,7 +34,13 @@ def layout_view(view: View) -> Positions:
 
 
 def place(view: View) -> tuple[Positions, dict[str, Smooth]]:
-    """Layout, then routing: bend or nudge until no edge passes over a node, keeping nodes apart."""
+    """Layout, then routing: bend or nudge until no edge passes over a node, keeping nodes apart.
+
+    A view placed before, with the same content and code, is not placed again (position_cache)."""
+    return cached_placement(view, _place)
+
+
+def _place(view: View) -> tuple[Positions, dict[str, Smooth]]:
     pos = layout_view(view)
     sizes = {n: (s.w, s.h) for n, s in shapes(view).items()}
     smooth: dict[str, Smooth] = {}

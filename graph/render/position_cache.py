@@ -1,15 +1,16 @@
-"""Positions of laid-out graph components, kept on disk by the component's content.
+"""Layouts kept on disk by content: component positions, and whole placed views.
 
-Kamada-Kawai is deterministic but costs most of a build's layout time, and a
-rebuild lays out the same components again. Positions are stored as JSON
+Layout, routing and label placement are deterministic but cost most of a build's
+time, and a rebuild places the same views again. Results are stored as JSON
 (floats round-trip exactly) in the cache folder of the persistent store, keyed
-by the component's nodes and edges and by the code that lays them out, so a
-cached picture is the picture the code would draw; an unreadable or unwritable
-cache is simply not used.
+by everything the computation reads (the component's nodes and edges; the whole
+view) and by the code that computes it, so a cached picture is the picture the
+code would draw; an unreadable or unwritable cache is simply not used.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -20,10 +21,14 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
+from graph.render.model import View
 from graph.store_cache import cache_root
 
 Layout = Callable[[nx.Graph], dict[str, np.ndarray]]
+Placed = tuple[dict[str, tuple[float, float]], dict]
 _CODE = Path(__file__).with_name("layout.py")
+# Every module whose code decides where a placed view's nodes, bends and labels go.
+_PLACEMENT_CODE = tuple(Path(__file__).with_name(m) for m in ("layout.py", "routing.py", "labels.py", "style.py"))
 
 
 def _key(g: nx.Graph) -> str:
@@ -33,22 +38,59 @@ def _key(g: nx.Graph) -> str:
     return h.hexdigest()[:32]
 
 
-def cached_positions(g: nx.Graph, layout: Layout) -> dict[str, np.ndarray]:
-    folder = cache_root() / "layouts"
-    path = folder / f"{_key(g)}.json"
+def _read(name: str) -> object | None:
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if set(stored) == set(g.nodes):
-            return {n: np.array(xy, dtype=float) for n, xy in stored.items()}
+        return json.loads((cache_root() / "layouts" / name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        pass
-    pos = layout(g)
+        return None
+
+
+def _write(name: str, value: object) -> None:
+    folder = cache_root() / "layouts"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({n: [float(v) for v in xy] for n, xy in pos.items()}, f)
-        os.replace(tmp, path)
+            json.dump(value, f)
+        os.replace(tmp, folder / name)
     except OSError:
         pass
+
+
+def cached_positions(g: nx.Graph, layout: Layout) -> dict[str, np.ndarray]:
+    name = f"{_key(g)}.json"
+    stored = _read(name)
+    if isinstance(stored, dict) and set(stored) == set(g.nodes):
+        return {n: np.array(xy, dtype=float) for n, xy in stored.items()}
+    pos = layout(g)
+    _write(name, {n: [float(v) for v in xy] for n, xy in pos.items()})
     return pos
+
+
+def _view_key(view: View) -> str:
+    h = hashlib.sha256()
+    for code in _PLACEMENT_CODE:
+        h.update(code.read_bytes())
+    h.update(nx.__version__.encode() + np.__version__.encode())
+    h.update(json.dumps(dataclasses.asdict(view), sort_keys=True, default=sorted).encode())
+    return h.hexdigest()[:32]
+
+
+def cached_placement(view: View, place: Callable[[View], Placed]) -> Placed:
+    """``place(view)``, or what it returned for the same view before: positions, bends, and the
+    edge labels it dropped or shifted (applied to ``view`` as ``place`` would have)."""
+    name = f"view-{_view_key(view)}.json"
+    stored = _read(name)
+    edges = {e.id: e for e in view.edges}
+    try:
+        if set(stored["labels"]) == set(edges) and set(stored["pos"]) == set(view.nodes):  # type: ignore[index]
+            pos = {n: (float(x), float(y)) for n, (x, y) in stored["pos"].items()}  # type: ignore[index]
+            labels = {eid: (str(label), float(shift)) for eid, (label, shift) in stored["labels"].items()}  # type: ignore[index]
+            for eid, (label, shift) in labels.items():  # applied only once the whole entry has been read
+                edges[eid].label, edges[eid].label_shift = label, shift
+            return pos, stored["smooth"]  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        pass  # not an entry this code wrote: place again
+    pos, smooth = place(view)
+    _write(name, {"pos": pos, "smooth": smooth, "labels": {e.id: [e.label, e.label_shift] for e in view.edges}})
+    return pos, smooth

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,15 +108,30 @@ def via_point(a: tuple[float, float], b: tuple[float, float], smooth: Smooth) ->
 
 
 def edge_points(a: tuple[float, float], b: tuple[float, float], smooth: Smooth, step: float = 12.0) -> np.ndarray:
-    via = via_point(a, b, smooth)
+    """Points along the edge as drawn, one every ``step`` units (read-only: shared between callers)."""
+    bend = None
+    if isinstance(smooth, dict) and via_point(a, b, smooth):
+        bend = (str(smooth["type"]), float(smooth.get("roundness", 0.5)))
+    return _sampled_edge(a, b, bend, step)
+
+
+@lru_cache(maxsize=65536)
+def _sampled_edge(
+    a: tuple[float, float], b: tuple[float, float], bend: tuple[str, float] | None, step: float
+) -> np.ndarray:
+    # Routing and label placement test the same edges against many trial positions: sample each once.
+    via = via_point(a, b, {"enabled": True, "type": bend[0], "roundness": bend[1]}) if bend else None
     length = math.hypot(b[0] - a[0], b[1] - a[1])
     n = max(2, int(length * (1.4 if via else 1.0) / step) + 1)
     t = np.linspace(0.0, 1.0, n)[:, None]
     pa, pb = np.array(a), np.array(b)
     if via is None:
-        return pa + (pb - pa) * t
-    pv = np.array(via)
-    return (1 - t) ** 2 * pa + 2 * (1 - t) * t * pv + t**2 * pb
+        pts = pa + (pb - pa) * t
+    else:
+        pv = np.array(via)
+        pts = (1 - t) ** 2 * pa + 2 * (1 - t) * t * pv + t**2 * pb
+    pts.flags.writeable = False
+    return pts
 
 
 class Grid:
@@ -162,6 +178,43 @@ def crossings(view: View, pos: Positions, smooth: dict[str, Smooth], pad: float 
         pts = edge_points(pos[e.source], pos[e.target], smooth.get(e.id, False))
         out.extend((e.id, n) for n in grid.hits(pts, (e.source, e.target)))
     return out
+
+
+def crossings_after_move(
+    view: View, pos: Positions, smooth: dict[str, Smooth], n: str
+) -> Callable[[Positions], bool]:
+    """A test equal to ``bool(crossings(view, trial, smooth))`` for trials that move only node ``n``.
+
+    Only the edges at ``n`` and node ``n`` itself can change; the crossings between the other
+    edges and nodes are computed once, here, instead of once per trial position.
+    """
+    at_n = [e for e in view.edges if n in (e.source, e.target) and e.source != e.target]
+    others = [e for e in view.edges if n not in (e.source, e.target) and e.source != e.target]
+    sh = shapes(view)
+    moving = {e.id for e in at_n}
+    if any(eid not in moving and node != n for eid, node in crossings(view, pos, smooth)):
+        return lambda trial: True  # a crossing the move cannot touch
+    drawn = [(e, edge_points(pos[e.source], pos[e.target], smooth.get(e.id, False)))
+             for e in others if e.source in pos and e.target in pos]
+
+    def crosses(trial: Positions) -> bool:
+        grid = Grid(trial, sh, 0.0)
+        for e in at_n:
+            if e.source in trial and e.target in trial and grid.hits(
+                edge_points(trial[e.source], trial[e.target], smooth.get(e.id, False)), (e.source, e.target)
+            ):
+                return True
+        x, y = trial[n]
+        s = sh[n]
+        hw, hh = s.w / 2, s.h / 2
+        for _e, pts in drawn:
+            dx, dy = np.abs(pts[:, 0] - x), np.abs(pts[:, 1] - y)
+            inside = (dx / hw) ** 2 + (dy / hh) ** 2 < 1.0 if s.ellipse else (dx < hw) & (dy < hh)
+            if inside.any():
+                return True
+        return False
+
+    return crosses
 
 
 def candidate_bends(twin: int) -> list[Smooth]:
