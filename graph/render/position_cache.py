@@ -72,14 +72,26 @@ def _view_key(view: View) -> str:
     for code in _PLACEMENT_CODE:
         h.update(code.read_bytes())
     h.update(nx.__version__.encode() + np.__version__.encode())
-    h.update(json.dumps(dataclasses.asdict(view), sort_keys=True, default=sorted).encode())
+    h.update(json.dumps(view, sort_keys=True, default=_plain).encode())
     return h.hexdigest()[:32]
+
+
+def _plain(value: object) -> object:
+    """The view's dataclasses as their fields, sets sorted (dataclasses.asdict copies deeply: slow here)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return vars(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not part of a view")
 
 
 def cached_placement(view: View, place: Callable[[View], Placed]) -> Placed:
     """``place(view)``, or what it returned for the same view before: positions, bends, and the
     edge labels it dropped or shifted (applied to ``view`` as ``place`` would have)."""
-    name = f"view-{_view_key(view)}.json"
+    try:
+        name = f"view-{_view_key(view)}.json"
+    except TypeError:  # a value the key cannot spell: place it, uncached
+        return place(view)
     stored = _read(name)
     edges = {e.id: e for e in view.edges}
     try:
