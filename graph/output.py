@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
+import pyoxigraph as ox
 
 from graph.errors import InputError
 from graph.namespaces import curie
@@ -26,15 +25,22 @@ def cell(value: object) -> str:
     """A value as a person reads it: CURIEs for project IRIs, plain text for literals."""
     if value is None:
         return ""
+    if isinstance(value, ox.NamedNode):  # a query's rows are pyoxigraph terms: no rdflib on that path
+        return curie(value.value)
+    if isinstance(value, (ox.Literal, ox.BlankNode)):
+        return value.value
+    from rdflib import URIRef
+
     if isinstance(value, URIRef):
         return curie(str(value))
-    if isinstance(value, Literal):
-        return str(value)
     return str(value)
 
 
 def plain(value: object) -> object:
     """A value for JSON: numbers and booleans as such, terms as strings."""
+    from rdflib import Literal
+    from rdflib.term import Identifier
+
     if isinstance(value, Literal):
         py = value.toPython()
         return py if isinstance(py, (int, float, bool)) else str(value)

@@ -27,14 +27,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Identifier
 
 from graph.errors import InputError
 from graph.namespaces import PREFIXES, resolve_iri, sparql_prologue
+
+if TYPE_CHECKING:  # rdflib is imported where a parameter is bound: a query without one starts without it
+    from rdflib.term import Identifier
 
 PARAM_KINDS = ("iri", "string", "integer", "decimal", "boolean")
 _META = re.compile(r"^#\s*(\w+):\s*(.*)$")
@@ -90,6 +91,9 @@ class NamedQuery:
 
 def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
     """One parameter value as an RDF term of the declared kind."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
     if kind == "iri":
         try:
             iri = resolve_iri(raw)
@@ -218,7 +222,7 @@ def guess_term(raw: str, name: str = "value") -> Identifier:
         return to_term(raw, "decimal", name)
     if raw in ("true", "false"):
         return to_term(raw, "boolean", name)
-    return Literal(raw)
+    return to_term(raw, "string", name)
 
 
 SERVICE_OFFLINE = ("SERVICE (federated query) is not available on the embedded store: r2pkg works offline by "
@@ -239,6 +243,10 @@ def refuse_service(text: str) -> None:
 
 def unknown_iris(kg, bindings: dict[str, Identifier]) -> list[str]:
     """Names of IRI parameters whose IRI occurs nowhere in the graph (a typo, or a label given as an IRI)."""
+    if not bindings:
+        return []
+    from rdflib import URIRef
+
     missing = []
     for name, term in bindings.items():
         if isinstance(term, URIRef) and not kg.query(

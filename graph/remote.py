@@ -18,14 +18,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib.term import Identifier
 
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH
 from graph.results import QueryResult
-from graph.terms import to_ox
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TIMEOUT = 120  # seconds for a whole exchange, however slowly the bytes come
@@ -45,6 +47,8 @@ def values_clause(bindings: Mapping[str, Identifier]) -> str:
     if not bindings:
         return ""
     names = sorted(bindings)
+    from graph.terms import to_ox
+
     terms = " ".join(str(to_ox(bindings[n])) for n in names)
     return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
 

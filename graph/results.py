@@ -17,7 +17,6 @@ from graph import formats
 from graph.errors import InputError
 from graph.namespaces import curie
 from graph.output import table
-from graph.terms import from_ox
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -42,6 +41,8 @@ class QueryResult:
     # --- for Python callers (notebooks, pandas) ------------------------
     def terms(self) -> list[dict]:
         """Rows as dicts of rdflib terms (None where unbound)."""
+        from graph.terms import from_ox
+
         return [{k: from_ox(v) for k, v in row.items()} for row in self.rows]
 
     def records(self) -> list[dict]:
@@ -49,6 +50,8 @@ class QueryResult:
 
         `pandas.DataFrame(result.records())` gives a frame with one column per variable.
         """
+        from graph.terms import from_ox
+
         out = []
         for row in self.rows:
             rec = {}
@@ -71,7 +74,7 @@ class QueryResult:
         if fmt == "table" and self.kind != "GRAPH":
             if self.kind == "ASK":
                 return str(self.boolean).lower()
-            return table([{k: from_ox(v) for k, v in r.items()} for r in self.rows], self.variables)
+            return table(self.rows, self.variables)
         what = {"GRAPH": "CONSTRUCT/DESCRIBE query", "SELECT": "SELECT query", "ASK": "ASK query"}[self.kind]
         f = formats.find(fmt, kind)
         if f is None:

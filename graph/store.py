@@ -15,17 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.term import Identifier
 
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH, PREFIXES
-from graph.terms import from_ox, node, to_ox
 
-Row = dict[str, Identifier | None]
-Bindings = Mapping[str, Identifier]
+if TYPE_CHECKING:  # rdflib terms are made on demand: a query from the shell returns pyoxigraph terms without it
+    import rdflib
+    from rdflib.term import Identifier
+
+Row: TypeAlias = "dict[str, Identifier | None]"
+Bindings: TypeAlias = "Mapping[str, Identifier]"
 
 # The RDF syntaxes loading reads, by file ending.
 RDF_SUFFIXES = {
@@ -118,8 +120,11 @@ class KnowledgeGraph:
     # --- queries -------------------------------------------------------
     def query(self, sparql: str, bindings: Bindings | None = None, *, asserted_only: bool = False):
         """Run SPARQL on asserted and derived triples (or the asserted ones alone), binding terms natively."""
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {}
+        if bindings:
+            from graph.terms import to_ox
+
+            substitutions = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         try:
             return self.store.query(
                 sparql, prefixes=PREFIXES, use_default_graph_as_union=not asserted_only, substitutions=substitutions
@@ -136,6 +141,8 @@ class KnowledgeGraph:
         result = self.query(sparql, bindings, asserted_only=asserted_only)
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("expected a SELECT query")
+        from graph.terms import from_ox
+
         names = [v.value for v in result.variables]
         return [{n: from_ox(s[n]) for n in names} for s in result]
 
@@ -170,6 +177,10 @@ class KnowledgeGraph:
 
     def to_rdflib(self, include_derived: bool = True) -> rdflib.Graph:
         """An in-memory rdflib copy (for pySHACL and rdflib serialisers)."""
+        import rdflib
+
+        from graph.terms import node
+
         g = rdflib.Graph()
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns, override=True)
