@@ -89,3 +89,16 @@ def test_query_from_the_shell_reads_the_store_and_answers_as_in_memory(tmp_path,
     assert len(stores) == 1 and cold.stdout == warm.stdout
     in_memory = run_query(repo_graph, name="CQ01").records()
     assert len(warm.stdout.splitlines()) == len(in_memory) + 1  # a header line, then one line per row
+
+
+def test_a_named_query_from_the_shell_imports_neither_rdflib_nor_the_derivation(tmp_path):
+    """What makes `r2pkg query` start fast, checked as behaviour: with the store written, the command
+    reads it and formats pyoxigraph's rows itself (rdflib costs more to import than the query takes).
+    -X importtime logs every import, the confined child's included (it is forked, not started afresh)."""
+    env = {**os.environ, "R2PKG_CACHE_DIR": str(tmp_path / "cache")}
+    run = [sys.executable, "-X", "importtime", "-m", "graph.cli", "query", "CQ01"]
+    subprocess.run(run, cwd=REPO, env=env, capture_output=True, check=True)  # writes the store
+    done = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "r2pr:" in done.stdout and "graph.store" in imported
+    assert not {m for m in imported if m.split(".")[0] in ("rdflib", "pyshacl", "networkx")}
