@@ -24,7 +24,7 @@ from rdflib.term import Identifier
 
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH
-from graph.results import QueryResult
+from graph.query_results import QueryResult
 from graph.terms import to_ox
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
