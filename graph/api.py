@@ -70,7 +70,7 @@ def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any
 
     Keyword options (max_steps, ...) override those of the project's [derive] table.
     """
-    from graph.derivation import derive as run_derivation
+    from graph.deriving import derive as run_derivation
 
     project = project or current_project()
     return run_derivation(kg, project=project, **derive_options(project, **options))

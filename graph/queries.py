@@ -265,7 +265,7 @@ def run_query(kg=None, *, name: str | None = None, sparql: str | None = None, qu
     goes to that SPARQL 1.1 endpoint instead of the loaded graph `kg`. `warn`, if
     given, is called with a message for each IRI parameter that is not in the graph.
     """
-    from graph.results import QueryResult
+    from graph.query_results import QueryResult
 
     params = params or {}
     if sum(x is not None for x in (name, sparql, query)) != 1:

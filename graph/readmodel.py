@@ -178,7 +178,7 @@ class DerivedStep:
 
 @dataclass(frozen=True)
 class DerivedPathway:
-    """A derived r2p:Pathway as the RDF has it (see graph.pathways.rdf): the steps are its lead route's."""
+    """A derived r2p:Pathway as the RDF has it (see graph.pathways.report_rdf): the steps are its lead route's."""
 
     iri: str
     risk: str
@@ -539,7 +539,7 @@ def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
 
 
 def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...], dict[str, tuple[str, ...]]]:
-    """Derived pathways, bundles and joint conditions as written by graph.pathways.rdf (empty before derivation)."""
+    """Derived pathways, bundles and joint conditions as pathways.report_rdf writes them (none before deriving)."""
     pathways: tuple[DerivedPathway, ...] = ()
     iris = scan.typed("Pathway")
     modality = scan.values("r2p:modality")

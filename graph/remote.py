@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH
-from graph.results import QueryResult
+from graph.query_results import QueryResult
 
 if TYPE_CHECKING:
     from rdflib.term import Identifier

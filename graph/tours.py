@@ -12,7 +12,7 @@
         apart: why no stated link ties some of the step's nodes (said after the narration)
 
 This module reads tours and checks them against the graph (`check_tours`, which
-validate runs); it imports nothing from rendering. graph.render.tours turns a
+validate runs); it imports nothing from rendering. graph.render.tour_views turns a
 tour into a map whose presentation plays it.
 """
 

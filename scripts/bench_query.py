@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import synthetic_corpus  # noqa: E402
 
-from graph.derivation import derive  # noqa: E402
+from graph.deriving import derive  # noqa: E402
 from graph.namespaces import PREFIXES, sparql_prologue  # noqa: E402
 from graph.queries import named_queries, run_query  # noqa: E402
 from graph.resources import ontology_file  # noqa: E402

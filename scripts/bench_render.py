@@ -286,7 +286,7 @@ def time_pyvis(browser, path: Path, cap: float) -> dict:
 
 def synthetic_view(n_nodes: int, n_edges: int, seed: int = 7):
     """A View of n_nodes boxes and n_edges distinct links, with positions, made directly (no graph, no layout)."""
-    from graph.render.model import MapEdge, MapNode, View
+    from graph.render.view_model import MapEdge, MapNode, View
 
     rng = random.Random(seed)
     view = View("bench", "bench", "bench")

@@ -559,7 +559,7 @@ def test_every_risk_factor_and_trigger_of_the_brief_is_mapped_by_the_curators():
 
 def test_mapping_rule_derives_the_skos_triples(tmp_path):
     import graph
-    from graph.derivation import apply_rules
+    from graph.deriving import apply_rules
 
     kg = graph.load_graph()
     apply_rules(kg)

@@ -46,7 +46,7 @@ def test_an_unwritable_cache_still_lays_out(tmp_path, monkeypatch):
 
 def _crowded_view():
     """A small view whose labels clash, so placement drops or shifts some of them (mutates the edges)."""
-    from graph.render.model import MapEdge, MapNode, View
+    from graph.render.view_model import MapEdge, MapNode, View
 
     nodes = {n: MapNode(n, f"node {n}", "c", "k", "#fff", "box", "#000") for n in "abcde"}
     edges = [MapEdge(f"e{i}", s, t, "r", label="a rather long relation label")

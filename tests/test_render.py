@@ -22,7 +22,7 @@ from graph.render.page import edge_style, script_json
 from graph.render.routing import crossings, overlaps, shapes
 from graph.render.site import all_specs, render_reading_view
 from graph.render.style import edge_colours, fill_groups
-from graph.render.tours import check_tours, load_tours
+from graph.render.tour_views import check_tours, load_tours
 from graph.render.views import overview
 from graph.resources import ontology_file
 from graph.source_text import read_source
@@ -344,7 +344,7 @@ def test_tour_plays_its_steps_with_quotes_from_the_data(site):
 
 
 def test_every_shipped_tour_step_ties_what_it_lights_or_says_why_not(repo_graph):
-    from graph.render.tours import tour_view, untied
+    from graph.render.tour_views import tour_view, untied
 
     facts = collect_facts(repo_graph)
     apart = 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from graph.render.model import MapEdge, MapNode, View
 from graph.render.routing import crossings, crossings_after_move, edge_points
+from graph.render.view_model import MapEdge, MapNode, View
 
 
 def _view() -> View:

@@ -91,7 +91,7 @@ routes per unit; the report lists units the cap cut off) and everything is
 sorted, so the same input gives the same output byte for byte.
 """
 
-from graph.pathways.derivation import derive, derive_pathways
+from graph.pathways.derive_report import derive, derive_pathways
 from graph.pathways.handout import to_markdown
 from graph.pathways.model import (
     DIRECT,
@@ -109,8 +109,8 @@ from graph.pathways.model import (
     Tie,
 )
 from graph.pathways.projection import project
-from graph.pathways.rdf import DERIVED_NS, FORM_CONCEPTS, pathway_triples, write_pathways
-from graph.pathways.render import ROW_COLUMNS, pathway_rows, to_json, to_turtle
+from graph.pathways.report_formats import ROW_COLUMNS, pathway_rows, to_json, to_turtle
+from graph.pathways.report_rdf import DERIVED_NS, FORM_CONCEPTS, pathway_triples, write_pathways
 
 __all__ = [
     "DERIVED_NS",

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph.pathways.model import ClaimInfo, Contest, Gap, Pathway, PathwayReport, RequirementInfo, Route, Step
-from graph.pathways.rdf import route_modality
+from graph.pathways.report_rdf import route_modality
 
 MAX_PRINTS = 2  # no quote is printed more than this many times
 FRAME_TITLE = "The brief's frame: when mass atrocities occur"

@@ -105,7 +105,7 @@ def to_html(report: PathwayReport, index_href: str | None = "index.html") -> str
 def write_handout_page(kg: KnowledgeGraph, out_dir: str | Path) -> Path:
     """Derive the cited pathway report with the project's options and write the page into the site."""
     from graph.derive_options import derive_options
-    from graph.pathways.derivation import derive_pathways
+    from graph.pathways.derive_report import derive_pathways
     from graph.project import current_project
 
     report = derive_pathways(kg, **derive_options(current_project()))

@@ -5,7 +5,7 @@
     render_views(kg, "build", ["overview"])    # just some views
 
 Views register themselves (graph.render.registry) where they are defined (graph.render.views,
-graph.render.tours); each is built from the facts read once from the loaded graph, laid out
+graph.render.tour_views); each is built from the facts read once from the loaded graph, laid out
 deterministically in Python (graph.render.layout), and written through our own
 template around pyvis's network data with vis-network inlined (graph.render.page).
 """

@@ -11,7 +11,6 @@ from typing import Any
 
 from graph.namespaces import R2P, curie
 from graph.render.facts import DOMAIN_ENTITY, ClaimInfo, Facts, LinkInfo, RequirementInfo
-from graph.render.model import MapEdge, MapNode, View
 from graph.render.style import (
     CLASS_STYLE,
     DEFAULT_BORDER,
@@ -21,6 +20,7 @@ from graph.render.style import (
     SPEAKER_STYLE,
     consensus_border,
 )
+from graph.render.view_model import MapEdge, MapNode, View
 
 CLAIM, ISSUE, BUNDLE = str(R2P.Claim), str(R2P.Issue), str(R2P.CoRequisiteBundle)
 

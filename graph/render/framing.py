@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from graph.render.model import Step, View
 from graph.render.routing import Positions, shapes
 from graph.render.style import NODE_FONT_SIZE, READABLE_PX
+from graph.render.view_model import Step, View
 
 # The map's share of a 1920x1080 screen while presenting (header above, narration on the right),
 # and when exploring (header above, legend on the left).

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 
-from graph.render.model import View
 from graph.render.routing import (
     Grid,
     Positions,
@@ -35,6 +34,7 @@ from graph.render.routing import (
     via_point,
 )
 from graph.render.style import EDGE_FONT_SIZE
+from graph.render.view_model import View
 
 Box = tuple[float, float, float, float]
 LABEL_GAP = 12.0  # clear space between a label and any other label or node, canvas units

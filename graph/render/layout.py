@@ -13,10 +13,10 @@ import networkx as nx
 import numpy as np
 
 from graph.render.labels import clear_labels
-from graph.render.model import View
 from graph.render.position_cache import cached_placement, cached_positions
 from graph.render.routing import Smooth, crossings, overlaps, route, shapes
 from graph.render.style import LABEL_MAX_WIDTH
+from graph.render.view_model import View
 
 Positions = dict[str, tuple[float, float]]
 

@@ -23,7 +23,6 @@ from pyvis.node import Node
 from graph import __version__
 from graph.namespaces import curie
 from graph.render.facts import Facts
-from graph.render.model import MapEdge, MapNode, View
 from graph.render.routing import Positions, Smooth
 from graph.render.style import (
     ANCHOR_FONT_SIZE,
@@ -45,6 +44,7 @@ from graph.render.style import (
     consensus_border,
     text_colour,
 )
+from graph.render.view_model import MapEdge, MapNode, View
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_VERSION = "9.1.2"

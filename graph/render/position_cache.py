@@ -21,7 +21,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from graph.render.model import View
+from graph.render.view_model import View
 from graph.store_cache import cache_root
 
 Layout = Callable[[nx.Graph], dict[str, np.ndarray]]

@@ -18,9 +18,9 @@ from graph.namespaces import curie
 from graph.output import write_atomic
 from graph.render.builder import Builder
 from graph.render.facts import Facts
-from graph.render.model import RenderedView, View
 from graph.render.page import CSP, SOURCE_LINE, inline_script, inline_style, script_json
 from graph.render.style import BREADTH_FILL, EFFECT_LABEL, SPEAKER_LABEL, text_colour
+from graph.render.view_model import RenderedView, View
 from graph.source_text import collapse
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from graph.render.facts import Facts
-    from graph.render.model import View
+    from graph.render.view_model import View
     from graph.tours import Tour
 
 

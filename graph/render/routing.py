@@ -17,8 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from graph.render.model import View
 from graph.render.style import ANCHOR_FONT_SIZE, LABEL_MAX_WIDTH, NODE_FONT_SIZE
+from graph.render.view_model import View
 
 Positions = dict[str, tuple[float, float]]
 Smooth = dict | bool

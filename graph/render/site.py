@@ -13,13 +13,13 @@ from graph.output import make_output_dir, write_atomic
 from graph.render.facts import Facts, collect_facts
 from graph.render.framing import choose_opening, split_steps
 from graph.render.layout import place
-from graph.render.model import RenderedView
 from graph.render.page import CSP, page_data, render_page
 from graph.render.reading import write_reading_view
 from graph.render.registry import ViewContext, ViewSpec, index_sections, view_specs
 
 # Importing the modules that define views registers them (graph.render.registry).
-from graph.render.tours import default_tours_dir, load_tours
+from graph.render.tour_views import default_tours_dir, load_tours
+from graph.render.view_model import RenderedView
 from graph.render.views import narrate_steps
 
 if TYPE_CHECKING:

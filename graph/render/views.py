@@ -13,8 +13,8 @@ from functools import partial
 from graph.namespaces import R2P, curie
 from graph.render.builder import BUNDLE, Builder, best_claim, quote_of, shows, slug
 from graph.render.facts import DOMAIN_ENTITY, Facts
-from graph.render.model import MapEdge, Step, View
 from graph.render.registry import ViewContext, ViewSpec, view_family
+from graph.render.view_model import MapEdge, Step, View
 
 SUPPORT, ATTACK = str(R2P.Support), str(R2P.Attack)
 REQUIRES, ENABLES = str(R2P.RequiresRelation), str(R2P.EnablesRelation)

@@ -9,8 +9,8 @@ from functools import partial
 from graph.namespaces import R2P
 from graph.render.builder import Builder, quote_of, slug
 from graph.render.facts import Facts
-from graph.render.model import Step, View
 from graph.render.registry import ViewContext, ViewSpec, view_family
+from graph.render.view_model import Step, View
 from graph.tours import CHECK, Tour, TourError, TourStep, check_tours, default_tours_dir, load_tours, read_tour
 
 __all__ = ["CHECK", "Tour", "TourError", "TourStep", "check_tours", "default_tours_dir", "load_tours", "read_tour",

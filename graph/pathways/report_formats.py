@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from graph.namespaces import PREFIXES, curie
 from graph.pathways.handout import to_markdown
 from graph.pathways.model import ClaimInfo, Contest, Pathway, PathwayReport, Route, Step, Tie
-from graph.pathways.rdf import DERIVED_NS, contest_objects, pathway_triples, route_modality
+from graph.pathways.report_rdf import DERIVED_NS, contest_objects, pathway_triples, route_modality
 
 __all__ = ["ROW_COLUMNS", "pathway_rows", "to_json", "to_markdown", "to_turtle"]
 

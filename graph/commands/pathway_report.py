@@ -40,7 +40,7 @@ def _check(term: str, iri: str, known: set[str], what: str, kg: KnowledgeGraph) 
 def render(report, fmt: str) -> str:
     """The report in one of FORMATS (graph.pathways is imported here: the CLI starts without it)."""
     from graph.pathways import pathway_rows, to_json, to_markdown, to_turtle
-    from graph.pathways.render import ROW_COLUMNS
+    from graph.pathways.report_formats import ROW_COLUMNS
 
     if fmt == "json":
         return to_json(report) + "\n"

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES
-from graph.pathways.derivation import DEFAULT_MAX_STEPS, DERIVED_BASE, derive_pathways
+from graph.pathways.derive_report import DEFAULT_MAX_STEPS, DERIVED_BASE, derive_pathways
 from graph.pathways.model import (
     ASSERTED,
     CASE,
