@@ -13,11 +13,12 @@ Data flows one way: load, validate, derive, then query, render, serve.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,8 +178,7 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
     note = f"Validation: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes."
     if report.unchecked:
         note += " " + report.unchecked_line()[0].upper() + report.unchecked_line()[1:] + "."
-    staging = Path(tempfile.mkdtemp(dir=out, prefix=".r2pkg-build-"))
-    try:
+    with build_staging(out) as staging:
         step("render")
         from graph.ontodoc import write_ontology_site
         from graph.ontology_release import cache_root_for
@@ -189,13 +189,81 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
         write_ontology_site(staging, project.ontology[0], cache_root=cache_root_for(project))
         build_site(kg, staging, notes=[note + ("" if report.ok else " Built with --force.")],
                    source=texts.primary(), tours_dir=project.tours, sources=texts)
+        kg.check_unchanged()  # an input edited during the build: replace nothing with a site of neither version
         summary.written = _move_into(staging, out, [p for p in staging.rglob("*") if p.is_file()])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     summary.views = sum(1 for p in summary.written if p.suffix == ".html" and p.parent == out
                         and p.name not in ("index.html", "ontology.html", "reading.html"))
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+STAGING_PREFIX = ".r2pkg-build-"
+
+
+@contextlib.contextmanager
+def build_staging(out: Path) -> Iterator[Path]:
+    """A private staging folder in `out`, locked (flock) for as long as this build runs, removed after.
+
+    A build killed outright (SIGKILL, power loss) cannot remove its folder, but the kernel
+    drops its lock: the next build removes every staging folder whose lock it can take,
+    and leaves alone those of builds still running.
+    """
+    remove_dead_staging(out)
+    while True:
+        folder = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+        try:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:  # another build took it for a dead one in the instant before our lock
+            continue
+        _lock(fd, wait=True)
+        if _same_folder(fd, folder):
+            break
+        os.close(fd)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)
+
+
+def remove_dead_staging(out: Path) -> list[Path]:
+    """Remove the staging folders in `out` of builds that are no longer running; the folders removed."""
+    removed = []
+    for folder in out.glob(STAGING_PREFIX + "*"):
+        try:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # gone already, or not a folder
+        try:
+            if _lock(fd, wait=False) and _same_folder(fd, folder):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        finally:
+            os.close(fd)  # releases the lock
+    return removed
+
+
+def _lock(fd: int, *, wait: bool) -> bool:
+    """An exclusive lock on an open folder; False when another process holds it (and wait is False)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): never take another build's folder for a dead one
+        return wait
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _same_folder(fd: int, path: Path) -> bool:
+    """True if `path` still names the folder open as `fd` (not removed, not replaced, meanwhile)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _move_into(staging: Path, out: Path, files: list[Path]) -> list[Path]:

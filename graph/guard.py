@@ -317,3 +317,48 @@ def names_dataset(text: str) -> bool:
         elif m.group().lower() == "from":
             return True
     return False
+
+
+# IRIREF as the grammar has it: never a brace, so an IRI misread where `<` was less-than hides no group.
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def where_group_end(text: str) -> int | None:
+    """Where the WHERE group of a SELECT query closes (the index of its `}`); None for other forms or when unsure.
+
+    The first brace outside brackets after SELECT opens the WHERE group (an EXISTS in a
+    SELECT expression sits inside parentheses); strings, comments and IRIs are skipped.
+    """
+    pos, n = 0, len(text)
+    form = None
+    parens = depth = 0
+    while pos < n:
+        ch = text[pos]
+        m = (_WS.match(text, pos) or _COMMENT.match(text, pos) or _IRIREF.match(text, pos)
+             or (_STRING.match(text, pos) if ch in "\"'" else None) or (_VAR.match(text, pos) if ch in "?$" else None))
+        if m:
+            pos = m.end()
+            continue
+        if form is None and (m := _WORD.match(text, pos)):
+            word = m.group().lower()
+            pos = m.end()
+            if text.startswith(":", pos):  # the prefix name in PREFIX p: <iri>
+                local = _LOCAL.match(text, pos + 1)
+                pos = local.end() if local else pos + 1
+            elif word not in ("base", "prefix"):
+                form = word
+                if form != "select":
+                    return None
+            continue
+        if ch == "(":
+            parens += 1
+        elif ch == ")":
+            parens = max(0, parens - 1)
+        elif ch == "{" and (depth or not parens):
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                return pos
+        pos += 1
+    return None

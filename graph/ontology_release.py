@@ -33,8 +33,7 @@ CACHE_DIR = ".r2pkg-cache"
 
 def canonical_ntriples(path: Path) -> str:
     """The ontology file as RDFC-1.0 canonical N-Triples, one sorted line per triple."""
-    parse_turtle(path)  # a syntax error is an InputError with file and line
-    dataset = ox.Dataset(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    dataset = ox.Dataset(parse_turtle(path))  # a syntax error is an InputError with file and line
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in dataset)
     return "".join(lines)
@@ -53,7 +52,7 @@ def graph_from_ntriples(text: str, prefixes: dict[str, str] | None = None) -> rd
 def turtle_prefixes(path: Path) -> dict[str, str]:
     """The prefixes the ontology file declares, in the file's order."""
     out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
         parts = line.split()
         if len(parts) >= 3 and parts[0] == "@prefix" and parts[2].startswith("<"):
             out[parts[1].rstrip(":")] = parts[2].strip("<>")

@@ -227,18 +227,22 @@ def guess_term(raw: str, name: str = "value") -> Identifier:
 
 SERVICE_OFFLINE = ("SERVICE (federated query) is not available on the embedded store: r2pkg works offline by "
                    "design. Query a SPARQL server that federates with --endpoint instead.")
+UPDATE_OFFLINE = "SPARQL Update is not run: r2pkg query only reads the graph (edit the project's files instead)."
 
 
-def refuse_service(text: str) -> None:
-    """The embedded store never fetches other addresses: SERVICE is one clear InputError."""
-    from graph.guard import SERVICE_REFUSED, Refused, check_query
+def refuse_unsafe(text: str) -> None:
+    """The shared guard (graph.guard), said as an InputError: SERVICE, updates, shapes it cannot check.
+
+    The CLI, the endpoint and the library run every query past it before any parser
+    sees it; a query the guard cannot decide is refused, never run.
+    """
+    from graph.guard import SERVICE_REFUSED, UPDATE_REFUSED, Refused, check_query
 
     try:
         check_query(text)
     except Refused as e:
-        if e.message == SERVICE_REFUSED:
-            raise InputError(SERVICE_OFFLINE) from None
-        # Updates and bad escapes are left to the store, which refuses them as syntax errors.
+        message = {SERVICE_REFUSED: SERVICE_OFFLINE, UPDATE_REFUSED: UPDATE_OFFLINE}.get(e.message, e.message)
+        raise InputError(message) from None
 
 
 def unknown_iris(kg, bindings: dict[str, Identifier]) -> list[str]:
@@ -282,7 +286,7 @@ def run_query(kg=None, *, name: str | None = None, sparql: str | None = None, qu
 
         # A remote server knows none of our prefixes: declare them all.
         return remote_query(endpoint, sparql_prologue() + text, bindings, default_graph)
-    refuse_service(text)
+    refuse_unsafe(text)
     if kg is None:
         from graph.store import load_graph
 

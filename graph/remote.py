@@ -1,10 +1,12 @@
 """Talking to a standard SPARQL 1.1 server: the Protocol for queries, the Graph Store Protocol for upload.
 
 Any conforming server serves (Oxigraph server, Jena Fuseki, GraphDB, Virtuoso,
-QLever). Parameters are sent as a trailing VALUES clause built from RDF terms
-in N-Triples syntax (escaped by the term, never by string pasting); that
-equals the embedded substitution because a parameter is always a variable of
-the SELECT projection.
+QLever). Parameters are sent as a VALUES clause built from RDF terms in
+N-Triples syntax (escaped by the term, never by string pasting), placed last in
+the WHERE group of a SELECT query: that equals the embedded substitution because
+a parameter is always a variable of the SELECT projection. (A VALUES clause
+after the whole query means the same, but Virtuoso 7.2 mis-applies it when the
+group has a BIND: rows for other values of the parameter come back.)
 """
 
 from __future__ import annotations
@@ -51,6 +53,19 @@ def values_clause(bindings: Mapping[str, Identifier]) -> str:
 
     terms = " ".join(str(to_ox(bindings[n])) for n in names)
     return f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    """The query with its parameters as a VALUES clause: last in the WHERE group, else after the query."""
+    clause = values_clause(bindings)
+    if not clause:
+        return sparql
+    from graph.guard import where_group_end
+
+    end = where_group_end(sparql)
+    if end is None:
+        return sparql + clause
+    return sparql[:end] + clause.lstrip("\n").replace("VALUES", "  VALUES", 1) + sparql[end:]
 
 
 def _read_capped(resp, url: str, deadline: float) -> bytes:
@@ -123,7 +138,7 @@ def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, Identifier] 
     """Run a query on a SPARQL 1.1 endpoint and parse the answer into a QueryResult."""
     url = _check_url(endpoint)
     # A form POST, not the query as the body: every server takes forms (Virtuoso 7 hangs on the other).
-    fields = [("query", sparql + values_clause(bindings or {}))]
+    fields = [("query", bind_values(sparql, bindings or {}))]
     if default_graph:
         fields.append(("default-graph-uri", default_graph))
     body = urllib.parse.urlencode(fields).encode("ascii")
@@ -213,4 +228,5 @@ def _digest_authorization(req: urllib.request.Request, user: str, password: str,
     return f"Digest {value}" if value else None
 
 
-__all__ = ["remote_query", "push", "authenticating", "values_clause", "deadline", "parse_answer", "DERIVED_GRAPH"]
+__all__ = ["remote_query", "push", "authenticating", "bind_values", "values_clause", "deadline", "parse_answer",
+           "DERIVED_GRAPH"]

@@ -8,11 +8,18 @@ unless they ask for the asserted graph alone (validation does).
 Each file is parsed and loaded in Rust (`Store.bulk_load`), so loading costs
 about what pyoxigraph's own bulk load costs. Which file a subject came from is
 worked out only when someone asks (a validation finding names its file).
+
+A file that starts with a UTF-8 byte order mark is read without it, as rdflib and
+other Turtle readers do. A file that changes or disappears between loading and a
+later read (the origin of a finding, the end of a build) is one InputError that
+names it: the results would describe neither the old text nor the new one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -62,6 +69,32 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
+_BOM = b"\xef\xbb\xbf"
+CHANGED = "changed while r2pkg was reading it; run the command again"
+REMOVED = "was removed while r2pkg was reading it"
+
+Fingerprint = tuple[int, int, int]
+
+
+def fingerprint(path: Path) -> Fingerprint | None:
+    """What tells one version of a file from another without reading it (None when it is gone)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@contextmanager
+def rdf_source(path: Path) -> Iterator[dict]:
+    """Keyword arguments for pyoxigraph's parse/bulk_load: the path, or the open file past a byte order mark."""
+    with open(path, "rb") as f:
+        if f.read(len(_BOM)) == _BOM:
+            yield {"input": f}
+            return
+    yield {"path": str(path)}
+
+
 def _syntax_error(e: SyntaxError, path: Path) -> InputError:
     message = str(e.msg if hasattr(e, "msg") else e)
     if message.startswith("Parser error") and ": " in message:
@@ -71,11 +104,13 @@ def _syntax_error(e: SyntaxError, path: Path) -> InputError:
 
 def parse_turtle(path: Path) -> list[ox.Quad]:
     """Parse one RDF file into quads of the default graph; a syntax error becomes an InputError with its line."""
+    fmt = rdf_format(path)
     try:
-        return [
-            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-            for t in ox.parse(path=str(path), format=rdf_format(path), rename_blank_nodes=True)
-        ]
+        with rdf_source(path) as source:
+            return [
+                ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                for t in ox.parse(**source, format=fmt, rename_blank_nodes=True)
+            ]
     except SyntaxError as e:
         raise _syntax_error(e, path) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -89,17 +124,24 @@ class KnowledgeGraph:
     store: ox.Store = field(default_factory=ox.Store)
     files: list[Path] = field(default_factory=list)
     triples_per_file: dict[Path, int] = field(default_factory=dict)
+    fingerprints: dict[Path, Fingerprint] = field(default_factory=dict)  # of each file as loaded
     _origins: dict[str, Path] | None = field(default=None, repr=False)
 
     def add_file(self, path: Path) -> int:
         """Parse and load one file (in Rust, all or nothing); the number of triples it added."""
         before = len(self.store)
+        fmt = rdf_format(path)
+        version = fingerprint(path)
         try:
-            self.store.bulk_load(path=str(path), format=rdf_format(path))
+            with rdf_source(path) as source:
+                self.store.bulk_load(**source, format=fmt)
         except SyntaxError as e:
-            raise _syntax_error(e, path) from None
+            raise self._unless_changed(path, version) or _syntax_error(e, path) from None
         except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"cannot read: {e}", path) from None
+            raise self._unless_changed(path, version) or InputError(f"cannot read: {e}", path) from None
+        if version is None or fingerprint(path) != version:
+            raise InputError(CHANGED, path)
+        self.fingerprints[path] = version
         added = len(self.store) - before
         self.files.append(path)
         self.triples_per_file[path] = added
@@ -111,11 +153,36 @@ class KnowledgeGraph:
         if self._origins is None:
             origins: dict[str, Path] = {}
             for path in self.files:
-                for t in ox.parse(path=str(path), format=rdf_format(path)):
-                    if isinstance(t.subject, ox.NamedNode):
-                        origins.setdefault(t.subject.value, path)
+                self.check_unchanged([path])
+                try:
+                    with rdf_source(path) as source:
+                        for t in ox.parse(**source, format=rdf_format(path)):
+                            if isinstance(t.subject, ox.NamedNode):
+                                origins.setdefault(t.subject.value, path)
+                except (SyntaxError, OSError, UnicodeDecodeError):
+                    # loaded once without error: it changed since (a store opened from the cache keeps no fingerprint)
+                    raise InputError(REMOVED if fingerprint(path) is None else CHANGED, path) from None
+                self.check_unchanged([path])
             self._origins = origins
         return self._origins.get(iri)
+
+    def check_unchanged(self, paths: Iterable[Path] | None = None) -> None:
+        """Raise an InputError naming the first loaded file that changed or disappeared since it was loaded."""
+        for path in self.files if paths is None else paths:
+            known = self.fingerprints.get(path)
+            if known is None:
+                continue
+            now = fingerprint(path)
+            if now != known:
+                raise InputError(REMOVED if now is None else CHANGED, path)
+
+    @staticmethod
+    def _unless_changed(path: Path, version: Fingerprint | None) -> InputError | None:
+        """The error to give when a read failed because the file changed or went away meanwhile."""
+        now = fingerprint(path)
+        if now is None:
+            return InputError(REMOVED, path)
+        return InputError(CHANGED, path) if now != version else None
 
     # --- queries -------------------------------------------------------
     def query(self, sparql: str, bindings: Bindings | None = None, *, asserted_only: bool = False):

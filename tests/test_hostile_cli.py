@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from graph import remote
 from graph.cli import cli
+from graph.errors import InputError
 from graph.guard import TOO_COMPLEX, Refused, check_query
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "serve" / "mini.ttl"
@@ -98,10 +99,60 @@ def test_embedded_query_runs_without_network_even_past_the_guard(monkeypatch, ca
 
     url, handler = canary
     monkeypatch.setattr(query_command, "refuse", lambda text: None)
-    monkeypatch.setattr(queries, "refuse_service", lambda text: None)
+    monkeypatch.setattr(queries, "refuse_unsafe", lambda text: None)
     result = run("query", "--input", str(MINI), "--sparql", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
     assert_one_line_error(result, "network")
     assert handler.hits == 0
+
+
+# --- the library API: graph.run_query passes the same guard ----------------------------------------
+@pytest.fixture(scope="module")
+def mini_graph():
+    from graph.store import load_graph
+
+    return load_graph([MINI])
+
+
+def test_library_run_query_refuses_what_the_guard_cannot_decide_and_calls_nobody(mini_graph, canary):
+    """graph.run_query runs in the caller's process (no sandbox there): the guard alone must stop these."""
+    import graph
+
+    url, handler = canary
+    big_values = " ".join(f"<http://example.org/item/{i}>" for i in range(25_000))
+    hostile = {
+        "too complex": exploding() + f" SERVICE <{url}> {{ ?s ?p ?o }}",
+        "729 KB VALUES": f"SELECT * WHERE {{ VALUES ?x {{ {big_values} }} SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "plain SERVICE": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "SERVICE after a less-than": f"SELECT * WHERE {{ FILTER(1<2&&'>')SERVICE<{url}>{{}} }}",
+    }
+    for what, text in hostile.items():
+        with pytest.raises(InputError):
+            graph.run_query(mini_graph, sparql=text)
+        assert handler.hits == 0, what
+    with pytest.raises(InputError) as e:
+        graph.run_query(mini_graph, sparql=exploding())
+    assert e.value.message == TOO_COMPLEX
+
+
+@pytest.mark.parametrize("text, words", [
+    ("SELECT * WHERE { FILTER(" + "&&".join(["1<2"] * 75_000) + ") }", "operators"),
+    ("SELECT * WHERE { FILTER(" + "(" * 20_000 + "1" + ")" * 20_000 + ") }", "deep"),  # would kill the caller
+    ("INSERT DATA { <http://a> <http://b> <http://c> }", "Update"),
+])
+def test_library_run_query_refuses_shapes_and_updates_before_the_parser(mini_graph, monkeypatch, text, words):
+    import graph
+
+    ran = []
+    monkeypatch.setattr(type(mini_graph), "query", lambda *a, **k: ran.append(a))
+    with pytest.raises(InputError) as e:
+        graph.run_query(mini_graph, sparql=text)
+    assert words in e.value.message and not ran
+
+
+def test_library_run_query_still_runs_ordinary_queries(mini_graph):
+    import graph
+
+    assert graph.run_query(mini_graph, sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").records()[0]["n"] > 0
 
 
 # --- shapes that overflow the engine's stack -------------------------------------------------------
@@ -121,8 +172,10 @@ def test_deep_or_huge_queries_are_one_line(tmp_path, text, words):
 def test_an_engine_crash_is_one_line(monkeypatch):
     """Should a shape the guard lets through still crash the engine, the command says so in one line."""
     import graph.commands.query as query_command
+    import graph.queries as queries
 
     monkeypatch.setattr(query_command, "refuse", lambda text: None)
+    monkeypatch.setattr(queries, "refuse_unsafe", lambda text: None)
     text = "SELECT * WHERE { FILTER(" + "(" * 20_000 + "1" + ")" * 20_000 + ") }"
     assert_one_line_error(run("query", "--input", str(MINI), "--sparql", text), "crashed")
 

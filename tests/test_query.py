@@ -234,6 +234,38 @@ def test_ox_terms_round_trip_through_values_clause():
     assert [s["x"].value for s in parsed] == ['a"} b']
 
 
+@pytest.mark.parametrize("text, inside", [
+    ("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x", True),
+    # braces in an IRI, a string, a comment, an EXISTS of the SELECT clause: none of them is the WHERE group's
+    ("PREFIX a: <http://x/> SELECT (EXISTS { ?x ?p ?o } AS ?e) ?x { ?x ?p '}' # }\n OPTIONAL { ?x ?q ?r } } LIMIT 2",
+     True),
+    ("SELECT ?x WHERE { FILTER(?x<?y) { SELECT ?x ?y { ?x ?p ?y } } } GROUP BY ?x", True),
+    ("CONSTRUCT { ?x ?p ?o } WHERE { ?x ?p ?o }", False),  # parameters bind SELECT projections only
+    ("SELECT ?x WHERE { ?x ?p ?o", False),  # unbalanced: the server's parser will say so
+])
+def test_bound_parameters_go_last_in_the_where_group(text, inside):
+    """In these texts the WHERE group closes at the last brace."""
+    from graph.guard import where_group_end
+    from graph.remote import bind_values
+
+    closing = text.rindex("}") if inside else None
+    assert where_group_end(text) == closing
+    bound = bind_values(text, {"x": rdflib.URIRef("http://example.org/a")})
+    clause = "VALUES (?x) { (<http://example.org/a>) }"
+    if closing is None:
+        assert bound == text + "\n" + clause + "\n"
+        return
+    assert text[closing] == "}" and bound == text[:closing] + "  " + clause + "\n" + text[closing:]
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
+                      ox.NamedNode("http://example.org/b")))
+    store.add(ox.Quad(ox.NamedNode("http://example.org/c"), ox.NamedNode("http://example.org/p"),
+                      ox.NamedNode("http://example.org/b")))
+    answer = {s["x"].value for s in store.query(bound)}  # the bound text still parses
+    if text.startswith("SELECT ?x WHERE { ?x ?p ?o }"):
+        assert answer == {"http://example.org/a"}
+
+
 def test_help_examples_exist():
     for name in ("query", "queries", "export", "push"):
         assert "Example:" in invoke(name, "--help").output

@@ -12,9 +12,9 @@ import click
 from graph import formats, remote
 from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
-from graph.guard import SERVICE_REFUSED, UPDATE_REFUSED, Refused, check_query
 from graph.output import format_rows
-from graph.queries import SERVICE_OFFLINE, named_queries, read_query_file, run_query
+from graph.queries import named_queries, read_query_file, run_query
+from graph.queries import refuse_unsafe as refuse
 from graph.remote import push
 from graph.server.sandbox import run_confined
 
@@ -102,18 +102,6 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
         write_output(output, text)
     else:
         click.echo(text.rstrip("\n"))
-
-
-UPDATE_OFFLINE = "SPARQL Update is not run: r2pkg query only reads the graph (edit the project's files instead)."
-
-
-def refuse(text: str) -> None:
-    """The shared guard, as the CLI says it: SERVICE, updates, and shapes it cannot check are one line."""
-    try:
-        check_query(text)
-    except Refused as e:
-        message = {SERVICE_REFUSED: SERVICE_OFFLINE, UPDATE_REFUSED: UPDATE_OFFLINE}.get(e.message, e.message)
-        raise InputError(message) from None
 
 
 def _run_and_format(kg, endpoint, default_graph, name, sparql, query, params, fmt) -> tuple[str, list[str]]:

@@ -55,14 +55,15 @@ def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...],
     says which, and how many files and triples were loaded.
 
     Exit status: 0 when there is no ERROR, 1 when there are violations, 2 when
-    an input cannot be read (a Turtle syntax error names the file and line).
-    Input files are never modified.
+    an input cannot be read (a Turtle syntax error names the file and line) or
+    changed while it was being read. Input files are never modified.
     """
     from graph.api import project_texts, validate
 
     project, kg = open_project(inputs)
     texts = project_texts(project, source_text, kg)
     report = validate(kg, texts, shapes=shapes, project=project)
+    kg.check_unchanged()  # a report on files that changed meanwhile would describe neither version
     if fmt == "json":
         click.echo(json.dumps({"project": project.describe(), "files": len(kg.files), "triples": len(kg),
                                "ok": report.ok, "counts": report.counts(), "quotes_not_checked": report.unchecked,

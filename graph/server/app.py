@@ -72,7 +72,7 @@ def examples() -> list[dict]:
     from graph.errors import InputError
     from graph.namespaces import sparql_prologue
     from graph.queries import named_queries
-    from graph.remote import values_clause
+    from graph.remote import bind_values
 
     out = []
     for q in named_queries().values():
@@ -84,10 +84,10 @@ def examples() -> list[dict]:
             lines.pop(0)
         text = sparql_prologue() + "".join(lines)
         try:
-            text += values_clause(q.bindings({}))
+            text = bind_values(text, q.bindings({}))
         except InputError:  # a required parameter without a default: bound to its example value, if any
             try:
-                text += values_clause(q.bindings(q.example_values()))
+                text = bind_values(text, q.bindings(q.example_values()))
             except InputError:
                 pass
         params = "; ".join(

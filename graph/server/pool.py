@@ -303,6 +303,12 @@ class Admission:
                     return None
                 self._cond.wait(min(left, 0.05))  # "has run past FAST_SECONDS" changes with time alone
 
+    @property
+    def running(self) -> int:
+        """Untrusted jobs running now (light ones are not counted)."""
+        with self._cond:
+            return len(self._running)
+
     def leave(self, token: int) -> None:
         if token:
             with self._cond:
