@@ -194,14 +194,14 @@ def write_index(
     more = []
     if reading is not None:
         more.append(
-            f'<li><a href="{e(reading.name)}">The brief, paragraph by paragraph</a>'
-            "<p>The brief's text with every quote lit by how widely it was held; click one for its claims, "
+            f'<li><a href="{e(reading.name)}">The text, paragraph by paragraph</a>'
+            "<p>The source text with every quote lit by how widely it was held; click one for its claims, "
             "links and maps.</p></li>"
         )
     if (out_dir / HANDOUT_PAGE).exists():  # --- the printable pathway handout (graph.pathways.handout_page) ---
         more.append(
             f'<li><a href="{HANDOUT_PAGE}">Handout: prevention pathways</a>'
-            "<p>What the brief says addresses each risk, with its quotes, in the brief's order; prints on A4 "
+            "<p>What the documents say addresses each risk, with its quotes, in the order of the text; prints on A4 "
             "or Letter.</p></li>"
         )
     if (out_dir / ONTOLOGY_DOC).exists():
