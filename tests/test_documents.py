@@ -435,6 +435,20 @@ def test_source_add_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path, a
     assert sorted(p for p in (tmp_path / "p").rglob("*")) == before
 
 
+def test_two_documents_with_the_same_headings_validate(tmp_path):
+    """Sections are labelled with their document: a corpus's shared headings are no duplicate labels."""
+    from test_project import run
+
+    project = tmp_path / "p"
+    assert run("init", project).exit_code == 0
+    assert run("source", "add", "workshop-note", NOTE, cwd=project).exit_code == 0
+    assert run("source", "add", "note-copy", NOTE, "--title", "A copy of the note", cwd=project).exit_code == 0
+    assert '"Section 3 of note-copy: What the facilitators reported"@en' in \
+        (project / "data" / "note-copy" / "document.ttl").read_text()
+    done = run("validate", cwd=project)
+    assert done.exit_code == 0 and "duplicate-labels" not in done.stdout, done.stdout
+
+
 def test_init_refuses_an_existing_project_and_source_add_needs_one(tmp_path):
     from test_project import one_error_line, run
 
