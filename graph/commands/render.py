@@ -83,7 +83,7 @@ class _StageLine:
     "build",
     epilog=example(
         "r2pkg build",
-        "r2pkg build -o site --source-text ../shared/sources/preventing-mass-atrocities-2013.txt",
+        "r2pkg build -o site --source-text ~/Downloads/preventing-mass-atrocities-2013.txt",
     ),
 )
 @output_dir_option("Folder to write the maps, the graph export and index.html to.")

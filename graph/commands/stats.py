@@ -32,8 +32,12 @@ def render_table(s: Stats) -> str:
     return "\n".join(lines)
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _coverage(d: DocumentCoverage) -> list[str]:
-    head = f"  {d.document or '(no document)'}  {d.title}: {d.claims} claims, {d.quotes} quotes"
+    head = f"  {d.document or '(no document)'}  {d.title}: {_n(d.claims, 'claim')}, {_n(d.quotes, 'quote')}"
     if d.paragraph_coverage is None:
         measured = "no body paragraphs in its text" if d.paragraphs_total == 0 else f"not measured ({d.not_measured})"
         return [f"{head}; paragraphs {measured}"]
@@ -44,7 +48,7 @@ def _coverage(d: DocumentCoverage) -> list[str]:
 
 
 @click.command("stats", epilog=example(
-    "r2pkg stats --source-text ../shared/sources/preventing-mass-atrocities-2013.txt",
+    "r2pkg stats --source-text ~/Downloads/preventing-mass-atrocities-2013.txt",
     "r2pkg stats --format json"))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @source_text_option("A text of the project's first document (plain text, Markdown or PDF), to measure its "

@@ -40,7 +40,7 @@ def render_report(report: Report, first_line: str) -> str:
 
 @click.command("validate", epilog=example(
     "r2pkg validate",
-    "r2pkg validate --source-text ../shared/sources/preventing-mass-atrocities-2013.txt",
+    "r2pkg validate --source-text ~/Downloads/preventing-mass-atrocities-2013.txt",
     "r2pkg validate --input ontology/r2p.ttl --input data/ --shapes my-shapes.ttl"))
 @source_text_option("A text of the project's first document (plain text, Markdown or PDF): check that every "
                     "quote citing it occurs in it verbatim.")

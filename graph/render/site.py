@@ -252,7 +252,8 @@ footer {{ font-size: 15px; color: #374151; padding: 0 32px 24px; }}
 <body>
 <header><h1>{e(facts.title)}</h1>
 <p>A workshop guide to the maps of {e(facts.citation)}. Everything works offline
-from this folder. Start with a tour; on any map, click a node for its claims and quotes, press P to present.</p>
+from this folder. Start with the first map listed; on any map, click a node for its claims and quotes,
+press P to present.</p>
 </header>
 <main>
 {"".join(parts) or "<p>No views could be built from this graph.</p>"}
