@@ -53,11 +53,11 @@ output = "build"
 # rules = "rules"
 # tours = "tours"
 
-# Source texts by document slug (r2pr:<slug>): `r2pkg source add SLUG FILE` adds them here.
-[sources]
-
 [derive]
 max_steps = 4
+
+# Source texts by document slug (r2pr:<slug>): `r2pkg source add SLUG FILE` adds them below.
+[sources]
 """
 
 README = """\
