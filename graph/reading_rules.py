@@ -235,8 +235,14 @@ def check_example_premises(kg: KnowledgeGraph) -> list[Finding]:
 
 # Sentence ends inside a paragraph ("Dr." is no end); a list item ("- How ...") is a sentence of its own.
 _SENTENCE_END = re.compile(r"(?<!\bDr\.)(?<=[.?!:])\s+(?=[-A-Z*\u201c\"])")
-_NAMES_SPEAKER = re.compile(r"\bparticipants?\b|\bMcFate\b|\bBaker\b|\bSimon\b|^\W*They\b|\bOne suggestion\b",
-                            re.IGNORECASE)
+_SPEAKER_WORDS = r"\bparticipants?\b|^\W*They\b|\bOne suggestion\b"
+# The people a text names as speakers are in the data: those claims are attributed to in a role other than the
+# rapporteur's (a brief's commissioned authors, say); a sentence naming one by surname names its speaker.
+_NAMED_SPEAKERS = """
+SELECT DISTINCT ?name WHERE {
+  ?claim a r2p:Claim ; prov:wasAttributedTo ?person ; r2p:speakerRole ?role .
+  ?person a foaf:Person ; rdfs:label ?name . FILTER(?role != r2p:RapporteurRole)
+}"""
 _ONE_SPEAKER = re.compile(r"\b(?:One|Another) (?:of the )?participants?\b")
 # Openings by which a sentence carries on the report before it (docs/MODELLING.md, "Who speaks").
 _CARRY_ON = re.compile(r"^- |^\W*(?:However|Instead|As a result|Another|These|This|It|They|There|For example|When they"
@@ -256,8 +262,15 @@ def carries_on(sentence: str) -> bool:
     return _CARRY_ON.search(sentence) is not None
 
 
+def names_speaker(kg: KnowledgeGraph) -> re.Pattern[str]:
+    """Words by which a sentence names its speaker: "participants", "They", and the surnames of the data's speakers."""
+    surnames = sorted({str(r["name"]).split()[-1] for r in kg.select(_NAMED_SPEAKERS, asserted_only=True)})
+    return re.compile("|".join([_SPEAKER_WORDS, *(rf"\b{re.escape(s)}\b" for s in surnames)]), re.IGNORECASE)
+
+
 def check_unattributed_sentences(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
     sentences = sentences_of(source)
+    names = names_speaker(kg)
     rows = kg.select("""
         SELECT ?claim ?paragraph ?exact ?role ?who ?consensus ?unnamed WHERE {
           ?claim a r2p:Claim ; r2p:paragraph ?paragraph ; r2p:speakerRole ?role ; prov:wasAttributedTo ?who ;
@@ -273,14 +286,14 @@ def check_unattributed_sentences(kg: KnowledgeGraph, source: SourceText) -> list
     findings = []
     for i, claims in sorted(by_sentence.items()):
         text = sentences[i][1]
-        if _NAMES_SPEAKER.search(text):
+        if names.search(text):
             continue
         before = list(by_sentence.get(i - 1, {}).values())
         previous = sentences[i - 1][1] if i else ""
         for claim, row in claims.items():
             who, unnamed = str(row["who"]), is_true(row["unnamed"])
             if row["role"] == R2P.ParticipantRole:
-                named = _ONE_SPEAKER if unnamed else _NAMES_SPEAKER
+                named = _ONE_SPEAKER if unnamed else names
                 same = who in {str(b["who"]) for b in before} or (not before and named.search(previous))
                 if not same or not (unnamed or carries_on(text)):
                     findings.append(Finding("WARNING", "unattributed-sentence", curie(claim),

@@ -53,11 +53,11 @@ output = "build"
 # rules = "rules"
 # tours = "tours"
 
-# Source texts by document slug (r2pr:<slug>): `r2pkg source add SLUG FILE` adds them here.
-[sources]
-
 [derive]
 max_steps = 4
+
+# Source texts by document slug (r2pr:<slug>): `r2pkg source add SLUG FILE` adds them below.
+[sources]
 """
 
 README = """\
@@ -246,9 +246,11 @@ def describe_document(slug: str, title: str, publisher: str | None, date: str | 
     if licence:
         lines.append(f"    dcterms:rights {Literal(licence).n3()} ;")
     lines[-1] = lines[-1][:-2] + " ."
+    # The label names the document: two documents of a corpus often share headings ("Introduction"),
+    # and labels are unique across the graph (the duplicate-labels check).
     for i, section in enumerate(source.sections, start=1):
         lines += ["", f"r2pr:{slug}-section-{i} a r2p:DocumentSection ;",
-                  f"    rdfs:label {Literal(f'Section {i}: {section}', lang='en').n3()} ;",
+                  f"    rdfs:label {Literal(f'Section {i} of {slug}: {section}', lang='en').n3()} ;",
                   f"    dcterms:title {Literal(section).n3()} ;",
                   f"    r2p:sectionIndex \"{i}\"^^xsd:positiveInteger ;", f"    r2p:sectionOf {doc} ."]
     return "\n".join(lines) + "\n"

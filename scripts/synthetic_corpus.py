@@ -1,11 +1,13 @@
 """A synthetic corpus in the ontology's shape: N briefs' worth of the real brief's data.
 
 Each synthetic brief is a copy of data/ with its own claims, quotes, arguments,
-issues, causal links, sections and document (IRIs suffixed -bK, blank nodes
-renamed, the document's title marked "(synthetic copy K)"), so every claim's
-quote names the copy it comes from (oa:hasSource), while domain nodes (actors, measures, risk factors, places...) and
-people are shared across briefs, as they would be in a real corpus: queries
-that join claims through shared nodes grow with N.
+issues, causal links, requirements, sections and document (IRIs suffixed -bK,
+blank nodes renamed, the document's title marked "(synthetic copy K)"), so every
+claim's quote names the copy it comes from (oa:hasSource) as real data names its
+document, and every link, requirement and section of copy K rests on claims or
+sections of copy K alone. Domain nodes (actors, measures, risk factors,
+places...), cases, the meeting and people are shared across briefs, as they would
+be in a real corpus: queries that join claims through shared nodes grow with N.
 
     python scripts/synthetic_corpus.py 200 -o /tmp/corpus.nt
 """
@@ -25,7 +27,7 @@ from graph.store import expand_inputs, parse_turtle  # noqa: E402
 
 R2PR = "https://w3id.org/r2pkg/resource/"
 # Resources that belong to one brief (copied per brief); everything else is shared.
-PER_BRIEF = re.compile(r"^(claim|link|support|attack|issue|section|brief|participant-)")
+PER_BRIEF = re.compile(r"^(claim|link|requirement|support|attack|issue|section|brief|participant-)")
 
 
 def brief_quads() -> list[ox.Quad]:

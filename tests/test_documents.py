@@ -11,10 +11,14 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 
+import click
+import pyoxigraph as ox
 import pytest
 from conftest import FIXTURES, NO_TEXT, REPO, SOURCE_TEXT
 
@@ -25,6 +29,7 @@ from graph.project import read_project
 from graph.queries import named_queries, run_query
 from graph.resources import ontology_file
 from graph.source_text import Layout, normalise, read_layout, read_source
+from graph.stats import compute_stats
 from graph.validation import validate
 
 CORPUS = FIXTURES / "corpus"
@@ -79,13 +84,18 @@ def test_no_title_layout_or_participant_of_the_brief_is_left_in_the_code():
     layout = read_layout(REPO / "sources" / "brief-2013.layout.toml")
     kg = graph.load_graph(project=read_project(REPO / "r2pkg.toml"))
     people = {str(r["name"]) for r in kg.select(
-        "SELECT ?name WHERE { ?m r2p:participant|r2p:staffMember|r2p:chair|r2p:rapporteur ?p . ?p rdfs:label ?name }")}
+        "SELECT ?name WHERE { { ?m r2p:participant|r2p:staffMember|r2p:chair|r2p:rapporteur ?p }"
+        " UNION { ?claim prov:wasAttributedTo ?p . ?p a foaf:Person } ?p rdfs:label ?name }")}
     title = next(d.title for d in documents(kg) if d.slug == "brief-2013")
     needles = {title, "Stanley Foundation", layout.body_starts_after, *layout.skip_blocks_starting, *people}
-    assert len(people) > 25 and layout.body_starts_after == title
+    surnames = {name.split()[-1] for name in people}  # "McFate" alone is the participants list too
+    assert len(people) > 25 and layout.body_starts_after == title and {"McFate", "Baker", "Simon"} <= surnames
     code = {p: p.read_text(encoding="utf-8") for p in (REPO / "graph").rglob("*") if p.is_file()
             and p.suffix in (".py", ".rq", ".ttl", ".js", ".css", ".html", ".toml", ".md")}
     found = sorted((str(p.relative_to(REPO)), n) for p, text in code.items() for n in needles if n and n in text)
+    words = {p: re.sub(r"\\[bBwWsSdD]", " ", text) for p, text in code.items()}  # a name inside a regex too
+    found += sorted((str(p.relative_to(REPO)), n) for p, text in words.items() for n in surnames
+                    if re.search(rf"\b{re.escape(n)}\b", text))
     assert found == []
 
 
@@ -430,6 +440,20 @@ def test_source_add_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path, a
     assert sorted(p for p in (tmp_path / "p").rglob("*")) == before
 
 
+def test_two_documents_with_the_same_headings_validate(tmp_path):
+    """Sections are labelled with their document: a corpus's shared headings are no duplicate labels."""
+    from test_project import run
+
+    project = tmp_path / "p"
+    assert run("init", project).exit_code == 0
+    assert run("source", "add", "workshop-note", NOTE, cwd=project).exit_code == 0
+    assert run("source", "add", "note-copy", NOTE, "--title", "A copy of the note", cwd=project).exit_code == 0
+    assert '"Section 3 of note-copy: What the facilitators reported"@en' in \
+        (project / "data" / "note-copy" / "document.ttl").read_text()
+    done = run("validate", cwd=project)
+    assert done.exit_code == 0 and "duplicate-labels" not in done.stdout, done.stdout
+
+
 def test_init_refuses_an_existing_project_and_source_add_needs_one(tmp_path):
     from test_project import one_error_line, run
 
@@ -438,3 +462,140 @@ def test_init_refuses_an_existing_project_and_source_add_needs_one(tmp_path):
     assert again.exit_code == 2 and "is already an r2pkg project" in one_error_line(again)
     outside = run("source", "add", "note", NOTE, cwd=tmp_path)
     assert outside.exit_code == 2 and "not inside an r2pkg project" in one_error_line(outside)
+
+
+# --- generic code names the project's documents, never the brief --------------------------------------------------
+# "the brief" (or "the brief's") in any case; the brief's title and publisher as they are written.
+BRIEF_WORDS = re.compile(r"(?i:\bthe brief\b|\bbrief's)|Stanley|Preventing Mass Atrocities")
+
+
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in group.commands.items():
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*prefix, name))
+    return paths
+
+
+def _site_texts(site: Path) -> dict[str, str]:
+    """Every text the build wrote, by name, but the ontology's own documentation (ontology.html, ontology/, and
+    the Turtle export that carries the ontology): those print the packaged ontology's definitions."""
+    texts = {}
+    for p in sorted(site.rglob("*")):
+        name = str(p.relative_to(site))
+        if not p.is_file() or name.startswith("ontology") or name == "r2pkg-graph.ttl":
+            continue
+        if p.suffix == ".zip":
+            with zipfile.ZipFile(p) as z:
+                texts.update({f"{name}/{m}": z.read(m).decode("utf-8") for m in z.namelist()})
+        else:
+            texts[name] = p.read_text(encoding="utf-8")
+    return texts
+
+
+def test_a_project_of_another_document_never_mentions_the_brief(tmp_path):
+    """Pages, handout, reading view, exports, summaries and every --help of a one-document project name that
+    document (from its data) or speak of "the documents", never of the brief."""
+    from test_project import run
+
+    from graph.cli import cli
+
+    project = tmp_path / "p"
+    said = {"init": run("init", project)}
+    said["source add"] = run("source", "add", "workshop-note", NOTE, "--publisher", "r2pkg tests", "--date",
+                             "2026-01-01", "--url", "https://example.org/workshop-note", cwd=project)
+    shutil.copy(CORPUS / "workshop-note-claims.ttl", project / "data" / "workshop-note" / "claims.ttl")
+    shutil.copy(CORPUS / "workshop-nodes.ttl", project / "data" / "nodes.ttl")
+    for args in (["validate"], ["build"], ["stats"], ["pathways"], ["pathways", "--format", "markdown"], ["queries"],
+                 ["render", "--list"]):
+        said[" ".join(args)] = run(*args, cwd=project)
+    said["--help"] = run("--help", cwd=project)
+    for path in _command_paths(cli):
+        said[" ".join((*path, "--help"))] = run(*path, "--help", cwd=project)
+    assert all(done.exit_code == 0 for done in said.values()), {k: d.output for k, d in said.items() if d.exit_code}
+    texts = {f"r2pkg {k}": d.output for k, d in said.items()} | _site_texts(project / "build")
+    # what is checked is there: the document's title on the index, the handout, the reading view and the exports
+    assert f"<h1>{NOTE_TITLE}</h1>" in texts["index.html"]
+    assert "what the documents say addresses each risk" in texts["handout.html"]
+    assert {"reading.html", "r2pkg-argdown.argdown", "r2pkg-annotations.jsonld"} <= set(texts)
+    assert "NOT checked" not in texts["r2pkg build"]
+    found = sorted({(name, m.group(0)) for name, text in texts.items() for m in BRIEF_WORDS.finditer(text)})
+    assert found == []
+
+
+# --- coverage per document ---------------------------------------------------------------------------------------
+def test_stats_measure_each_documents_coverage_against_its_own_text():
+    kg = corpus_graph()
+    note = read_source(NOTE, slug="workshop-note")
+    s = compute_stats(kg, Texts({"workshop-note": note}, {"brief-2013": "no text for the brief here"}))
+    by = {d.document: d for d in s.documents}
+    assert set(by) == {"r2pr:brief-2013", "r2pr:workshop-note"}
+    mine = by["r2pr:workshop-note"]
+    assert (mine.title, mine.claims, mine.quotes) == (NOTE_TITLE, 3, 3)
+    assert (mine.paragraphs_total, mine.paragraphs_quoted, mine.paragraphs_unquoted) == (6, 3, [1, 2, 6])
+    brief = by["r2pr:brief-2013"]
+    assert brief.claims > 150 and brief.quotes >= brief.claims
+    assert brief.paragraphs_total is None and brief.not_measured == "no text for the brief here"
+    assert (s.paragraphs_total, s.paragraphs_quoted) == (6, 3)  # the totals count only what was measured
+
+
+def test_stats_with_both_texts_count_each_quote_in_its_own_document(source_text):
+    kg = corpus_graph()
+    note = read_source(NOTE, slug="workshop-note")
+    s = compute_stats(kg, Texts({"brief-2013": source_text, "workshop-note": note}))
+    by = {d.document: d for d in s.documents}
+    assert (by["r2pr:brief-2013"].paragraphs_quoted, by["r2pr:brief-2013"].paragraphs_total) == (40, 40)
+    assert (by["r2pr:workshop-note"].paragraphs_quoted, by["r2pr:workshop-note"].paragraphs_total) == (3, 6)
+    assert (s.paragraphs_quoted, s.paragraphs_total, s.paragraphs_unquoted) == (43, 46, None)
+    # A text that names its document is not held against another document's quotes.
+    alone = {d.document: d for d in compute_stats(kg, note).documents}
+    assert alone["r2pr:brief-2013"].paragraphs_total is None and alone["r2pr:workshop-note"].paragraphs_quoted == 3
+
+
+def test_r2pkg_stats_prints_coverage_for_every_document_of_the_project(tmp_path):
+    from test_project import run
+
+    project = tmp_path / "corpus"
+    assert run("init", project).exit_code == 0
+    assert run("source", "add", "workshop-note", NOTE, cwd=project).exit_code == 0
+    shutil.copy(CORPUS / "workshop-note-claims.ttl", project / "data" / "workshop-note" / "claims.ttl")
+    toml = project / "r2pkg.toml"
+    toml.write_text(toml.read_text().replace('data = ["data"]', f'data = ["data", "{REPO / "data"}"]'))
+    table = run("stats", cwd=project).stdout
+    coverage = table.split("Coverage by document")[1].split("Claims per section")[0]
+    assert f"r2pr:workshop-note  {NOTE_TITLE}: 3 claims, 3 quotes; paragraphs 3/6 (50%)" in coverage
+    assert "paragraphs without one: 1, 2, 6" in coverage
+    assert re.search(r"r2pr:brief-2013  .*: \d+ claims, \d+ quotes; paragraphs not measured \(no text of it was "
+                     r"given \(register one with `r2pkg source add brief-2013 FILE`\)\)", coverage), coverage
+    docs = json.loads(run("stats", "--format", "json", cwd=project).stdout)["documents"]
+    assert [(d["document"], d["paragraph_coverage"]) for d in docs] == [("r2pr:brief-2013", None),
+                                                                       ("r2pr:workshop-note", 0.5)]
+
+
+# --- the synthetic corpus keeps each copy's provenance ----------------------------------------------------------
+def test_the_synthetic_corpus_names_each_claims_document(tmp_path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    import synthetic_corpus
+
+    corpus = tmp_path / "corpus.nt"
+    ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in synthetic_corpus.generate(2)], str(corpus),
+                 format=ox.RdfFormat.N_TRIPLES)
+    kg = graph.load_graph([ontology_file(), corpus])
+    docs = {d.slug: d.title for d in documents(kg)}
+    assert set(docs) == {"brief-2013-b0", "brief-2013-b1"} and docs["brief-2013-b1"].endswith("(synthetic copy 1)")
+    per_doc = {d.document: d.claims for d in compute_stats(kg).documents}
+    brief_claims = compute_stats(graph.load_graph(project=read_project(REPO / "r2pkg.toml"))).counts["claims"]
+    assert per_doc == {"r2pr:brief-2013-b0": brief_claims, "r2pr:brief-2013-b1": brief_claims}
+    # Whatever rests on claims or sections (links, requirements, supports, attacks, issues, claims' sections)
+    # rests on those of one copy only.
+    mixed = kg.select("""
+        SELECT DISTINCT ?x WHERE {
+          ?x ?p ?c . ?c r2p:hasQuote/oa:hasSource ?a . ?x ?q ?d . ?d r2p:hasQuote/oa:hasSource ?b FILTER(?a != ?b)
+          FILTER NOT EXISTS { ?x a r2p:Meeting } FILTER NOT EXISTS { ?x a r2p:SourceDocument }
+        }""")
+    assert mixed == []
+    assert kg.select("SELECT ?c WHERE { ?c r2p:hasQuote/oa:hasSource ?d ; r2p:section/r2p:sectionOf ?e "
+                     "FILTER(?d != ?e) }") == []
+    said = run_query(kg, name="documents-on-node", params={"node": "societal-resilience"}).records()
+    assert {r["document"].rsplit("/", 1)[-1] for r in said} == {"brief-2013-b0", "brief-2013-b1"}

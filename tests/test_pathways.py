@@ -498,7 +498,7 @@ def test_markdown_handout_sections_quotes_and_sierra_leone(report):
     text = to_markdown(report)
     # the brief's frame first, then the sections in the brief's order (section-a is 1, d 2, b 3, c 4)
     parts = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert parts[0].startswith("The brief's frame")
+    assert parts[0].startswith("The frame")
     titles = {report.label(s): i for s, i in report.section_order.items()}
     numbered = [titles[x] for x in parts if x in titles]
     assert numbered == sorted(numbered) and len(numbered) >= 3
@@ -891,7 +891,7 @@ def test_real_an_aim_from_what_is_not_a_measure_makes_no_gap(real):
     [p] = [x for x in rep.aim_only if x.risk == r("atrocity-triggers")]
     assert p.measure == r("good-governance") and p.lead.grounding in (CLAIM, PARAGRAPH)
     assert r("atrocity-triggers") not in {g.risk for g in rep.gaps}
-    assert "## Addressed only by an aim the brief states" in to_markdown(rep)
+    assert "## Addressed only by an aim the text states" in to_markdown(rep)
     assert p.iri in {t.subject.value for t in pathway_triples(rep)}
 
 
@@ -936,7 +936,7 @@ def test_real_handout_is_a_few_pages(real):
     _, rep = real
     text = to_markdown(rep)
     assert len(text.splitlines()) < 400 and len(text.split()) < 6000
-    assert "## Gaps: risks no measure, aim, hypothetical or question of the brief addresses" in text
+    assert "## Gaps: risks no measure, aim, hypothetical or question in the text addresses" in text
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "markdown"])

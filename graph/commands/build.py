@@ -83,11 +83,12 @@ class _StageLine:
     "build",
     epilog=example(
         "r2pkg build",
-        "r2pkg build -o site --source-text ../shared/sources/preventing-mass-atrocities-2013.txt",
+        "r2pkg build -o site --source-text ~/Downloads/preventing-mass-atrocities-2013.txt",
     ),
 )
 @output_dir_option("Folder to write the maps, the graph export and index.html to.")
-@source_text_option("The brief's plain text: also check that every quote occurs in it verbatim.")
+@source_text_option("A text of the project's first document (plain text, Markdown or PDF): also check that "
+                    "every quote citing it occurs in it verbatim.")
 @click.option("--force", is_flag=True, help="Build even when validation reports errors (the index says so).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the path of index.html.")
 @inputs_option

@@ -1,4 +1,4 @@
-"""r2pkg init: a new project folder that inherits nothing of the brief."""
+"""r2pkg init: a new project folder that inherits nothing of the packaged example project (the 2013 brief)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def init_command(folder: str, name: str | None) -> None:
     """Write a project folder: r2pkg.toml, data/, sources/, queries/, qc/, rules/, tours/ and a README.
 
     The project uses the packaged ontology and shapes unless its r2pkg.toml names
-    its own, and none of the brief's data, texts or tours. Next: `r2pkg source add`.
+    its own, and none of the packaged example project's data, texts or tours. Next: `r2pkg source add`.
     """
     from graph.scaffold import init_project
 

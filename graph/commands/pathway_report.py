@@ -66,7 +66,7 @@ def render(report, fmt: str) -> str:
 )
 @click.option(
     "--include-hypothetical/--exclude-hypothetical", default=None,
-    help="Also use links the brief states only as hypothetical or as a question (flagged as such). "
+    help="Also use links the text states only as hypothetical or as a question (flagged as such). "
          "[default: the project's [derive] include_hypothetical, else exclude]",
 )
 @click.option(
@@ -90,7 +90,7 @@ def pathways(
     """Prevention pathways: which measures address which risk factors, and what each needs first.
 
     One entry per risk factor (or joint condition) and measure, each an
-    argument the brief makes: the measure lowers the risk or a node specific to
+    argument the text makes: the measure lowers the risk or a node specific to
     it (direct), or builds what the risk erodes (restores), and the text ties
     the two halves (one claim, paragraph, section, case or support chain; see
     docs/PATHWAYS.md). Strength is the weakest stated breadth; contested names

@@ -40,9 +40,10 @@ def render_report(report: Report, first_line: str) -> str:
 
 @click.command("validate", epilog=example(
     "r2pkg validate",
-    "r2pkg validate --source-text ../shared/sources/preventing-mass-atrocities-2013.txt",
+    "r2pkg validate --source-text ~/Downloads/preventing-mass-atrocities-2013.txt",
     "r2pkg validate --input ontology/r2p.ttl --input data/ --shapes my-shapes.ttl"))
-@source_text_option("The brief's plain text: check that every quote occurs in it verbatim.")
+@source_text_option("A text of the project's first document (plain text, Markdown or PDF): check that every "
+                    "quote citing it occurs in it verbatim.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @inputs_option
 @shapes_option
@@ -51,7 +52,8 @@ def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...],
     """Validate the ontology and data: SHACL shapes, QC queries, verbatim quotes.
 
     Inside a project (a folder with r2pkg.toml, or below one) it checks that
-    project's files; elsewhere the brief packaged with r2pkg. The first line
+    project's files; elsewhere the example project packaged with r2pkg (the 2013
+    policy dialogue brief). The first line
     says which, and how many files and triples were loaded.
 
     Exit status: 0 when there is no ERROR, 1 when there are violations, 2 when

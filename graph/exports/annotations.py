@@ -63,6 +63,6 @@ def collection(content: ExportContent) -> dict:
 
 
 @formats.exporter("annotations", media_type=PROFILE, extension=".jsonld",
-                  opens_with="Web Annotation tools (Hypothesis-style anchoring of every quote in the brief)")
+                  opens_with="Web Annotation tools (Hypothesis-style anchoring of every quote in its document)")
 def write_annotations(content: ExportContent) -> str:
     return json.dumps(collection(content), ensure_ascii=False, indent=1)

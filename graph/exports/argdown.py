@@ -40,7 +40,7 @@ def slug(iri: str) -> str:
 
 def write_argdown_text(content: ExportContent) -> str:
     m = content.model
-    title = content.label(content.document) if content.document else "r2pkg: the brief's arguments"
+    title = content.label(content.document) if content.document else "r2pkg: the arguments of every document"
     lines = ["===", f"title: {json.dumps(title, ensure_ascii=False)}", "===", ""]
     incoming: dict[str, list[tuple[str, str]]] = {}
     for a in content.arguments:

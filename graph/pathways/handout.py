@@ -24,15 +24,15 @@ from graph.pathways.model import ClaimInfo, Contest, Gap, Pathway, PathwayReport
 from graph.pathways.report_rdf import route_modality
 
 MAX_PRINTS = 2  # no quote is printed more than this many times
-FRAME_TITLE = "The brief's frame: when mass atrocities occur"
+FRAME_TITLE = "The frame: when mass atrocities occur"
 _PREPOSITIONS = {"of", "on", "in", "to", "for", "between", "with", "against", "versus", "from", "by", "into", "among"}
 _SINGULAR_IN_S = {"politics", "economics", "news", "means", "crisis", "analysis", "basis", "consensus", "status"}
 _IRREGULAR_PLURALS = {"people", "police", "children", "men", "women", "ombudsmen", "media"}
 GROUNDING_WORDS = {
-    "claim": "one claim of the brief states it",
-    "paragraph": "one paragraph of the brief ties its steps",
-    "support": "a chain of support in the brief ties its steps",
-    "case": "one case of the brief ties its steps",
+    "claim": "one claim states it",
+    "paragraph": "one paragraph ties its steps",
+    "support": "a chain of support ties its steps",
+    "case": "one case ties its steps",
     "section": "one section ties its steps, at a node specific to this risk",
 }
 ADDRESS_WORDS = {"measure": "measure", "aim": "aim", "hypothetical": "hypothetical", "question": "question"}
@@ -235,7 +235,7 @@ class _Writer:
                  GROUNDING_WORDS.get(r.grounding or "", "not tied")]
         if r.meeting != r.member:
             parts.append(f"the two halves meet at {self.label(r.meeting)}")
-        return Line(_cap("; ".join(parts)) + ".", label="How the brief argues it")
+        return Line(_cap("; ".join(parts)) + ".", label="How the text argues it")
 
     def contest_lines(self, contests: tuple[Contest, ...]) -> list[Line]:
         """What is disputed (each issue with its quote, each challenged claim), then the other side, once."""
@@ -244,12 +244,12 @@ class _Writer:
             if c.kind == "issue":
                 quotes = self.r.issue_quotes.get(c.issue, ())
                 issue = self.r.issues.get(c.issue, c.issue)
-                cite = self.quotes.text(quotes[0], "the brief", None) if quotes else None
-                lines.append(Line(f"The brief reports disagreement on “{issue}”.", cite, "Contested"))
+                cite = self.quotes.text(quotes[0], "the text", None) if quotes else None
+                lines.append(Line(f"The text reports disagreement on “{issue}”.", cite, "Contested"))
             else:
                 target = self.r.claims.get(c.claims[0])
                 what = target.label if target else c.claims[0]
-                text = f"The brief reports a challenge to “{what}”."
+                text = f"The text reports a challenge to “{what}”."
                 if c.inside:
                     text += " This entry rests on the objection too."
                 lines.append(Line(text, None, "Contested"))
@@ -331,7 +331,7 @@ def build_handout(report: PathwayReport) -> Handout:
     intro = [
         f"From {report.source or 'the source documents'}. "  # the citation comes from the data (graph.documents)
         f"Derived by r2pkg {report.version}, chains of at most {report.max_steps} links.",
-        "Each entry is an argument the brief makes in one place: a measure lowers a risk, or something the risk "
+        "Each entry is an argument the text makes in one place: a measure lowers a risk, or something the risk "
         "raises, or builds what the risk erodes (resilience, trust, confidence). Each sentence is one step, with "
         "a verbatim quote that states it; a quote is printed at most twice. End harms most risks lead to "
         f"({generic}) are a meeting point only where one passage ties both halves. Modalities are named as the "
@@ -339,12 +339,12 @@ def build_handout(report: PathwayReport) -> Handout:
         "marked as theirs.",
     ]
     joint = {j.iri for j in report.joint_conditions}
-    frame = Part(FRAME_TITLE, "The brief's own frame comes first: the conditions it says combine.")
+    frame = Part(FRAME_TITLE, "The text's own frame comes first: the conditions it says combine.")
     for j in report.joint_conditions:
         group = Group(w.unit_title(j.iri), "Members: " + listing([report.label(m) for m in j.members]) + ".")
         c = w.quotes.cite(j.claims)
         if c is not None:
-            group.entries.append(Entry("How the brief frames it", [Line("The conditions combine.", c)]))
+            group.entries.append(Entry("How the text frames it", [Line("The conditions combine.", c)]))
         group.entries += [w.entry(p) for p in report.pathways if p.risk == j.iri]
         frame.groups.append(group)
     by_section: dict[str, list[tuple[tuple, Pathway]]] = {}
@@ -356,18 +356,18 @@ def build_handout(report: PathwayReport) -> Handout:
     parts = [frame] if frame.groups else []
     for section in sorted(by_section, key=lambda s: (report.section_order.get(s, 10**6), s)):
         items = sorted(by_section[section], key=lambda x: (x[0], x[1].risk))
-        part = Part(_cap(report.label(section)) if section else "Elsewhere in the brief")
+        part = Part(_cap(report.label(section)) if section else "Elsewhere in the text")
         _add_by_risk(w, part, [p for _, p in items])
         parts.append(part)
     if report.hypothetical_only:
         part = Part("Only hypothetically addressed",
-                    "The brief ties these risks only to a measure it supposes or asks about, not to one it "
+                    "The text ties these risks only to a measure it supposes or asks about, not to one it "
                     "asserts or recommends: not gaps, but not settled either.")
         _add_by_risk(w, part, sorted(report.hypothetical_only, key=lambda p: (w.place(p)[:2], p.risk)))
         parts.append(part)
     if report.aim_only:
-        part = Part("Addressed only by an aim the brief states",
-                    "No measure of the brief addresses these risks, but the brief states an aim that does: "
+        part = Part("Addressed only by an aim the text states",
+                    "No measure in the text addresses these risks, but the text states an aim that does: "
                     "something to build or strengthen, not a named measure.")
         _add_by_risk(w, part, sorted(report.aim_only, key=lambda p: (w.place(p)[:2], p.risk)))
         parts.append(part)
@@ -377,7 +377,7 @@ def build_handout(report: PathwayReport) -> Handout:
         parts.append(_requirements(w, report.requirement_links))
     if report.inferred:
         part = Part("Inferred: pairings the text does not tie",
-                    "Not arguments of the brief: a risk and a measure meet in the causal graph, but no passage "
+                    "Not arguments of the text: a risk and a measure meet in the causal graph, but no passage "
                     "ties the two halves. Not written to the graph as pathways.")
         group = Group("Pairings")
         for p in report.inferred:
@@ -385,12 +385,12 @@ def build_handout(report: PathwayReport) -> Handout:
                                        [Line(p.lead.label + ".")]))
         part.groups.append(group)
         parts.append(part)
-    return Handout("Prevention pathways: what the brief says addresses each risk", intro, parts)
+    return Handout("Prevention pathways: what the documents say addresses each risk", intro, parts)
 
 
 def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
-    part = Part("Gaps: risks no measure, aim, hypothetical or question of the brief addresses",
-                "The brief names these risks, but no grounded measure it asserts, aim it states, hypothetical it "
+    part = Part("Gaps: risks no measure, aim, hypothetical or question in the text addresses",
+                "The text names these risks, but no grounded measure it asserts, aim it states, hypothetical it "
                 "supposes or question it asks addresses them.")
     group = Group("Gaps")
 
@@ -400,7 +400,7 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
 
     for g in sorted(gaps, key=first_paragraph):
         lines = [Line("Lacks a grounded " + listing([ADDRESS_WORDS[k] for k in g.lacks]) + ".",
-                      w.quotes.cite(g.claims), "What the brief says of it")]
+                      w.quotes.cite(g.claims), "What the text says of it")]
         for kind, measure, claims in g.nearest[:1]:
             lines.append(Line(f"Nearest: {w.label(measure)}, an ungrounded {ADDRESS_WORDS[kind]} (no passage ties "
                               "it to this risk).", w.quotes.cite(claims), "Nearest"))
@@ -417,7 +417,7 @@ def _requirements(w: _Writer, links: tuple[RequirementInfo, ...]) -> Part:
         if x.dependent in bundled and x.prerequisite in bundled and w.bundle_of[x.dependent] is \
                 w.bundle_of[x.prerequisite]:
             continue  # said once, as a bundle, below
-        reading = "The curators' reading, not the brief's words." if x.inferred_by_curators else "The brief's words."
+        reading = "The curators' reading, not the text's words." if x.inferred_by_curators else "The text's words."
         sentence = (f"{_cap(w.label(x.dependent))} {verb('needs', is_plural(w.label(x.dependent)))} "
                     f"{w.label(x.prerequisite)}")
         lines = [Line(reading, w.quotes.cite(x.claims, sentence), "Whose reading")]
@@ -432,7 +432,7 @@ def _requirements(w: _Writer, links: tuple[RequirementInfo, ...]) -> Part:
         lines += [Line(f"Case: {w.label(c)}.") for c in b.cases]
         stated = [x for x in brief if x.dependent in b.members and x.prerequisite in b.members]
         if stated and len(stated) < len(reqs):
-            lines.append(Line("The brief's words give one direction (" + listing(
+            lines.append(Line("The text's words give one direction (" + listing(
                 [f"{w.label(x.dependent)} on {w.label(x.prerequisite)}" for x in stated])
                 + "); that the two grow together is the curators' reading.", label="Whose reading"))
         group.entries.append(Entry(f"Co-requisite bundle: {names}", lines))

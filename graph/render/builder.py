@@ -125,7 +125,7 @@ class Builder:
                 "definition": f.definitions.get(iri, ""),
                 "sectors": [f.label(s) for s in f.sectors.get(iri, [])],
                 "claims": [self.claim_summary(c) for c in f.claims_about.get(iri, [])],
-                "claimsHeading": "What the brief says about it",
+                "claimsHeading": "What the documents say about it",
             },
             dashed=NODE_DASHES if dashed else False,
         )

@@ -1,7 +1,7 @@
 """The registry of views: each kind of map registers itself where it is defined.
 
     @view_family("countries", order=50, heading="Country cases",
-                 intro="What the brief says about each country it discusses.")
+                 intro="What the documents say about each country they discuss.")
     def country_views(ctx: ViewContext) -> list[ViewSpec]:
         return [ViewSpec("country-ghana", "Country case: Ghana", "...", lambda: country_case(...), "countries")]
 

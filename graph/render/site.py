@@ -194,14 +194,14 @@ def write_index(
     more = []
     if reading is not None:
         more.append(
-            f'<li><a href="{e(reading.name)}">The brief, paragraph by paragraph</a>'
-            "<p>The brief's text with every quote lit by how widely it was held; click one for its claims, "
+            f'<li><a href="{e(reading.name)}">The text, paragraph by paragraph</a>'
+            "<p>The source text with every quote lit by how widely it was held; click one for its claims, "
             "links and maps.</p></li>"
         )
     if (out_dir / HANDOUT_PAGE).exists():  # --- the printable pathway handout (graph.pathways.handout_page) ---
         more.append(
             f'<li><a href="{HANDOUT_PAGE}">Handout: prevention pathways</a>'
-            "<p>What the brief says addresses each risk, with its quotes, in the brief's order; prints on A4 "
+            "<p>What the documents say addresses each risk, with its quotes, in the order of the text; prints on A4 "
             "or Letter.</p></li>"
         )
     if (out_dir / ONTOLOGY_DOC).exists():
@@ -252,7 +252,8 @@ footer {{ font-size: 15px; color: #374151; padding: 0 32px 24px; }}
 <body>
 <header><h1>{e(facts.title)}</h1>
 <p>A workshop guide to the maps of {e(facts.citation)}. Everything works offline
-from this folder. Start with a tour; on any map, click a node for its claims and quotes, press P to present.</p>
+from this folder. Start with the first map listed; on any map, click a node for its claims and quotes,
+press P to present.</p>
 </header>
 <main>
 {"".join(parts) or "<p>No views could be built from this graph.</p>"}

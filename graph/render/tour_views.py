@@ -78,7 +78,7 @@ def tour_view(f: Facts, tour: Tour) -> View:
 
 @view_family("tour", order=10, heading="Tours: a session in steps",
              intro="Open one and press the arrow keys: each step frames a few nodes, with a narration and a quote "
-             "from the brief.")
+             "from the source.")
 def tour_views(ctx: ViewContext) -> list[ViewSpec]:
     return [
         ViewSpec(f"tour-{t.name}", f"Tour: {t.title}", t.summary, partial(tour_view, ctx.facts, t), "tour")

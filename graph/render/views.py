@@ -56,7 +56,7 @@ def overview(f: Facts) -> View:
     v = View(
         "overview",
         "Overview: causes, risks and remedies",
-        "Every domain node that takes part in a causal link, with the links the brief states.",
+        "Every domain node that takes part in a causal link, with the links the documents state.",
     )
     b = Builder(f, v)
     for link in sorted(f.links.values(), key=lambda lk: lk.iri):
@@ -309,7 +309,7 @@ def country_case(f: Facts, country: str) -> View:
     v = View(
         f"country-{slug(country)}",
         f"Country case: {f.label(country)}",
-        f"What the brief says about {f.label(country)}: its regions, cases, the claims about them "
+        f"What the documents say about {f.label(country)}: its regions, cases, the claims about them "
         "and the causal links they illustrate.",
     )
     b = Builder(f, v)
@@ -351,7 +351,7 @@ def country_case(f: Facts, country: str) -> View:
             b.argument(arg)
     groups = [(f"{f.label(country)} and its regions", places)]
     if cases:
-        groups.append(("Cases the brief cites", cases))
+        groups.append(("Cases the documents cite", cases))
     by_section: dict[str, list[str]] = defaultdict(list)
     for c in claims_sorted:
         by_section[f.claims[c].section].append(c)
@@ -472,21 +472,22 @@ def _dependency_layers(v: View, f: Facts) -> dict[str, int]:
 
 
 @view_family("whole", order=20, heading="The whole argument",
-             intro="The brief's causal links and its claims, to explore or to project.")
+             intro="The causal links and claims of the documents, to explore or to project.")
 def whole_views(ctx: ViewContext) -> list[ViewSpec]:
     f = ctx.facts
     return [
         ViewSpec(
             "overview",
             "Overview",
-            f"All {len(f.links)} causal links the brief states: what raises the risk of atrocities and what lowers it.",
+            f"All {len(f.links)} causal links the documents state: what raises the risk of atrocities and what "
+            "lowers it.",
             lambda: overview(f),
             "whole",
         ),
         ViewSpec(
             "arguments",
             "Argument map",
-            f"The brief's {len(f.claims)} claims, section by section, with who supports or attacks whom.",
+            f"All {len(f.claims)} claims of the documents, section by section, with who supports or attacks whom.",
             lambda: argument_map(f),
             "whole",
         ),
@@ -505,7 +506,7 @@ def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
                 ViewSpec(
                     f"pathways-{slug(start)}",
                     f"Pathways from {pathway_subject(f, start)}",
-                    f"What the brief says addresses {pathway_subject(f, start)}: "
+                    f"What the documents say addresses {pathway_subject(f, start)}: "
                     f"{sum(1 for p in f.pathways if p.start == start)} pathway(s) and what their measures need first.",
                     partial(pathway_family, f, start),
                     "pathways",
@@ -544,7 +545,7 @@ def requirement_views(ctx: ViewContext) -> list[ViewSpec]:
 
 
 @view_family("countries", order=50, heading="Country cases",
-             intro="What the brief says about each country it discusses.")
+             intro="What the documents say about each country they discuss.")
 def country_views(ctx: ViewContext) -> list[ViewSpec]:
     f = ctx.facts
     countries = sorted((n for n, c in f.node_class.items() if c == COUNTRY), key=lambda n: f.label(n).lower())

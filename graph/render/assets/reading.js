@@ -1,4 +1,4 @@
-/* r2pkg reading view. Text from the brief and the data enters the page only through
+/* r2pkg reading view. Text from the source and the data enters the page only through
  * textContent / append(string) on elements we create. Never innerHTML. */
 (function () {
   "use strict";

@@ -359,7 +359,7 @@ function openPanel(title, d, isNode) {
     field("Cases", d.cases), field("Identifier", d.iri));
   if (dl.childNodes.length) panel.append(dl);
   var q = quotes(d.quotes);
-  if (q) panel.append(el("h3", { text: "Quote from the brief" }), q);
+  if (q) panel.append(el("h3", { text: "Quote from the source" }), q);
   if (d.claims && d.claims.length) {
     panel.append(el("h3", { text: (d.claimsHeading || "Claims") + " (" + d.claims.length + ")" }),
       el("ul", { class: "claims" }, d.claims.map(claimItem)));
