@@ -478,7 +478,8 @@ class SparqlValidator:
             pattern, value = compiled
             exact = c.exact(param, arg)
             value = None if value == "?this" else value
-            select = f"SELECT DISTINCT ?this {value or ''} WHERE {{ {focus('?this')} {pattern} }}"
+            # LATERAL (Oxigraph): the constraint runs for each focus node, not over the whole graph first.
+            select = f"SELECT DISTINCT ?this {value or ''} WHERE {{ {focus('?this')} LATERAL {{ {pattern} }} }}"
             found = False
             for row in self.run.select(select):
                 this = from_ox(row["this"])
