@@ -52,18 +52,20 @@ def project_source(project: Project, source_text: str | Path | None = None) -> S
 
 
 def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, *, shapes: str | Path | None = None,
-             project: Project | None = None) -> Report:
+             project: Project | None = None, engine: str = "sparql") -> Report:
     """Shapes, QC queries, verbatim quotes and hedges, and the project's tours, on the asserted triples only.
 
     `shapes` defaults to the project's shapes, `source` to the project's texts; the report's
     `unchecked` names the documents whose quotes could not be checked (their text is missing).
+    `engine` evaluates the shapes: "sparql" (on the store) or "pyshacl" (the reference).
     """
     from graph.validation import validate as run_validation
 
     project = project or current_project()
     if source is None:
         source = project_texts(project, kg=kg)
-    return run_validation(kg, source, Path(shapes) if shapes else project.shapes, project.tours, project=project)
+    return run_validation(kg, source, Path(shapes) if shapes else project.shapes, project.tours, project=project,
+                          engine=engine)
 
 
 def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):
@@ -117,16 +119,20 @@ class BuildSummary:
     views: int = 0
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    engine: str = ""  # the SHACL engine that ran
 
     @property
     def index(self) -> Path:
         return self.output / "index.html"
 
     def lines(self) -> list[str]:
+        from graph.validation import engine_line
+
         f = self.findings
         out = [f"{self.project}: {self.files} files, {self.triples:,} triples loaded",
                f"validation: {f['ERROR']} errors, {f['WARNING']} warnings, {f['INFO']} notes"
-               + (f"; {self.unchecked}" if self.unchecked else "")]
+               + (f"; {self.unchecked}" if self.unchecked else "") + (f" ({engine_line(self.engine)})"
+                                                                       if self.engine else "")]
         if not self.written:
             return out
         out.append(f"derived: {self.derived_triples:,} triples" + _derived_text(self.derived))
@@ -149,7 +155,7 @@ STAGES = ("load", "validate", "derive", "render")  # what `progress` is told, in
 def build(project: Project | None = None, *, inputs: list[str | Path] | None = None,
           shapes: str | Path | None = None, source_text: str | Path | None = None,
           output: str | Path | None = None, force: bool = False,
-          progress: Progress | None = None, **derive_options: Any) -> BuildSummary:
+          progress: Progress | None = None, engine: str = "sparql", **derive_options: Any) -> BuildSummary:
     """The main job: load, validate, derive, render every view, export the graph, write the index.
 
     When validation reports errors nothing is written (unless `force`), and the
@@ -164,10 +170,10 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
     kg = load_graph(inputs) if inputs else load_graph(project=project)
     step("validate")
     texts = project_texts(project, source_text, kg)
-    report = validate(kg, texts, shapes=shapes, project=project)
+    report = validate(kg, texts, shapes=shapes, project=project, engine=engine)
     out = Path(output) if output else project.output
     summary = BuildSummary(project.describe(), len(kg.files), len(kg), report.counts(), report.ok, out,
-                           unchecked=report.unchecked_line())
+                           unchecked=report.unchecked_line(), engine=engine)
     if not report.ok and not force:
         return summary
     make_output_dir(out)

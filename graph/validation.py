@@ -8,10 +8,11 @@ inputs: SHACL runs on an in-memory copy, and the QC queries only read the store.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
@@ -20,12 +21,13 @@ from graph.documents import Texts
 from graph.errors import InputError
 from graph.faithfulness import check_faithfulness
 from graph.findings import Finding, Report, file_of
-from graph.namespaces import R2PR, curie
+from graph.namespaces import PREFIXES, R2PR, curie
 from graph.queries import extension_files
 from graph.reading_rules import check_unattributed_sentences
+from graph.shacl_sparql import ShaclResult, validate_store
 from graph.source_text import SourceText
 from graph.store import KnowledgeGraph, parse_turtle
-from graph.terms import from_ox
+from graph.terms import from_ox, node
 from graph.tours import check_tours
 
 MAX_QUOTE_WORDS = 25
@@ -71,29 +73,102 @@ def load_shapes(path: Path | None = None) -> rdflib.Graph:
     return rdflib.Graph().parse(path, format="turtle")
 
 
-def run_shacl(kg: KnowledgeGraph, shapes: rdflib.Graph) -> list[Finding]:
-    """The given shapes plus those the graph's own ontology implies (graph.axiom_shapes), written now."""
-    data = kg.to_rdflib(include_derived=False)
-    shapes = shapes + axiom_shapes(data)
-    # The copy is ours, so pySHACL may work on it in place; no SHACL-AF features are used.
-    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", inplace=True)
-    if conforms:
-        return []
+# The engines that evaluate the SHACL shapes: SPARQL on the embedded store (the default) or pySHACL.
+ENGINES = {"sparql": "SPARQL on the store", "pyshacl": "pySHACL"}
+DEFAULT_ENGINE = "sparql"
+
+
+def engine_line(engine: str) -> str:
+    """'SHACL by SPARQL on the store': which engine checked the shapes, for a summary."""
+    return f"SHACL by {ENGINES.get(engine, engine)}"
+
+# What the ontology's axiom shapes are read from (graph.axiom_shapes): the schema, not the whole data.
+_SCHEMA_VIEW = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  { VALUES ?p { rdfs:subClassOf owl:disjointWith owl:members rdf:first rdf:rest skos:inScheme rdfs:range
+                owl:onProperty owl:hasValue }
+    ?s ?p ?o }
+  UNION { VALUES ?o { owl:AllDisjointClasses owl:ObjectProperty } ?s a ?o BIND(rdf:type AS ?p) }
+  UNION { ?s skos:inScheme ?scheme ; a ?o BIND(rdf:type AS ?p) }
+}
+"""
+_TYPE_COUNTS = "SELECT ?c (COUNT(?x) AS ?n) WHERE { ?x a ?c FILTER(isIRI(?c)) } GROUP BY ?c"
+
+
+def _rdflib_graph() -> rdflib.Graph:
+    """An empty rdflib graph with the prefixes KnowledgeGraph.to_rdflib binds (axiom shape messages use them)."""
+    g = rdflib.Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def store_axiom_shapes(kg: KnowledgeGraph) -> rdflib.Graph:
+    """graph.axiom_shapes of the asserted graph, read from its schema triples and class counts in the store
+    (the same shapes as from a whole rdflib copy, without making one)."""
+    schema = _rdflib_graph()
+    for t in kg.construct(_SCHEMA_VIEW, asserted_only=True):
+        schema.add((node(t.subject), node(t.predicate), node(t.object)))
+    own = Counter({rdflib.URIRef(str(r["c"])): int(r["n"]) for r in kg.select(_TYPE_COUNTS, asserted_only=True)})
+    counts: Counter[rdflib.URIRef] = Counter()
+    for cls, n in own.items():
+        for sup in schema.transitive_objects(cls, rdflib.RDFS.subClassOf):
+            if isinstance(sup, rdflib.URIRef):
+                counts[sup] += n
+    return axiom_shapes(schema, counts)
+
+
+def pyshacl_results(data: rdflib.Graph, shapes: rdflib.Graph, inference: str = "none") -> list[ShaclResult]:
+    """pySHACL's results (it may change `data`: give it a copy you own)."""
+    import pyshacl
+
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference=inference, inplace=True)
+    out = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        message = report.value(result, SH.resultMessage)
+        out.append(ShaclResult(report.value(result, SH.focusNode), report.value(result, SH.resultPath),
+                               report.value(result, SH.value), report.value(result, SH.sourceConstraintComponent),
+                               report.value(result, SH.sourceShape), report.value(result, SH.resultSeverity),
+                               str(message) if message is not None else ""))
+    return out
+
+
+def shacl_results(kg: KnowledgeGraph, shapes: rdflib.Graph, engine: str = DEFAULT_ENGINE
+                  ) -> tuple[list[ShaclResult], rdflib.Graph]:
+    """The results of the given shapes plus those the graph's own ontology implies (graph.axiom_shapes),
+    written now, on the asserted triples; and the shapes that ran."""
+    if engine == "pyshacl":
+        data = kg.to_rdflib(include_derived=False)
+        shapes = shapes + axiom_shapes(data)
+        # The copy is ours, so pySHACL may work on it in place; no SHACL-AF features are used.
+        return pyshacl_results(data, shapes), shapes
+    if engine != "sparql":
+        raise InputError(f"unknown SHACL engine {engine!r} (known: {', '.join(ENGINES)})")
+    shapes = shapes + store_axiom_shapes(kg)
+    return validate_store(kg.store, shapes), shapes
+
+
+def findings_of(kg: KnowledgeGraph, shapes: rdflib.Graph, results: list[ShaclResult]) -> list[Finding]:
+    """Validation results as findings: the node shape that holds a property shape names the check."""
     findings = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        shape = results.value(result, SH.sourceShape)
+    for r in results:
         # Property shapes are blank nodes: name the node shape that holds them.
-        node_shape = shapes.value(None, SH.property, shape) or shape
-        severity = _SHACL_SEVERITY.get(results.value(result, SH.resultSeverity), "ERROR")
-        message = str(results.value(result, SH.resultMessage) or "violates a shape")
-        if path is not None:
-            message = f"{curie(str(path))}: {message}"
+        node_shape = shapes.value(None, SH.property, r.source_shape) or r.source_shape
+        severity = _SHACL_SEVERITY.get(r.severity, "ERROR")
+        message = r.message or "violates a shape"
+        if r.path is not None:
+            message = f"{curie(str(r.path))}: {message}"
+        focus = r.focus
         focus_text = curie(str(focus)) if isinstance(focus, rdflib.URIRef) else f"_:{focus}"
         check = f"shacl:{curie(str(node_shape)).split('#')[-1]}" if isinstance(node_shape, rdflib.URIRef) else "shacl"
         findings.append(Finding(severity, check, focus_text, message, file_of(kg, str(focus))))
     return sorted(set(findings))
+
+
+def run_shacl(kg: KnowledgeGraph, shapes: rdflib.Graph, engine: str = DEFAULT_ENGINE) -> list[Finding]:
+    """The SHACL findings of the asserted graph (see shacl_results)."""
+    results, ran = shacl_results(kg, shapes, engine)
+    return findings_of(kg, ran, results)
 
 
 _QUOTES = """
@@ -105,22 +180,57 @@ SELECT ?owner ?exact ?paragraph ?doc WHERE {
 """
 
 
+class QuoteIndex:
+    """Where quotes occur in one text: the whole text, and its paragraphs joined once with a newline (which no
+    collapsed quote holds), so finding a quote's paragraphs is one search of the text, not one per paragraph.
+    Each distinct quote is looked up once."""
+
+    def __init__(self, text: SourceText) -> None:
+        self.text = text
+        self.joined = "\n".join(p.text for p in text.paragraphs)
+        self.starts: list[int] = []
+        at = 0
+        for p in text.paragraphs:
+            self.starts.append(at)
+            at += len(p.text) + 1
+        self._seen: dict[str, tuple[bool, list[int]]] = {}
+
+    def lookup(self, quote: str) -> tuple[bool, list[int]]:
+        """Whether the quote occurs in the text, and the numbers of the paragraphs that hold it, in order."""
+        if quote not in self._seen:
+            q = self.text.match_form(quote)
+            numbers: list[int] = []
+            if not q:
+                numbers = [p.number for p in self.text.paragraphs]
+            else:
+                i = self.joined.find(q)
+                while i >= 0:
+                    number = self.text.paragraphs[bisect_right(self.starts, i) - 1].number
+                    if number not in numbers:
+                        numbers.append(number)
+                    i = self.joined.find(q, i + 1)
+            self._seen[quote] = (q in self.text.full_text, numbers)
+        return self._seen[quote]
+
+
 def check_quotes(kg: KnowledgeGraph, source: SourceText | Texts | None,
                  unchecked: dict[str, str] | None = None) -> list[Finding]:
     """Quotes are at most 25 words and occur verbatim in the paragraph cited of their document's text.
 
     `source` is one text (for every quote) or the project's texts by document; the documents
-    whose quotes could not be checked are added to `unchecked` with the reason.
+    whose quotes could not be checked are added to `unchecked` with the reason. Each text is
+    indexed once (QuoteIndex), so the check is linear in the number of quotes.
     """
     texts = Texts.of(source)
+    indexes: dict[int, QuoteIndex] = {}
     findings = []
     for row in kg.select(_QUOTES, asserted_only=True):
         owner, exact = str(row["owner"]), str(row["exact"])
-        focus, where = curie(owner), file_of(kg, owner)
+        focus = curie(owner)
         words = len(exact.split())
         if words > MAX_QUOTE_WORDS:
             message = f"quote has {words} words (max {MAX_QUOTE_WORDS})"
-            findings.append(Finding("ERROR", "quote-length", focus, message, where))
+            findings.append(Finding("ERROR", "quote-length", focus, message, file_of(kg, owner)))
         doc = row.get("doc")
         text = texts.for_document(doc)
         if text is None:
@@ -131,16 +241,19 @@ def check_quotes(kg: KnowledgeGraph, source: SourceText | Texts | None,
             continue
         name = curie(str(doc)) if doc is not None else text.path.name
         paragraph = row.get("paragraph")
-        if not text.contains(exact):
+        if id(text) not in indexes:
+            indexes[id(text)] = QuoteIndex(text)
+        index = indexes[id(text)]
+        found, numbers = index.lookup(exact)
+        if not found:
             cited = f" (cited paragraph {paragraph})" if paragraph is not None else ""
             message = f"{name}{cited}: quote not found verbatim in {text.path.name}: \"{exact}\""
-            findings.append(Finding("ERROR", "quote-verbatim", focus, message, where))
+            findings.append(Finding("ERROR", "quote-verbatim", focus, message, file_of(kg, owner)))
             continue
-        numbers = [p.number for p in text.paragraphs_containing(exact)]
         if paragraph is not None and numbers and int(paragraph) not in numbers:
             findings.append(Finding("ERROR", "quote-paragraph", focus,
                                     f"{name}: r2p:paragraph is {paragraph} but the quote is in paragraph "
-                                    f"{numbers[0]}: \"{exact}\"", where))
+                                    f"{numbers[0]}: \"{exact}\"", file_of(kg, owner)))
     return findings
 
 
@@ -173,17 +286,18 @@ def check_paraphrases(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
 
 
 def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, shapes_path: Path | None = None,
-             tours_dir: Path | None = None, project=None) -> Report:
+             tours_dir: Path | None = None, project=None, engine: str = DEFAULT_ENGINE) -> Report:
     """Run SHACL, the QC queries, the quote check and (given a folder) the tour check.
 
+    `engine` evaluates the SHACL shapes: "sparql" (on the store) or "pyshacl" (the reference).
     `source` is one text or the project's texts by document; with a text, also the
     paraphrase and faithfulness (hedge, concession) checks. The report's `unchecked`
     names the documents whose quotes were not checked, and why.
     An unreadable shapes file raises InputError.
     """
     shapes = load_shapes(shapes_path)
-    report = Report()
-    report.findings.extend(run_shacl(kg, shapes))
+    report = Report(engine=engine)
+    report.findings.extend(run_shacl(kg, shapes, engine))
     report.findings.extend(run_qc(kg, project))
     report.findings.extend(check_quotes(kg, source, report.unchecked))
     if tours_dir is not None:

@@ -176,3 +176,20 @@ def test_statements_and_labels_are_paraphrases(tmp_path, source_text):
     flagged = [f for f in report.findings if f.check == "paraphrase"]
     assert [(f.severity, f.focus) for f in flagged] == [("WARNING", "r2pr:fx-claim-1")]
     assert report.ok  # a warning, not a violation
+
+
+def test_quote_index_finds_what_a_scan_of_every_paragraph_finds(source_text):
+    from graph.validation import QuoteIndex
+
+    kg = load_graph(derive=False)
+    quotes = {str(r["e"]) for r in kg.select("SELECT ?e WHERE { ?s oa:exact ?e }")}
+    words = source_text.paragraphs[3].text.split()
+    # A quote in several paragraphs, one across two paragraphs, one absent, one empty, and every quote of the data.
+    quotes |= {"the", "security", " ".join(words[-3:]) + " " + source_text.paragraphs[4].text.split()[0],
+               "not a phrase of the brief at all", ""}
+    index = QuoteIndex(source_text)
+    for q in sorted(quotes):
+        expected = (source_text.contains(q), [p.number for p in source_text.paragraphs_containing(q)])
+        assert index.lookup(q) == expected, q
+        assert index.lookup(q) == expected  # the second lookup is remembered, and the same
+    assert len(index.lookup("security")[1]) > 3

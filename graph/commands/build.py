@@ -7,6 +7,7 @@ import sys
 import click
 
 from graph.commands.options import (
+    engine_option,
     example,
     inputs_option,
     load_inputs,
@@ -93,9 +94,10 @@ class _StageLine:
 @click.option("--quiet", "-q", is_flag=True, help="Print only the path of index.html.")
 @inputs_option
 @shapes_option
+@engine_option
 @user_errors(exit_code=2)
 def build_command(output: str | None, source_text: str | None, force: bool, quiet: bool,
-                  inputs: tuple[str, ...], shapes: str | None) -> None:
+                  inputs: tuple[str, ...], shapes: str | None, engine: str) -> None:
     """Validate, derive, render every view, export the graph and write the index page.
 
     Prints a short summary (project, files, triples, findings, derived counts,
@@ -109,7 +111,7 @@ def build_command(output: str | None, source_text: str | None, force: bool, quie
     bar = _StageLine(enabled=not quiet and sys.stderr.isatty())
     try:
         summary = build(inputs=list(inputs) or None, shapes=shapes, source_text=source_text, output=output,
-                        force=force, progress=bar)
+                        force=force, progress=bar, engine=engine)
     finally:
         bar.close()
     if not quiet or not summary.written:

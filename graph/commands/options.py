@@ -33,6 +33,12 @@ def shapes_option(f: Callable) -> Callable:
                         help="SHACL shapes file to validate with instead of the project's.")(f)
 
 
+def engine_option(f: Callable) -> Callable:
+    return click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+                        help="What checks the SHACL shapes: SPARQL on the embedded store, or pySHACL "
+                             "(the reference; minutes at a million triples).")(f)
+
+
 def source_text_option(help_text: str) -> Callable:
     return click.option("--source-text", type=click.Path(exists=False, dir_okay=False),
                         help=help_text + " Default: the source text the project's r2pkg.toml names.")

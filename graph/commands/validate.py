@@ -7,6 +7,7 @@ import json
 import click
 
 from graph.commands.options import (
+    engine_option,
     example,
     inputs_option,
     loaded_line,
@@ -19,6 +20,8 @@ from graph.findings import SEVERITIES, Report
 
 
 def render_report(report: Report, first_line: str) -> str:
+    from graph.validation import engine_line
+
     lines = [first_line]
     for severity in SEVERITIES:
         findings = report.by_severity(severity)
@@ -34,7 +37,8 @@ def render_report(report: Report, first_line: str) -> str:
     verdict = "OK" if report.ok else "FAILED"
     lines.append("")
     unchecked = f"; {report.unchecked_line()}" if report.unchecked else ""
-    lines.append(f"{verdict}: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes{unchecked}.")
+    lines.append(f"{verdict}: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes{unchecked}"
+                 + (f" ({engine_line(report.engine)})." if report.engine else "."))
     return "\n".join(lines)
 
 
@@ -47,8 +51,10 @@ def render_report(report: Report, first_line: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @inputs_option
 @shapes_option
+@engine_option
 @user_errors(exit_code=2)
-def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...], shapes: str | None) -> None:
+def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...], shapes: str | None,
+                     engine: str) -> None:
     """Validate the ontology and data: SHACL shapes, QC queries, verbatim quotes.
 
     Inside a project (a folder with r2pkg.toml, or below one) it checks that
@@ -64,11 +70,12 @@ def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...],
 
     project, kg = open_project(inputs)
     texts = project_texts(project, source_text, kg)
-    report = validate(kg, texts, shapes=shapes, project=project)
+    report = validate(kg, texts, shapes=shapes, project=project, engine=engine)
     kg.check_unchanged()  # a report on files that changed meanwhile would describe neither version
     if fmt == "json":
         click.echo(json.dumps({"project": project.describe(), "files": len(kg.files), "triples": len(kg),
-                               "ok": report.ok, "counts": report.counts(), "quotes_not_checked": report.unchecked,
+                               "ok": report.ok, "counts": report.counts(), "shacl_engine": engine,
+                               "quotes_not_checked": report.unchecked,
                                "findings": [f.__dict__ for f in sorted(report.findings)]}, indent=2))
     else:
         from graph.project import extensions_line
