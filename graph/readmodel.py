@@ -50,9 +50,33 @@ PARTICIPANT_ROLE, RAPPORTEUR_ROLE, AUTHOR_ROLE = (
 )
 BREADTH_NOT_STATED = _R2P + "BreadthNotStated"
 # Consensus values of ontology 0.2 that named a speaker, not a breadth (removed from the scheme in 0.3).
-_SPEAKER_AS_CONSENSUS = {_R2P + "RapporteurSummary": RAPPORTEUR_ROLE, _R2P + "AuthorPosition": AUTHOR_ROLE}
+SPEAKER_AS_CONSENSUS = {_R2P + "RapporteurSummary": RAPPORTEUR_ROLE, _R2P + "AuthorPosition": AUTHOR_ROLE}
 DOMAIN_ENTITY = _R2P + "DomainEntity"
 CURATORS = "https://w3id.org/r2pkg/resource/curators"
+
+
+@dataclass(frozen=True, order=True)
+class Quote:
+    """One oa:TextQuoteSelector of a claim or issue: the verbatim text, its context where the data gives it,
+    and the document it quotes (oa:hasSource, "" when the data names none)."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    source: str = ""
+
+    def __str__(self) -> str:
+        return self.exact
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """The curators' mapping of a node to a concept of the UN Framework (or an R2P pillar)."""
+
+    node: str
+    concept: str
+    relation: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +92,7 @@ class Claim:
     iri: str
     label: str = ""
     statement: str = ""
-    quotes: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
     paragraph: int | None = None
     section: str = ""
     order: int | None = None
@@ -87,7 +111,7 @@ class Issue:
     label: str = ""
     definition: str = ""
     positions: tuple[str, ...] = ()
-    quotes: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
     paragraph: int | None = None
     section: str = ""
     consensus: str = ""
@@ -275,6 +299,41 @@ class ReadModel:
             out[a.conclusion].add(a.premise)
         return {c: tuple(sorted(v)) for c, v in sorted(out.items())}
 
+    # --- which document says it ------------------------------------------------------------------
+    def document_of(self, iri: str) -> str:
+        """The document a claim or issue comes from: its section's (r2p:sectionOf), else the document its
+        quotes cite (oa:hasSource); "" when the data says neither."""
+        item: Claim | Issue | None = self.claims.get(iri) or self.issues.get(iri)
+        if item is None:
+            return ""
+        section = self.sections.get(item.section)
+        if section is not None and section.document:
+            return section.document
+        return min((q.source for q in item.quotes if q.source), default="")
+
+    def documents_of(self, iris: Iterable[str]) -> tuple[str, ...]:
+        """The documents of some claims, issues, causal links, requirements or argument relations, sorted:
+        a link or requirement names the documents of the claims that assert it, an argument relation those
+        of its premises and conclusion."""
+        out: set[str] = set()
+        for iri in iris:
+            if iri in self.claims or iri in self.issues:
+                out.add(self.document_of(iri))
+            elif (asserted := self.links.get(iri) or self.requirements.get(iri)) is not None:
+                out.update(self.document_of(c) for c in asserted.claims)
+            else:
+                out.update(self.document_of(c) for a in self.arguments if a.iri == iri
+                           for c in (a.premise, a.conclusion))
+        return tuple(sorted(out - {""}))
+
+    def documents(self) -> dict[str, str]:
+        """Document IRI -> its short title (its rdfs:label in the data), for every document a section or a
+        quote belongs to, in IRI order."""
+        docs = {s.document for s in self.sections.values() if s.document}
+        owners: list[Claim | Issue] = [*self.claims.values(), *self.issues.values()]
+        docs |= {q.source for c in owners for q in c.quotes if q.source}
+        return {d: self.label(d) for d in sorted(docs)}
+
     def claims_about(self) -> dict[str, tuple[str, ...]]:
         """Node -> the claims and issues about it, in document order (then by IRI)."""
         out: dict[str, list[str]] = defaultdict(list)
@@ -306,7 +365,7 @@ class _Scan:
         self.kg = kg
         self._values: dict[tuple[str, bool], dict[str, list]] = {}
         self._types: dict[str, set[str]] = {}
-        self.quotes: dict[str, list[str]] | None = None
+        self.quotes: dict[str, list[Quote]] | None = None
 
     def terms(self, predicate: str) -> list[tuple]:
         return [(row[0], row[1]) for row in self.kg.query(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}")]
@@ -382,11 +441,36 @@ def labels_of(kg: KnowledgeGraph, iris) -> dict[str, str]:
     return _best_labels(rows)
 
 
-def _quotes(scan: _Scan) -> dict[str, list[str]]:
-    """Owner -> the oa:exact texts of its r2p:hasQuote selectors (a fixed-length path: a join, no closure)."""
+def _quotes(scan: _Scan) -> dict[str, list[Quote]]:
+    """Owner -> its r2p:hasQuote selectors as Quotes: five scans joined on the quote and selector nodes
+    (r2p:hasQuote, oa:hasSelector, oa:exact, oa:prefix/oa:suffix, oa:hasSource), no OPTIONAL."""
     if scan.quotes is None:
-        scan.quotes = scan.values("r2p:hasQuote/oa:hasSelector/oa:exact")
+        has_quote, selector = scan.values("r2p:hasQuote"), scan.values("oa:hasSelector")
+        exact, source = scan.values("oa:exact"), scan.values("oa:hasSource")
+        prefix, suffix = scan.values("oa:prefix"), scan.values("oa:suffix")
+        out: dict[str, list[Quote]] = defaultdict(list)
+        for owner, quotes in has_quote.items():
+            for q in quotes:
+                for sel in selector.get(q, ()):
+                    for text in exact.get(sel, ()):
+                        out[owner].append(Quote(text, _first(prefix.get(sel)), _first(suffix.get(sel)),
+                                                _first(source.get(q))))
+        scan.quotes = out
     return scan.quotes
+
+
+_QUOTES_OF = """SELECT ?s ?exact ?prefix ?suffix ?source WHERE {{ VALUES ?s {{ {values} }}
+    ?s r2p:hasQuote ?q . ?q oa:hasSelector ?sel . ?sel oa:exact ?exact .
+    OPTIONAL {{ ?sel oa:prefix ?prefix }} OPTIONAL {{ ?sel oa:suffix ?suffix }}
+    OPTIONAL {{ ?q oa:hasSource ?source }} }}"""
+
+
+def _quotes_of(kg: KnowledgeGraph, values: str) -> dict[str, list[Quote]]:
+    """The quotes of some owners (bound with VALUES): few rows, so the OPTIONALs cost little."""
+    out: dict[str, list[Quote]] = defaultdict(list)
+    for s, exact, prefix, suffix, source in kg.query(_QUOTES_OF.format(values=values)):
+        out[s.value].append(Quote(exact.value, *(t.value if t is not None else "" for t in (prefix, suffix, source))))
+    return out
 
 
 def _about(scan: _Scan, targets: set[str] | None) -> dict[str, list[str]]:
@@ -413,9 +497,9 @@ def _claims(
     out = {}
     for c in sorted(scan.typed("Claim")):
         level = _first(consensus.get(c))
-        speaker = _first(role.get(c)) or _SPEAKER_AS_CONSENSUS.get(level, PARTICIPANT_ROLE)
+        speaker = _first(role.get(c)) or SPEAKER_AS_CONSENSUS.get(level, PARTICIPANT_ROLE)
         breadth = None
-        if level and level not in _SPEAKER_AS_CONSENSUS and level != BREADTH_NOT_STATED:
+        if level and level not in SPEAKER_AS_CONSENSUS and level != BREADTH_NOT_STATED:
             breadth = levels.get(level, ("", None))[1]
         out[c] = Claim(
             iri=c,
@@ -435,15 +519,16 @@ def _claims(
 
 
 def claim_texts(kg: KnowledgeGraph, claims: list[str] | tuple[str, ...]) -> dict[str, dict[str, tuple]]:
-    """The texts a slim read leaves out, for some claims only: label, statement, quotes, attribution, order.
+    """The texts a slim read leaves out, for some claims (or issues) only: label, statement, quotes (as
+    Quotes), attribution, order.
 
     Bound with VALUES, a few hundred IRIs a query, so citing a report's claims
     costs index lookups, not scans of every claim in the store.
     """
     out: dict[str, dict[str, tuple]] = {c: {} for c in claims}
     wanted = sorted(c for c in set(claims) if "://" in c and ">" not in c)
-    props = {"statement": "r2p:statement", "quotes": "r2p:hasQuote/oa:hasSelector/oa:exact",
-             "agents": "prov:wasAttributedTo", "order": "r2p:documentOrder", "label": "rdfs:label"}
+    props = {"statement": "r2p:statement", "agents": "prov:wasAttributedTo", "order": "r2p:documentOrder",
+             "label": "rdfs:label"}
     for i in range(0, len(wanted), 400):
         values = " ".join(f"<{c}>" for c in wanted[i:i + 400])
         for name, prop in props.items():
@@ -452,6 +537,8 @@ def claim_texts(kg: KnowledgeGraph, claims: list[str] | tuple[str, ...]) -> dict
                 found[s.value].append(_int(o) if name == "order" else o.value)
             for c, vals in found.items():
                 out[c][name] = tuple(sorted(set(vals)))
+        for c, quotes in _quotes_of(kg, values).items():
+            out[c]["quotes"] = _set(quotes)
     return out
 
 
@@ -607,8 +694,8 @@ def _slim_labels(scan: _Scan) -> set[str]:
     """Labels of what the pathway derivation names: domain nodes, sections, cases, issues and concepts
     (claims' labels come with their texts, for the claims a report cites)."""
     subjects: set[str] = set()
-    for cls in ("DomainEntity", "DocumentSection", "Case", "Issue", "CausalRelationType", "ConsensusLevel",
-                "SpeakerRole", "Modality", "Sector"):
+    for cls in ("DomainEntity", "DocumentSection", "SourceDocument", "Case", "Issue", "CausalRelationType",
+                "ConsensusLevel", "SpeakerRole", "Modality", "Sector"):
         subjects |= scan.typed(cls)
     subjects |= {r for rs in scan.values("r2p:speakerRole").values() for r in rs}
     subjects |= {r for rs in scan.values("r2p:relation").values() for r in rs}
@@ -677,6 +764,18 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         bundles=bundles,
         joint_conditions=joints,
     )
+
+
+def mappings(kg: KnowledgeGraph) -> dict[str, tuple[Mapping, ...]]:
+    """Node -> the curators' mappings of it (r2p:Mapping), by concept and relation (exports read them; maps
+    and pathways do not, so ``read`` leaves them out)."""
+    rows = kg.query("""SELECT ?node ?concept ?relation ?note WHERE {
+        ?m a r2p:Mapping ; r2p:mappedNode ?node ; r2p:mappedConcept ?concept ; r2p:mappingRelation ?relation .
+        OPTIONAL { ?m skos:editorialNote ?note } }""")
+    out: dict[str, set[Mapping]] = defaultdict(set)
+    for node, concept, relation, note in rows:
+        out[node.value].add(Mapping(node.value, concept.value, relation.value, note.value if note is not None else ""))
+    return {n: tuple(sorted(ms, key=lambda m: (m.concept, m.relation))) for n, ms in sorted(out.items())}
 
 
 def _closure(cls: str, superclasses: dict[str, tuple[str, ...]]) -> set[str]:

@@ -36,9 +36,9 @@ def _claims(c: ExportContent) -> list[dict]:
 
 def _quotes(c: ExportContent) -> list[dict]:
     rows = []
-    for q in c.quotes:
+    for owner, q in c.quotes:
         pos = c.position(q)
-        rows.append({"claim": q.owner, "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix, "source": q.source,
+        rows.append({"claim": owner, "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix, "source": q.source,
                      "start": pos[0] if pos else None, "end": pos[1] if pos else None})
     return rows
 

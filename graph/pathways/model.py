@@ -8,6 +8,10 @@ evidence for the entry. See the package docstring for what each field means.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.readmodel import Claim, Issue, Requirement
 
 # Node kinds the projection recognises (from the node's rdf:type and its superclasses).
 RISK, MEASURE, HARM, OUTCOME = "risk", "measure", "harm", "outcome"
@@ -26,34 +30,6 @@ GROUNDINGS = (CLAIM, PARAGRAPH, SUPPORT, CASE, SECTION)
 # Modality levels (graph.readmodel IRIs map onto them): how firmly the brief states a link.
 ASSERTED, QUALIFIED, HYPOTHETICAL = 0, 1, 2
 MODALITY_WORDS = {ASSERTED: "asserted", QUALIFIED: "possible or normative", HYPOTHETICAL: "hypothetical or questioned"}
-
-
-@dataclass(frozen=True)
-class ClaimInfo:
-    """What a trainer needs to cite a claim: paraphrase, quote, who holds it and how widely.
-
-    ``rank`` is the breadth rank of its consensus level, 0 when the brief states
-    no breadth (``breadth_stated`` False); ``speaker`` is the label of its speaker role.
-    """
-
-    iri: str
-    label: str = ""
-    statement: str = ""
-    quotes: tuple[str, ...] = ()
-    agents: tuple[str, ...] = ()  # labels of prov:wasAttributedTo
-    consensus: str = ""  # label of the consensus level
-    rank: int = 0
-    paragraph: int | None = None
-    attacked_by: tuple[str, ...] = ()  # IRIs of claims that are premises of an attack on this one
-    breadth_stated: bool = False
-    speaker: str = ""  # label of the speaker role
-    speaker_role: str = ""  # IRI of the speaker role
-    section: str = ""  # IRI of the section
-    cases: tuple[str, ...] = ()  # cases the claim is about
-
-    @property
-    def contested(self) -> bool:
-        return bool(self.attacked_by)
 
 
 @dataclass(frozen=True)
@@ -250,19 +226,6 @@ class JointCondition:
 
 
 @dataclass(frozen=True)
-class RequirementInfo:
-    """A requirement (dependent needs prerequisite), with its claims, cases and who reads its direction."""
-
-    iri: str
-    dependent: str
-    prerequisite: str
-    claims: tuple[str, ...]
-    cases: tuple[str, ...]
-    modality: str
-    inferred_by_curators: bool
-
-
-@dataclass(frozen=True)
 class Stage:
     """One component of the requires-condensation, at its place in the implementation order."""
 
@@ -322,24 +285,27 @@ class PathwayReport:
     rankings: tuple[Ranking, ...]  # keystones first
     truncated: tuple[str, ...] = ()  # risk units where the per-risk cap cut the search off
     labels: dict[str, str] = field(default_factory=dict)
-    claims: dict[str, ClaimInfo] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)  # the read model's claims (texts of the cited ones)
+    attackers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claim -> the claims attacking it
     joint_conditions: tuple[JointCondition, ...] = ()
     units: tuple[str, ...] = ()  # risk units: risk factors outside joint conditions, and joint conditions
     gaps: tuple[Gap, ...] = ()
     inferred: tuple[Pathway, ...] = ()  # ungrounded pairings (only when asked for); never written as RDF
-    requirement_links: tuple[RequirementInfo, ...] = ()
+    requirement_links: tuple[Requirement, ...] = ()
     reach: dict[str, int] = field(default_factory=dict)  # node -> risk units that reach it (generic nodes: before
     # they were left out, the count that made them generic)
     generic: tuple[str, ...] = ()  # generic end harms: never a meeting point
     include_hypothetical: bool = False
     include_inferred: bool = False
-    issues: dict[str, str] = field(default_factory=dict)  # issue IRI -> label
-    issue_quotes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # issue IRI -> its quotes
+    issues: dict[str, Issue] = field(default_factory=dict)  # the read model's issues (with their quotes when cited)
     hypothetical_only: tuple[Pathway, ...] = ()  # entries of units only a hypothetical or question addresses
     aim_only: tuple[Pathway, ...] = ()  # entries of units only an aim the brief states addresses (not from a measure)
     modality_labels: dict[str, str] = field(default_factory=dict)  # modality IRI -> its label in the ontology
     section_order: dict[str, int] = field(default_factory=dict)  # section IRI -> its place in the brief
+    section_documents: dict[str, str] = field(default_factory=dict)  # section IRI -> its document (r2p:sectionOf)
     source: str = ""  # the documents cited, 'Title (Publisher, year)' (graph.documents)
+    names: dict[str, str] = field(default_factory=dict)  # labels of what a claim cites: agents, consensus levels,
+    # speaker roles and documents (kept apart from ``labels``, the nodes' and sections' labels)
 
     @property
     def bundles(self) -> tuple[Stage, ...]:
@@ -352,7 +318,7 @@ class PathwayReport:
         out |= {c for p in (*self.pathways, *self.hypothetical_only) for k in p.contests for c in (*k.claims, *k.by)}
         out |= {c for r in self.requirement_links for c in r.claims}
         out |= {c for g in self.gaps for c in g.claims} | {c for j in self.joint_conditions for c in j.claims}
-        out |= {a for c in list(out) if c in self.claims for a in self.claims[c].attacked_by}
+        out |= {a for c in list(out) if c in self.claims for a in self.attackers.get(c, ())}
         return sorted(c for c in out if c in self.claims)
 
     def summary_counts(self) -> dict[str, int]:
@@ -374,6 +340,33 @@ class PathwayReport:
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    # --- a claim in words: who holds it and how widely (derived from the model's claim, never stored) ------
+    def name(self, iri: str) -> str:
+        return self.names.get(iri) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def rank(self, claim: Claim) -> int:
+        """The breadth rank of a claim's consensus level, 0 when the brief states no breadth."""
+        return claim.breadth or 0
+
+    def consensus(self, claim: Claim) -> str:
+        """The label of the claim's consensus level ("" when it has none)."""
+        return self.names.get(claim.consensus, "") if claim.consensus else ""
+
+    def speaker(self, claim: Claim) -> str:
+        """The label of the claim's speaker role."""
+        return self.name(claim.speaker_role) if claim.speaker_role else ""
+
+    def agents(self, claim: Claim) -> tuple[str, ...]:
+        """The labels of who the claim is attributed to (prov:wasAttributedTo), sorted."""
+        return tuple(sorted(self.name(a) for a in claim.agents))
+
+    def document(self, claim: Claim) -> str:
+        """The short title of the document the claim comes from (its section's, else its quotes'), ""
+        when the data names none."""
+        section = self.section_documents.get(claim.section, "")
+        doc = section or min((q.source for q in claim.quotes if q.source), default="")
+        return self.name(doc) if doc else ""
 
     def members(self, unit: str) -> tuple[str, ...]:
         """The risk factors a unit stands for: a joint condition's members, else the risk factor itself."""

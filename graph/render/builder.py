@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from graph.namespaces import R2P, curie
-from graph.render.facts import DOMAIN_ENTITY, ClaimInfo, Facts, LinkInfo, RequirementInfo
+from graph.readmodel import CausalLink, Claim, Issue, Requirement
+from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.style import (
     CLASS_STYLE,
     DEFAULT_BORDER,
@@ -46,16 +47,16 @@ class Builder:
                 return keys[anc]
         return keys[DOMAIN_ENTITY]
 
-    def who(self, info: ClaimInfo) -> str:
+    def who(self, info: Claim | Issue) -> str:
         """Who said it, in words: the holders and the speaker's role."""
-        holders = ", ".join(self.f.label(h) for h in info.holders)
+        holders = ", ".join(self.f.label(h) for h in info.agents)
         role_iri = self.f.speaker_role(info.iri)
         if role_iri == str(R2P.ParticipantRole):  # "the roundtable participants (participants)" says it twice
             return holders or SPEAKER_LABEL[role_iri]
         role = SPEAKER_LABEL.get(role_iri, "")
         return f"{holders} ({role})" if holders and role else holders or role
 
-    def breadth_label(self, info: ClaimInfo) -> str:
+    def breadth_label(self, info: Claim | Issue) -> str:
         if not info.consensus or self.f.breadth(info.consensus) == 0:
             return "breadth not stated"
         return self.f.label(info.consensus)
@@ -69,8 +70,8 @@ class Builder:
             "iri": curie(c),
             "consensus": self.breadth_label(info) if c in self.f.claims else self.f.label(info.consensus),
             "speaker": SPEAKER_LABEL.get(self.f.speaker_role(c), ""),
-            "heldBy": [self.f.label(h) for h in info.holders],
-            "quotes": info.quotes,
+            "heldBy": [self.f.label(h) for h in info.agents],
+            "quotes": [q.exact for q in info.quotes],
             "section": self.f.label(info.section) if info.section else "",
             "paragraph": info.paragraph or None,
         }
@@ -80,14 +81,14 @@ class Builder:
             return iri
         f = self.f
         if iri in f.claims or iri in f.issues:
-            info: ClaimInfo = f.claims.get(iri) or f.issues[iri]
+            info: Claim | Issue = f.claims.get(iri) or f.issues[iri]
             cls = CLAIM if iri in f.claims else ISSUE
             _, fill, shape, dashed = self.legend_class(cls)
             details = self.claim_summary(iri)
             details.update(
                 {
                     "kind": f.label(cls),
-                    "statement": info.statement,
+                    "statement": info.statement if isinstance(info, Claim) else "",
                     "definition": f.definitions.get(iri, ""),
                     "about": [f.label(a) for a in info.about],
                 }
@@ -103,7 +104,7 @@ class Builder:
                 node.border_width = consensus_border(f.breadth(info.consensus))
             else:
                 node.dashed = NODE_DASHES if dashed else False
-                details["claims"] = [self.claim_summary(c) for c in f.issue_positions.get(iri, [])]
+                details["claims"] = [self.claim_summary(c) for c in f.issue_positions(iri)]
                 details["claimsHeading"] = "Positions taken"
             self.v.nodes[iri] = node
             return iri
@@ -153,7 +154,7 @@ class Builder:
             self.v.edges.append(edge)
         return edge.id
 
-    def link(self, link: LinkInfo) -> str:
+    def link(self, link: CausalLink) -> str:
         f = self.f
         self.node(link.cause)
         self.node(link.effect)
@@ -184,7 +185,7 @@ class Builder:
             )
         )
 
-    def requirement(self, req: RequirementInfo) -> str:
+    def requirement(self, req: Requirement) -> str:
         """A requirement: the measure points at what it needs first (never a causal arrow)."""
         f = self.f
         self.node(req.dependent)
@@ -202,7 +203,8 @@ class Builder:
                     "title": title,
                     "kind": f.label(str(R2P.Requirement)) if str(R2P.Requirement) in f.labels else "requirement",
                     "iri": curie(req.iri),
-                    "relation": "requires" + (" (direction inferred by the curators)" if req.inferred else ""),
+                    "relation": "requires"
+                    + (" (direction inferred by the curators)" if req.inferred_by_curators else ""),
                     "claims": [self.claim_summary(c) for c in req.claims],
                     "claimsHeading": "Claims that state this requirement",
                     "cases": [f.label(c) for c in req.cases],
@@ -272,7 +274,7 @@ def best_claim(f: Facts, nodes: list[str], edges: list[MapEdge] | None = None) -
         return ""
     return max(
         (c for c in scores if f.claims[c].quotes),
-        key=lambda c: (scores[c][0], scores[c][1], f.breadth(f.claims[c].consensus), -f.claims[c].order),
+        key=lambda c: (scores[c][0], scores[c][1], f.breadth(f.claims[c].consensus), -f.order(c)),
         default="",
     )
 
@@ -286,7 +288,7 @@ def quote_of(b: Builder, claim: str, text: str = "") -> dict[str, Any]:
     where = [f.label(info.section) if info.section else "", f"paragraph {info.paragraph}" if info.paragraph else ""]
     src = ", ".join(x for x in where if x)
     return {
-        "text": text or info.quotes[0],
+        "text": text or info.quotes[0].exact,
         "who": b.who(info),
         "breadth": b.breadth_label(info),
         "source": src,

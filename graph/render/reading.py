@@ -48,7 +48,7 @@ def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[list[Any]]:
 def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedView] | None = None) -> dict[str, Any]:
     f = facts
     b = Builder(f, View("reading", "", ""))
-    claim_ids = sorted(f.claims, key=lambda c: (f.claims[c].order, c))
+    claim_ids = sorted(f.claims, key=lambda c: (f.order(c), c))
     index = {c: i for i, c in enumerate(claim_ids)}
     links_of: dict[str, list[dict]] = defaultdict(list)
     for lk in sorted(f.links.values(), key=lambda x: x.iri):
@@ -87,7 +87,7 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
                 "rank": f.breadth(info.consensus),
                 "speaker": SPEAKER_LABEL.get(f.speaker_role(c), ""),
                 "who": b.who(info),
-                "quotes": info.quotes,
+                "quotes": [q.exact for q in info.quotes],
                 "links": [{"title": lk["title"], "effect": lk["effect"]} for lk in links_of.get(c, [])],
                 "maps": in_maps,
             }
@@ -100,7 +100,7 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
         if info.paragraph:
             counted[info.paragraph].add(index[c])
         for q in info.quotes:
-            needle = collapse(q)
+            needle = collapse(q.exact)
             if not needle:
                 continue
             for p in source.paragraphs:
