@@ -192,39 +192,253 @@ class Case:
     places: tuple[str, ...] = ()
 
 
+# --- the derived layer: pathways, their routes and steps, joint conditions, stages and bundles ---------------
+# The derivation (graph.pathways) makes these; ``read`` reads them back from the derived graph, with what the
+# RDF records: a pathway's lead route (its form, meeting point, grounding, strength, modality, contests and
+# steps), a step's index, ends and links; the rest keeps its default there.
+
+# Pathway (route) forms: the measure lowers the risk factor or a node specific to it, or it
+# builds an outcome the risk factor erodes.
+DIRECT, RESTORES = "direct", "restores"
+FORMS = (DIRECT, RESTORES)
+FORM_CONCEPTS = {DIRECT: "DirectPathway", RESTORES: "RestoresPathway"}  # the ontology's pathway-form scheme
+
+# How the text ties two consecutive steps of a route, strongest first; a route is as well
+# grounded as its weakest tie.
+CLAIM, PARAGRAPH, SUPPORT, CASE, SECTION = "claim", "paragraph", "support", "case", "section"
+GROUNDINGS = (CLAIM, PARAGRAPH, SUPPORT, CASE, SECTION)
+GROUNDING_CONCEPTS = {
+    CLAIM: "GroundedInOneClaim",
+    PARAGRAPH: "GroundedInParagraph",
+    SUPPORT: "GroundedBySupportChain",
+    CASE: "GroundedByCase",
+    SECTION: "GroundedInSection",
+}
+
+# Modality levels (the modality IRIs above map onto them): how firmly the brief states a link.
+LEVEL_ASSERTED, LEVEL_QUALIFIED, LEVEL_HYPOTHETICAL = 0, 1, 2
+MODALITY_LEVELS = {
+    ASSERTED: LEVEL_ASSERTED,
+    POSSIBLE: LEVEL_QUALIFIED,
+    NORMATIVE: LEVEL_QUALIFIED,
+    HYPOTHETICAL: LEVEL_HYPOTHETICAL,
+    QUESTIONED: LEVEL_HYPOTHETICAL,
+}
+
+
+def modality_level(iri: str | None) -> int:
+    """How firmly a link is stated; an unknown or missing modality reads as asserted."""
+    return MODALITY_LEVELS.get(iri or ASSERTED, LEVEL_ASSERTED)
+
+
 @dataclass(frozen=True)
-class DerivedStep:
-    index: int
+class Step:
+    """One step: the causal links that say source --relation--> target (parallel links count once).
+
+    ``rank`` is the best stated breadth among its claims (0: none stated);
+    ``modality`` the firmest modality among its links (LEVEL_ASSERTED, LEVEL_QUALIFIED, LEVEL_HYPOTHETICAL).
+    """
+
+    index: int  # 1-based, in walking order (step 1 leaves the measure); 0 before a route places it
+    links: tuple[str, ...]
     source: str
     target: str
-    links: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DerivedPathway:
-    """A derived r2p:Pathway as the RDF has it (see graph.pathways.report_rdf): the steps are its lead route's."""
-
-    iri: str
-    risk: str
-    measure: str = ""
-    form: str = ""
-    strength: int | None = None
+    relation: str = ""
+    relation_label: str = ""
+    polarity: int = 0
+    claims: tuple[str, ...] = ()
+    rank: int = 0
     contested: bool = False
-    steps: tuple[DerivedStep, ...] = ()
-    prerequisites: tuple[str, ...] = ()
-    modalities: tuple[str, ...] = ()  # r2p:modality IRIs of the entry
+    cases: tuple[str, ...] = ()
+    modality: int = LEVEL_ASSERTED
+    modalities: tuple[str, ...] = ()  # modality IRIs of its links
+    curators: bool = False  # the step is the curators' reading (r2p:inferredByCurators on every link)
 
     @property
-    def hypothetical_only(self) -> bool:
-        """Only a hypothetical or a question of the brief addresses its risk (the RDF keeps it, maps do not draw it)."""
-        return bool({HYPOTHETICAL, QUESTIONED} & set(self.modalities))
+    def link(self) -> str:
+        return self.links[0]
 
 
 @dataclass(frozen=True)
-class DerivedBundle:
+class Tie:
+    """How the text ties two consecutive steps: ``kind`` (one of GROUNDINGS) and what they share."""
+
+    kind: str
+    after: int  # the tie joins step ``after`` and step ``after + 1``
+    evidence: tuple[str, ...]  # the shared claim(s), paragraph, case(s), section, or the support chain
+
+
+@dataclass(frozen=True)
+class Contest:
+    """Why a route is contested: a claim it rests on (its own, or one of a support chain that ties it) is
+    attacked (``by`` the attackers; ``inside`` when an attacker is itself one of the route's claims), or is a
+    position of an r2p:Issue (``by`` the issue's other positions; ``inside`` when the route rests on two)."""
+
+    kind: str  # "attack" or "issue"
+    claims: tuple[str, ...]  # the attacked claim, or the positions the route rests on
+    by: tuple[str, ...] = ()  # the other side: the attackers, or the issue's other positions
+    issue: str = ""
+    inside: bool = False
+
+
+@dataclass(frozen=True)
+class Route:
+    """A chain of steps from a measure to a risk factor (or a member of a joint condition).
+
+    The steps run from the measure to the meeting point, then back along the
+    links by which the risk raises (direct) or erodes (restores) it, each step in
+    its own link's direction; ``turn`` is the number of steps up to the meeting
+    point. A direct route at the risk itself has ``meeting == member``.
+    """
+
+    iri: str
+    form: str
+    member: str  # the risk factor the route ends at
+    meeting: str
+    steps: tuple[Step, ...]
+    turn: int = 0
+    ties: tuple[Tie, ...] = ()
+    grounding: str | None = None  # weakest tie (GROUNDINGS), None when some join is not tied by the text
+    strength: int = 0  # weakest stated breadth among the steps (0: none stated)
+    modality: int = LEVEL_ASSERTED  # weakest modality among the steps
+    speakers: tuple[str, ...] = ()  # speaker-role labels of the claims
+    participants: bool = False  # every step rests on at least one claim of the participants
+    specificity: float = 0.0
+    contests: tuple[Contest, ...] = ()
+    label: str = ""
+
+    @property
+    def contested(self) -> bool:
+        return bool(self.contests)
+
+    @property
+    def hypothetical(self) -> bool:
+        return self.modality == LEVEL_HYPOTHETICAL
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """Nodes in walking order: the measure first, the risk factor last."""
+        walk = [self.steps[0].source]
+        for s in self.steps:
+            walk.append(s.target if s.source == walk[-1] else s.source)
+        return tuple(walk)
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        return tuple(sorted({c for s in self.steps for c in s.claims}))
+
+    @property
+    def measure_steps(self) -> tuple[Step, ...]:
+        return self.steps[: self.turn]
+
+    @property
+    def risk_steps(self) -> tuple[Step, ...]:
+        return self.steps[self.turn:]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One entry: a measure for a risk factor (or a joint condition), with its routes as evidence, best first."""
+
+    iri: str
+    risk: str  # a risk factor IRI, or a joint condition IRI
+    measure: str
+    routes: tuple[Route, ...]
+    prerequisites: tuple[str, ...]
+    label: str
+    also: tuple[str, ...] = ()  # other measures the same passage argues for with the same quotes (one argument)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return (self.measure, *self.also)
+
+    @property
+    def lead(self) -> Route:
+        return self.routes[0]
+
+    @property
+    def form(self) -> str:
+        return self.lead.form
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.lead.steps
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return self.lead.nodes
+
+    @property
+    def meeting(self) -> str:
+        return self.lead.meeting
+
+    @property
+    def strength(self) -> int:
+        return self.lead.strength
+
+    @property
+    def modality(self) -> int:
+        return self.lead.modality
+
+    @property
+    def specificity(self) -> float:
+        return self.lead.specificity
+
+    @property
+    def grounding(self) -> str | None:
+        return self.lead.grounding
+
+    @property
+    def hypothetical(self) -> bool:
+        return self.lead.hypothetical
+
+    @property
+    def contests(self) -> tuple[Contest, ...]:
+        seen: dict[tuple, Contest] = {}
+        for r in self.routes:
+            for c in r.contests:
+                seen.setdefault((c.kind, c.claims, c.by, c.issue), c)
+        return tuple(seen[k] for k in sorted(seen))
+
+    @property
+    def contested(self) -> bool:
+        return any(r.contested for r in self.routes)
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        return tuple(sorted({c for r in self.routes for c in r.claims}))
+
+    @property
+    def all_nodes(self) -> frozenset[str]:
+        return frozenset(n for r in self.routes for n in r.nodes)
+
+
+@dataclass(frozen=True)
+class JointCondition:
+    """Conditions the brief says combine (the will, capacity and acquiescence, and the escalatory crisis
+    they feed): one unit of the derivation, addressed as a whole."""
+
     iri: str
     members: tuple[str, ...]
-    order: int | None = None
+    label: str
+    claims: tuple[str, ...]  # the claims of the links that tie the members together
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One component of the requires-condensation, at its place in the implementation order."""
+
+    order: int | None  # 1-based: stage 1 has no unmet requirement (None: the derived layer gives none)
+    members: tuple[str, ...]
+    claims: tuple[str, ...]  # claims of the requirements inside the component
+    iri: str
+    cases: tuple[str, ...] = ()  # cases of the requirements inside the component
+    requirements: tuple[str, ...] = ()  # IRIs of the requirements inside the component
+
+    @property
+    def is_bundle(self) -> bool:
+        return len(self.members) > 1
+
 
 
 @dataclass
@@ -253,9 +467,9 @@ class ReadModel:
     relation_polarity: dict[str, int] = field(default_factory=dict)
     consensus_levels: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     sector_list: tuple[str, ...] = ()
-    pathways: tuple[DerivedPathway, ...] = ()
-    bundles: tuple[DerivedBundle, ...] = ()
-    joint_conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived r2p:JointCondition -> members
+    pathways: tuple[Pathway, ...] = ()
+    bundles: tuple[Stage, ...] = ()  # derived r2p:CoRequisiteBundle
+    joint_conditions: dict[str, JointCondition] = field(default_factory=dict)  # derived r2p:JointCondition
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
@@ -625,48 +839,63 @@ def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
     return tuple(out)
 
 
-def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...], dict[str, tuple[str, ...]]]:
+def _derived(scan: _Scan, labels: dict[str, str]
+             ) -> tuple[tuple[Pathway, ...], tuple[Stage, ...], dict[str, JointCondition]]:
     """Derived pathways, bundles and joint conditions as pathways.report_rdf writes them (none before deriving)."""
-    pathways: tuple[DerivedPathway, ...] = ()
+    pathways: tuple[Pathway, ...] = ()
     iris = scan.typed("Pathway")
     modality = scan.values("r2p:modality")
     if iris:
         risk, measure = scan.values("r2p:startsFrom"), scan.values("r2p:addressedBy")
-        form = scan.values("r2p:pathwayForm")
+        form, meeting = scan.values("r2p:pathwayForm"), scan.values("r2p:meetingPoint")
+        grounding, specificity = scan.values("r2p:grounding"), scan.values("r2p:specificity")
         strength, contested = scan.values("r2p:strength", True), scan.values("r2p:contested")
+        contested_by, issues = scan.values("r2p:contestedBy"), scan.typed("Issue")
         prereq, has_step = scan.values("r2p:prerequisite"), scan.values("r2p:hasStep")
         index, source = scan.values("r2p:stepIndex", True), scan.values("r2p:stepFrom")
         target = scan.values("r2p:stepTo")
         via = scan.values("r2p:viaLink")
-        pathways = tuple(
-            DerivedPathway(
-                iri=p,
-                risk=_first(risk.get(p)),
-                measure=_first(measure.get(p)),
-                form=_first(form.get(p)),
-                strength=_first(strength.get(p), None),
-                contested="true" in contested.get(p, ()),
-                steps=tuple(
-                    sorted(
-                        (
-                            DerivedStep(_first(index.get(s), 0), _first(source.get(s)), _first(target.get(s)),
-                                        _set(via.get(s)))
-                            for s in has_step.get(p, ())
-                        ),
-                        key=lambda x: (x.index, x.source, x.target),
-                    )
-                ),
-                prerequisites=_set(prereq.get(p)),
-                modalities=_set(modality.get(p)),
+        forms = {_R2P + concept: f for f, concept in FORM_CONCEPTS.items()}
+        groundings = {_R2P + concept: g for g, concept in GROUNDING_CONCEPTS.items()}
+
+        def contests(p: str) -> tuple[Contest, ...]:
+            if "true" not in contested.get(p, ()):
+                return ()
+            return tuple(Contest("issue", (), issue=x) if x in issues else Contest("attack", (), (x,))
+                         for x in sorted(set(contested_by.get(p, ()))))
+
+        def lead(p: str) -> Route:
+            steps = sorted(
+                (Step(_first(index.get(s), 0), _set(via.get(s)), _first(source.get(s)), _first(target.get(s)))
+                 for s in has_step.get(p, ())),
+                key=lambda x: (x.index, x.source, x.target),
             )
+            spec = _first(specificity.get(p), None)
+            return Route(
+                iri="",
+                form=forms.get(_first(form.get(p)), ""),
+                member="",
+                meeting=_first(meeting.get(p)),
+                steps=tuple(steps),
+                grounding=groundings.get(_first(grounding.get(p))),
+                strength=_first(strength.get(p), 0),
+                modality=max((modality_level(m) for m in modality.get(p, ())), default=LEVEL_ASSERTED),
+                specificity=float(spec) if spec is not None else 0.0,
+                contests=contests(p),
+            )
+
+        pathways = tuple(
+            Pathway(p, _first(risk.get(p)), _first(measure.get(p)), (lead(p),), _set(prereq.get(p)),
+                    labels.get(p, ""))
             for p in sorted(iris)
         )
     members, order = scan.values("r2p:member"), scan.values("r2p:implementationOrder", True)
     bundles = sorted(
-        (DerivedBundle(b, _set(members.get(b)), _first(order.get(b), None)) for b in scan.typed("CoRequisiteBundle")),
+        (Stage(_first(order.get(b), None), _set(members.get(b)), (), b) for b in scan.typed("CoRequisiteBundle")),
         key=lambda b: (b.order if b.order is not None else 10**9, b.iri),
     )
-    joints = {j: _set(members.get(j)) for j in sorted(scan.typed("JointCondition"))}
+    joints = {j: JointCondition(j, _set(members.get(j)), labels.get(j, ""), ())
+              for j in sorted(scan.typed("JointCondition"))}
     return pathways, tuple(bundles), joints
 
 
@@ -737,7 +966,7 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         c: Case(c, labels.get(c, ""), definitions.get(c, ""), _set(located.get(c))) for c in sorted(scan.typed("Case"))
     }
     sector_list = tuple(sorted(scan.typed("Sector"), key=lambda s: (labels.get(s, s), s)))
-    pathways, bundles, joints = _derived(scan) if derived else ((), (), {})
+    pathways, bundles, joints = _derived(scan, labels) if derived else ((), (), {})
     targets = None
     if not texts:  # the slim read: only what claims say about cases and risk factors
         risky = {c for c in domain if _R2P + "RiskFactor" in _closure(c, superclasses)}

@@ -497,7 +497,7 @@ def test_markdown_handout_sections_quotes_and_sierra_leone(report):
     # the brief's frame first, then the sections in the brief's order (section-a is 1, d 2, b 3, c 4)
     parts = re.findall(r"^## (.+)$", text, flags=re.M)
     assert parts[0].startswith("The brief's frame")
-    titles = {report.label(s): i for s, i in report.section_order.items()}
+    titles = {report.label(s): report.section_place(s) for s in report.sections}
     numbered = [titles[x] for x in parts if x in titles]
     assert numbered == sorted(numbered) and len(numbered) >= 3
     exclusion = text.split("### Political exclusion", 1)[1].split("\n### ", 1)[0]

@@ -26,7 +26,7 @@ from graph.source_text import collapse
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.readmodel import ArgumentRelation, Claim, DerivedPathway, Mapping, Quote, ReadModel
+    from graph.readmodel import ArgumentRelation, Claim, Mapping, Pathway, Quote, ReadModel
     from graph.source_text import SourceText
     from graph.store import KnowledgeGraph
 
@@ -85,7 +85,7 @@ class ExportContent:
         return tuple(a for a in self.model.arguments if a.premise in claims and a.conclusion in claims)
 
     @cached_property
-    def pathways(self) -> tuple[DerivedPathway, ...]:
+    def pathways(self) -> tuple[Pathway, ...]:
         """The derived pathways (none before derivation); with --document, those over the document's links."""
         if not self.document:
             return self.model.pathways

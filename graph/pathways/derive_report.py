@@ -152,23 +152,7 @@ class _Derivation:
         return self.names.get(iri) or iri.rsplit("#", 1)[-1]
 
     def _step(self, index: int, step_id: int, sg: SignedGraph) -> Step:
-        s = sg.steps[step_id]
-        return Step(
-            index=index,
-            links=s.links,
-            source=s.source,
-            target=s.target,
-            relation=s.relation,
-            relation_label=s.relation_label,
-            polarity=s.polarity,
-            claims=s.claims,
-            rank=s.rank,
-            contested=s.contested,
-            cases=s.cases,
-            modality=s.modality,
-            modalities=s.modalities,
-            curators=s.curators,
-        )
+        return replace(sg.steps[step_id], index=index)
 
     def _route(self, unit: str, form: str, meeting: str, walk: tuple[int, ...], turn: int, entry: str,
                sg: SignedGraph) -> Route:
@@ -317,7 +301,7 @@ class _Derivation:
             claims=dict(sorted(self.claims.items())),
             attackers=dict(sorted(g.graph.get("attackers", {}).items())),
             names=dict(g.graph.get("names", {})),
-            section_documents=dict(sorted(g.graph.get("section_documents", {}).items())),
+            sections=dict(sorted(g.graph.get("sections", {}).items())),
             joint_conditions=self.joints,
             units=tuple(u for u, _ in units),
             gaps=tuple(gaps),
@@ -331,7 +315,6 @@ class _Derivation:
             hypothetical_only=tuple(hypothetical_only),
             aim_only=tuple(aim_only),
             modality_labels={m: lab for m, lab in sorted(g.graph.get("labels", {}).items()) if m in _MODALITIES},
-            section_order=dict(sorted(g.graph.get("section_order", {}).items())),
         )
 
     def _entries(self, unit: str, members: tuple[str, ...], search: RouteSearch, sg: SignedGraph

@@ -323,11 +323,11 @@ class _Writer:
     def place(self, p: Pathway) -> tuple[int, int, str]:
         """(section order, paragraph, section) of the earliest claim an entry rests on."""
         claims = [self.r.claims[c] for c in p.lead.claims if c in self.r.claims]
-        best = min(claims, key=lambda c: (self.r.section_order.get(c.section, 10**6), c.paragraph or 10**6),
+        best = min(claims, key=lambda c: (self.r.section_place(c.section), c.paragraph or 10**6),
                    default=None)
         if best is None:
             return (10**6, 10**6, "")
-        return (self.r.section_order.get(best.section, 10**6), best.paragraph or 10**6, best.section)
+        return (self.r.section_place(best.section), best.paragraph or 10**6, best.section)
 
 
 def _add_by_risk(w: _Writer, part: Part, pathways: list[Pathway]) -> None:
@@ -370,7 +370,7 @@ def build_handout(report: PathwayReport) -> Handout:
         where = w.place(p)
         by_section.setdefault(where[2], []).append((where, p))
     parts = [frame] if frame.groups else []
-    for section in sorted(by_section, key=lambda s: (report.section_order.get(s, 10**6), s)):
+    for section in sorted(by_section, key=lambda s: (report.section_place(s), s)):
         items = sorted(by_section[section], key=lambda x: (x[0], x[1].risk))
         part = Part(_cap(report.label(section)) if section else "Elsewhere in the brief")
         _add_by_risk(w, part, [p for _, p in items])

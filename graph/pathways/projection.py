@@ -21,10 +21,10 @@ Graph attributes: ``claims`` (IRI -> graph.readmodel.Claim), ``attackers``
 (claim -> the claims attacking it), ``cases`` (the r2p:Case IRIs: what a claim
 is about that counts as its case), ``supports`` (sorted (premise, conclusion)
 pairs), ``issues`` (IRI -> graph.readmodel.Issue), ``names`` (labels of
-consensus levels, speaker roles and documents), ``section_documents`` (section
--> its document), ``about`` (risk factor -> the claims about
+consensus levels, speaker roles and documents), ``sections`` (IRI ->
+graph.readmodel.Section), ``about`` (risk factor -> the claims about
 it, by paragraph), ``labels`` (IRI -> label, for sections, cases, speaker
-roles and modalities), ``section_order`` (section IRI -> its r2p:sectionIndex)
+roles and modalities)
 and ``unsigned_links`` (links left out: no polarity, or malformed).
 """
 
@@ -98,8 +98,7 @@ def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozens
             **{m: model.label(m) for m in {k.modality for k in model.links.values()}
                | {k.modality for k in model.requirements.values()} if m},
         },
-        section_order={s.iri: s.index for s in model.sections.values() if s.index is not None},
-        section_documents={s.iri: s.document for s in model.sections.values() if s.document},
+        sections=dict(model.sections),
         about=_about_risks(model),
         unsigned_links=0,
     )

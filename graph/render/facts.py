@@ -81,12 +81,12 @@ class Facts:
         return self.model.sector_list
 
     @property
-    def bundles(self) -> tuple[rm.DerivedBundle, ...]:
+    def bundles(self) -> tuple[rm.Stage, ...]:
         return self.model.bundles
 
     @property
     def joint_members(self) -> dict[str, tuple[str, ...]]:
-        return self.model.joint_conditions
+        return {j: info.members for j, info in self.model.joint_conditions.items()}
 
     @property
     def arguments(self) -> list[rm.ArgumentRelation]:
@@ -94,10 +94,10 @@ class Facts:
         return sorted(self.model.arguments, key=lambda a: (a.iri, a.premise, a.conclusion))
 
     @property
-    def pathways(self) -> list[rm.DerivedPathway]:
+    def pathways(self) -> list[rm.Pathway]:
         """The derived pathways the maps draw: what the brief argues (the RDF also keeps entries that only a
         hypothetical or a question of the brief addresses)."""
-        return [p for p in self.model.pathways if not p.hypothetical_only]
+        return [p for p in self.model.pathways if not p.hypothetical]
 
     @property
     def consensus_rank(self) -> dict[str, int]:
@@ -108,7 +108,7 @@ class Facts:
         return info.positions if info is not None else ()
 
     @staticmethod
-    def walk(p: rm.DerivedPathway) -> list[tuple[int, str, str, str]]:
+    def walk(p: rm.Pathway) -> list[tuple[int, str, str, str]]:
         """A pathway's steps as (index, from, to, link), one per link of a step ("" for a step with none)."""
         return sorted((s.index, s.source, s.target, link) for s in p.steps for link in (s.links or ("",)))
 

@@ -39,7 +39,7 @@ class MapEdge:
 
 
 @dataclass
-class Step:
+class ViewStep:
     """One press of the arrow key in presentation mode: the nodes it frames (the rest is dimmed), and why."""
 
     caption: str
@@ -56,7 +56,7 @@ class View:
     description: str
     nodes: dict[str, MapNode] = field(default_factory=dict)
     edges: list[MapEdge] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
+    steps: list[ViewStep] = field(default_factory=list)
     layout: str = "spring"  # "spring" or "layered"
     layers: dict[str, int] = field(default_factory=dict)
     edge_labels: bool = False

@@ -14,7 +14,7 @@ from graph.namespaces import R2P, curie
 from graph.render.builder import BUNDLE, Builder, best_claim, quote_of, shows, slug
 from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.registry import ViewContext, ViewSpec, view_family
-from graph.render.view_model import MapEdge, Step, View
+from graph.render.view_model import MapEdge, View, ViewStep
 
 SUPPORT, ATTACK = str(R2P.Support), str(R2P.Attack)
 REQUIRES, ENABLES = str(R2P.RequiresRelation), str(R2P.EnablesRelation)
@@ -87,7 +87,7 @@ def _cumulative_steps(v: View, groups: Iterable[tuple[str, list[str]]]) -> None:
         shown.update(members)
         new_edges = [e.id for e in v.edges if e.id not in edges_shown and e.source in shown and e.target in shown]
         edges_shown.update(new_edges)
-        v.steps.append(Step(caption, list(members), new_edges))
+        v.steps.append(ViewStep(caption, list(members), new_edges))
 
 
 def argument_map(f: Facts) -> View:
@@ -160,12 +160,12 @@ def pathway_family(f: Facts, start: str) -> View:
         for m in members:
             b.node(m)
             b.plain(m, start, str(R2P.member), label="")
-        v.steps.append(Step(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
+        v.steps.append(ViewStep(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
     else:
         b.node(start)
         first = f.walk(paths[0])[0] if paths and paths[0].steps else None
         if not first or start not in (first[1], first[2]):  # else the first step opens on the risk already
-            v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
+            v.steps.append(ViewStep(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
     told: set[str] = set()
     # The map's point: the risk, the measures and every step of the routes between them.
@@ -191,7 +191,7 @@ def pathway_family(f: Facts, start: str) -> View:
             # The brief's step: the link in words, narrated by the claim that states it.
             stating = [f.claims[c] for c in (link.claims if link else []) if c in f.claims]
             narration = stating[0].statement if stating and stating[0].statement else ""
-            v.steps.append(Step(f"{head}: {b.edges[edge].details['title']}", [frm, to], [edge], narration))
+            v.steps.append(ViewStep(f"{head}: {b.edges[edge].details['title']}", [frm, to], [edge], narration))
         if p.prerequisites:
             base = p.measure or (f.walk(p)[-1][2] if p.steps else start)
             new_nodes, new_edges = [], []
@@ -210,7 +210,7 @@ def pathway_family(f: Facts, start: str) -> View:
                 if m not in linked:
                     new_edges.append(b.plain(base, m, str(R2P.prerequisite)))
             v.steps.append(
-                Step(
+                ViewStep(
                     f"{head}: {f.label(base)} requires " + ", ".join(f.label(m) for m in p.prerequisites),
                     new_nodes,
                     new_edges,
