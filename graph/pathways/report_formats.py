@@ -17,13 +17,24 @@ from graph.pathways.model import Contest, Pathway, PathwayReport, Route, Step, T
 from graph.pathways.report_rdf import DERIVED_NS, contest_objects, pathway_triples, route_modality
 from graph.readmodel import Claim
 
-__all__ = ["ROW_COLUMNS", "pathway_rows", "to_json", "to_markdown", "to_turtle"]
+__all__ = ["ROW_COLUMNS", "pathway_rows", "row_columns", "to_json", "to_markdown", "to_turtle"]
 
 ROW_COLUMNS = (
     "pathway", "form", "risk", "measure", "with", "routes", "steps", "strength", "modality", "specificity",
     "grounding", "contested", "issue", "prerequisites",
 )
 TURTLE_PREFIXES = {**PREFIXES, "r2pd": DERIVED_NS}
+
+
+def _documents(report: PathwayReport, p: Pathway) -> str:
+    """The short titles of the documents whose claims an entry rests on."""
+    return "; ".join(sorted({report.document(report.claims[c]) for c in p.claims if c in report.claims} - {""}))
+
+
+def row_columns(report: PathwayReport) -> tuple[str, ...]:
+    """The table's columns: ROW_COLUMNS, and ``documents`` when the report's claims come from several."""
+    documents = {report.document(c) for c in report.claims.values()} - {""}
+    return (*ROW_COLUMNS, "documents") if len(documents) > 1 else ROW_COLUMNS
 
 
 def pathway_rows(report: PathwayReport) -> list[dict]:
@@ -54,6 +65,7 @@ def pathway_rows(report: PathwayReport) -> list[dict]:
             "contested": Literal(p.contested),
             "issue": Literal(" ".join(curie(x) for x in contest_objects(p.contests))),
             "prerequisites": Literal(" ".join(curie(x) for x in p.prerequisites)),
+            "documents": Literal(_documents(report, p)),
         }
         for p, grounding in entries
     ]

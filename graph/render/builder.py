@@ -74,7 +74,15 @@ class Builder:
             "quotes": [q.exact for q in info.quotes],
             "section": self.f.label(info.section) if info.section else "",
             "paragraph": info.paragraph or None,
+            **self.document_of(c),
         }
+
+    def document_of(self, item: str) -> dict[str, str]:
+        """{"document": its short title} for a claim or issue when the project has several documents, else {}."""
+        if len(self.f.documents) < 2:
+            return {}
+        docs = self.f.documents_of([item])
+        return {"document": ", ".join(self.f.documents.get(d, self.f.label(d)) for d in docs)} if docs else {}
 
     def node(self, iri: str) -> str:
         if iri in self.v.nodes:
@@ -106,6 +114,7 @@ class Builder:
                 node.dashed = NODE_DASHES if dashed else False
                 details["claims"] = [self.claim_summary(c) for c in f.issue_positions(iri)]
                 details["claimsHeading"] = "Positions taken"
+            node.documents = list(f.item_documents(iri))
             self.v.nodes[iri] = node
             return iri
         cls = f.node_class.get(iri, DOMAIN_ENTITY)
@@ -129,6 +138,7 @@ class Builder:
                 "claimsHeading": "What the brief says about it",
             },
             dashed=NODE_DASHES if dashed else False,
+            documents=list(f.item_documents(iri)),
         )
         return iri
 
@@ -182,6 +192,7 @@ class Builder:
                 },
                 effect,
                 direction=direction,
+                documents=list(f.documents_of([link.iri])),
             )
         )
 
@@ -210,6 +221,7 @@ class Builder:
                     "cases": [f.label(c) for c in req.cases],
                 },
                 "depends",
+                documents=list(f.documents_of([req.iri])),
             )
         )
 
@@ -235,6 +247,7 @@ class Builder:
                     "from": f.label(arg.premise),
                     "to": f.label(arg.conclusion),
                 },
+                documents=list(f.documents_of([arg.premise, arg.conclusion])),
             )
         )
 
@@ -285,7 +298,8 @@ def quote_of(b: Builder, claim: str, text: str = "") -> dict[str, Any]:
     info = f.claims.get(claim)
     if info is None or not (text or info.quotes):
         return {}
-    where = [f.label(info.section) if info.section else "", f"paragraph {info.paragraph}" if info.paragraph else ""]
+    where = [b.document_of(claim).get("document", ""), f.label(info.section) if info.section else "",
+             f"paragraph {info.paragraph}" if info.paragraph else ""]
     src = ", ".join(x for x in where if x)
     return {
         "text": text or info.quotes[0].exact,

@@ -7,6 +7,7 @@ pathways); this module only regroups that model for the views.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ class Facts:
     title: str = ""  # the documents' titles and citation, from the data (graph.documents)
     citation: str = ""
     documents: dict[str, str] = field(default_factory=dict)  # document IRI -> its short title
+    node_documents: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain node -> the documents
+    # whose claims are about it or assert a link or requirement it takes part in
 
     # --- the model's parts, by the names the views use -------------------------------------------
     @property
@@ -120,6 +123,12 @@ class Facts:
     def documents_of(self, iris) -> tuple[str, ...]:
         return self.model.documents_of(iris)
 
+    def item_documents(self, iri: str) -> tuple[str, ...]:
+        """The documents a map item comes from: a claim's or issue's own, a domain node's (node_documents)."""
+        if iri in self.model.claims or iri in self.model.issues:
+            return self.model.documents_of([iri])
+        return self.node_documents.get(iri, ())
+
     def label(self, iri: str) -> str:
         return self.model.label(iri)
 
@@ -179,4 +188,18 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
     depth = _depths(m.superclasses)
     node_class = {n: max(cs, key=lambda c: (depth.get(c, 0), c)) for n, cs in m.classes.items() if cs}
     return Facts(m, node_class, m.claims_about(), title=document_title(kg), citation=document_citation(kg),
-                 documents=m.documents())
+                 documents=m.documents(), node_documents=_node_documents(m))
+
+
+def _node_documents(m: rm.ReadModel) -> dict[str, tuple[str, ...]]:
+    """Domain node -> the documents whose claims are about it or assert a link or requirement it is an end of."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for node, claims in m.claims_about().items():
+        out[node].update(m.documents_of(claims))
+    for link in m.links.values():
+        for node in (link.cause, link.effect):
+            out[node].update(m.documents_of([link.iri]))
+    for req in m.requirements.values():
+        for node in (req.dependent, req.prerequisite):
+            out[node].update(m.documents_of([req.iri]))
+    return {n: tuple(sorted(docs)) for n, docs in sorted(out.items()) if docs}
