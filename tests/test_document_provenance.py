@@ -164,3 +164,17 @@ def test_pathways_and_the_handout_cite_each_quotes_document(two, one):
     alone = derive_pathways(one)
     assert brief_title not in to_markdown(alone) and _Quotes(alone).cite(list(alone.cited_claims())).document == ""
     assert "documents" not in row_columns(alone)
+
+
+def test_the_reading_view_places_only_its_own_documents_claims(two):
+    from graph.render.reading import reading_data
+    from graph.source_text import read_source
+
+    facts = collect_facts(two)
+    data = reading_data(facts, read_source(FIXTURES / "corpus" / "workshop-note.md", slug="workshop-note"))
+    note = {i for i, c in enumerate(data["claims"]) if c["iri"].startswith("r2pr:workshop-note-")}
+    by_number = {p["n"]: p for p in data["paragraphs"]}
+    placed = {i for p in data["paragraphs"] for _, ids in p["segments"] for i in ids}
+    assert placed and placed <= note  # the note's text marks the note's quotes, never the brief's
+    # paragraph 4 of the note holds its one claim of paragraph 4, not the brief's claims of its paragraph 4
+    assert by_number[4]["claims"] == 1
