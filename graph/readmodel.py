@@ -526,15 +526,19 @@ class ReadModel:
         return min((q.source for q in item.quotes if q.source), default="")
 
     def documents_of(self, iris: Iterable[str]) -> tuple[str, ...]:
-        """The documents of some claims, issues, causal links, requirements or argument relations, sorted:
-        a link or requirement names the documents of the claims that assert it, an argument relation those
-        of its premises and conclusion."""
+        """The documents of some claims, issues, causal links, requirements, argument relations or derived
+        pathways, sorted: a link or requirement names the documents of the claims that assert it, an argument
+        relation those of its premises and conclusion, a pathway those of the links of its steps."""
         out: set[str] = set()
+        pathways = self.__dict__.setdefault("_pathway_index", {p.iri: p for p in self.pathways})
         for iri in iris:
             if iri in self.claims or iri in self.issues:
                 out.add(self.document_of(iri))
             elif (asserted := self.links.get(iri) or self.requirements.get(iri)) is not None:
                 out.update(self.document_of(c) for c in asserted.claims)
+            elif iri in pathways:
+                links = {x for s in pathways[iri].steps for x in s.links}
+                out.update(self.document_of(c) for x in links if x in self.links for c in self.links[x].claims)
             else:
                 out.update(self.document_of(c) for a in self.arguments if a.iri == iri
                            for c in (a.premise, a.conclusion))
