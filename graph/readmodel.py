@@ -530,7 +530,9 @@ class ReadModel:
         pathways, sorted: a link or requirement names the documents of the claims that assert it, an argument
         relation those of its premises and conclusion, a pathway those of the links of its steps."""
         out: set[str] = set()
-        pathways = self.__dict__.setdefault("_pathway_index", {p.iri: p for p in self.pathways})
+        if "_pathway_index" not in self.__dict__:  # built once: maps ask this for every item they draw
+            self.__dict__["_pathway_index"] = {p.iri: p for p in self.pathways}
+        pathways: dict[str, Pathway] = self.__dict__["_pathway_index"]
         for iri in iris:
             if iri in self.claims or iri in self.issues:
                 out.add(self.document_of(iri))
