@@ -65,9 +65,6 @@ class Quote:
     suffix: str = ""
     source: str = ""
 
-    def __str__(self) -> str:
-        return self.exact
-
 
 @dataclass(frozen=True)
 class Mapping:
