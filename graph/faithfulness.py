@@ -136,7 +136,7 @@ def check_concession_attacks(kg: KnowledgeGraph) -> list[Finding]:
         if word:
             attack, claim = str(row["attack"]), str(row["claim"])
             message = (f"the attacking claim {curie(claim)} opens with the concessive \"{word}\": a concession is "
-                       f"not a disagreement unless the brief reports one: \"{row['exact']}\"")
+                       f"not a disagreement unless the text reports one: \"{row['exact']}\"")
             findings.append(Finding("WARNING", "concession-attack", curie(attack), message, file_of(kg, attack)))
     return findings
 

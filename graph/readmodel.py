@@ -50,9 +50,30 @@ PARTICIPANT_ROLE, RAPPORTEUR_ROLE, AUTHOR_ROLE = (
 )
 BREADTH_NOT_STATED = _R2P + "BreadthNotStated"
 # Consensus values of ontology 0.2 that named a speaker, not a breadth (removed from the scheme in 0.3).
-_SPEAKER_AS_CONSENSUS = {_R2P + "RapporteurSummary": RAPPORTEUR_ROLE, _R2P + "AuthorPosition": AUTHOR_ROLE}
+SPEAKER_AS_CONSENSUS = {_R2P + "RapporteurSummary": RAPPORTEUR_ROLE, _R2P + "AuthorPosition": AUTHOR_ROLE}
 DOMAIN_ENTITY = _R2P + "DomainEntity"
 CURATORS = "https://w3id.org/r2pkg/resource/curators"
+
+
+@dataclass(frozen=True, order=True)
+class Quote:
+    """One oa:TextQuoteSelector of a claim or issue: the verbatim text, its context where the data gives it,
+    and the document it quotes (oa:hasSource, "" when the data names none)."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """The curators' mapping of a node to a concept of the UN Framework (or an R2P pillar)."""
+
+    node: str
+    concept: str
+    relation: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +89,7 @@ class Claim:
     iri: str
     label: str = ""
     statement: str = ""
-    quotes: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
     paragraph: int | None = None
     section: str = ""
     order: int | None = None
@@ -87,7 +108,7 @@ class Issue:
     label: str = ""
     definition: str = ""
     positions: tuple[str, ...] = ()
-    quotes: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
     paragraph: int | None = None
     section: str = ""
     consensus: str = ""
@@ -168,39 +189,253 @@ class Case:
     places: tuple[str, ...] = ()
 
 
+# --- the derived layer: pathways, their routes and steps, joint conditions, stages and bundles ---------------
+# The derivation (graph.pathways) makes these; ``read`` reads them back from the derived graph, with what the
+# RDF records: a pathway's lead route (its form, meeting point, grounding, strength, modality, contests and
+# steps), a step's index, ends and links; the rest keeps its default there.
+
+# Pathway (route) forms: the measure lowers the risk factor or a node specific to it, or it
+# builds an outcome the risk factor erodes.
+DIRECT, RESTORES = "direct", "restores"
+FORMS = (DIRECT, RESTORES)
+FORM_CONCEPTS = {DIRECT: "DirectPathway", RESTORES: "RestoresPathway"}  # the ontology's pathway-form scheme
+
+# How the text ties two consecutive steps of a route, strongest first; a route is as well
+# grounded as its weakest tie.
+CLAIM, PARAGRAPH, SUPPORT, CASE, SECTION = "claim", "paragraph", "support", "case", "section"
+GROUNDINGS = (CLAIM, PARAGRAPH, SUPPORT, CASE, SECTION)
+GROUNDING_CONCEPTS = {
+    CLAIM: "GroundedInOneClaim",
+    PARAGRAPH: "GroundedInParagraph",
+    SUPPORT: "GroundedBySupportChain",
+    CASE: "GroundedByCase",
+    SECTION: "GroundedInSection",
+}
+
+# Modality levels (the modality IRIs above map onto them): how firmly the brief states a link.
+LEVEL_ASSERTED, LEVEL_QUALIFIED, LEVEL_HYPOTHETICAL = 0, 1, 2
+MODALITY_LEVELS = {
+    ASSERTED: LEVEL_ASSERTED,
+    POSSIBLE: LEVEL_QUALIFIED,
+    NORMATIVE: LEVEL_QUALIFIED,
+    HYPOTHETICAL: LEVEL_HYPOTHETICAL,
+    QUESTIONED: LEVEL_HYPOTHETICAL,
+}
+
+
+def modality_level(iri: str | None) -> int:
+    """How firmly a link is stated; an unknown or missing modality reads as asserted."""
+    return MODALITY_LEVELS.get(iri or ASSERTED, LEVEL_ASSERTED)
+
+
 @dataclass(frozen=True)
-class DerivedStep:
-    index: int
+class Step:
+    """One step: the causal links that say source --relation--> target (parallel links count once).
+
+    ``rank`` is the best stated breadth among its claims (0: none stated);
+    ``modality`` the firmest modality among its links (LEVEL_ASSERTED, LEVEL_QUALIFIED, LEVEL_HYPOTHETICAL).
+    """
+
+    index: int  # 1-based, in walking order (step 1 leaves the measure); 0 before a route places it
+    links: tuple[str, ...]
     source: str
     target: str
-    links: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DerivedPathway:
-    """A derived r2p:Pathway as the RDF has it (see graph.pathways.report_rdf): the steps are its lead route's."""
-
-    iri: str
-    risk: str
-    measure: str = ""
-    form: str = ""
-    strength: int | None = None
+    relation: str = ""
+    relation_label: str = ""
+    polarity: int = 0
+    claims: tuple[str, ...] = ()
+    rank: int = 0
     contested: bool = False
-    steps: tuple[DerivedStep, ...] = ()
-    prerequisites: tuple[str, ...] = ()
-    modalities: tuple[str, ...] = ()  # r2p:modality IRIs of the entry
+    cases: tuple[str, ...] = ()
+    modality: int = LEVEL_ASSERTED
+    modalities: tuple[str, ...] = ()  # modality IRIs of its links
+    curators: bool = False  # the step is the curators' reading (r2p:inferredByCurators on every link)
 
     @property
-    def hypothetical_only(self) -> bool:
-        """Only a hypothetical or a question of the brief addresses its risk (the RDF keeps it, maps do not draw it)."""
-        return bool({HYPOTHETICAL, QUESTIONED} & set(self.modalities))
+    def link(self) -> str:
+        return self.links[0]
 
 
 @dataclass(frozen=True)
-class DerivedBundle:
+class Tie:
+    """How the text ties two consecutive steps: ``kind`` (one of GROUNDINGS) and what they share."""
+
+    kind: str
+    after: int  # the tie joins step ``after`` and step ``after + 1``
+    evidence: tuple[str, ...]  # the shared claim(s), paragraph, case(s), section, or the support chain
+
+
+@dataclass(frozen=True)
+class Contest:
+    """Why a route is contested: a claim it rests on (its own, or one of a support chain that ties it) is
+    attacked (``by`` the attackers; ``inside`` when an attacker is itself one of the route's claims), or is a
+    position of an r2p:Issue (``by`` the issue's other positions; ``inside`` when the route rests on two)."""
+
+    kind: str  # "attack" or "issue"
+    claims: tuple[str, ...]  # the attacked claim, or the positions the route rests on
+    by: tuple[str, ...] = ()  # the other side: the attackers, or the issue's other positions
+    issue: str = ""
+    inside: bool = False
+
+
+@dataclass(frozen=True)
+class Route:
+    """A chain of steps from a measure to a risk factor (or a member of a joint condition).
+
+    The steps run from the measure to the meeting point, then back along the
+    links by which the risk raises (direct) or erodes (restores) it, each step in
+    its own link's direction; ``turn`` is the number of steps up to the meeting
+    point. A direct route at the risk itself has ``meeting == member``.
+    """
+
+    iri: str
+    form: str
+    member: str  # the risk factor the route ends at
+    meeting: str
+    steps: tuple[Step, ...]
+    turn: int = 0
+    ties: tuple[Tie, ...] = ()
+    grounding: str | None = None  # weakest tie (GROUNDINGS), None when some join is not tied by the text
+    strength: int = 0  # weakest stated breadth among the steps (0: none stated)
+    modality: int = LEVEL_ASSERTED  # weakest modality among the steps
+    speakers: tuple[str, ...] = ()  # speaker-role labels of the claims
+    participants: bool = False  # every step rests on at least one claim of the participants
+    specificity: float = 0.0
+    contests: tuple[Contest, ...] = ()
+    label: str = ""
+
+    @property
+    def contested(self) -> bool:
+        return bool(self.contests)
+
+    @property
+    def hypothetical(self) -> bool:
+        return self.modality == LEVEL_HYPOTHETICAL
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """Nodes in walking order: the measure first, the risk factor last."""
+        walk = [self.steps[0].source]
+        for s in self.steps:
+            walk.append(s.target if s.source == walk[-1] else s.source)
+        return tuple(walk)
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        return tuple(sorted({c for s in self.steps for c in s.claims}))
+
+    @property
+    def measure_steps(self) -> tuple[Step, ...]:
+        return self.steps[: self.turn]
+
+    @property
+    def risk_steps(self) -> tuple[Step, ...]:
+        return self.steps[self.turn:]
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """One entry: a measure for a risk factor (or a joint condition), with its routes as evidence, best first."""
+
+    iri: str
+    risk: str  # a risk factor IRI, or a joint condition IRI
+    measure: str
+    routes: tuple[Route, ...]
+    prerequisites: tuple[str, ...]
+    label: str
+    also: tuple[str, ...] = ()  # other measures the same passage argues for with the same quotes (one argument)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return (self.measure, *self.also)
+
+    @property
+    def lead(self) -> Route:
+        return self.routes[0]
+
+    @property
+    def form(self) -> str:
+        return self.lead.form
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.lead.steps
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return self.lead.nodes
+
+    @property
+    def meeting(self) -> str:
+        return self.lead.meeting
+
+    @property
+    def strength(self) -> int:
+        return self.lead.strength
+
+    @property
+    def modality(self) -> int:
+        return self.lead.modality
+
+    @property
+    def specificity(self) -> float:
+        return self.lead.specificity
+
+    @property
+    def grounding(self) -> str | None:
+        return self.lead.grounding
+
+    @property
+    def hypothetical(self) -> bool:
+        return self.lead.hypothetical
+
+    @property
+    def contests(self) -> tuple[Contest, ...]:
+        seen: dict[tuple, Contest] = {}
+        for r in self.routes:
+            for c in r.contests:
+                seen.setdefault((c.kind, c.claims, c.by, c.issue), c)
+        return tuple(seen[k] for k in sorted(seen))
+
+    @property
+    def contested(self) -> bool:
+        return any(r.contested for r in self.routes)
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        return tuple(sorted({c for r in self.routes for c in r.claims}))
+
+    @property
+    def all_nodes(self) -> frozenset[str]:
+        return frozenset(n for r in self.routes for n in r.nodes)
+
+
+@dataclass(frozen=True)
+class JointCondition:
+    """Conditions the brief says combine (the will, capacity and acquiescence, and the escalatory crisis
+    they feed): one unit of the derivation, addressed as a whole."""
+
     iri: str
     members: tuple[str, ...]
-    order: int | None = None
+    label: str
+    claims: tuple[str, ...]  # the claims of the links that tie the members together
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One component of the requires-condensation, at its place in the implementation order."""
+
+    order: int | None  # 1-based: stage 1 has no unmet requirement (None: the derived layer gives none)
+    members: tuple[str, ...]
+    claims: tuple[str, ...]  # claims of the requirements inside the component
+    iri: str
+    cases: tuple[str, ...] = ()  # cases of the requirements inside the component
+    requirements: tuple[str, ...] = ()  # IRIs of the requirements inside the component
+
+    @property
+    def is_bundle(self) -> bool:
+        return len(self.members) > 1
+
 
 
 @dataclass
@@ -229,9 +464,9 @@ class ReadModel:
     relation_polarity: dict[str, int] = field(default_factory=dict)
     consensus_levels: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     sector_list: tuple[str, ...] = ()
-    pathways: tuple[DerivedPathway, ...] = ()
-    bundles: tuple[DerivedBundle, ...] = ()
-    joint_conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # derived r2p:JointCondition -> members
+    pathways: tuple[Pathway, ...] = ()
+    bundles: tuple[Stage, ...] = ()  # derived r2p:CoRequisiteBundle
+    joint_conditions: dict[str, JointCondition] = field(default_factory=dict)  # derived r2p:JointCondition
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
@@ -275,6 +510,47 @@ class ReadModel:
             out[a.conclusion].add(a.premise)
         return {c: tuple(sorted(v)) for c, v in sorted(out.items())}
 
+    # --- which document says it ------------------------------------------------------------------
+    def document_of(self, iri: str) -> str:
+        """The document a claim or issue comes from: its section's (r2p:sectionOf), else the document its
+        quotes cite (oa:hasSource); "" when the data says neither."""
+        item: Claim | Issue | None = self.claims.get(iri) or self.issues.get(iri)
+        if item is None:
+            return ""
+        section = self.sections.get(item.section)
+        if section is not None and section.document:
+            return section.document
+        return min((q.source for q in item.quotes if q.source), default="")
+
+    def documents_of(self, iris: Iterable[str]) -> tuple[str, ...]:
+        """The documents of some claims, issues, causal links, requirements, argument relations or derived
+        pathways, sorted: a link or requirement names the documents of the claims that assert it, an argument
+        relation those of its premises and conclusion, a pathway those of the links of its steps."""
+        out: set[str] = set()
+        if "_pathway_index" not in self.__dict__:  # built once: maps ask this for every item they draw
+            self.__dict__["_pathway_index"] = {p.iri: p for p in self.pathways}
+        pathways: dict[str, Pathway] = self.__dict__["_pathway_index"]
+        for iri in iris:
+            if iri in self.claims or iri in self.issues:
+                out.add(self.document_of(iri))
+            elif (asserted := self.links.get(iri) or self.requirements.get(iri)) is not None:
+                out.update(self.document_of(c) for c in asserted.claims)
+            elif iri in pathways:
+                links = {x for s in pathways[iri].steps for x in s.links}
+                out.update(self.document_of(c) for x in links if x in self.links for c in self.links[x].claims)
+            else:
+                out.update(self.document_of(c) for a in self.arguments if a.iri == iri
+                           for c in (a.premise, a.conclusion))
+        return tuple(sorted(out - {""}))
+
+    def documents(self) -> dict[str, str]:
+        """Document IRI -> its short title (its rdfs:label in the data), for every document a section or a
+        quote belongs to, in IRI order."""
+        docs = {s.document for s in self.sections.values() if s.document}
+        owners: list[Claim | Issue] = [*self.claims.values(), *self.issues.values()]
+        docs |= {q.source for c in owners for q in c.quotes if q.source}
+        return {d: self.label(d) for d in sorted(docs)}
+
     def claims_about(self) -> dict[str, tuple[str, ...]]:
         """Node -> the claims and issues about it, in document order (then by IRI)."""
         out: dict[str, list[str]] = defaultdict(list)
@@ -306,7 +582,7 @@ class _Scan:
         self.kg = kg
         self._values: dict[tuple[str, bool], dict[str, list]] = {}
         self._types: dict[str, set[str]] = {}
-        self.quotes: dict[str, list[str]] | None = None
+        self.quotes: dict[str, list[Quote]] | None = None
 
     def terms(self, predicate: str) -> list[tuple]:
         return [(row[0], row[1]) for row in self.kg.query(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}")]
@@ -382,11 +658,36 @@ def labels_of(kg: KnowledgeGraph, iris) -> dict[str, str]:
     return _best_labels(rows)
 
 
-def _quotes(scan: _Scan) -> dict[str, list[str]]:
-    """Owner -> the oa:exact texts of its r2p:hasQuote selectors (a fixed-length path: a join, no closure)."""
+def _quotes(scan: _Scan) -> dict[str, list[Quote]]:
+    """Owner -> its r2p:hasQuote selectors as Quotes: five scans joined on the quote and selector nodes
+    (r2p:hasQuote, oa:hasSelector, oa:exact, oa:prefix/oa:suffix, oa:hasSource), no OPTIONAL."""
     if scan.quotes is None:
-        scan.quotes = scan.values("r2p:hasQuote/oa:hasSelector/oa:exact")
+        has_quote, selector = scan.values("r2p:hasQuote"), scan.values("oa:hasSelector")
+        exact, source = scan.values("oa:exact"), scan.values("oa:hasSource")
+        prefix, suffix = scan.values("oa:prefix"), scan.values("oa:suffix")
+        out: dict[str, list[Quote]] = defaultdict(list)
+        for owner, quotes in has_quote.items():
+            for q in quotes:
+                for sel in selector.get(q, ()):
+                    for text in exact.get(sel, ()):
+                        out[owner].append(Quote(text, _first(prefix.get(sel)), _first(suffix.get(sel)),
+                                                _first(source.get(q))))
+        scan.quotes = out
     return scan.quotes
+
+
+_QUOTES_OF = """SELECT ?s ?exact ?prefix ?suffix ?source WHERE {{ VALUES ?s {{ {values} }}
+    ?s r2p:hasQuote ?q . ?q oa:hasSelector ?sel . ?sel oa:exact ?exact .
+    OPTIONAL {{ ?sel oa:prefix ?prefix }} OPTIONAL {{ ?sel oa:suffix ?suffix }}
+    OPTIONAL {{ ?q oa:hasSource ?source }} }}"""
+
+
+def _quotes_of(kg: KnowledgeGraph, values: str) -> dict[str, list[Quote]]:
+    """The quotes of some owners (bound with VALUES): few rows, so the OPTIONALs cost little."""
+    out: dict[str, list[Quote]] = defaultdict(list)
+    for s, exact, prefix, suffix, source in kg.query(_QUOTES_OF.format(values=values)):
+        out[s.value].append(Quote(exact.value, *(t.value if t is not None else "" for t in (prefix, suffix, source))))
+    return out
 
 
 def _about(scan: _Scan, targets: set[str] | None) -> dict[str, list[str]]:
@@ -413,9 +714,9 @@ def _claims(
     out = {}
     for c in sorted(scan.typed("Claim")):
         level = _first(consensus.get(c))
-        speaker = _first(role.get(c)) or _SPEAKER_AS_CONSENSUS.get(level, PARTICIPANT_ROLE)
+        speaker = _first(role.get(c)) or SPEAKER_AS_CONSENSUS.get(level, PARTICIPANT_ROLE)
         breadth = None
-        if level and level not in _SPEAKER_AS_CONSENSUS and level != BREADTH_NOT_STATED:
+        if level and level not in SPEAKER_AS_CONSENSUS and level != BREADTH_NOT_STATED:
             breadth = levels.get(level, ("", None))[1]
         out[c] = Claim(
             iri=c,
@@ -435,15 +736,16 @@ def _claims(
 
 
 def claim_texts(kg: KnowledgeGraph, claims: list[str] | tuple[str, ...]) -> dict[str, dict[str, tuple]]:
-    """The texts a slim read leaves out, for some claims only: label, statement, quotes, attribution, order.
+    """The texts a slim read leaves out, for some claims (or issues) only: label, statement, quotes (as
+    Quotes), attribution, order.
 
     Bound with VALUES, a few hundred IRIs a query, so citing a report's claims
     costs index lookups, not scans of every claim in the store.
     """
     out: dict[str, dict[str, tuple]] = {c: {} for c in claims}
     wanted = sorted(c for c in set(claims) if "://" in c and ">" not in c)
-    props = {"statement": "r2p:statement", "quotes": "r2p:hasQuote/oa:hasSelector/oa:exact",
-             "agents": "prov:wasAttributedTo", "order": "r2p:documentOrder", "label": "rdfs:label"}
+    props = {"statement": "r2p:statement", "agents": "prov:wasAttributedTo", "order": "r2p:documentOrder",
+             "label": "rdfs:label"}
     for i in range(0, len(wanted), 400):
         values = " ".join(f"<{c}>" for c in wanted[i:i + 400])
         for name, prop in props.items():
@@ -452,6 +754,8 @@ def claim_texts(kg: KnowledgeGraph, claims: list[str] | tuple[str, ...]) -> dict
                 found[s.value].append(_int(o) if name == "order" else o.value)
             for c, vals in found.items():
                 out[c][name] = tuple(sorted(set(vals)))
+        for c, quotes in _quotes_of(kg, values).items():
+            out[c]["quotes"] = _set(quotes)
     return out
 
 
@@ -538,48 +842,63 @@ def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
     return tuple(out)
 
 
-def _derived(scan: _Scan) -> tuple[tuple[DerivedPathway, ...], tuple[DerivedBundle, ...], dict[str, tuple[str, ...]]]:
+def _derived(scan: _Scan, labels: dict[str, str]
+             ) -> tuple[tuple[Pathway, ...], tuple[Stage, ...], dict[str, JointCondition]]:
     """Derived pathways, bundles and joint conditions as pathways.report_rdf writes them (none before deriving)."""
-    pathways: tuple[DerivedPathway, ...] = ()
+    pathways: tuple[Pathway, ...] = ()
     iris = scan.typed("Pathway")
     modality = scan.values("r2p:modality")
     if iris:
         risk, measure = scan.values("r2p:startsFrom"), scan.values("r2p:addressedBy")
-        form = scan.values("r2p:pathwayForm")
+        form, meeting = scan.values("r2p:pathwayForm"), scan.values("r2p:meetingPoint")
+        grounding, specificity = scan.values("r2p:grounding"), scan.values("r2p:specificity")
         strength, contested = scan.values("r2p:strength", True), scan.values("r2p:contested")
+        contested_by, issues = scan.values("r2p:contestedBy"), scan.typed("Issue")
         prereq, has_step = scan.values("r2p:prerequisite"), scan.values("r2p:hasStep")
         index, source = scan.values("r2p:stepIndex", True), scan.values("r2p:stepFrom")
         target = scan.values("r2p:stepTo")
         via = scan.values("r2p:viaLink")
-        pathways = tuple(
-            DerivedPathway(
-                iri=p,
-                risk=_first(risk.get(p)),
-                measure=_first(measure.get(p)),
-                form=_first(form.get(p)),
-                strength=_first(strength.get(p), None),
-                contested="true" in contested.get(p, ()),
-                steps=tuple(
-                    sorted(
-                        (
-                            DerivedStep(_first(index.get(s), 0), _first(source.get(s)), _first(target.get(s)),
-                                        _set(via.get(s)))
-                            for s in has_step.get(p, ())
-                        ),
-                        key=lambda x: (x.index, x.source, x.target),
-                    )
-                ),
-                prerequisites=_set(prereq.get(p)),
-                modalities=_set(modality.get(p)),
+        forms = {_R2P + concept: f for f, concept in FORM_CONCEPTS.items()}
+        groundings = {_R2P + concept: g for g, concept in GROUNDING_CONCEPTS.items()}
+
+        def contests(p: str) -> tuple[Contest, ...]:
+            if "true" not in contested.get(p, ()):
+                return ()
+            return tuple(Contest("issue", (), issue=x) if x in issues else Contest("attack", (), (x,))
+                         for x in sorted(set(contested_by.get(p, ()))))
+
+        def lead(p: str) -> Route:
+            steps = sorted(
+                (Step(_first(index.get(s), 0), _set(via.get(s)), _first(source.get(s)), _first(target.get(s)))
+                 for s in has_step.get(p, ())),
+                key=lambda x: (x.index, x.source, x.target),
             )
+            spec = _first(specificity.get(p), None)
+            return Route(
+                iri="",
+                form=forms.get(_first(form.get(p)), ""),
+                member="",
+                meeting=_first(meeting.get(p)),
+                steps=tuple(steps),
+                grounding=groundings.get(_first(grounding.get(p))),
+                strength=_first(strength.get(p), 0),
+                modality=max((modality_level(m) for m in modality.get(p, ())), default=LEVEL_ASSERTED),
+                specificity=float(spec) if spec is not None else 0.0,
+                contests=contests(p),
+            )
+
+        pathways = tuple(
+            Pathway(p, _first(risk.get(p)), _first(measure.get(p)), (lead(p),), _set(prereq.get(p)),
+                    labels.get(p, ""))
             for p in sorted(iris)
         )
     members, order = scan.values("r2p:member"), scan.values("r2p:implementationOrder", True)
     bundles = sorted(
-        (DerivedBundle(b, _set(members.get(b)), _first(order.get(b), None)) for b in scan.typed("CoRequisiteBundle")),
+        (Stage(_first(order.get(b), None), _set(members.get(b)), (), b) for b in scan.typed("CoRequisiteBundle")),
         key=lambda b: (b.order if b.order is not None else 10**9, b.iri),
     )
-    joints = {j: _set(members.get(j)) for j in sorted(scan.typed("JointCondition"))}
+    joints = {j: JointCondition(j, _set(members.get(j)), labels.get(j, ""), ())
+              for j in sorted(scan.typed("JointCondition"))}
     return pathways, tuple(bundles), joints
 
 
@@ -607,8 +926,8 @@ def _slim_labels(scan: _Scan) -> set[str]:
     """Labels of what the pathway derivation names: domain nodes, sections, cases, issues and concepts
     (claims' labels come with their texts, for the claims a report cites)."""
     subjects: set[str] = set()
-    for cls in ("DomainEntity", "DocumentSection", "Case", "Issue", "CausalRelationType", "ConsensusLevel",
-                "SpeakerRole", "Modality", "Sector"):
+    for cls in ("DomainEntity", "DocumentSection", "SourceDocument", "Case", "Issue", "CausalRelationType",
+                "ConsensusLevel", "SpeakerRole", "Modality", "Sector"):
         subjects |= scan.typed(cls)
     subjects |= {r for rs in scan.values("r2p:speakerRole").values() for r in rs}
     subjects |= {r for rs in scan.values("r2p:relation").values() for r in rs}
@@ -650,7 +969,7 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         c: Case(c, labels.get(c, ""), definitions.get(c, ""), _set(located.get(c))) for c in sorted(scan.typed("Case"))
     }
     sector_list = tuple(sorted(scan.typed("Sector"), key=lambda s: (labels.get(s, s), s)))
-    pathways, bundles, joints = _derived(scan) if derived else ((), (), {})
+    pathways, bundles, joints = _derived(scan, labels) if derived else ((), (), {})
     targets = None
     if not texts:  # the slim read: only what claims say about cases and risk factors
         risky = {c for c in domain if _R2P + "RiskFactor" in _closure(c, superclasses)}
@@ -677,6 +996,18 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         bundles=bundles,
         joint_conditions=joints,
     )
+
+
+def mappings(kg: KnowledgeGraph) -> dict[str, tuple[Mapping, ...]]:
+    """Node -> the curators' mappings of it (r2p:Mapping), by concept and relation (exports read them; maps
+    and pathways do not, so ``read`` leaves them out)."""
+    rows = kg.query("""SELECT ?node ?concept ?relation ?note WHERE {
+        ?m a r2p:Mapping ; r2p:mappedNode ?node ; r2p:mappedConcept ?concept ; r2p:mappingRelation ?relation .
+        OPTIONAL { ?m skos:editorialNote ?note } }""")
+    out: dict[str, set[Mapping]] = defaultdict(set)
+    for node, concept, relation, note in rows:
+        out[node.value].add(Mapping(node.value, concept.value, relation.value, note.value if note is not None else ""))
+    return {n: tuple(sorted(ms, key=lambda m: (m.concept, m.relation))) for n, ms in sorted(out.items())}
 
 
 def _closure(cls: str, superclasses: dict[str, tuple[str, ...]]) -> set[str]:

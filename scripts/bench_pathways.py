@@ -46,7 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.pathways import derive, pathway_triples  # noqa: E402
-from graph.pathways.model import HARM, MEASURE, OUTCOME, RISK, ClaimInfo  # noqa: E402
+from graph.pathways.model import HARM, MEASURE, OUTCOME, RISK  # noqa: E402
+from graph.readmodel import Claim  # noqa: E402
 
 BASE = "https://w3id.org/r2pkg/resource/bench/"
 R2P = "https://w3id.org/r2pkg/ontology#"
@@ -69,8 +70,9 @@ def synthetic(edges: int, seed: int = 0) -> nx.MultiDiGraph:
 
     names = [f"{BASE}n{i:07d}" for i in range(n)]
     measures = [i for i in range(n) if i % 4 == 1 and i % 20 != 0]
-    claims: dict[str, ClaimInfo] = {}
-    g = nx.MultiDiGraph(claims=claims, supports=[], issues={}, about={})
+    claims: dict[str, Claim] = {}
+    attackers: dict[str, tuple[str, ...]] = {}
+    g = nx.MultiDiGraph(claims=claims, attackers=attackers, supports=[], issues={}, about={})
     g.add_nodes_from((names[i], {"label": f"node {i}", "kinds": kinds_of(i)}) for i in range(n))
 
     def edge(k: int) -> tuple[str, str, str, dict]:
@@ -93,10 +95,10 @@ def synthetic(edges: int, seed: int = 0) -> nx.MultiDiGraph:
                     "modality": R2P + modality, "claims": (claim,), "rank": rng.randint(0, 8),
                     "contested": rng.random() < 0.1, "cases": ()}
         # The claim stands in a paragraph and section that follow its cause: routes near one node are tied.
-        claims[claim] = ClaimInfo(iri=claim, paragraph=a // 2, section=f"{BASE}section-{a // 64}",
-                                  rank=data.get("rank", 0), breadth_stated=True,
-                                  speaker_role=R2P + "ParticipantRole",
-                                  attacked_by=(f"{BASE}claim-attacker-{k}",) if rng.random() < 0.1 else ())
+        claims[claim] = Claim(iri=claim, paragraph=a // 2, section=f"{BASE}section-{a // 64}",
+                              breadth=data.get("rank", 0), speaker_role=R2P + "ParticipantRole")
+        if rng.random() < 0.1:
+            attackers[claim] = (f"{BASE}claim-attacker-{k}",)
         return names[a], names[b], f"{BASE}link-{k:07d}", data
 
     g.add_edges_from(edge(k) for k in range(edges))

@@ -52,10 +52,9 @@ from graph.pathways.model import (
     RISK,
     SECTION,
     SUPPORT,
-    ClaimInfo,
 )
 from graph.readmodel import ASSERTED as ASSERTED_IRI
-from graph.readmodel import read
+from graph.readmodel import Claim, Quote, read
 from graph.resources import data_dir, ontology_file
 
 FIXTURE = FIXTURES / "pathways" / "brief.ttl"
@@ -99,7 +98,7 @@ def test_read_model_keeps_breadth_apart_from_speaker_and_reads_modality(kg):
     assert rapporteur.breadth is None and rapporteur.speaker_role.endswith("#RapporteurRole")
     participants = m.claims[r("claim-c01")]
     assert participants.breadth == 6 and participants.paragraph == 29 and participants.section == r("section-a")
-    assert participants.quotes == ("inclusive politics may ease group grievance",)
+    assert participants.quotes == (Quote("inclusive politics may ease group grievance", source=r("brief-2013")),)
     assert m.links[r("link-inclusive-politics-mitigates-grievance")].modality.endswith("#Possible")
     assert m.links[r("link-ddr-mitigates-politicization")].modality.endswith("#Hypothetical")
     req = m.requirements[r("requirement-ssr-jsr")]
@@ -134,10 +133,10 @@ def test_slim_read_leaves_texts_for_the_cited_claims_only(kg, report):
     from graph.readmodel import claim_texts
 
     texts = claim_texts(kg, [r("claim-c05")])
-    assert texts[r("claim-c05")]["quotes"] == ("justice sector reform builds social trust",)
+    assert [q.exact for q in texts[r("claim-c05")]["quotes"]] == ["justice sector reform builds social trust"]
     cited = report.claims[r("claim-c05")]
-    assert cited.quotes == ("justice sector reform builds social trust",)
-    assert cited.agents == ("the roundtable participants",)
+    assert [q.exact for q in cited.quotes] == ["justice sector reform builds social trust"]
+    assert report.agents(cited) == ("the roundtable participants",)
     assert r("claim-c05") in report.cited_claims()
     bare = derive_pathways(kg, cite=False)  # what the RDF write-back uses: the same triples, no texts fetched
     assert bare.claims[r("claim-c05")].quotes == () and to_turtle(bare) == to_turtle(report)
@@ -154,11 +153,10 @@ def test_read_model_queries_are_flat(kg, monkeypatch):
     monkeypatch.setattr(type(kg), "query", counting)
     read(kg)
     assert 20 < len(calls) < 100  # a fixed number (per class and property), whatever the size of the graph
-    # each one a scan of one predicate or of one class: no OPTIONAL, no closure path; the quotes'
-    # fixed-length path is the one join
+    # each one a scan of one predicate or of one class: no OPTIONAL, no closure path, no join (the quotes
+    # too are scans of their predicates, joined in Python)
     scan = r"SELECT \?s \?o WHERE \{ \?s [\w:]+ \?o \}|SELECT \?s WHERE \{ \?s (a|prov:wasAttributedTo) <[^>]+> \}"
-    assert [q for q in calls if not re.fullmatch(scan, q)] == [
-        "SELECT ?s ?o WHERE { ?s r2p:hasQuote/oa:hasSelector/oa:exact ?o }"]
+    assert [q for q in calls if not re.fullmatch(scan, q)] == []
 
 
 # --- requirements and bundles: the Sierra Leone example ------------------------------------------------------
@@ -228,8 +226,8 @@ def test_a_generic_harm_meets_only_where_one_passage_ties_both_halves(kg, report
 def test_a_generic_node_only_needs_three_units():
     # each link its own claim, tied to the others only by a shared case: enough at a specific node, not at
     # a generic harm (there one passage must tie both halves)
-    claims = {c: ClaimInfo(iri=c, cases=("k",)) for c in ("c0", "c1", "c3", "cm")}
-    g = nx.MultiDiGraph(claims=claims, supports=[], issues={})
+    claims = {c: Claim(iri=c, about=("k",), speaker_role="") for c in ("c0", "c1", "c3", "cm")}
+    g = nx.MultiDiGraph(claims=claims, cases=frozenset({"k"}), supports=[], issues={})
     for node, kinds in (("r1", {RISK}), ("r2", {RISK}), ("harm", {HARM, OUTCOME}), ("m", {MEASURE})):
         g.add_node(node, label=node, kinds=frozenset(kinds))
     for i, risk in enumerate(("r1", "r2")):
@@ -341,7 +339,7 @@ def test_gaps_name_the_claims_about_the_risk(report):
 
 def tiny(*edges: tuple[str, str, int], kinds: dict[str, set[str]]) -> nx.MultiDiGraph:
     """A projection with one claim per link, all in one paragraph (so every join is tied)."""
-    claims = {f"c{i}": ClaimInfo(iri=f"c{i}", paragraph=1, section="s") for i in range(len(edges))}
+    claims = {f"c{i}": Claim(iri=f"c{i}", paragraph=1, section="s", speaker_role="") for i in range(len(edges))}
     g = nx.MultiDiGraph(claims=claims, supports=[], issues={})
     for node, k in kinds.items():
         g.add_node(node, label=node, kinds=frozenset(k))
@@ -499,7 +497,7 @@ def test_markdown_handout_sections_quotes_and_sierra_leone(report):
     # the brief's frame first, then the sections in the brief's order (section-a is 1, d 2, b 3, c 4)
     parts = re.findall(r"^## (.+)$", text, flags=re.M)
     assert parts[0].startswith("The frame")
-    titles = {report.label(s): i for s, i in report.section_order.items()}
+    titles = {report.label(s): report.section_place(s) for s in report.sections}
     numbered = [titles[x] for x in parts if x in titles]
     assert numbered == sorted(numbered) and len(numbered) >= 3
     exclusion = text.split("### Political exclusion", 1)[1].split("\n### ", 1)[0]
@@ -548,7 +546,7 @@ def test_handout_sentence_quotes_are_of_claims_that_state_that_step(which, repor
                         continue
                     steps += 1
                     assert line.cite is not None, line.text
-                    quotes = {q for c in line.claims for q in rep.claims[c].quotes}
+                    quotes = {q.exact for c in line.claims for q in rep.claims[c].quotes}
                     assert line.cite.quote in quotes, (line.text, line.cite.quote)
                     assert overlap(line.text, line.cite.quote) >= 1, (line.text, line.cite.quote)
     assert steps >= len(rep.pathways)
@@ -672,7 +670,7 @@ def oracle(g: nx.MultiDiGraph, max_steps: int) -> dict[tuple, str | None]:
         if any(x in linked and y in linked and nx.has_path(linked, x, y)
                and nx.shortest_path_length(linked, x, y) <= 3 for x in ca for y in cb):
             return SUPPORT
-        if {k for c in ca for k in claims[c].cases} & {k for c in cb for k in claims[c].cases}:
+        if {k for c in ca for k in claims[c].about} & {k for c in cb for k in claims[c].about}:
             return CASE
         if {claims[c].section for c in ca} & {claims[c].section for c in cb}:
             return SECTION
@@ -716,12 +714,12 @@ def random_graph(seed: int) -> nx.MultiDiGraph:
              {OUTCOME, HARM}, {OUTCOME, HARM}]
     claim_ids = [f"c{i}" for i in range(14)]
     claims = {
-        c: ClaimInfo(iri=c, paragraph=rng.randint(1, 5), section=f"s{rng.randint(1, 3)}",
-                     cases=tuple(sorted(rng.sample(["k1", "k2", "k3"], rng.randint(0, 1)))))
+        c: Claim(iri=c, paragraph=rng.randint(1, 5), section=f"s{rng.randint(1, 3)}", speaker_role="",
+                 about=tuple(sorted(rng.sample(["k1", "k2", "k3"], rng.randint(0, 1)))))
         for c in claim_ids
     }
     supports = sorted({tuple(rng.sample(claim_ids, 2)) for _ in range(4)})
-    g = nx.MultiDiGraph(claims=claims, supports=supports, issues={})
+    g = nx.MultiDiGraph(claims=claims, cases=frozenset({"k1", "k2", "k3"}), supports=supports, issues={})
     for i, k in enumerate(kinds):
         g.add_node(f"n{i:02d}", label=f"node {i}", kinds=frozenset(k))
     for k in range(rng.randint(20, 36)):
@@ -833,7 +831,7 @@ def test_real_no_two_pathways_share_one_quote_as_their_only_ground(real):
     _, rep = real
     only = {}
     for p in rep.pathways:
-        quotes = {q for c in p.claims for q in rep.claims[c].quotes}
+        quotes = {q.exact for c in p.claims for q in rep.claims[c].quotes}
         if len(quotes) == 1:
             [q] = quotes
             assert q not in only, (p.label, only.get(q))
@@ -850,7 +848,7 @@ def test_real_strength_never_exceeds_the_weakest_stated_breadth(real):
     _, rep = real
     for p in (*rep.pathways, *rep.hypothetical_only):
         for route in p.routes:
-            stated = [max((rep.claims[c].rank for c in s.claims if rep.claims[c].breadth_stated), default=0)
+            stated = [max((rep.rank(rep.claims[c]) for c in s.claims if rep.claims[c].breadth is not None), default=0)
                       for s in route.steps]
             assert route.strength == min(stated), route.label  # a step with no stated breadth counts as 0
 

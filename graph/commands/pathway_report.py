@@ -40,7 +40,7 @@ def _check(term: str, iri: str, known: set[str], what: str, kg: KnowledgeGraph) 
 def render(report, fmt: str) -> str:
     """The report in one of FORMATS (graph.pathways is imported here: the CLI starts without it)."""
     from graph.pathways import pathway_rows, to_json, to_markdown, to_turtle
-    from graph.pathways.report_formats import ROW_COLUMNS
+    from graph.pathways.report_formats import row_columns
 
     if fmt == "json":
         return to_json(report) + "\n"
@@ -48,7 +48,7 @@ def render(report, fmt: str) -> str:
         return to_turtle(report)
     if fmt == "markdown":
         return to_markdown(report)
-    return format_rows(pathway_rows(report), ROW_COLUMNS, "table") + "\n"
+    return format_rows(pathway_rows(report), row_columns(report), "table") + "\n"
 
 
 @click.command(

@@ -17,7 +17,8 @@ import json
 import uuid
 
 from graph import formats
-from graph.exports.content import ExportContent, Quote
+from graph.exports.content import ExportContent
+from graph.readmodel import Quote
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -43,8 +44,8 @@ def _selectors(content: ExportContent, q: Quote) -> list[dict]:
 
 def collection(content: ExportContent) -> dict:
     items = []
-    for q in content.quotes:
-        claim = content.claims[q.owner]
+    for owner, q in content.quotes:
+        claim = content.claims[owner]
         body: list[dict] = [{"id": claim.iri},
                             {"type": "TextualBody", "value": claim.label, "purpose": "describing",
                              "format": "text/plain", "language": "en"},
@@ -53,7 +54,7 @@ def collection(content: ExportContent) -> dict:
                             {"type": "TextualBody", "value": f"breadth: {content.breadth(claim) or 'not stated'}",
                              "purpose": "tagging"}]
         items.append({
-            "id": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{q.owner}\n{q.exact}")),
+            "id": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{owner}\n{q.exact}")),
             "type": "Annotation", "motivation": "describing", "body": body,
             "target": {"source": q.source or content.document, "selector": _selectors(content, q)},
         })

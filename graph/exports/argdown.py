@@ -55,7 +55,7 @@ def write_argdown_text(content: ExportContent) -> str:
         lines += [f"# {escape(content.label(section)) if section else 'Claims outside any section'}", ""]
         for c in sorted(by_section[section], key=lambda c: (c.order if c.order is not None else 10**9, c.iri)):
             tags = [_tag("speaker", content.speaker(c)), _tag("breadth", content.breadth(c) or "not stated")]
-            data = {"iri": c.iri, "quote": list(c.quotes), "statement": c.statement,
+            data = {"iri": c.iri, "quote": [q.exact for q in c.quotes], "statement": c.statement,
                     "attributed_to": list(content.agents(c)), "paragraph": c.paragraph}
             lines.append(f"[{slug(c.iri)}]: {escape(c.label or c.statement)} {' '.join(tags)} {_data(data)}")
             lines += [f"  {sign} [{slug(premise)}]" for sign, premise in sorted(incoming.get(c.iri, ()))]

@@ -15,8 +15,6 @@ pathways see them (links without a polarity are left out there, and counted).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -28,32 +26,11 @@ from graph.source_text import collapse
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.readmodel import ArgumentRelation, Claim, DerivedPathway, ReadModel
+    from graph.readmodel import ArgumentRelation, Claim, Mapping, Pathway, Quote, ReadModel
     from graph.source_text import SourceText
     from graph.store import KnowledgeGraph
 
 _R2P = "https://w3id.org/r2pkg/ontology#"
-
-
-@dataclass(frozen=True)
-class Quote:
-    """One oa:TextQuoteSelector of a claim: the verbatim text, its context where the data gives it, its source."""
-
-    owner: str
-    exact: str
-    prefix: str = ""
-    suffix: str = ""
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """The curators' mapping of a node to a concept of the UN Framework (or an R2P pillar)."""
-
-    node: str
-    concept: str
-    relation: str
-    note: str = ""
 
 
 class ExportContent:
@@ -108,7 +85,7 @@ class ExportContent:
         return tuple(a for a in self.model.arguments if a.premise in claims and a.conclusion in claims)
 
     @cached_property
-    def pathways(self) -> tuple[DerivedPathway, ...]:
+    def pathways(self) -> tuple[Pathway, ...]:
         """The derived pathways (none before derivation); with --document, those over the document's links."""
         if not self.document:
             return self.model.pathways
@@ -125,12 +102,15 @@ class ExportContent:
         return bool(data.get("inferred")) or edge in self.by_curators
 
     @cached_property
-    def quotes(self) -> tuple[Quote, ...]:
-        return _quotes(self.kg, set(self.claims))
+    def quotes(self) -> tuple[tuple[str, Quote], ...]:
+        """(claim IRI, quote) for every quote of the export's claims, by claim then text."""
+        return tuple((iri, q) for iri, c in sorted(self.claims.items()) for q in c.quotes)
 
     @cached_property
     def mappings(self) -> dict[str, tuple[Mapping, ...]]:
-        return _mappings(self.kg)
+        from graph.readmodel import mappings
+
+        return mappings(self.kg)
 
     @cached_property
     def sources(self) -> dict[str, SourceText]:
@@ -155,7 +135,8 @@ class ExportContent:
         return tuple(self.label(a) for a in claim.agents)
 
     def quotes_of(self, owner: str) -> tuple[Quote, ...]:
-        return tuple(q for q in self.quotes if q.owner == owner)
+        claim = self.claims.get(owner)
+        return claim.quotes if claim is not None else ()
 
     def position(self, quote: Quote) -> tuple[int, int] | None:
         """Where the quote stands in its source's text (whitespace collapsed, as the quote check reads it):
@@ -210,7 +191,7 @@ class ExportContent:
             if c is None:
                 continue
             if what == "quote":
-                out.extend(c.quotes)
+                out.extend(q.exact for q in c.quotes)
             elif what == "speaker":
                 out.append(self.speaker(c))
             elif what == "breadth":
@@ -221,30 +202,6 @@ class ExportContent:
 def documents(model: ReadModel) -> dict[str, str]:
     """Document IRI -> slug, for the documents the sections belong to."""
     return {d: d.rsplit("/", 1)[-1] for d in sorted({s.document for s in model.sections.values() if s.document})}
-
-
-def _quotes(kg: KnowledgeGraph, owners: set[str]) -> tuple[Quote, ...]:
-    rows = kg.query("""SELECT ?owner ?exact ?prefix ?suffix ?source WHERE {
-        ?owner r2p:hasQuote ?q . ?q oa:hasSelector ?s . ?s oa:exact ?exact .
-        OPTIONAL { ?s oa:prefix ?prefix } OPTIONAL { ?s oa:suffix ?suffix } OPTIONAL { ?q oa:hasSource ?source } }""")
-    out = set()
-    for r in rows:
-        owner = r["owner"].value
-        if owner in owners:
-            out.add(Quote(owner, r["exact"].value, *(r[k].value if r[k] is not None else ""
-                                                        for k in ("prefix", "suffix", "source"))))
-    return tuple(sorted(out, key=lambda q: (q.owner, q.exact)))
-
-
-def _mappings(kg: KnowledgeGraph) -> dict[str, tuple[Mapping, ...]]:
-    rows = kg.query("""SELECT ?node ?concept ?relation ?note WHERE {
-        ?m a r2p:Mapping ; r2p:mappedNode ?node ; r2p:mappedConcept ?concept ; r2p:mappingRelation ?relation .
-        OPTIONAL { ?m skos:editorialNote ?note } }""")
-    out: dict[str, set[Mapping]] = defaultdict(set)
-    for r in rows:
-        note = r["note"].value if r["note"] is not None else ""
-        out[r["node"].value].add(Mapping(r["node"].value, r["concept"].value, r["relation"].value, note))
-    return {n: tuple(sorted(ms, key=lambda m: (m.concept, m.relation))) for n, ms in sorted(out.items())}
 
 
 def _sources(model: ReadModel, texts: Texts) -> dict[str, SourceText]:

@@ -17,6 +17,9 @@ import re
 
 from graph import formats
 from graph.exports.content import ExportContent
+from graph.readmodel import FORM_CONCEPTS
+
+_R2P = "https://w3id.org/r2pkg/ontology#"
 
 JOIN = " | "
 S, N, B = "string", "integer", "boolean"  # Table Schema field types
@@ -36,9 +39,9 @@ def _claims(c: ExportContent) -> list[dict]:
 
 def _quotes(c: ExportContent) -> list[dict]:
     rows = []
-    for q in c.quotes:
+    for owner, q in c.quotes:
         pos = c.position(q)
-        rows.append({"claim": q.owner, "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix, "source": q.source,
+        rows.append({"claim": owner, "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix, "source": q.source,
                      "start": pos[0] if pos else None, "end": pos[1] if pos else None})
     return rows
 
@@ -74,7 +77,8 @@ def _arguments(c: ExportContent) -> list[dict]:
 
 def _pathways(c: ExportContent) -> list[dict]:
     return [{"iri": p.iri, "risk": p.risk, "risk_label": c.label(p.risk), "measure": p.measure,
-             "measure_label": c.label(p.measure) if p.measure else "", "form": c.label(p.form) if p.form else "",
+             "measure_label": c.label(p.measure) if p.measure else "",
+             "form": c.label(_R2P + FORM_CONCEPTS[p.form]) if p.form else "",
              "strength": p.strength, "contested": p.contested, "step": s.index, "step_from": s.source,
              "step_from_label": c.label(s.source), "step_to": s.target, "step_to_label": c.label(s.target),
              "via_links": " ".join(s.links)} for p in c.pathways for s in p.steps]

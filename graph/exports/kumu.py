@@ -35,7 +35,7 @@ def blueprint(content: ExportContent) -> dict:
             "IRI": key, "Layer": "requirement" if d.get("requirement") else "causal",
             "Relation IRI": d.get("relation", ""), "Polarity": int(d.get("polarity", 0)),
             "Modality": content.label(d["modality"]) if d.get("modality") else "",
-            "Quote": [q for c in claims if (claim := m.claims.get(c)) for q in claim.quotes],
+            "Quote": [q.exact for c in claims if (claim := m.claims.get(c)) for q in claim.quotes],
             "Speaker": content.claims_text(tuple(claims), "speaker"),
             "Breadth": content.claims_text(tuple(claims), "breadth"),
             "Claims": claims, "Contested": bool(d.get("contested", False)),

@@ -96,7 +96,6 @@ from graph.pathways.handout import to_markdown
 from graph.pathways.model import (
     DIRECT,
     RESTORES,
-    ClaimInfo,
     Contest,
     Gap,
     JointCondition,
@@ -118,7 +117,6 @@ __all__ = [
     "FORM_CONCEPTS",
     "RESTORES",
     "ROW_COLUMNS",
-    "ClaimInfo",
     "Contest",
     "Gap",
     "JointCondition",

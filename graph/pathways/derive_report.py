@@ -110,11 +110,13 @@ def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) 
     report = derive(project_model(model, curators), max_steps, **options)
     if not cite:
         return report
+    # The slim read's claims and issues, completed with their texts: the same model objects, read in two steps.
     cited = report.cited_claims()
     issue_texts = readmodel.claim_texts(kg, sorted(report.issues))
-    report = replace(report, issue_quotes={i: t.get("quotes", ()) for i, t in sorted(issue_texts.items())})
+    issues = {i: replace(info, quotes=issue_texts.get(i, {}).get("quotes", ())) for i, info in report.issues.items()}
     texts = readmodel.claim_texts(kg, cited)
-    agents = readmodel.labels_of(kg, {a for t in texts.values() for a in t.get("agents", ())})
+    agent_iris = {a for t in texts.values() for a in t.get("agents", ())}
+    agents = readmodel.labels_of(kg, agent_iris)
     claims = dict(report.claims)
     for c in cited:
         t = texts.get(c, {})
@@ -123,11 +125,12 @@ def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) 
             label=min(t.get("label", ()), default=""),
             statement=min(t.get("statement", ()), default=""),
             quotes=t.get("quotes", ()),
-            agents=tuple(sorted(agents.get(a) or model.label(a) for a in t.get("agents", ()))),
+            agents=t.get("agents", ()),
         )
+    names = {**report.names, **{a: agents.get(a) or model.label(a) for a in sorted(agent_iris)}}
     from graph.documents import document_citation  # the title from the data, never one of the code's own
 
-    return replace(report, claims=claims, source=document_citation(kg))
+    return replace(report, claims=claims, issues=issues, names=names, source=document_citation(kg))
 
 
 class _Derivation:
@@ -136,6 +139,7 @@ class _Derivation:
         self.include_hypothetical, self.include_inferred = include_hypothetical, include_inferred
         self.levels = frozenset({ASSERTED, QUALIFIED, HYPOTHETICAL} if include_hypothetical else {ASSERTED, QUALIFIED})
         self.claims = g.graph.get("claims", {})
+        self.names: dict[str, str] = g.graph.get("names", {})
         self.grounder = Grounder(g)
         self._labels: dict[str, str] = {}
 
@@ -144,24 +148,11 @@ class _Derivation:
             self._labels[node] = (self.g.nodes[node].get("label") if node in self.g else "") or slug(node)
         return self._labels[node]
 
+    def _role(self, iri: str) -> str:
+        return self.names.get(iri) or iri.rsplit("#", 1)[-1]
+
     def _step(self, index: int, step_id: int, sg: SignedGraph) -> Step:
-        s = sg.steps[step_id]
-        return Step(
-            index=index,
-            links=s.links,
-            source=s.source,
-            target=s.target,
-            relation=s.relation,
-            relation_label=s.relation_label,
-            polarity=s.polarity,
-            claims=s.claims,
-            rank=s.rank,
-            contested=s.contested,
-            cases=s.cases,
-            modality=s.modality,
-            modalities=s.modalities,
-            curators=s.curators,
-        )
+        return replace(sg.steps[step_id], index=index)
 
     def _route(self, unit: str, form: str, meeting: str, walk: tuple[int, ...], turn: int, entry: str,
                sg: SignedGraph) -> Route:
@@ -173,7 +164,8 @@ class _Derivation:
         specific = frozenset(n for n in nodes[1:-1] if self.owners.get(n) == frozenset({unit}))
         ties, grounding = self.grounder.ground(steps, tuple(nodes[1:-1]), specific, self.generic)
         claims = tuple(sorted({c for s in steps for c in s.claims}))
-        roles = {self.claims[c].speaker for c in claims if c in self.claims and self.claims[c].speaker}
+        roles = {self._role(self.claims[c].speaker_role) for c in claims
+                 if c in self.claims and self.claims[c].speaker_role}
         participants = all(
             any(self.claims[c].speaker_role == _PARTICIPANT_ROLE for c in s.claims if c in self.claims) for s in steps
         )
@@ -307,6 +299,9 @@ class _Derivation:
             truncated=tuple(truncated),
             labels=dict(sorted(labels.items())),
             claims=dict(sorted(self.claims.items())),
+            attackers=dict(sorted(g.graph.get("attackers", {}).items())),
+            names=dict(g.graph.get("names", {})),
+            sections=dict(sorted(g.graph.get("sections", {}).items())),
             joint_conditions=self.joints,
             units=tuple(u for u, _ in units),
             gaps=tuple(gaps),
@@ -316,11 +311,10 @@ class _Derivation:
             generic=tuple(sorted(generic)),
             include_hypothetical=self.include_hypothetical,
             include_inferred=self.include_inferred,
-            issues=dict(sorted(g.graph.get("issue_labels", {}).items())),
+            issues=dict(sorted(g.graph.get("issues", {}).items())),
             hypothetical_only=tuple(hypothetical_only),
             aim_only=tuple(aim_only),
             modality_labels={m: lab for m, lab in sorted(g.graph.get("labels", {}).items()) if m in _MODALITIES},
-            section_order=dict(sorted(g.graph.get("section_order", {}).items())),
         )
 
     def _entries(self, unit: str, members: tuple[str, ...], search: RouteSearch, sg: SignedGraph

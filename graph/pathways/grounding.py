@@ -40,6 +40,8 @@ class Grounder:
 
     def __init__(self, g: nx.MultiDiGraph) -> None:
         self.claims = g.graph.get("claims", {})
+        self.attackers: dict[str, tuple[str, ...]] = g.graph.get("attackers", {})
+        self.case_iris: frozenset[str] = g.graph.get("cases", frozenset())
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         self.up: dict[str, set[str]] = defaultdict(set)  # premise -> its conclusions
         self.down: dict[str, set[str]] = defaultdict(set)  # conclusion -> its premises
@@ -49,8 +51,9 @@ class Grounder:
             self.up[premise].add(conclusion)
             self.down[conclusion].add(premise)
         self.positions: dict[str, list[str]] = defaultdict(list)  # claim -> the issues it is a position of
-        self.issue_positions: dict[str, tuple[str, ...]] = dict(g.graph.get("issues", {}))
-        for issue, positions in sorted(g.graph.get("issues", {}).items()):
+        self.issue_positions: dict[str, tuple[str, ...]] = {
+            i: info.positions for i, info in g.graph.get("issues", {}).items()}
+        for issue, positions in sorted(self.issue_positions.items()):
             for claim in positions:
                 self.positions[claim].append(issue)
         self._ties: dict[tuple, Tie | None] = {}
@@ -71,7 +74,7 @@ class Grounder:
         out = set(step.cases)
         for c in step.claims:
             if c in self.claims:
-                out.update(self.claims[c].cases)
+                out.update(n for n in self.claims[c].about if n in self.case_iris)
         return out
 
     def _support_near(self, claim: str) -> dict[str, tuple[str, ...]]:
@@ -160,9 +163,9 @@ class Grounder:
         rests = sorted(mine | chain)
         out = []
         for c in rests:
-            info = self.claims.get(c)
-            if info is not None and info.attacked_by:
-                out.append(Contest("attack", (c,), info.attacked_by, inside=bool(mine & set(info.attacked_by))))
+            attackers = self.attackers.get(c, ()) if c in self.claims else ()
+            if attackers:
+                out.append(Contest("attack", (c,), attackers, inside=bool(mine & set(attackers))))
         by_issue: dict[str, set[str]] = defaultdict(set)
         for c in rests:
             for issue in self.positions.get(c, ()):

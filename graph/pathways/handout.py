@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.pathways.model import ClaimInfo, Contest, Gap, Pathway, PathwayReport, RequirementInfo, Route, Step
+from graph.pathways.model import Contest, Gap, Pathway, PathwayReport, Route, Step
 from graph.pathways.report_rdf import route_modality
+from graph.readmodel import Claim, Requirement
 
 MAX_PRINTS = 2  # no quote is printed more than this many times
 FRAME_TITLE = "The frame: when mass atrocities occur"
@@ -111,6 +112,12 @@ class Cite:
     who: str
     paragraph: int | None = None
     back: bool = False
+    document: str = ""  # the short title of the quote's document, when the report cites more than one
+
+    def where(self) -> str:
+        """", ¶12" or ", Short title ¶12" (the document named only in a report of several documents)."""
+        at = " ".join(x for x in (self.document, f"¶{self.paragraph}" if self.paragraph is not None else "") if x)
+        return f", {at}" if at else ""
 
 
 @dataclass
@@ -157,26 +164,32 @@ class _Quotes:
     def __init__(self, report: PathwayReport) -> None:
         self.report = report
         self.printed: dict[str, int] = {}
+        documents = {report.document(c) for c in report.claims.values()}
+        self.many_documents = len(documents - {""}) > 1
 
-    def _order(self, c: ClaimInfo) -> tuple:
-        return (-c.rank, not c.speaker_role.endswith("ParticipantRole"), _is_title(c.quotes[0]),
+    def _order(self, c: Claim) -> tuple:
+        return (-self.report.rank(c), not c.speaker_role.endswith("ParticipantRole"), _is_title(c.quotes[0].exact),
                 c.paragraph if c.paragraph is not None else 10**6, c.iri)
+
+    def _cite(self, c: Claim, quote: str, back: bool = False) -> Cite:
+        document = self.report.document(c) if self.many_documents else ""
+        return Cite(quote, who(self.report, c), c.paragraph, back=back, document=document)
 
     def cite(self, claims: tuple[str, ...] | list[str], sentence: str = "") -> Cite | None:
         """The quote for a sentence among the claims that state it: the one sharing most words with the
         sentence, then the least printed, then the widest held; a back-reference once all were printed twice."""
         known = sorted((self.report.claims[c] for c in claims if c in self.report.claims
                         and self.report.claims[c].quotes), key=self._order)
-        options = [(c, q) for c in known for q in c.quotes]
+        options = [(c, q.exact) for c in known for q in c.quotes]
         if not options:
             return None
         options.sort(key=lambda cq: (-overlap(sentence, cq[1]), self.printed.get(cq[1], 0) > 0))
         fresh = [(c, q) for c, q in options if self.printed.get(q, 0) < MAX_PRINTS]
         c, q = fresh[0] if fresh else options[0]
         if not fresh:
-            return Cite(q, who(c), c.paragraph, back=True)
+            return self._cite(c, q, back=True)
         self.printed[q] = self.printed.get(q, 0) + 1
-        return Cite(q, who(c), c.paragraph)
+        return self._cite(c, q)
 
     def text(self, quote: str, who_: str, paragraph: int | None) -> Cite:
         if self.printed.get(quote, 0) >= MAX_PRINTS:
@@ -189,12 +202,13 @@ def _is_title(quote: str) -> bool:
     return quote.startswith("*") and quote.endswith("*")  # a paper's title, italic in the source
 
 
-def who(c: ClaimInfo) -> str:
-    agents = ", ".join(c.agents) or "unattributed"
-    how = c.consensus if c.breadth_stated else f"{c.speaker.lower() or 'speaker'}; breadth not stated"
-    if any("curators" in a.lower() for a in c.agents):
+def who(report: PathwayReport, c: Claim) -> str:
+    agents = report.agents(c)
+    how = report.consensus(c) if c.breadth is not None else \
+        f"{report.speaker(c).lower() or 'speaker'}; breadth not stated"
+    if any("curators" in a.lower() for a in agents):
         how += "; the curators' reading"
-    return f"{agents} ({how})"
+    return f"{', '.join(agents) or 'unattributed'} ({how})"
 
 
 class _Writer:
@@ -225,7 +239,8 @@ class _Writer:
     def facts(self, p: Pathway) -> Line:
         r = p.lead
         stated = [self.r.claims[c] for s in r.steps for c in s.claims if c in self.r.claims]
-        weakest = sorted({c.consensus.lower() for c in stated if c.breadth_stated and c.rank == r.strength})
+        weakest = sorted({self.r.consensus(c).lower() for c in stated
+                          if c.breadth is not None and self.r.rank(c) == r.strength})
         if r.strength and weakest:
             support = f"weakest support: {weakest[0]}"
         else:
@@ -242,9 +257,10 @@ class _Writer:
         lines, others = [], []
         for c in contests:
             if c.kind == "issue":
-                quotes = self.r.issue_quotes.get(c.issue, ())
-                issue = self.r.issues.get(c.issue, c.issue)
-                cite = self.quotes.text(quotes[0], "the text", None) if quotes else None
+                info = self.r.issues.get(c.issue)
+                quotes = info.quotes if info is not None else ()
+                issue = info.label if info is not None else c.issue
+                cite = self.quotes.text(quotes[0].exact, "the text", None) if quotes else None
                 lines.append(Line(f"The text reports disagreement on “{issue}”.", cite, "Contested"))
             else:
                 target = self.r.claims.get(c.claims[0])
@@ -307,11 +323,11 @@ class _Writer:
     def place(self, p: Pathway) -> tuple[int, int, str]:
         """(section order, paragraph, section) of the earliest claim an entry rests on."""
         claims = [self.r.claims[c] for c in p.lead.claims if c in self.r.claims]
-        best = min(claims, key=lambda c: (self.r.section_order.get(c.section, 10**6), c.paragraph or 10**6),
+        best = min(claims, key=lambda c: (self.r.section_place(c.section), c.paragraph or 10**6),
                    default=None)
         if best is None:
             return (10**6, 10**6, "")
-        return (self.r.section_order.get(best.section, 10**6), best.paragraph or 10**6, best.section)
+        return (self.r.section_place(best.section), best.paragraph or 10**6, best.section)
 
 
 def _add_by_risk(w: _Writer, part: Part, pathways: list[Pathway]) -> None:
@@ -354,7 +370,7 @@ def build_handout(report: PathwayReport) -> Handout:
         where = w.place(p)
         by_section.setdefault(where[2], []).append((where, p))
     parts = [frame] if frame.groups else []
-    for section in sorted(by_section, key=lambda s: (report.section_order.get(s, 10**6), s)):
+    for section in sorted(by_section, key=lambda s: (report.section_place(s), s)):
         items = sorted(by_section[section], key=lambda x: (x[0], x[1].risk))
         part = Part(_cap(report.label(section)) if section else "Elsewhere in the text")
         _add_by_risk(w, part, [p for _, p in items])
@@ -409,7 +425,7 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
     return part
 
 
-def _requirements(w: _Writer, links: tuple[RequirementInfo, ...]) -> Part:
+def _requirements(w: _Writer, links: tuple[Requirement, ...]) -> Part:
     part = Part("What measures need first, and what must advance together")
     group = Group("Requirements")
     bundled = {m for b in w.r.bundles for m in b.members}
@@ -442,7 +458,7 @@ def _requirements(w: _Writer, links: tuple[RequirementInfo, ...]) -> Part:
 
 # --- Markdown --------------------------------------------------------------------------------------------------------
 def _cite_md(c: Cite, indent: str) -> str:
-    where = f", ¶{c.paragraph}" if c.paragraph is not None else ""
+    where = c.where()
     if c.back:
         return f"{indent}> (quoted above{where}: {c.who})"
     return f"{indent}> “{c.quote}” — {c.who}{where}"

@@ -55,7 +55,7 @@ nav { font-size: .9em; margin-bottom: 1em; }
 
 def _cite(c: Cite) -> str:
     e = html.escape
-    where = f", ¶{c.paragraph}" if c.paragraph is not None else ""
+    where = c.where()
     if c.back:
         return f'<blockquote class="back">(quoted above{e(where)}: <span class="who">{e(c.who)}</span>)</blockquote>'
     return (f"<blockquote><q>{e(c.quote)}</q> <span class=\"who\">— {e(c.who)}{e(where)}</span></blockquote>")

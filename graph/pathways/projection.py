@@ -17,11 +17,14 @@ requirement, dependent -> prerequisite, key = the requirement's IRI, with
 ``polarity`` 0, ``requirement`` True, ``modality``, ``claims``, ``cases`` and
 ``inferred`` (the curators' reading of the direction).
 
-Graph attributes: ``claims`` (IRI -> model.ClaimInfo), ``supports`` (sorted
-(premise, conclusion) pairs), ``issues`` (IRI -> sorted position claims),
-``issue_labels`` (IRI -> label), ``about`` (risk factor -> the claims about
+Graph attributes: ``claims`` (IRI -> graph.readmodel.Claim), ``attackers``
+(claim -> the claims attacking it), ``cases`` (the r2p:Case IRIs: what a claim
+is about that counts as its case), ``supports`` (sorted (premise, conclusion)
+pairs), ``issues`` (IRI -> graph.readmodel.Issue), ``names`` (labels of
+consensus levels, speaker roles and documents), ``sections`` (IRI ->
+graph.readmodel.Section), ``about`` (risk factor -> the claims about
 it, by paragraph), ``labels`` (IRI -> label, for sections, cases, speaker
-roles and modalities), ``section_order`` (section IRI -> its r2p:sectionIndex)
+roles and modalities)
 and ``unsigned_links`` (links left out: no polarity, or malformed).
 """
 
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from graph import readmodel
-from graph.pathways.model import APPROACH, ESCALATORY, HARM, MEASURE, OUTCOME, PRECONDITION, RISK, ClaimInfo
+from graph.pathways.model import APPROACH, ESCALATORY, HARM, MEASURE, OUTCOME, PRECONDITION, RISK
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
@@ -53,38 +56,7 @@ def node_kinds(model: readmodel.ReadModel, node: str) -> frozenset[str]:
     return frozenset(k for cls in model.kinds(node) for k in _KINDS.get(cls, ()))
 
 
-def claim_infos(model: readmodel.ReadModel) -> dict[str, ClaimInfo]:
-    attackers = model.attackers()
-    is_case = set(model.cases).__contains__
-    labels: dict[str, str] = {}  # agents and speaker roles repeat: label each once
-
-    def label(iri: str) -> str:
-        if iri not in labels:
-            labels[iri] = model.label(iri)
-        return labels[iri]
-
-    out = {}
-    for iri, c in model.claims.items():
-        out[iri] = ClaimInfo(
-            iri=iri,
-            label=c.label,
-            statement=c.statement,
-            quotes=c.quotes,
-            agents=tuple(sorted(map(label, c.agents))),
-            consensus=model.consensus_levels.get(c.consensus, ("", None))[0] if c.consensus else "",
-            rank=c.breadth or 0,
-            paragraph=c.paragraph,
-            attacked_by=attackers.get(iri, ()),
-            breadth_stated=c.breadth is not None,
-            speaker=label(c.speaker_role),
-            speaker_role=c.speaker_role,
-            section=c.section,
-            cases=tuple(filter(is_case, c.about)),
-        )
-    return out
-
-
-def _about_risks(model: readmodel.ReadModel, claims: dict[str, ClaimInfo]) -> dict[str, tuple[str, ...]]:
+def _about_risks(model: readmodel.ReadModel) -> dict[str, tuple[str, ...]]:
     """Risk factor -> the claims about it, by paragraph (what a gap report quotes)."""
     risks = {n for n in model.classes if RISK in node_kinds(model, n)}
     out: dict[str, list[str]] = {}
@@ -100,15 +72,25 @@ def _about_risks(model: readmodel.ReadModel, claims: dict[str, ClaimInfo]) -> di
     return {n: tuple(sorted(cs, key=key)) for n, cs in sorted(out.items())}
 
 
+def _names(model: readmodel.ReadModel) -> dict[str, str]:
+    """Labels of what claims cite: consensus levels, speaker roles, documents (agents' come with the texts)."""
+    out = {level: label for level, (label, _) in model.consensus_levels.items()}
+    out.update({r: model.label(r) for r in {c.speaker_role for c in model.claims.values()} if r})
+    out.update(model.documents())
+    return dict(sorted(out.items()))
+
+
 def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozenset()) -> nx.MultiDiGraph:
     """The read model's causal layer and requirements as a MultiDiGraph (schema above); ``curators`` are the
     causal links whose reading is the curators' (r2p:inferredByCurators), flagged on their edges."""
-    claims = claim_infos(model)
+    claims, attackers = model.claims, model.attackers()
     g = nx.MultiDiGraph(
         claims=claims,
+        attackers=attackers,
+        cases=frozenset(model.cases),
         supports=sorted({(a.premise, a.conclusion) for a in model.supports}),
-        issues={i.iri: i.positions for i in model.issues.values()},
-        issue_labels={i.iri: i.label for i in model.issues.values()},
+        issues=dict(model.issues),
+        names=_names(model),
         labels={
             **{s: model.label(s) for s in model.sections},
             **{c: model.label(c) for c in model.cases},
@@ -116,8 +98,8 @@ def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozens
             **{m: model.label(m) for m in {k.modality for k in model.links.values()}
                | {k.modality for k in model.requirements.values()} if m},
         },
-        section_order={s.iri: s.index for s in model.sections.values() if s.index is not None},
-        about=_about_risks(model, claims),
+        sections=dict(model.sections),
+        about=_about_risks(model),
         unsigned_links=0,
     )
     nodes = {n for link in model.links.values() for n in (link.cause, link.effect)}
@@ -139,8 +121,8 @@ def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozens
             polarity=link.polarity,
             modality=link.modality,
             claims=link.claims,
-            rank=max((claims[c].rank for c in link.claims if c in claims), default=0),
-            contested=any(claims[c].contested for c in link.claims if c in claims),
+            rank=max((claims[c].breadth or 0 for c in link.claims if c in claims), default=0),
+            contested=any(c in attackers for c in link.claims if c in claims),
             cases=link.cases,
             curators=iri in curators,
         )

@@ -13,16 +13,28 @@ from rdflib import Literal, URIRef
 
 from graph.namespaces import PREFIXES, curie
 from graph.pathways.handout import to_markdown
-from graph.pathways.model import ClaimInfo, Contest, Pathway, PathwayReport, Route, Step, Tie
+from graph.pathways.model import Contest, Pathway, PathwayReport, Route, Step, Tie
 from graph.pathways.report_rdf import DERIVED_NS, contest_objects, pathway_triples, route_modality
+from graph.readmodel import Claim
 
-__all__ = ["ROW_COLUMNS", "pathway_rows", "to_json", "to_markdown", "to_turtle"]
+__all__ = ["ROW_COLUMNS", "pathway_rows", "row_columns", "to_json", "to_markdown", "to_turtle"]
 
 ROW_COLUMNS = (
     "pathway", "form", "risk", "measure", "with", "routes", "steps", "strength", "modality", "specificity",
     "grounding", "contested", "issue", "prerequisites",
 )
 TURTLE_PREFIXES = {**PREFIXES, "r2pd": DERIVED_NS}
+
+
+def _documents(report: PathwayReport, p: Pathway) -> str:
+    """The short titles of the documents whose claims an entry rests on."""
+    return "; ".join(sorted({report.document(report.claims[c]) for c in p.claims if c in report.claims} - {""}))
+
+
+def row_columns(report: PathwayReport) -> tuple[str, ...]:
+    """The table's columns: ROW_COLUMNS, and ``documents`` when the report's claims come from several."""
+    documents = {report.document(c) for c in report.claims.values()} - {""}
+    return (*ROW_COLUMNS, "documents") if len(documents) > 1 else ROW_COLUMNS
 
 
 def pathway_rows(report: PathwayReport) -> list[dict]:
@@ -53,6 +65,7 @@ def pathway_rows(report: PathwayReport) -> list[dict]:
             "contested": Literal(p.contested),
             "issue": Literal(" ".join(curie(x) for x in contest_objects(p.contests))),
             "prerequisites": Literal(" ".join(curie(x) for x in p.prerequisites)),
+            "documents": Literal(_documents(report, p)),
         }
         for p, grounding in entries
     ]
@@ -88,8 +101,9 @@ def _tie_json(t: Tie) -> dict:
 
 
 def _contest_json(c: Contest, report: PathwayReport) -> dict:
-    issue = {"iri": c.issue, "label": report.issues.get(c.issue, ""), "quotes": list(report.issue_quotes.get(
-        c.issue, ()))} if c.issue else None
+    info = report.issues.get(c.issue)
+    issue = {"iri": c.issue, "label": info.label if info else "", "quotes": [q.exact for q in info.quotes] if info
+             else []} if c.issue else None
     return {"kind": c.kind, "claims": list(c.claims), "by": list(c.by), "issue": issue,
             "attacker_in_pathway": c.inside}
 
@@ -136,18 +150,19 @@ def _entry_json(p: Pathway, report: PathwayReport) -> dict:
     }
 
 
-def _claim_json(c: ClaimInfo) -> dict:
+def _claim_json(c: Claim, report: PathwayReport) -> dict:
     return {
         "label": c.label,
         "statement": c.statement,
-        "quotes": list(c.quotes),
-        "attributed_to": list(c.agents),
-        "consensus": c.consensus,
-        "rank": c.rank if c.breadth_stated else None,
-        "speaker_role": c.speaker,
+        "quotes": [q.exact for q in c.quotes],
+        "attributed_to": list(report.agents(c)),
+        "consensus": report.consensus(c),
+        "rank": c.breadth,
+        "speaker_role": report.speaker(c),
         "paragraph": c.paragraph,
         "section": c.section or None,
-        "attacked_by": list(c.attacked_by),
+        "document": report.document(c) or None,
+        "attacked_by": list(report.attackers.get(c.iri, ())),
     }
 
 
@@ -178,8 +193,8 @@ def to_json(report: PathwayReport) -> str:
              "nearest": [{"kind": k, "measure": m, "claims": list(cs)} for k, m, cs in g.nearest]}
             for g in report.gaps
         ],
-        "issues": {i: {"label": label, "quotes": list(report.issue_quotes.get(i, ()))}
-                   for i, label in report.issues.items()},
+        "issues": {i: {"label": info.label, "quotes": [q.exact for q in info.quotes]}
+                   for i, info in report.issues.items()},
         "requirements": {k: list(v) for k, v in sorted(report.requirements.items())},
         "requirement_links": [
             {
@@ -209,7 +224,7 @@ def to_json(report: PathwayReport) -> str:
             for r in report.rankings
         ],
         "labels": dict(sorted(report.labels.items())),
-        "claims": {c: _claim_json(report.claims[c]) for c in report.cited_claims()},
+        "claims": {c: _claim_json(report.claims[c], report) for c in report.cited_claims()},
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
 

@@ -36,20 +36,14 @@ from graph.namespaces import PREFIXES
 from graph.pathways.derive_report import DEFAULT_MAX_STEPS, DERIVED_BASE, derive_pathways
 from graph.pathways.model import (
     ASSERTED,
-    CASE,
     CLAIM,
-    DIRECT,
     HYPOTHETICAL,
-    PARAGRAPH,
     QUALIFIED,
-    RESTORES,
-    SECTION,
-    SUPPORT,
     Contest,
     PathwayReport,
     Route,
 )
-from graph.pathways.signed import modality_level
+from graph.readmodel import FORM_CONCEPTS, GROUNDING_CONCEPTS, modality_level
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
@@ -61,15 +55,7 @@ _A = ox.NamedNode(PREFIXES["rdf"] + "type")
 _LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 _DERIVED_FROM = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 _GENERATED_BY = ox.NamedNode(PREFIXES["prov"] + "wasGeneratedBy")
-# The concept of the ontology's pathway-form scheme for each form.
-FORM_CONCEPTS = {DIRECT: "DirectPathway", RESTORES: "RestoresPathway"}
-GROUNDING_CONCEPTS = {
-    CLAIM: "GroundedInOneClaim",
-    PARAGRAPH: "GroundedInParagraph",
-    SUPPORT: "GroundedBySupportChain",
-    CASE: "GroundedByCase",
-    SECTION: "GroundedInSection",
-}
+# The concepts of the ontology's pathway-form and grounding schemes: the read model's (graph.readmodel).
 # The weakest modality of a route, as a concept of r2p:ModalityScheme.
 MODALITY_CONCEPTS = {ASSERTED: "Asserted", QUALIFIED: "Possible", HYPOTHETICAL: "Hypothetical"}
 

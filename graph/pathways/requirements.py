@@ -17,11 +17,12 @@ from collections import defaultdict
 import networkx as nx
 
 from graph.pathways.ids import DERIVED_BASE, digest, slug
-from graph.pathways.model import RequirementInfo, Stage
+from graph.pathways.model import Stage
 from graph.pathways.signed import modality_level
+from graph.readmodel import Requirement
 
 
-def requirement_links(g: nx.MultiDiGraph, levels: frozenset[int]) -> tuple[RequirementInfo, ...]:
+def requirement_links(g: nx.MultiDiGraph, levels: frozenset[int]) -> tuple[Requirement, ...]:
     out = []
     for source, target, key, data in g.edges(keys=True, data=True):
         if data.get("polarity") != 0 or source == target:
@@ -29,7 +30,7 @@ def requirement_links(g: nx.MultiDiGraph, levels: frozenset[int]) -> tuple[Requi
         if modality_level(data.get("modality")) not in levels:
             continue
         out.append(
-            RequirementInfo(
+            Requirement(
                 iri=key,
                 dependent=source,
                 prerequisite=target,
@@ -42,7 +43,7 @@ def requirement_links(g: nx.MultiDiGraph, levels: frozenset[int]) -> tuple[Requi
     return tuple(sorted(out, key=lambda r: (r.dependent, r.prerequisite, r.iri)))
 
 
-def requirements(links: tuple[RequirementInfo, ...]) -> tuple[dict[str, tuple[str, ...]], tuple[Stage, ...]]:
+def requirements(links: tuple[Requirement, ...]) -> tuple[dict[str, tuple[str, ...]], tuple[Stage, ...]]:
     """Every node's transitive requirements, and the condensation's components in implementation order."""
     req = nx.DiGraph()
     req.add_edges_from((r.dependent, r.prerequisite) for r in links)
@@ -61,7 +62,7 @@ def requirements(links: tuple[RequirementInfo, ...]) -> tuple[dict[str, tuple[st
         for node in sorted(req)
         if reach[component[node]] - {node}
     }
-    inside: dict[int, list[RequirementInfo]] = defaultdict(list)
+    inside: dict[int, list[Requirement]] = defaultdict(list)
     for r in links:
         if component[r.dependent] == component[r.prerequisite]:
             inside[component[r.dependent]].append(r)

@@ -1,6 +1,6 @@
 """The signed step graph the searches walk: parallel causal links that say the same thing are one step.
 
-Links with the same cause, effect and polarity collapse into one ``SignedStep``
+Links with the same cause, effect and polarity collapse into one ``Step`` (graph.readmodel)
 whose evidence is all of them (their claims, cases, ranks and modalities), so
 a claim repeated by many links (or many briefs of a corpus) widens the
 evidence of a step instead of multiplying the routes. Links whose modality is
@@ -11,43 +11,13 @@ before collapsing.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 import networkx as nx
 
 from graph import readmodel
-from graph.pathways.model import ASSERTED, HYPOTHETICAL, QUALIFIED
+from graph.readmodel import MODALITY_LEVELS, Step, modality_level
 
-MODALITY_LEVELS = {
-    readmodel.ASSERTED: ASSERTED,
-    readmodel.POSSIBLE: QUALIFIED,
-    readmodel.NORMATIVE: QUALIFIED,
-    readmodel.HYPOTHETICAL: HYPOTHETICAL,
-    readmodel.QUESTIONED: HYPOTHETICAL,
-}
-
-
-def modality_level(iri: str | None) -> int:
-    """How firmly a link is stated; an unknown or missing modality reads as asserted (see graph.readmodel)."""
-    return MODALITY_LEVELS.get(iri or readmodel.ASSERTED, ASSERTED)
-
-
-@dataclass(frozen=True)
-class SignedStep:
-    source: str
-    target: str
-    polarity: int
-    links: tuple[str, ...]
-    relation: str
-    relation_label: str
-    claims: tuple[str, ...]
-    rank: int
-    contested: bool
-    cases: tuple[str, ...]
-    modality: int
-    modalities: tuple[str, ...]
-    curators: bool = False  # every link of the step is the curators' reading
-
+__all__ = ["MODALITY_LEVELS", "SignedGraph", "modality_level"]
 
 # An adjacency entry: (the node at the other end, polarity, step id).
 Adj = tuple[str, int, int]
@@ -65,7 +35,7 @@ class SignedGraph:
             if modality_level(data.get("modality")) not in levels:
                 continue
             groups[(u, v, polarity)].append((key, data))
-        self.steps: list[SignedStep] = []
+        self.steps: list[Step] = []  # index 0: a route gives each its place
         self.out: dict[str, list[Adj]] = defaultdict(list)
         self.inc: dict[str, list[Adj]] = defaultdict(list)
         for (u, v, polarity), links in sorted(groups.items()):
@@ -73,7 +43,8 @@ class SignedGraph:
             relations = sorted({d["relation"] for _, d in links})
             labels = sorted({d.get("relation_label") or d["relation"].rsplit("#", 1)[-1] for _, d in links})
             modalities = sorted({d.get("modality") or readmodel.ASSERTED for _, d in links})
-            step = SignedStep(
+            step = Step(
+                index=0,
                 source=u,
                 target=v,
                 polarity=polarity,

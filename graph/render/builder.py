@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from graph.namespaces import R2P, curie
-from graph.render.facts import DOMAIN_ENTITY, ClaimInfo, Facts, LinkInfo, RequirementInfo
+from graph.readmodel import CausalLink, Claim, Issue, Requirement
+from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.style import (
     CLASS_STYLE,
     DEFAULT_BORDER,
@@ -46,16 +47,16 @@ class Builder:
                 return keys[anc]
         return keys[DOMAIN_ENTITY]
 
-    def who(self, info: ClaimInfo) -> str:
+    def who(self, info: Claim | Issue) -> str:
         """Who said it, in words: the holders and the speaker's role."""
-        holders = ", ".join(self.f.label(h) for h in info.holders)
+        holders = ", ".join(self.f.label(h) for h in info.agents)
         role_iri = self.f.speaker_role(info.iri)
         if role_iri == str(R2P.ParticipantRole):  # "the roundtable participants (participants)" says it twice
             return holders or SPEAKER_LABEL[role_iri]
         role = SPEAKER_LABEL.get(role_iri, "")
         return f"{holders} ({role})" if holders and role else holders or role
 
-    def breadth_label(self, info: ClaimInfo) -> str:
+    def breadth_label(self, info: Claim | Issue) -> str:
         if not info.consensus or self.f.breadth(info.consensus) == 0:
             return "breadth not stated"
         return self.f.label(info.consensus)
@@ -69,25 +70,33 @@ class Builder:
             "iri": curie(c),
             "consensus": self.breadth_label(info) if c in self.f.claims else self.f.label(info.consensus),
             "speaker": SPEAKER_LABEL.get(self.f.speaker_role(c), ""),
-            "heldBy": [self.f.label(h) for h in info.holders],
-            "quotes": info.quotes,
+            "heldBy": [self.f.label(h) for h in info.agents],
+            "quotes": [q.exact for q in info.quotes],
             "section": self.f.label(info.section) if info.section else "",
             "paragraph": info.paragraph or None,
+            **self.document_of(c),
         }
+
+    def document_of(self, item: str) -> dict[str, str]:
+        """{"document": its short title} for a claim or issue when the project has several documents, else {}."""
+        if len(self.f.documents) < 2:
+            return {}
+        docs = self.f.documents_of([item])
+        return {"document": ", ".join(self.f.documents.get(d, self.f.label(d)) for d in docs)} if docs else {}
 
     def node(self, iri: str) -> str:
         if iri in self.v.nodes:
             return iri
         f = self.f
         if iri in f.claims or iri in f.issues:
-            info: ClaimInfo = f.claims.get(iri) or f.issues[iri]
+            info: Claim | Issue = f.claims.get(iri) or f.issues[iri]
             cls = CLAIM if iri in f.claims else ISSUE
             _, fill, shape, dashed = self.legend_class(cls)
             details = self.claim_summary(iri)
             details.update(
                 {
                     "kind": f.label(cls),
-                    "statement": info.statement,
+                    "statement": info.statement if isinstance(info, Claim) else "",
                     "definition": f.definitions.get(iri, ""),
                     "about": [f.label(a) for a in info.about],
                 }
@@ -103,8 +112,9 @@ class Builder:
                 node.border_width = consensus_border(f.breadth(info.consensus))
             else:
                 node.dashed = NODE_DASHES if dashed else False
-                details["claims"] = [self.claim_summary(c) for c in f.issue_positions.get(iri, [])]
+                details["claims"] = [self.claim_summary(c) for c in f.issue_positions(iri)]
                 details["claimsHeading"] = "Positions taken"
+            node.documents = list(f.item_documents(iri))
             self.v.nodes[iri] = node
             return iri
         cls = f.node_class.get(iri, DOMAIN_ENTITY)
@@ -128,6 +138,7 @@ class Builder:
                 "claimsHeading": "What the documents say about it",
             },
             dashed=NODE_DASHES if dashed else False,
+            documents=list(f.item_documents(iri)),
         )
         return iri
 
@@ -153,7 +164,7 @@ class Builder:
             self.v.edges.append(edge)
         return edge.id
 
-    def link(self, link: LinkInfo) -> str:
+    def link(self, link: CausalLink) -> str:
         f = self.f
         self.node(link.cause)
         self.node(link.effect)
@@ -181,10 +192,11 @@ class Builder:
                 },
                 effect,
                 direction=direction,
+                documents=list(f.documents_of([link.iri])),
             )
         )
 
-    def requirement(self, req: RequirementInfo) -> str:
+    def requirement(self, req: Requirement) -> str:
         """A requirement: the measure points at what it needs first (never a causal arrow)."""
         f = self.f
         self.node(req.dependent)
@@ -202,12 +214,14 @@ class Builder:
                     "title": title,
                     "kind": f.label(str(R2P.Requirement)) if str(R2P.Requirement) in f.labels else "requirement",
                     "iri": curie(req.iri),
-                    "relation": "requires" + (" (direction inferred by the curators)" if req.inferred else ""),
+                    "relation": "requires"
+                    + (" (direction inferred by the curators)" if req.inferred_by_curators else ""),
                     "claims": [self.claim_summary(c) for c in req.claims],
                     "claimsHeading": "Claims that state this requirement",
                     "cases": [f.label(c) for c in req.cases],
                 },
                 "depends",
+                documents=list(f.documents_of([req.iri])),
             )
         )
 
@@ -233,6 +247,7 @@ class Builder:
                     "from": f.label(arg.premise),
                     "to": f.label(arg.conclusion),
                 },
+                documents=list(f.documents_of([arg.premise, arg.conclusion])),
             )
         )
 
@@ -272,7 +287,7 @@ def best_claim(f: Facts, nodes: list[str], edges: list[MapEdge] | None = None) -
         return ""
     return max(
         (c for c in scores if f.claims[c].quotes),
-        key=lambda c: (scores[c][0], scores[c][1], f.breadth(f.claims[c].consensus), -f.claims[c].order),
+        key=lambda c: (scores[c][0], scores[c][1], f.breadth(f.claims[c].consensus), -f.order(c)),
         default="",
     )
 
@@ -283,10 +298,11 @@ def quote_of(b: Builder, claim: str, text: str = "") -> dict[str, Any]:
     info = f.claims.get(claim)
     if info is None or not (text or info.quotes):
         return {}
-    where = [f.label(info.section) if info.section else "", f"paragraph {info.paragraph}" if info.paragraph else ""]
+    where = [b.document_of(claim).get("document", ""), f.label(info.section) if info.section else "",
+             f"paragraph {info.paragraph}" if info.paragraph else ""]
     src = ", ".join(x for x in where if x)
     return {
-        "text": text or info.quotes[0],
+        "text": text or info.quotes[0].exact,
         "who": b.who(info),
         "breadth": b.breadth_label(info),
         "source": src,

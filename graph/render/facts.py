@@ -7,146 +7,145 @@ pathways); this module only regroups that model for the views.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph import readmodel as rm
 from graph.documents import document_citation, document_title
 from graph.namespaces import R2P
-from graph.terms import literal_int
 
 if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
 
 DOMAIN_ENTITY = str(R2P.DomainEntity)
 HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))
-# Consensus levels that say who spoke, not how widely a view was held (CONTRACT item 3).
-NOT_BREADTH = {"BreadthNotStated", "RapporteurSummary", "AuthorPosition"}
-ROLE_OF_OLD_LEVEL = {"RapporteurSummary": "RapporteurRole", "AuthorPosition": "CommissionedAuthorRole"}
-
-
-def _text(term: object) -> str:
-    return "" if term is None else str(term)
-
-
-def _int(term: object, default: int = 0) -> int:
-    return literal_int(term, default)  # type: ignore[return-value]  # an int default gives an int
-
-
-@dataclass
-class ClaimInfo:
-    iri: str
-    label: str
-    statement: str = ""
-    consensus: str = ""
-    section: str = ""
-    paragraph: int = 0
-    order: int = 0
-    quotes: list[str] = field(default_factory=list)
-    holders: list[str] = field(default_factory=list)
-    about: list[str] = field(default_factory=list)
-    speaker_role: str = ""
-
-
-@dataclass
-class RequirementInfo:
-    iri: str
-    dependent: str
-    prerequisite: str
-    claims: list[str] = field(default_factory=list)
-    cases: list[str] = field(default_factory=list)
-    inferred: bool = False
-
-
-@dataclass
-class LinkInfo:
-    iri: str
-    cause: str
-    effect: str
-    relation: str
-    claims: list[str] = field(default_factory=list)
-    cases: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ArgRelation:
-    iri: str
-    kind: str  # r2p:Support or r2p:Attack
-    premise: str
-    conclusion: str
-    support_kind: str = ""
-
-
-@dataclass
-class PathwayInfo:
-    iri: str
-    start: str
-    measure: str = ""
-    strength: int | None = None
-    contested: bool = False
-    steps: list[tuple[int, str, str, str]] = field(default_factory=list)  # (index, from, to, link)
-    prerequisites: list[str] = field(default_factory=list)
-
-
-@dataclass
-class BundleInfo:
-    iri: str
-    members: list[str]
-    order: int | None = None
+# Consensus levels that state no breadth (older data's levels named the speaker instead).
+NOT_BREADTH = frozenset({rm.BREADTH_NOT_STATED, *rm.SPEAKER_AS_CONSENSUS})
 
 
 @dataclass
 class Facts:
-    labels: dict[str, str]
-    definitions: dict[str, str]
+    """The read model and what the views derive from it: each node's most specific class, the claims about
+    each node, the documents' titles. Every fact of the graph is the model's own object, read once."""
+
+    model: rm.ReadModel
     node_class: dict[str, str]  # domain node -> its most specific class
-    superclasses: dict[str, list[str]]  # class -> direct superclasses
-    sectors: dict[str, list[str]]
-    located_in: dict[str, list[str]]
-    claims: dict[str, ClaimInfo]
-    issues: dict[str, ClaimInfo]
-    issue_positions: dict[str, list[str]]
-    links: dict[str, LinkInfo]
-    arguments: list[ArgRelation]
-    relation_polarity: dict[str, int]
-    consensus_rank: dict[str, int]
-    sector_list: list[str]
-    pathways: list[PathwayInfo]
-    bundles: list[BundleInfo]
-    claims_about: dict[str, list[str]]  # node -> claims (and issues) about it
-    requirements: list[RequirementInfo] = field(default_factory=list)
-    joint_members: dict[str, list[str]] = field(default_factory=dict)  # derived r2p:JointCondition -> members
+    claims_about: dict[str, tuple[str, ...]]  # node -> claims (and issues) about it, in document order
     title: str = ""  # the documents' titles and citation, from the data (graph.documents)
     citation: str = ""
+    documents: dict[str, str] = field(default_factory=dict)  # document IRI -> its short title
+    node_documents: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain node -> the documents
+    # whose claims are about it or assert a link or requirement it takes part in
+
+    # --- the model's parts, by the names the views use -------------------------------------------
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.model.labels
+
+    @property
+    def definitions(self) -> dict[str, str]:
+        return self.model.definitions
+
+    @property
+    def superclasses(self) -> dict[str, tuple[str, ...]]:
+        return self.model.superclasses
+
+    @property
+    def sectors(self) -> dict[str, tuple[str, ...]]:
+        return self.model.sectors
+
+    @property
+    def located_in(self) -> dict[str, tuple[str, ...]]:
+        return self.model.located_in
+
+    @property
+    def claims(self) -> dict[str, rm.Claim]:
+        return self.model.claims
+
+    @property
+    def issues(self) -> dict[str, rm.Issue]:
+        return self.model.issues
+
+    @property
+    def links(self) -> dict[str, rm.CausalLink]:
+        return self.model.links
+
+    @property
+    def requirements(self) -> list[rm.Requirement]:
+        return list(self.model.requirements.values())
+
+    @property
+    def relation_polarity(self) -> dict[str, int]:
+        return self.model.relation_polarity
+
+    @property
+    def sector_list(self) -> tuple[str, ...]:
+        return self.model.sector_list
+
+    @property
+    def bundles(self) -> tuple[rm.Stage, ...]:
+        return self.model.bundles
+
+    @property
+    def joint_members(self) -> dict[str, tuple[str, ...]]:
+        return {j: info.members for j, info in self.model.joint_conditions.items()}
+
+    @property
+    def arguments(self) -> list[rm.ArgumentRelation]:
+        """Supports and attacks premise by premise, by relation IRI."""
+        return sorted(self.model.arguments, key=lambda a: (a.iri, a.premise, a.conclusion))
+
+    @property
+    def pathways(self) -> list[rm.Pathway]:
+        """The derived pathways the maps draw: what the brief argues (the RDF also keeps entries that only a
+        hypothetical or a question of the brief addresses)."""
+        return [p for p in self.model.pathways if not p.hypothetical]
+
+    @property
+    def consensus_rank(self) -> dict[str, int]:
+        return {level: rank or 0 for level, (_, rank) in self.model.consensus_levels.items()}
+
+    def issue_positions(self, issue: str) -> tuple[str, ...]:
+        info = self.model.issues.get(issue)
+        return info.positions if info is not None else ()
+
+    @staticmethod
+    def walk(p: rm.Pathway) -> list[tuple[int, str, str, str]]:
+        """A pathway's steps as (index, from, to, link), one per link of a step ("" for a step with none)."""
+        return sorted((s.index, s.source, s.target, link) for s in p.steps for link in (s.links or ("",)))
+
+    def order(self, claim: str) -> int:
+        """A claim's place in the document (issues, and claims without r2p:documentOrder, come last)."""
+        info = self.model.claims.get(claim)
+        return info.order if info is not None and info.order is not None else 10**9
+
+    def documents_of(self, iris) -> tuple[str, ...]:
+        return self.model.documents_of(iris)
+
+    def item_documents(self, iri: str) -> tuple[str, ...]:
+        """The documents a map item comes from: a claim's or issue's own, a domain node's (node_documents)."""
+        if iri in self.model.claims or iri in self.model.issues:
+            return self.model.documents_of([iri])
+        return self.node_documents.get(iri, ())
 
     def label(self, iri: str) -> str:
-        if iri in self.labels:
-            return self.labels[iri]
-        return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return self.model.label(iri)
 
-    def ancestors(self, cls: str) -> list[str]:
+    def ancestors(self, cls: str) -> tuple[str, ...]:
         """The class and its superclasses, nearest first (breadth-first, so deterministic)."""
-        out, frontier = [cls], [cls]
-        while frontier:
-            nxt = []
-            for c in frontier:
-                for s in sorted(self.superclasses.get(c, [])):
-                    if s not in out:
-                        out.append(s)
-                        nxt.append(s)
-            frontier = nxt
-        return out
+        return self.model.ancestors(cls)
 
     def breadth(self, level: str) -> int:
         """Breadth rank of a consensus level; 0 when the brief does not state breadth."""
-        if level.rsplit("#", 1)[-1] in NOT_BREADTH:
+        if level in NOT_BREADTH:
             return 0
-        return self.consensus_rank.get(level, 0)
+        return self.model.consensus_levels.get(level, ("", None))[1] or 0
 
     def is_harmful(self, node: str) -> bool:
         return any(a in HARMFUL for a in self.ancestors(self.node_class.get(node, DOMAIN_ENTITY)))
 
-    def effect(self, link: LinkInfo) -> str:
+    def effect(self, link: rm.CausalLink) -> str:
         """raises / lowers / depends: the link's polarity times whether its target is a harm or risk."""
         p = self.relation_polarity.get(link.relation, 0)
         if p == 0:
@@ -154,18 +153,14 @@ class Facts:
         return "raises" if (p > 0) == self.is_harmful(link.effect) else "lowers"
 
     def speaker_role(self, claim: str) -> str:
-        info = self.claims.get(claim)
-        if info is None:
-            return ""
-        if info.speaker_role:
-            return info.speaker_role
-        local = info.consensus.rsplit("#", 1)[-1]  # data not yet migrated (CONTRACT item 3)
-        return str(R2P[ROLE_OF_OLD_LEVEL[local]]) if local in ROLE_OF_OLD_LEVEL else str(R2P.ParticipantRole)
+        """The claim's speaker role (IRI; the read model reads older data's roles too), "" for anything else."""
+        info = self.model.claims.get(claim)
+        return info.speaker_role if info is not None else ""
 
-    def link_consensus(self, link: LinkInfo) -> str:
+    def link_consensus(self, link: rm.CausalLink) -> str:
         """The most widely held level among the claims that assert a link ('' when none is known)."""
         levels = [self.claims[c].consensus for c in link.claims if c in self.claims and self.claims[c].consensus]
-        return max(levels, key=lambda lv: self.consensus_rank.get(lv, 0), default="")
+        return max(levels, key=lambda lv: self.model.consensus_levels.get(lv, ("", None))[1] or 0, default="")
 
 
 def _depths(superclasses: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -187,61 +182,24 @@ def _depths(superclasses: dict[str, tuple[str, ...]]) -> dict[str, int]:
     return {c: depth(c) for c in superclasses}
 
 
-def _claim_info(c: rm.Claim) -> ClaimInfo:
-    return ClaimInfo(c.iri, c.label, c.statement, c.consensus, c.section, c.paragraph or 0,
-                     c.order if c.order is not None else 10**9, list(c.quotes), list(c.agents), list(c.about),
-                     c.speaker_role)
-
-
-def _issue_info(i: rm.Issue) -> ClaimInfo:
-    return ClaimInfo(i.iri, i.label, "", i.consensus, i.section, i.paragraph or 0, 10**9, list(i.quotes),
-                     list(i.agents), list(i.about))
-
-
 def collect_facts(kg: KnowledgeGraph) -> Facts:
-    """The views' facts, from the project's one read model (graph.readmodel), grouped as the views use them."""
+    """The views' facts: the project's one read model (graph.readmodel) and what the views derive from it."""
     m = rm.read(kg)
     depth = _depths(m.superclasses)
     node_class = {n: max(cs, key=lambda c: (depth.get(c, 0), c)) for n, cs in m.classes.items() if cs}
-    claims = {c: _claim_info(info) for c, info in m.claims.items()}
-    issues = {i: _issue_info(info) for i, info in m.issues.items()}
-    links = {
-        lk.iri: LinkInfo(lk.iri, lk.cause, lk.effect, lk.relation, list(lk.claims), list(lk.cases))
-        for lk in m.links.values()
-    }
-    pathways = [
-        PathwayInfo(
-            p.iri, p.risk, p.measure, p.strength, p.contested,
-            sorted((s.index, s.source, s.target, link) for s in p.steps for link in (s.links or ("",))),
-            list(p.prerequisites),
-        )
-        for p in m.pathways
-        if not p.hypothetical_only  # the maps draw what the brief argues; the RDF keeps these entries
-    ]
-    return Facts(
-        labels=dict(m.labels),
-        definitions=dict(m.definitions),
-        node_class=node_class,
-        superclasses={k: list(v) for k, v in m.superclasses.items()},
-        sectors={k: list(v) for k, v in m.sectors.items()},
-        located_in={k: list(v) for k, v in m.located_in.items()},
-        claims=claims,
-        issues=issues,
-        issue_positions={i: list(info.positions) for i, info in m.issues.items() if info.positions},
-        links=links,
-        arguments=sorted((ArgRelation(a.iri, a.kind, a.premise, a.conclusion, a.support_kind) for a in m.arguments),
-                         key=lambda a: (a.iri, a.premise, a.conclusion)),
-        relation_polarity=dict(m.relation_polarity),
-        consensus_rank={level: rank or 0 for level, (_, rank) in m.consensus_levels.items()},
-        sector_list=sorted(m.sector_list, key=lambda s: m.labels.get(s, s)),
-        pathways=pathways,
-        bundles=[BundleInfo(b.iri, list(b.members), b.order) for b in m.bundles],
-        claims_about={n: list(v) for n, v in m.claims_about().items()},
-        requirements=[
-            RequirementInfo(r.iri, r.dependent, r.prerequisite, list(r.claims), list(r.cases), r.inferred_by_curators)
-            for r in m.requirements.values()
-        ],
-        joint_members={j: list(v) for j, v in m.joint_conditions.items()},
-        title=document_title(kg),
-        citation=document_citation(kg),
-    )
+    return Facts(m, node_class, m.claims_about(), title=document_title(kg), citation=document_citation(kg),
+                 documents=m.documents(), node_documents=_node_documents(m))
+
+
+def _node_documents(m: rm.ReadModel) -> dict[str, tuple[str, ...]]:
+    """Domain node -> the documents whose claims are about it or assert a link or requirement it is an end of."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for node, claims in m.claims_about().items():
+        out[node].update(m.documents_of(claims))
+    for link in m.links.values():
+        for node in (link.cause, link.effect):
+            out[node].update(m.documents_of([link.iri]))
+    for req in m.requirements.values():
+        for node in (req.dependent, req.prerequisite):
+            out[node].update(m.documents_of([req.iri]))
+    return {n: tuple(sorted(docs)) for n, docs in sorted(out.items()) if docs}

@@ -11,7 +11,7 @@ import math
 
 from graph.render.routing import Positions, shapes
 from graph.render.style import NODE_FONT_SIZE, READABLE_PX
-from graph.render.view_model import Step, View
+from graph.render.view_model import View, ViewStep
 
 # The map's share of a 1920x1080 screen while presenting (header above, narration on the right),
 # and when exploring (header above, legend on the left).
@@ -66,7 +66,7 @@ def split_steps(view: View, pos: Positions) -> None:
     """Split every step too large for one readable frame into frames of nearby nodes."""
     sh = shapes(view)
     ends = {e.id: (e.source, e.target) for e in view.edges}
-    out: list[Step] = []
+    out: list[ViewStep] = []
     for s in view.steps:
         nodes = [n for n in s.nodes if n in pos]
         if not nodes or fits(nodes, pos, sh):
@@ -83,7 +83,7 @@ def split_steps(view: View, pos: Positions) -> None:
             members = set(part)
             edges = [e for e in s.edges if e in ends and (ends[e][0] in members or ends[e][1] in members)]
             out.append(
-                Step(
+                ViewStep(
                     f"{s.caption} ({i} of {len(parts)})",
                     part,
                     edges,

@@ -144,6 +144,7 @@ def node_records(view: View, positions: Positions) -> list[dict[str, Any]]:
                     "sectors": [curie(s) for s in n.sectors],
                     "consensus": curie(n.consensus) if n.consensus else "",
                     "speaker": curie(n.speaker) if n.speaker else "",
+                    "documents": [curie(d) for d in n.documents],
                     "fill": n.fill,
                     "font": font,
                     "details": n.details,
@@ -175,6 +176,7 @@ def edge_records(view: View, smooth: dict[str, Smooth] | None = None) -> list[di
                 "direction": e.direction,
                 "head": head,
                 "consensus": curie(e.consensus) if e.consensus else "",
+                "documents": [curie(d) for d in e.documents],
                 "colour": colour,
                 "details": e.details,
             },
@@ -342,7 +344,22 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
         "sectors": sectors,
         "consensus": consensus,
         "speakers": speakers,
+        "documents": _documents_legend(view, facts),
     }
+
+
+def _documents_legend(view: View, facts: Facts) -> list[dict]:
+    """The documents the view's items come from, with how many items each: a filter only when the project
+    has more than one document (with one, every item is that document's and a control would say nothing)."""
+    if len(facts.documents) < 2:
+        return []
+    counts: dict[str, int] = {}
+    items: list[MapNode | MapEdge] = [*view.nodes.values(), *view.edges]
+    for item in items:
+        for d in item.documents:
+            counts[d] = counts.get(d, 0) + 1
+    return [{"key": curie(d), "label": title, "count": counts[d]}
+            for d, title in facts.documents.items() if d in counts]
 
 
 SOURCE_LINE = "Source: {citation}; map by r2pkg {version}."  # the citation comes from the data (Facts)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph import __version__
-from graph.namespaces import curie
+from graph.namespaces import R2PR, curie
 from graph.output import write_atomic
 from graph.render.builder import Builder
 from graph.render.facts import Facts
@@ -48,7 +48,7 @@ def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[list[Any]]:
 def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedView] | None = None) -> dict[str, Any]:
     f = facts
     b = Builder(f, View("reading", "", ""))
-    claim_ids = sorted(f.claims, key=lambda c: (f.claims[c].order, c))
+    claim_ids = sorted(f.claims, key=lambda c: (f.order(c), c))
     index = {c: i for i, c in enumerate(claim_ids)}
     links_of: dict[str, list[dict]] = defaultdict(list)
     for lk in sorted(f.links.values(), key=lambda x: x.iri):
@@ -87,21 +87,25 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
                 "rank": f.breadth(info.consensus),
                 "speaker": SPEAKER_LABEL.get(f.speaker_role(c), ""),
                 "who": b.who(info),
-                "quotes": info.quotes,
+                "quotes": [q.exact for q in info.quotes],
                 "links": [{"title": lk["title"], "effect": lk["effect"]} for lk in links_of.get(c, [])],
                 "maps": in_maps,
             }
         )
-    # Where each quote stands in the text.
+    # Where each quote stands in the text: only this document's claims and quotes (another document's
+    # paragraph 4 is not this one's).
+    document = str(R2PR) + source.slug if source.slug else ""
     spans: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     counted: dict[int, set[int]] = defaultdict(set)
     for c in claim_ids:
         info = f.claims[c]
+        if document and f.model.document_of(c) not in ("", document):
+            continue
         if info.paragraph:
             counted[info.paragraph].add(index[c])
         for q in info.quotes:
-            needle = collapse(q)
-            if not needle:
+            needle = collapse(q.exact)
+            if not needle or document and q.source not in ("", document):
                 continue
             for p in source.paragraphs:
                 start = p.text.find(needle)

@@ -10,7 +10,7 @@ from graph.namespaces import R2P
 from graph.render.builder import Builder, quote_of, slug
 from graph.render.facts import Facts
 from graph.render.registry import ViewContext, ViewSpec, view_family
-from graph.render.view_model import Step, View
+from graph.render.view_model import View, ViewStep
 from graph.tours import CHECK, Tour, TourError, TourStep, check_tours, default_tours_dir, load_tours, read_tour
 
 __all__ = ["CHECK", "Tour", "TourError", "TourStep", "check_tours", "default_tours_dir", "load_tours", "read_tour",
@@ -59,7 +59,7 @@ def tour_view(f: Facts, tour: Tour) -> View:
             nodes += [n for n in (edge.source, edge.target) if n not in nodes]
         members = set(nodes)
         edges = [e.id for e in v.edges if e.source in members and e.target in members]
-        loose = untied(v, Step("", nodes, edges))
+        loose = untied(v, ViewStep("", nodes, edges))
         claim = f.claims.get(s.claim)
         if loose and claim and set(claim.about) & set(loose):
             # No stated link ties them, but the quoted claim is about them: the claim is what ties them.
@@ -67,7 +67,7 @@ def tour_view(f: Facts, tour: Tour) -> View:
             edges += [b.plain(s.claim, a, str(R2P.about)) for a in claim.about if a in members]
         quote = quote_of(b, s.claim, s.quote) if s.claim else {}
         narration = f"{s.narration} {s.apart}".strip() if s.apart else s.narration
-        v.steps.append(Step(s.caption, nodes, edges, narration, quote))
+        v.steps.append(ViewStep(s.caption, nodes, edges, narration, quote))
         v.groups.append(nodes)
     for e in v.edges:  # only what a link says is labelled: "about" and "located in" speak for themselves
         if not e.effect:
@@ -86,7 +86,7 @@ def tour_views(ctx: ViewContext) -> list[ViewSpec]:
     ]
 
 
-def untied(view: View, step: Step) -> list[str]:
+def untied(view: View, step: ViewStep) -> list[str]:
     """The step's nodes that none of its lit links touches (a step of one node has none)."""
     if len(step.nodes) < 2:
         return []

@@ -22,6 +22,7 @@ class MapNode:
     dashed: bool | list[int] = False  # border pattern: class (dashed classes) or a claim's speaker role
     border_width: int = 2  # a claim's consensus breadth
     speaker: str = ""  # a claim's r2p:speakerRole
+    documents: list[str] = field(default_factory=list)  # the documents that say it (IRIs; none: structural)
 
 
 @dataclass
@@ -36,10 +37,11 @@ class MapEdge:
     effect: str = ""  # causal links: raises / lowers / depends (style.EFFECT_STYLE)
     direction: str = ""  # causal links: "more" / "less" of the target (the head), "" for a dependency
     label_shift: float = 0.0  # label moved up (-) or down (+) off the edge's middle (labels.clear_labels)
+    documents: list[str] = field(default_factory=list)  # the documents of the claims that state it
 
 
 @dataclass
-class Step:
+class ViewStep:
     """One press of the arrow key in presentation mode: the nodes it frames (the rest is dimmed), and why."""
 
     caption: str
@@ -56,7 +58,7 @@ class View:
     description: str
     nodes: dict[str, MapNode] = field(default_factory=dict)
     edges: list[MapEdge] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
+    steps: list[ViewStep] = field(default_factory=list)
     layout: str = "spring"  # "spring" or "layered"
     layers: dict[str, int] = field(default_factory=dict)
     edge_labels: bool = False

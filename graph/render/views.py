@@ -14,7 +14,7 @@ from graph.namespaces import R2P, curie
 from graph.render.builder import BUNDLE, Builder, best_claim, quote_of, shows, slug
 from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.registry import ViewContext, ViewSpec, view_family
-from graph.render.view_model import MapEdge, Step, View
+from graph.render.view_model import MapEdge, View, ViewStep
 
 SUPPORT, ATTACK = str(R2P.Support), str(R2P.Attack)
 REQUIRES, ENABLES = str(R2P.RequiresRelation), str(R2P.EnablesRelation)
@@ -47,8 +47,7 @@ def narrate_steps(f: Facts, v: View) -> None:
 
 
 def _claim_order(f: Facts, c: str) -> tuple[int, str]:
-    info = f.claims.get(c)
-    return (info.order if info else 10**9, c)
+    return (f.order(c), c)
 
 
 # --- the views -----------------------------------------------------------
@@ -88,7 +87,7 @@ def _cumulative_steps(v: View, groups: Iterable[tuple[str, list[str]]]) -> None:
         shown.update(members)
         new_edges = [e.id for e in v.edges if e.id not in edges_shown and e.source in shown and e.target in shown]
         edges_shown.update(new_edges)
-        v.steps.append(Step(caption, list(members), new_edges))
+        v.steps.append(ViewStep(caption, list(members), new_edges))
 
 
 def argument_map(f: Facts) -> View:
@@ -100,9 +99,11 @@ def argument_map(f: Facts) -> View:
     b = Builder(f, v)
     for arg in f.arguments:
         b.argument(arg)
-    for issue, positions in sorted(f.issue_positions.items()):
+    for issue, about in sorted(f.issues.items()):
+        if not about.positions:
+            continue
         b.node(issue)
-        for c in positions:
+        for c in about.positions:
             b.node(c)
             b.plain(issue, c, str(R2P.position))
     # Claims outside any argument still belong on the argument map: they are what the brief says.
@@ -129,10 +130,10 @@ def argument_map(f: Facts) -> View:
 
 def pathway_family(f: Facts, start: str) -> View:
     paths = sorted(
-        (p for p in f.pathways if p.start == start),
+        (p for p in f.pathways if p.risk == start),
         key=lambda p: (-(p.strength or 0), f.label(p.measure).lower(), p.iri),
     )
-    members = f.joint_members.get(start, [])
+    members = f.joint_members.get(start, ())
     name = pathway_subject(f, start)
     v = View(
         f"pathways-{slug(start)}",
@@ -159,18 +160,18 @@ def pathway_family(f: Facts, start: str) -> View:
         for m in members:
             b.node(m)
             b.plain(m, start, str(R2P.member), label="")
-        v.steps.append(Step(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
+        v.steps.append(ViewStep(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
     else:
         b.node(start)
-        first = paths[0].steps[0] if paths and paths[0].steps else None
+        first = f.walk(paths[0])[0] if paths and paths[0].steps else None
         if not first or start not in (first[1], first[2]):  # else the first step opens on the risk already
-            v.steps.append(Step(f"Start: {f.label(start)}", [start], []))
+            v.steps.append(ViewStep(f"Start: {f.label(start)}", [start], []))
     prereq_nodes: set[str] = set()
     told: set[str] = set()
     # The map's point: the risk, the measures and every step of the routes between them.
     v.point = [start, *members]
     for p in paths:
-        for _, frm, to, _via in p.steps:
+        for _, frm, to, _via in f.walk(p):
             v.point += [n for n in (frm, to) if n not in v.point]
     for i, p in enumerate(paths, 1):
         head = f"Pathway {i} of {len(paths)}"
@@ -179,7 +180,7 @@ def pathway_family(f: Facts, start: str) -> View:
             head += f" (weakest consensus: {rank_label or p.strength})"
         if p.contested:
             head += ", contested"
-        for _index, frm, to, via in p.steps:
+        for _index, frm, to, via in f.walk(p):
             b.node(frm)
             b.node(to)
             link = f.links.get(via)
@@ -190,26 +191,26 @@ def pathway_family(f: Facts, start: str) -> View:
             # The brief's step: the link in words, narrated by the claim that states it.
             stating = [f.claims[c] for c in (link.claims if link else []) if c in f.claims]
             narration = stating[0].statement if stating and stating[0].statement else ""
-            v.steps.append(Step(f"{head}: {b.edges[edge].details['title']}", [frm, to], [edge], narration))
+            v.steps.append(ViewStep(f"{head}: {b.edges[edge].details['title']}", [frm, to], [edge], narration))
         if p.prerequisites:
-            base = p.measure or (p.steps[-1][2] if p.steps else start)
+            base = p.measure or (f.walk(p)[-1][2] if p.steps else start)
             new_nodes, new_edges = [], []
             for m in p.prerequisites:
                 b.node(m)
                 prereq_nodes.add(m)
                 new_nodes.append(m)
             # Draw the stated requires/enables links between them; fall back to a derived edge.
-            members = [base, *p.prerequisites]
+            ends = [base, *p.prerequisites]
             linked: set[str] = set()
             for lk in sorted(f.links.values(), key=lambda x: x.iri):
-                if lk.relation in (REQUIRES, ENABLES) and lk.cause in members and lk.effect in members:
+                if lk.relation in (REQUIRES, ENABLES) and lk.cause in ends and lk.effect in ends:
                     new_edges.append(b.link(lk))
                     linked.update({lk.cause, lk.effect})
             for m in p.prerequisites:
                 if m not in linked:
                     new_edges.append(b.plain(base, m, str(R2P.prerequisite)))
             v.steps.append(
-                Step(
+                ViewStep(
                     f"{head}: {f.label(base)} requires " + ", ".join(f.label(m) for m in p.prerequisites),
                     new_nodes,
                     new_edges,
@@ -236,7 +237,7 @@ def _and(items: list[str]) -> str:
 def pathway_groups(f: Facts) -> list[list[str]]:
     """Risk factors whose pathway maps would share more than half their nodes go on one map:
     the same story told once, not once per risk factor."""
-    starts = sorted({p.start for p in f.pathways}, key=lambda s: (f.label(s).lower(), s))
+    starts = sorted({p.risk for p in f.pathways}, key=lambda s: (f.label(s).lower(), s))
     nodes = {s: set(pathway_family(f, s).nodes) for s in starts}
     parent = {s: s for s in starts}
 
@@ -282,7 +283,7 @@ def merged_pathway_family(f: Facts, starts: list[str]) -> View:
 
 
 def pathway_subject(f: Facts, start: str) -> str:
-    members = f.joint_members.get(start, [])
+    members = f.joint_members.get(start, ())
     if not members:
         return f.label(start)
     return "the joint condition of " + ", ".join(f.label(m) for m in members)
@@ -507,7 +508,7 @@ def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
                     f"pathways-{slug(start)}",
                     f"Pathways from {pathway_subject(f, start)}",
                     f"What the documents say addresses {pathway_subject(f, start)}: "
-                    f"{sum(1 for p in f.pathways if p.start == start)} pathway(s) and what their measures need first.",
+                    f"{sum(1 for p in f.pathways if p.risk == start)} pathway(s) and what their measures need first.",
                     partial(pathway_family, f, start),
                     "pathways",
                 )
@@ -519,7 +520,7 @@ def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
                     f"pathways-{slug(group[0])}-and-{len(group) - 1}-more",
                     f"Pathways from {names}",
                     f"{names}: addressed by the same measures through the same steps, so one map "
-                    f"({sum(1 for p in f.pathways if p.start in group)} pathways).",
+                    f"({sum(1 for p in f.pathways if p.risk in group)} pathways).",
                     partial(merged_pathway_family, f, list(group)),
                     "pathways",
                 )

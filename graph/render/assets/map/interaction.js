@@ -12,6 +12,7 @@ function focusNode(id, opts) {
     n.r2p.sectors.forEach(function (s) { state.off.sector.delete(s); });
     state.off.consensus.delete(n.r2p.consensus);
     state.off.speaker.delete(n.r2p.speaker);
+    (n.r2p.documents || []).forEach(function (d) { state.off.document.delete(d); });
     syncCheckboxes();
   }
   if (state.presenting) stopPresenting();

@@ -30,7 +30,7 @@ var network = new vis.Network(container, { nodes: nodeData, edges: edgeData }, {
 // ---- state -----------------------------------------------------------
 var state = {
   off: { cls: new Set(), effect: new Set(), direction: new Set(), rel: new Set(), sector: new Set(), consensus: new Set(),
-         speaker: new Set() },
+         speaker: new Set(), document: new Set() },
   focus: null, depth: 1,
   presenting: false, step: 0
 };
@@ -52,7 +52,11 @@ function nodePasses(n) {
   if (m.sectors.length && m.sectors.every(function (s) { return state.off.sector.has(s); })) return false;
   if (m.consensus && state.off.consensus.has(m.consensus)) return false;
   if (m.speaker && state.off.speaker.has(m.speaker)) return false;
-  return true;
+  return documentPasses(m);
+}
+// An item passes unless every document it comes from is switched off (items of no document always show).
+function documentPasses(m) {
+  return !(m.documents && m.documents.length && m.documents.every(function (d) { return state.off.document.has(d); }));
 }
 function edgePasses(e) {
   var m = e.r2p;
@@ -60,7 +64,7 @@ function edgePasses(e) {
   if (m.effect && state.off.effect.has(m.effect)) return false;
   if (m.direction && state.off.direction.has(m.direction)) return false;
   if (m.consensus && state.off.consensus.has(m.consensus)) return false;
-  return true;
+  return documentPasses(m);
 }
 
 // Breadth-first over edges that pass the filters; depth 0 means the whole component.
@@ -285,6 +289,7 @@ legendEl.append(
     filterGroup("How widely held", "consensus", L.consensus, swatchBreadth, "Claims: the heavier the border, the wider."),
     filterGroup("Who speaks", "speaker", L.speakers, swatchSpeaker, "Claims: the border's pattern."),
     filterGroup("Sectors", "sector", L.sectors, null, "Nodes with no sector always show."),
+    filterGroup("Documents", "document", L.documents, null, "What each document says; items of none always show."),
     el("p", { class: "help keys", text: "Keys: arrows pan, + and \u2212 zoom, 0 shows all, P presents, / searches, Esc resets. " +
       "In the map, Tab walks the nodes on screen and Enter opens one." })));
 function showLegend(show) {
@@ -321,8 +326,8 @@ function field(label, value) {
     el("dd", { text: Array.isArray(value) ? value.join(", ") : String(value) }));
 }
 function source(d) {
-  if (!d.section && !d.paragraph) return "";
-  return (d.section || "") + (d.paragraph ? (d.section ? ", " : "") + "paragraph " + d.paragraph : "");
+  var where = [d.document, d.section, d.paragraph ? "paragraph " + d.paragraph : ""].filter(Boolean);
+  return where.join(", ");
 }
 function quotes(list) {
   if (!list || !list.length) return null;
@@ -359,7 +364,7 @@ function openPanel(title, d, isNode) {
     field("Cases", d.cases), field("Identifier", d.iri));
   if (dl.childNodes.length) panel.append(dl);
   var q = quotes(d.quotes);
-  if (q) panel.append(el("h3", { text: "Quote from the source" }), q);
+  if (q) panel.append(el("h3", { text: "Quote from " + (d.document || "the source") }), q);
   if (d.claims && d.claims.length) {
     panel.append(el("h3", { text: (d.claimsHeading || "Claims") + " (" + d.claims.length + ")" }),
       el("ul", { class: "claims" }, d.claims.map(claimItem)));
