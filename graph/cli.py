@@ -15,6 +15,10 @@ import click
 
 from graph import commands as commands_pkg
 
+# Commands that live in a module of another name (a missing entry is still found, by importing every module).
+_MODULE_OF = {"stats": "counts", "pathways": "pathway_report", "queries": "query", "push": "query", "render": "build",
+              "release-ontology": "ontology", "mappings-sssom": "ontology"}
+
 
 class CommandModules(click.Group):
     """The commands of every module in graph/commands/, imported on first use."""
@@ -27,8 +31,9 @@ class CommandModules(click.Group):
             self.commands.setdefault(cmd.name, cmd)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in self._modules():
-            self._load(cmd_name)
+        module = _MODULE_OF.get(cmd_name, cmd_name)
+        if cmd_name not in self.commands and module in self._modules():
+            self._load(module)
         if cmd_name not in self.commands:
             for module in self._modules():
                 self._load(module)
