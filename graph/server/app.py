@@ -502,7 +502,12 @@ def make_server(kg_loader: Callable[[], KnowledgeGraph], host: str = "127.0.0.1"
     kg = kg_loader()
     declared = declared_terms(kg)  # a query naming an r2p term the ontology does not declare gets a Warning header
     # Workers fork before the socket exists, so the first ones never inherit it.
-    pool = QueryPool(kg.store, workers or default_workers(), Limits(timeout, max_rows, max_bytes))
+    # Queries run on an in-memory copy: the persistent store a command opens from the cache (graph.store_cache)
+    # answers the named queries five to ten times slower, and forked workers should share no database handle.
+    store = ox.Store()
+    store.bulk_extend(kg.store)
+    del kg
+    pool = QueryPool(store, workers or default_workers(), Limits(timeout, max_rows, max_bytes))
     try:
         example_list = examples()
         page = query_page(example_list, timeout)
