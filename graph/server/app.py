@@ -63,8 +63,8 @@ def listen_notice(host: str) -> str | None:
 
 
 def default_workers() -> int:
-    """Enough to keep answering while one worker is stuck on a slow query, not more than the CPUs use."""
-    return max(2, min(4, os.cpu_count() or 2))
+    """One per CPU (up to 4) for quick queries, and one more that a slow query may hold meanwhile."""
+    return min(4, os.cpu_count() or 1) + 1
 
 
 def examples() -> list[dict]:

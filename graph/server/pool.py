@@ -242,17 +242,20 @@ class Admission:
 
     A query text is light once it has answered within FAST_SECONDS of CPU time:
     it may always take a free worker. Its best time counts, so a light query
-    stays light on a busy machine; one that times out is not light. Any other job is untrusted, and untrusted jobs
-    never hold every worker: one more may start only while fewer than
-    `heavy_slots` run (one per client), or, optimistically, while nothing hints
-    that it is slow (its text is not known slow, not already running, and no
-    untrusted job has run past FAST_SECONDS). Slow queries thus hold at most
-    `heavy_slots` workers for longer than FAST_SECONDS.
+    stays light on a busy machine; one that times out is not light. Any other
+    job is untrusted, and untrusted jobs never hold every worker: one more may
+    start only while fewer than `heavy_slots` run (one per client), or,
+    optimistically, while nothing hints that it is slow (its text is not known
+    slow, not already running, and no untrusted job has run past FAST_SECONDS).
+    Slow queries thus hold at most `heavy_slots` workers for longer than
+    FAST_SECONDS. `heavy_slots` leaves light queries a worker per CPU where the
+    pool has more workers than CPUs (the default), and one at the least.
     """
 
-    def __init__(self, size: int, max_waiting_bytes: int = MAX_WAITING_BYTES, remembered: int = 4096):
+    def __init__(self, size: int, max_waiting_bytes: int = MAX_WAITING_BYTES, remembered: int = 4096,
+                 cpus: int | None = None):
         self.size = size
-        self.heavy_slots = max(1, size - 1)
+        self.heavy_slots = max(1, min(size - 1, size - (cpus or os.cpu_count() or 1)))
         self.max_waiting_bytes = max_waiting_bytes
         self.remembered = remembered
         self._best: OrderedDict[bytes, float] = OrderedDict()  # text digest -> fastest answer (inf: timed out)
