@@ -412,13 +412,15 @@ class QueryPool:
         if self._closed:
             return Reply.text(503, "Server shutting down.")
         start = time.monotonic()
-        niced = False
+        # A text known to be slow gets only the CPU the quick ones leave over from its start.
+        niced = self.admission.light(job) is False and _lower_priority(w.process.pid)
         try:
             w.jobs.send(job)
             answered = w.replies.poll(min(timeout, FAST_SECONDS))
-            if not answered and not light and timeout > FAST_SECONDS:
+            if not answered and not light and not niced and timeout > FAST_SECONDS:
                 # Slow and not known to be quick: let it have only the CPU the quick ones leave over.
                 niced = _lower_priority(w.process.pid)
+            if not answered and timeout > FAST_SECONDS:
                 answered = w.replies.poll(timeout - FAST_SECONDS)
             if answered:
                 reply, cpu_seconds = w.replies.recv()
