@@ -58,7 +58,10 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(p.rglob("*.ttl")))
+            try:
+                out.extend(sorted(p.rglob("*.ttl")))
+            except OSError as e:  # a folder removed or made unreadable while it is listed
+                raise InputError(f"cannot read the folder: {e.strerror or e}", p) from None
         elif p.is_file():
             out.append(p)
         else:

@@ -257,6 +257,16 @@ def fairness_report(phases: list[Phase], args: argparse.Namespace, load_before: 
         alone = next(a for a in phases if a.server == ph.server and a.name == "alone")
         lines.append(f"| {ph.server} | {ph.name} | {ph.rate / alone.rate:.0%} | "
                      f"{pct(sorted(ph.latencies), 99) * 1000:.0f} ms |")
+    ours = [ph for ph in phases if ph.server == "r2pkg serve"]
+    alone = next((ph for ph in ours if ph.name == "alone"), None)
+    if alone is not None:
+        lines += ["", "Targets for r2pkg serve (p99 on an idle machine: see the load average above):"]
+        for ph in ours:
+            p99 = pct(sorted(ph.latencies), 99) * 1000
+            refused = sum(n for st, n in ph.statuses.items() if st == 503)
+            kept = "" if ph is alone else f", {ph.rate / alone.rate:.0%} of the throughput alone (target >= 50%)"
+            lines.append(f"- {ph.name}: p99 {p99:.0f} ms (target < 250 ms), {refused} answers 503 to the simple "
+                         f"clients (target 0){kept}")
     servers = list(dict.fromkeys(ph.server for ph in phases))
     if len(servers) == 2:
         for name in dict.fromkeys(ph.name for ph in phases):

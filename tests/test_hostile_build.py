@@ -93,6 +93,22 @@ def test_build_when_a_data_file_changes_replaces_nothing_and_leaves_nothing(monk
     assert (out / "index.html").read_text() == "the previous site\n"
 
 
+def test_validate_when_a_data_folder_vanishes_while_it_is_listed(monkeypatch, tmp_path, data):
+    folder = tmp_path / "corpus" / "sub"
+    folder.mkdir(parents=True)
+    shutil.copy(data, folder / "data.ttl")
+    scandir = os.scandir
+
+    def vanishing(path="."):
+        if isinstance(path, (str, os.PathLike)) and Path(path) == folder:
+            shutil.rmtree(folder)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", vanishing)
+    line = one_error_line(run("validate", "--input", tmp_path / "corpus"))
+    assert line == f"Error: {tmp_path / 'corpus'}: cannot read the folder: No such file or directory"
+
+
 def test_unchanged_files_still_validate(data):
     result = run("validate", "--input", ONTOLOGY, "--input", data)
     assert result.exit_code in (0, 1) and "Traceback" not in result.output, result.output

@@ -463,6 +463,24 @@ def test_slow_query_times_out_while_others_are_answered(server, client):
         assert reply[0] == 200, reply
 
 
+def test_a_quick_query_stays_light_when_the_machine_is_busy_once():
+    """Its best time classes a query text: one slow answer on a loaded machine does not send a known-quick
+    query to wait behind the slow ones; a time-out does, and a text never seen is not light yet."""
+    from graph.server.pool import FAST_SECONDS, Admission
+
+    admission, job = Admission(2), Job(COUNT_CLAIMS)
+    assert admission.light(job) is None and admission.enter(job, "a", 0.01) != 0  # unknown: not admitted as light
+    admission.leave(1)
+    admission.learn(job, FAST_SECONDS / 10, completed=True)
+    admission.learn(job, FAST_SECONDS * 4, completed=True)  # the machine was busy this time
+    assert admission.light(job) and admission.enter(job, "a", 0.01) == 0
+    admission.learn(job, FAST_SECONDS * 20, completed=False)  # timed out
+    assert admission.light(job) is False
+    slow = Job(PATHOLOGICAL)
+    admission.learn(slow, FAST_SECONDS * 3, completed=True)
+    assert admission.light(slow) is False
+
+
 def test_site_and_query_page(client):
     status, headers, body = client.request("GET", "/")
     assert status == 200 and b"Fixture site" in body and headers["content-type"].startswith("text/html")

@@ -23,7 +23,7 @@ from graph.commands.options import example, inputs_option, load_inputs, user_err
 @click.option("--site", "site_dir", default="build", show_default=True, type=click.Path(file_okay=False),
               help="Folder with the built site (index.html and maps), from `r2pkg build`.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Query worker processes. [default: 2 to 4, by CPU count]")
+              help="Query worker processes. [default: one per CPU, up to 4, and one more]")
 @click.option("--max-rows", default=200_000, show_default=True, type=click.IntRange(1),
               help="Largest result (rows or triples) the endpoint returns; bigger ones get 422.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")

@@ -63,8 +63,8 @@ def listen_notice(host: str) -> str | None:
 
 
 def default_workers() -> int:
-    """Enough to keep answering while one worker is stuck on a slow query, not more than the CPUs use."""
-    return max(2, min(4, os.cpu_count() or 2))
+    """One per CPU (up to 4) for quick queries, and one more that a slow query may hold meanwhile."""
+    return min(4, os.cpu_count() or 1) + 1
 
 
 def examples() -> list[dict]:
@@ -502,7 +502,12 @@ def make_server(kg_loader: Callable[[], KnowledgeGraph], host: str = "127.0.0.1"
     kg = kg_loader()
     declared = declared_terms(kg)  # a query naming an r2p term the ontology does not declare gets a Warning header
     # Workers fork before the socket exists, so the first ones never inherit it.
-    pool = QueryPool(kg.store, workers or default_workers(), Limits(timeout, max_rows, max_bytes))
+    # Queries run on an in-memory copy: the persistent store a command opens from the cache (graph.store_cache)
+    # answers the named queries five to ten times slower, and forked workers should share no database handle.
+    store = ox.Store()
+    store.bulk_extend(kg.store)
+    del kg
+    pool = QueryPool(store, workers or default_workers(), Limits(timeout, max_rows, max_bytes))
     try:
         example_list = examples()
         page = query_page(example_list, timeout)

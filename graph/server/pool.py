@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import multiprocessing as mp
 import os
 import queue
@@ -40,7 +41,7 @@ from graph.namespaces import PREFIXES
 from graph.server import results
 from graph.server.sandbox import confine_worker
 
-FAST_SECONDS = 0.5  # a query text that answered within this is light from then on
+FAST_SECONDS = 0.5  # a query text that answered within this (CPU time) is light from then on
 MAX_WAITING_BYTES = 64 * 1024 * 1024  # query text waiting for a worker, all clients together
 _ENTRY_OVERHEAD = 256  # bytes a cache entry costs besides its body: digest, objects, dict slot
 
@@ -163,11 +164,12 @@ def _worker_main(store: ox.Store, jobs: Connection, replies: Connection, limits:
             job = jobs.recv()
         except (EOFError, OSError):
             return  # the server went away
+        started = time.process_time()
         try:
             reply = execute(store, job, limits)
         except Exception as e:  # a request's shape must never end a worker
             reply = Reply.text(500, f"Internal error while answering: {_message(e)}")
-        replies.send(reply)
+        replies.send((reply, time.process_time() - started))  # with its CPU time: what the query costs
 
 
 class _Worker:
@@ -238,21 +240,25 @@ class ReplyCache:
 class Admission:
     """Who may take a worker now, by cost class; also the bytes of query text waiting.
 
-    A query text is light once it has answered within FAST_SECONDS: it may
-    always take a free worker. Any other job is untrusted, and untrusted jobs
-    never hold every worker: one more may start only while fewer than
-    `heavy_slots` run (one per client), or, optimistically, while nothing hints
-    that it is slow (its text is not known slow, not already running, and no
-    untrusted job has run past FAST_SECONDS). Slow queries thus hold at most
-    `heavy_slots` workers for longer than FAST_SECONDS.
+    A query text is light once it has answered within FAST_SECONDS of CPU time:
+    it may always take a free worker. Its best time counts, so a light query
+    stays light on a busy machine; one that times out is not light. Any other
+    job is untrusted, and untrusted jobs never hold every worker: one more may
+    start only while fewer than `heavy_slots` run (one per client), or,
+    optimistically, while nothing hints that it is slow (its text is not known
+    slow, not already running, and no untrusted job has run past FAST_SECONDS).
+    Slow queries thus hold at most `heavy_slots` workers for longer than
+    FAST_SECONDS. `heavy_slots` leaves light queries a worker per CPU where the
+    pool has more workers than CPUs (the default), and one at the least.
     """
 
-    def __init__(self, size: int, max_waiting_bytes: int = MAX_WAITING_BYTES, remembered: int = 4096):
+    def __init__(self, size: int, max_waiting_bytes: int = MAX_WAITING_BYTES, remembered: int = 4096,
+                 cpus: int | None = None):
         self.size = size
-        self.heavy_slots = max(1, size - 1)
+        self.heavy_slots = max(1, min(size - 1, size - (cpus or os.cpu_count() or 1)))
         self.max_waiting_bytes = max_waiting_bytes
         self.remembered = remembered
-        self._fast: OrderedDict[bytes, bool] = OrderedDict()  # text digest -> answered quickly last time
+        self._best: OrderedDict[bytes, float] = OrderedDict()  # text digest -> fastest answer (inf: timed out)
         self._running: dict[int, tuple[bytes, str, float]] = {}  # untrusted jobs: text digest, client, start
         self._next = 0
         self._waiting_bytes = 0
@@ -260,11 +266,17 @@ class Admission:
 
     def learn(self, job: Job, seconds: float, completed: bool) -> None:
         with self._cond:
-            self._fast[job.text_key] = completed and seconds <= FAST_SECONDS
-            self._fast.move_to_end(job.text_key)
-            while len(self._fast) > self.remembered:
-                self._fast.popitem(last=False)
+            best = self._best.get(job.text_key, math.inf)
+            self._best[job.text_key] = min(best, seconds) if completed else math.inf
+            self._best.move_to_end(job.text_key)
+            while len(self._best) > self.remembered:
+                self._best.popitem(last=False)
             self._cond.notify_all()
+
+    def light(self, job: Job) -> bool | None:
+        """True if the text has answered within FAST_SECONDS, False if it never has, None if never seen."""
+        best = self._best.get(job.text_key)
+        return None if best is None else best <= FAST_SECONDS
 
     def wait(self, size: int) -> bool:
         """Count `size` bytes as waiting; False when the waiting budget is spent."""
@@ -283,7 +295,7 @@ class Admission:
         now = time.monotonic()
         if len(running) < self.heavy_slots and all(c != client for _, c, _ in running):
             return True
-        hints = (self._fast.get(job.text_key) is False or any(k == job.text_key for k, _, _ in running)
+        hints = (self.light(job) is False or any(k == job.text_key for k, _, _ in running)
                  or any(now - t > FAST_SECONDS for _, _, t in running))
         return len(running) < self.size and not hints
 
@@ -292,7 +304,7 @@ class Admission:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                if self._fast.get(job.text_key):
+                if self.light(job):
                     return 0
                 if self._may_start(job, client):
                     self._next += 1
@@ -400,21 +412,24 @@ class QueryPool:
         if self._closed:
             return Reply.text(503, "Server shutting down.")
         start = time.monotonic()
-        niced = False
+        # A text known to be slow gets only the CPU the quick ones leave over from its start.
+        niced = self.admission.light(job) is False and _lower_priority(w.process.pid)
         try:
             w.jobs.send(job)
             answered = w.replies.poll(min(timeout, FAST_SECONDS))
-            if not answered and not light and timeout > FAST_SECONDS:
+            if not answered and not light and not niced and timeout > FAST_SECONDS:
                 # Slow and not known to be quick: let it have only the CPU the quick ones leave over.
                 niced = _lower_priority(w.process.pid)
+            if not answered and timeout > FAST_SECONDS:
                 answered = w.replies.poll(timeout - FAST_SECONDS)
             if answered:
-                reply = w.replies.recv()
+                reply, cpu_seconds = w.replies.recv()
                 if niced:
                     self._retire(w)  # a worker's priority cannot be raised back again: fork a fresh one
                 else:
                     self._idle.put(w)
-                self.admission.learn(job, time.monotonic() - start, completed=True)
+                # CPU time, not time waited: on a busy machine a quick query waits longer but costs the same.
+                self.admission.learn(job, cpu_seconds, completed=True)
                 return reply
         except (EOFError, OSError):
             if self._closed:  # close() stopped it: not a death
