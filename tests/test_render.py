@@ -101,7 +101,7 @@ def test_a_registered_view_family_reaches_the_cli_the_index_and_the_site(kg, tmp
     assert names.index("requirements") < names.index("extra-overview") < names.index("country-nigeria")
     sections = registry.index_sections()
     assert [k for k, _, _ in sections] == ["tour", "whole", "pathways", "measures", "extra", "countries"]
-    assert sections[4][1] == "5. Extra maps" and sections[5][1] == "6. Country cases"
+    assert sections[4][1] == "Extra maps" and sections[5][1] == "Country cases"
     build_site(kg, tmp_path, tours_dir=TOURS)
     index = (tmp_path / INDEX).read_text(encoding="utf-8")
     assert '<section data-group="extra"><h2>5. Extra maps</h2>' in index and 'href="extra-overview.html"' in index
@@ -528,3 +528,18 @@ def test_maps_are_identical_across_hash_seeds(tmp_path):
         outs.append({p.name: p.read_bytes() for p in sorted(out.glob("*.html"))})
     assert outs[0].keys() == {"country-ghana.html", "overview.html"}
     assert outs[0] == outs[1]
+
+
+def test_index_numbers_only_the_sections_it_lists(tmp_path, repo_graph):
+    """A project without tours (or any other family) gets sections 1, 2, 3..., not 2, 3, 6."""
+    from graph.render.site import write_index
+    from graph.render.view_model import RenderedView
+
+    def view(name: str, purpose: str) -> RenderedView:
+        return RenderedView(name, name.title(), "", tmp_path / f"{name}.html", 3, 2, 0, purpose, frozenset())
+
+    index = write_index(tmp_path, [view("overview", "whole"), view("country-ghana", "countries")],
+                        collect_facts(repo_graph), export_path=tmp_path / "graph.ttl").read_text(encoding="utf-8")
+    numbers = [int(n) for n in re.findall(r"<h2>(\d+)\. ", index)]
+    assert numbers == [1, 2, 3]
+    assert "<h2>3. Read and reuse</h2>" in index

@@ -74,6 +74,6 @@ def view_specs(ctx: ViewContext) -> list[ViewSpec]:
 
 
 def index_sections() -> list[tuple[str, str, str]]:
-    """(key, numbered heading, intro) for each family, in index order."""
-    return [(fam.key, f"{i}. {fam.heading}", fam.intro) for i, fam in enumerate(families(), 1)]
+    """(key, heading, intro) for each family, in index order (the index numbers those it lists)."""
+    return [(fam.key, fam.heading, fam.intro) for fam in families()]
 

@@ -173,10 +173,12 @@ def write_index(
     e = html.escape
     parts = []
     sections = index_sections()
+    number = 0  # sections are numbered as listed: a family with no map here takes no number
     for key, heading, intro in sections:
         items = [r for r in rendered if r.purpose == key]
         if not items:
             continue
+        number += 1
         rows = "".join(
             f'<li><a href="{e(r.path.name)}">{e(r.title)}</a>'
             f'<span class="meta">{_n(r.steps, "step") if key == "tour" else _n(r.nodes, "node")}</span>'
@@ -184,7 +186,7 @@ def write_index(
             for r in items
         )
         parts.append(
-            f'<section data-group="{e(key)}"><h2>{e(heading)}</h2><p class="intro">{e(intro)}</p>'
+            f'<section data-group="{e(key)}"><h2>{number}. {e(heading)}</h2><p class="intro">{e(intro)}</p>'
             f"<ul>{rows}</ul></section>"
         )
     others = [r for r in rendered if r.purpose not in {g[0] for g in sections}]
@@ -218,7 +220,7 @@ def write_index(
              for path, opens_with in exports]
     if more:
         parts.append(
-            f'<section data-group="reference"><h2>{len(sections) + 1}. Read and reuse</h2>'
+            f'<section data-group="reference"><h2>{number + 1}. Read and reuse</h2>'
             f"<ul>{''.join(more)}</ul></section>"
         )
     all_notes = [*notes, *_missing_notes(rendered, facts)]
