@@ -993,3 +993,12 @@ def test_project_max_steps_rules_pathways_build_and_query_alike(tmp_path, monkey
                       encoding="utf-8")
     bad = runner.invoke(cli, ["pathways"])
     assert bad.exit_code == 2 and "max_steps must be a whole number" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_a_handout_without_pathways_says_there_are_none():
+    """A project whose documents tie no measure to a risk gets a handout that says so, not an intro alone."""
+    empty = derive_pathways(load_graph([ontology_file(), data_dir() / "sources.ttl"]))
+    assert not empty.pathways
+    text = to_markdown(empty)
+    assert "No pathways" in text and "no pathway to list" in text
+    assert "No pathways" not in to_markdown(derive_pathways(load_graph(FIXTURE_INPUTS)))

@@ -375,6 +375,10 @@ def build_handout(report: PathwayReport) -> Handout:
         part = Part(_cap(report.label(section)) if section else "Elsewhere in the text")
         _add_by_risk(w, part, [p for _, p in items])
         parts.append(part)
+    if not report.pathways and not report.hypothetical_only and not report.aim_only:
+        parts.append(Part("No pathways", "No passage of the documents ties a measure or an aim they state to a risk "
+                          "they name, so there is no pathway to list" + (": the gaps below are the risks they name."
+                                                                           if report.gaps else ".")))
     if report.hypothetical_only:
         part = Part("Only hypothetically addressed",
                     "The text ties these risks only to a measure it supposes or asks about, not to one it "
