@@ -198,7 +198,7 @@ def build(project: Project | None = None, *, inputs: list[str | Path] | None = N
         kg.check_unchanged()  # an input edited during the build: replace nothing with a site of neither version
         summary.written = _move_into(staging, out, [p for p in staging.rglob("*") if p.is_file()])
     summary.views = sum(1 for p in summary.written if p.suffix == ".html" and p.parent == out
-                        and p.name not in ("index.html", "ontology.html", "reading.html"))
+                        and p.name not in ("index.html", "ontology.html") and not p.name.startswith("reading"))
     summary.seconds = time.perf_counter() - started
     return summary
 

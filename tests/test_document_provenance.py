@@ -177,3 +177,22 @@ def test_the_reading_view_places_only_its_own_documents_claims(two):
     assert placed and placed <= note  # the note's text marks the note's quotes, never the brief's
     # paragraph 4 of the note holds its one claim of paragraph 4, not the brief's claims of its paragraph 4
     assert by_number[4]["claims"] == 1
+
+
+def test_a_project_of_two_texts_gets_a_reading_view_of_each(two, tmp_path):
+    """Each text its own page, titled with its own document and placing only its own quotes; the index links both."""
+    from graph.documents import Texts
+    from graph.render import build_site
+    from graph.source_text import read_source
+
+    note = read_source(FIXTURES / "corpus" / "workshop-note.md", slug="workshop-note")
+    other = read_source(FIXTURES / "corpus" / "workshop-note.md", slug="brief-2013")  # any text will do for the brief
+    build_site(two, tmp_path, source=other, tours_dir=tmp_path / "no-tours",
+               sources=Texts({"brief-2013": other, "workshop-note": note}))
+    pages = sorted(p.name for p in tmp_path.glob("reading*.html"))
+    assert pages == ["reading-brief-2013.html", "reading-workshop-note.html"]
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f'href="reading-workshop-note.html">{NOTE_TITLE}: the text, paragraph by paragraph' in index
+    assert 'href="reading-brief-2013.html">Preventing Mass Atrocities' in index
+    page = (tmp_path / "reading-workshop-note.html").read_text(encoding="utf-8")
+    assert f"<title>{NOTE_TITLE}: the text, paragraph by paragraph</title>" in page

@@ -24,6 +24,7 @@ from graph.render.view_model import RenderedView, View
 from graph.source_text import collapse
 
 if TYPE_CHECKING:
+    from graph.documents import Document
     from graph.source_text import SourceText
 
 READING = "reading.html"
@@ -45,7 +46,9 @@ def _segments(text: str, spans: list[tuple[int, int, int]]) -> list[list[Any]]:
     return out
 
 
-def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedView] | None = None) -> dict[str, Any]:
+def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedView] | None = None,
+                 document: Document | None = None) -> dict[str, Any]:
+    """The page data of one text; `document` names it when the project has several (else the graph's title)."""
     f = facts
     b = Builder(f, View("reading", "", ""))
     claim_ids = sorted(f.claims, key=lambda c: (f.order(c), c))
@@ -94,18 +97,18 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
         )
     # Where each quote stands in the text: only this document's claims and quotes (another document's
     # paragraph 4 is not this one's).
-    document = str(R2PR) + source.slug if source.slug else ""
+    doc_iri = str(R2PR) + source.slug if source.slug else ""
     spans: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     counted: dict[int, set[int]] = defaultdict(set)
     for c in claim_ids:
         info = f.claims[c]
-        if document and f.model.document_of(c) not in ("", document):
+        if doc_iri and f.model.document_of(c) not in ("", doc_iri):
             continue
         if info.paragraph:
             counted[info.paragraph].add(index[c])
         for q in info.quotes:
             needle = collapse(q.exact)
-            if not needle or document and q.source not in ("", document):
+            if not needle or doc_iri and q.source not in ("", doc_iri):
                 continue
             for p in source.paragraphs:
                 start = p.text.find(needle)
@@ -131,8 +134,9 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
         )
     ]
     return {
-        "title": f"{f.title}: the text, paragraph by paragraph",  # the title comes from the data (Facts)
-        "source": SOURCE_LINE.format(citation=f.citation, version=__version__),
+        # The title comes from the data (Facts, graph.documents).
+        "title": f"{document.title if document else f.title}: the text, paragraph by paragraph",
+        "source": SOURCE_LINE.format(citation=document.citation() if document else f.citation, version=__version__),
         "paragraphs": paragraphs,
         "claims": claims_out,
         "fills": {str(k): v for k, v in BREADTH_FILL.items()},
@@ -160,7 +164,14 @@ def reading_page(data: dict[str, Any]) -> str:
     )
 
 
+def reading_file(document: Document | None) -> str:
+    """reading.html for a project's one text; reading-SLUG.html for each text of a project of several."""
+    return f"reading-{document.slug}.html" if document else READING
+
+
 def write_reading_view(
-    facts: Facts, source: SourceText, out_dir: Path, maps: Mapping[str, RenderedView] | None = None
+    facts: Facts, source: SourceText, out_dir: Path, maps: Mapping[str, RenderedView] | None = None,
+    document: Document | None = None,
 ) -> Path:
-    return write_atomic(Path(out_dir) / READING, reading_page(reading_data(facts, source, maps)))
+    page = reading_page(reading_data(facts, source, maps, document))
+    return write_atomic(Path(out_dir) / reading_file(document), page)

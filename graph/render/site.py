@@ -108,9 +108,7 @@ def build_site(
     make_output_dir(out)
     facts = collect_facts(kg)
     rendered = [render_view(s, facts, out) for s in all_specs(facts, tours_dir)]
-    reading = None
-    if source is not None:
-        reading = write_reading_view(facts, source, out, {r.name: r for r in rendered})
+    readings = _write_reading_views(kg, facts, out, rendered, source, sources)
     export_path = (export or export_turtle)(kg, out / EXPORT_NAME)
     # --- the printable pathway handout (graph.pathways.handout_page), linked from the index ---
     from graph.pathways.handout_page import write_handout_page
@@ -120,10 +118,27 @@ def build_site(
     from graph.exporting import site_exports, write_exports
 
     exports = write_exports(kg, out, site_exports(), sources)
-    index = write_index(out, rendered, facts, export_path=export_path, notes=notes, reading=reading,
+    index = write_index(out, rendered, facts, export_path=export_path, notes=notes, readings=readings,
                         exports=[(path, f.opens_with) for path, f in exports])
-    return [*(r.path for r in rendered), *([reading] if reading else []), handout, export_path,
+    return [*(r.path for r in rendered), *(path for path, _ in readings), handout, export_path,
             *(path for path, _ in exports), index]
+
+
+def _write_reading_views(
+    kg: KnowledgeGraph, facts: Facts, out: Path, rendered: Sequence[RenderedView], source: SourceText | None,
+    sources: Texts | None,
+) -> list[tuple[Path, str]]:
+    """The reading view of each text the project has: reading.html for one, reading-SLUG.html each for several
+    (each places only its own document's quotes); with the document's title for the index ("" for one)."""
+    maps = {r.name: r for r in rendered}
+    texts = [t for slug, t in (sources.by_slug.items() if sources else ()) if slug]
+    if len(texts) < 2:
+        return [(write_reading_view(facts, source, out, maps), "")] if source is not None else []
+    from graph.documents import quoted_documents
+
+    described = {d.slug: d for d in quoted_documents(kg)}
+    return [(write_reading_view(facts, t, out, maps, described[t.slug]), described[t.slug].title)
+            for t in texts if t.slug in described]
 
 
 def export_turtle(kg: KnowledgeGraph, path: Path) -> Path:
@@ -165,7 +180,7 @@ def write_index(
     *,
     export_path: Path | None = None,
     notes: Sequence[str] = (),
-    reading: Path | None = None,
+    readings: Sequence[tuple[Path, str]] = (),
     exports: Sequence[tuple[Path, str]] = (),
 ) -> Path:
     """The index as a workshop guide: tours first, then views grouped by purpose, the reading view,
@@ -194,9 +209,9 @@ def write_index(
         rows = "".join(f'<li><a href="{e(r.path.name)}">{e(r.title)}</a><p>{e(r.description)}</p></li>' for r in others)
         parts.append(f"<section><h2>Other maps</h2><ul>{rows}</ul></section>")
     more = []
-    if reading is not None:
+    for path, title in readings:
         more.append(
-            f'<li><a href="{e(reading.name)}">The text, paragraph by paragraph</a>'
+            f'<li><a href="{e(path.name)}">{e(title + ": the" if title else "The")} text, paragraph by paragraph</a>'
             "<p>The source text with every quote lit by how widely it was held; click one for its claims, "
             "links and maps.</p></li>"
         )
