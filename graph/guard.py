@@ -297,6 +297,22 @@ def _check(text: str) -> None:
         raise Refused(403, UPDATE_REFUSED)
 
 
+def _skipped(text: str, pos: int, iri: re.Pattern[str] = _IRI) -> int | None:
+    """The end of the white space, comment, IRI, string or variable at `pos`; None if none starts there."""
+    ch = text[pos]
+    m = (_WS.match(text, pos) or _COMMENT.match(text, pos) or iri.match(text, pos)
+         or (_STRING.match(text, pos) if ch in "\"'" else None) or (_VAR.match(text, pos) if ch in "?$" else None))
+    return m.end() if m else None
+
+
+def _after_name(text: str, end: int) -> int:
+    """Past the local part when the word that ended at `end` is a prefix (`p:` or `p:local`)."""
+    if not text.startswith(":", end):
+        return end
+    local = _LOCAL.match(text, end + 1)
+    return local.end() if local else end + 1
+
+
 def is_update(text: str) -> bool:
     """True if the first keyword after the prologue (BASE, PREFIX) starts a SPARQL Update."""
     pos, n = 0, len(text)
@@ -309,11 +325,8 @@ def is_update(text: str) -> bool:
         if not m:
             return False
         word = m.group().lower()
-        pos = m.end()
-        if text.startswith(":", pos):  # the prefix name in PREFIX p: <iri>
-            local = _LOCAL.match(text, pos + 1)
-            pos = local.end() if local else pos + 1
-        elif word not in ("base", "prefix"):
+        pos = _after_name(text, m.end())  # past the prefix name in PREFIX p: <iri>
+        if pos == m.end() and word not in ("base", "prefix"):
             return word in _UPDATE_WORDS
     return False
 
@@ -322,21 +335,15 @@ def names_dataset(text: str) -> bool:
     """True if the query has a FROM or FROM NAMED clause (then its dataset, not the union graph, applies)."""
     pos, n = 0, len(text)
     while pos < n:
-        ch = text[pos]
-        m = (_WS.match(text, pos) or _COMMENT.match(text, pos) or _IRI.match(text, pos)
-             or (_STRING.match(text, pos) if ch in "\"'" else None) or (_VAR.match(text, pos) if ch in "?$" else None))
-        if m:
-            pos = m.end()
+        if (end := _skipped(text, pos)) is not None:
+            pos = end
             continue
         m = _WORD.match(text, pos)
         if not m:
             pos += 1
             continue
-        pos = m.end()
-        if text.startswith(":", pos):
-            local = _LOCAL.match(text, pos + 1)
-            pos = local.end() if local else pos + 1
-        elif m.group().lower() == "from":
+        pos = _after_name(text, m.end())
+        if pos == m.end() and m.group().lower() == "from":
             return True
     return False
 
@@ -356,18 +363,13 @@ def where_group_end(text: str) -> int | None:
     parens = depth = 0
     while pos < n:
         ch = text[pos]
-        m = (_WS.match(text, pos) or _COMMENT.match(text, pos) or _IRIREF.match(text, pos)
-             or (_STRING.match(text, pos) if ch in "\"'" else None) or (_VAR.match(text, pos) if ch in "?$" else None))
-        if m:
-            pos = m.end()
+        if (end := _skipped(text, pos, _IRIREF)) is not None:
+            pos = end
             continue
         if form is None and (m := _WORD.match(text, pos)):
+            pos = _after_name(text, m.end())
             word = m.group().lower()
-            pos = m.end()
-            if text.startswith(":", pos):  # the prefix name in PREFIX p: <iri>
-                local = _LOCAL.match(text, pos + 1)
-                pos = local.end() if local else pos + 1
-            elif word not in ("base", "prefix"):
+            if pos == m.end() and word not in ("base", "prefix"):
                 form = word
                 if form != "select":
                     return None
