@@ -227,17 +227,18 @@ function cutBy(win, boxes, m) {
 }
 // Where along one axis the window's low edge may go: every place that keeps `t` inside, and where a
 // label is just taken in or just left out (lo, hi: the axis' edge names; size: the window's extent).
-function edgesToTry(t, boxes, size, m, lo, hi, now) {
-  var min = t[hi] + m - size, max = t[lo] - m, out = [now, min, max, (min + max) / 2];
+function edgesToTry(t, boxes, size, m, lo, hi, now, slack) {
+  var min = Math.max(t[hi] + m - size, now - slack), max = Math.min(t[lo] - m, now + slack);
+  var out = [now, min, max, (min + max) / 2];
   boxes.forEach(function (b) {
     out.push(b[hi] + m - size, b[lo] - m, b[hi] + m / 4, b[lo] - size - m / 4);
   });
   return out.filter(function (x) { return x >= min - 1e-6 && x <= max + 1e-6; });
 }
 // The window of this scale that keeps `t` inside and cuts the fewest labels, then leaves the fewest
-// in its margin, then lies nearest the centred one. Every pair of candidate edges is tried when
-// few labels are near; else one axis, then the other.
-function bestWindow(t, boxes, w, h, scale) {
+// in its margin, then lies nearest the centred one, moved from it by at most `slack` of its size.
+// Every pair of candidate edges is tried when few labels are near; else one axis, then the other.
+function bestWindow(t, boxes, w, h, scale, slack) {
   var m = FRAME_MARGIN / scale, W = w / scale, H = h / scale;
   var cx = (t.left + t.right) / 2 - W / 2, cy = (t.top + t.bottom) / 2 - H / 2;
   var near = boxes.filter(function (b) {  // only labels some such window could meet
@@ -247,7 +248,8 @@ function bestWindow(t, boxes, w, h, scale) {
     var win = { left: px, right: px + W, top: py, bottom: py + H };
     return cutBy(win, near, 0).length * 1e9 + cutBy(win, near, m).length * 1e6 + Math.abs(px - cx) + Math.abs(py - cy);
   };
-  var xs = edgesToTry(t, near, W, m, "left", "right", cx), ys = edgesToTry(t, near, H, m, "top", "bottom", cy);
+  var xs = edgesToTry(t, near, W, m, "left", "right", cx, slack * W);
+  var ys = edgesToTry(t, near, H, m, "top", "bottom", cy, slack * H);
   var x = cx, y = cy, least = cost(x, y);
   var take = function (px, py) { var c = cost(px, py); if (c < least) { least = c; x = px; y = py; } };
   if (xs.length * ys.length * near.length <= 400000) {
@@ -278,14 +280,20 @@ function frame(ids, centre) {
     network.moveTo({ position: { x: v.x, y: v.y }, scale: v.scale, animation: false });
     return;
   }
-  // The largest scale, from the fitting one down to the readable one, with a window that cuts no label.
+  // The largest scale, from the fitting one down to the readable one, with a window that cuts no
+  // label and keeps the nodes near its middle (taking the neighbours in rather than panning to
+  // empty space); failing that, a window moved further.
   var best = null;
-  for (var i = 0; i <= 8; i++) {
-    var now = bestWindow(t, boxes, w, h, v.scale * Math.pow(lo / v.scale, i / 8));
-    if (!best || now.cut.length < best.cut.length ||
-        (now.cut.length === best.cut.length && now.tight.length < best.tight.length)) best = now;
-    if (!best.tight.length || v.scale <= lo) break;
-  }
+  [0.15, Infinity].some(function (slack) {
+    for (var i = 0; i <= 8; i++) {
+      var now = bestWindow(t, boxes, w, h, v.scale * Math.pow(lo / v.scale, i / 8), slack);
+      if (!best || now.cut.length < best.cut.length ||
+          (now.cut.length === best.cut.length && now.tight.length < best.tight.length)) best = now;
+      if (!best.cut.length) return true;
+      if (v.scale <= lo) break;
+    }
+    return false;
+  });
   network.moveTo({ position: { x: best.x, y: best.y }, scale: best.scale, animation: false });
 }
 // "Show all": the whole map, whatever the scale (the one frame allowed to be small).
