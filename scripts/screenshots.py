@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graph.render.chromium import CHROMIUM, CHROMIUM_ARGS
 
-STATIC = {"index.html", "ontology.html"}  # no map on these pages: no ready flag to wait for
+STATIC = {"index.html", "ontology.html", "handout.html"}  # no map on these pages: no ready flag to wait for
 
 
 def main() -> int:

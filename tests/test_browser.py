@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from test_render import EXPECTED, SOURCE, TOURS
+from test_render import EXPECTED, SOURCE, TOURS, embedded
 
 from graph.render import INDEX, build_site
 from graph.render.chromium import CHROMIUM as CHROMIUM_PATH
@@ -471,9 +471,47 @@ LABELS_OUTSIDE = """() => r2pMap.visibleNodeIds().filter(id => {
 })"""
 
 
+# Labels a room reads at 1920x1080: never below 28 px (the back of a 30-person room), and a first
+# frame or step never blows a few nodes up past 42 px (1.5 times that) to fill the screen.
+READABLE_RANGE = (28, 42)
+
+# The labels (node outlines, edge labels) the frame cuts: partly inside the map's canvas, partly
+# outside it or under the narration column, measured as vis-network drew them. With lit=true only
+# the labels the frame is for: a step's nodes and the links between them (every label when the
+# map does not present a step).
+CUT_LABELS = """lit => {
+  const net = r2pMap.network, map = document.getElementById('map'), r = map.getBoundingClientRect();
+  net.redraw();
+  const cap = document.getElementById('caption');
+  const right = cap && !cap.hidden ? Math.min(r.width, cap.getBoundingClientRect().left - r.left) : r.width;
+  const step = r2pMap.stepNodeIds(), on = id => !lit || !step.length || step.includes(id);
+  const boxes = r2pMap.visibleNodeIds().filter(on)
+    .map(id => [net.body.data.nodes.get(id).label, net.getBoundingBox(id)]);
+  r2pMap.visibleEdgeIds().forEach(id => {
+    const e = net.body.edges[id];
+    if (!e || !e.options.label || !(on(e.fromId) && on(e.toId))) return;
+    const s = e.labelModule.size, v = e.labelModule.fontOptions.vadjust || 0;
+    boxes.push([e.options.label,
+                { left: s.left, right: s.left + s.width, top: s.top + v, bottom: s.top + s.height + v }]);
+  });
+  return boxes.filter(([, b]) => {
+    const a = net.canvasToDOM({ x: b.left, y: b.top }), z = net.canvasToDOM({ x: b.right, y: b.bottom });
+    const meets = z.x > 0 && a.x < right && z.y > 0 && a.y < r.height;
+    const inside = a.x >= -1 && z.x <= right + 1 && a.y >= -1 && z.y <= r.height + 1;
+    return meets && !inside;
+  }).map(([label]) => label);
+}"""
+MAP_LEFT_OF_CAPTION = """() => { const cap = document.getElementById('caption');
+  const map = document.getElementById('map').getBoundingClientRect();
+  return cap.hidden || map.right <= cap.getBoundingClientRect().left + 1; }"""
+
+
 def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash(brief_maps, open_page, capsys):
+    lo, hi = READABLE_RANGE
     sizes = []
     left: dict[str, int] = {}
+    guided = 0
+    cut_context: dict[str, int] = {}  # dimmed labels of the context a dense map's frame cannot avoid cutting
     for f in map_pages(brief_maps):
         o = open_page(f, ready=False, width=1920, height=1080)
         page = o.page
@@ -482,14 +520,25 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
         sizes.append(first)
         first_step = page.evaluate("r2pMap.step")
         point_whole = page.evaluate("r2pMap.fullyOnScreen(r2pMap.point)")
-        assert first >= 28, (f.name, first)
+        # The first frame, as the page opens: readable, not huge, no label cut by the canvas edge
+        # or by the narration column.
+        assert lo <= first <= hi, (f.name, first)
+        assert page.evaluate(CUT_LABELS, True) == [], (f.name, "labels cut in the first frame")
+        assert page.evaluate(MAP_LEFT_OF_CAPTION), f.name
+        context_cut = page.evaluate(CUT_LABELS, False)
+        if f.name.startswith(("pathways-", "requirements")):  # sparse maps: not even a dimmed label cut
+            assert context_cut == [], (f.name, "labels cut in the first frame")
+        cut_context[f.name] = len(context_cut)
+        guided += first_step is not None and not f.name.startswith("tour-")
         opening = page.evaluate("r2pMap.stepNodeIds()") if f.name.startswith("tour-") else None
         if f.name.startswith("tour-"):
             for i in range(page.evaluate("r2pMap.stepCount")):
                 page.evaluate(f"r2pMap.present.go({i})")
                 px = page.evaluate("r2pMap.labelPx()")
                 sizes.append(px)
-                assert px >= 28 and page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())"), (f.name, i)
+                assert lo <= px <= hi and page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())"), (f.name, i, px)
+                assert page.evaluate(CUT_LABELS, True) == [], (f.name, i, "labels cut")
+                cut_context[f"{f.name} step {i + 1}"] = len(page.evaluate(CUT_LABELS, False))
             assert opening
         # The first frame holds every node the map exists to show, or the map opens on its first step.
         if f.name.startswith("tour-") or first_step is not None:
@@ -506,10 +555,59 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
         left[f.name] = crossings[1]
         assert o.errors == [] and o.blocked == [], f.name
         page.context.close()
+    assert guided >= 3  # the maps that open on a guided first step were among them
     with capsys.disabled():
-        print(f"\nlabel px at 1920x1080: min {min(sizes):.1f} over {len(sizes)} frames")
+        print(f"\nlabel px at 1920x1080: min {min(sizes):.1f}, max {max(sizes):.1f} over {len(sizes)} frames")
         print("edges over a box (browser):", {k: v for k, v in left.items() if v} or "none")
+        print("dimmed labels cut at the canvas edge:", {k: v for k, v in cut_context.items() if v} or "none")
     assert not any(left.values()), left
+
+
+FIRST_STAGE = re.compile(r"Stage 1: (?P<lead>.+?)(?: and (?P<more>\d+) more)? to start from")
+LATER_STAGE = re.compile(r"Stage (?P<n>\d+): (?P<lead>.+?) \((?P<k>\d+) prerequisites?\)(?: and (?P<more>\d+) more)?")
+PART = re.compile(r" \(\d+ of \d+\)$")  # a step split to fit one frame
+
+
+def _labels_named(caption: str, labels: set[str]) -> set[str]:
+    """The node labels a caption names (a label inside a longer named one is not counted apart)."""
+    named = {lb for lb in labels if re.search(rf"(?<!\w){re.escape(lb)}(?!\w)", caption)}
+    return {lb for lb in named if not any(lb != other and lb in other for other in named)}
+
+
+def test_brief_step_titles_are_short_and_say_what_the_step_is_about(brief_maps, open_page):
+    """A step's title is what a trainer would write: never a list of the step's nodes. The
+    requirements map's stages name the node they are about and count the rest, truly."""
+    for f in map_pages(brief_maps):
+        data = embedded(f.read_text(encoding="utf-8"))
+        labels = {n["label"] for n in data["nodes"]}
+        for s in data["steps"]:
+            assert len(_labels_named(s["caption"], labels)) <= 3, (f.name, s["caption"])
+    data = embedded((brief_maps / "requirements.html").read_text(encoding="utf-8"))
+    label = {n["id"]: n["label"] for n in data["nodes"]}
+    needs: dict[str, set[str]] = {}
+    for e in data["edges"]:
+        if e["r2p"]["rel"] in ("r2p:requires", "r2p:RequiresRelation"):
+            needs.setdefault(e["from"], set()).add(e["to"])
+        elif e["r2p"]["rel"] == "r2p:EnablesRelation":
+            needs.setdefault(e["to"], set()).add(e["from"])
+    stages: dict[str, list[str]] = {}
+    for s in data["steps"]:
+        stages.setdefault(PART.sub("", s["caption"]), []).extend(s["nodes"])
+    assert len(stages) >= 3
+    for number, (title, nodes) in enumerate(stages.items(), 1):
+        assert len(title) <= 80, title
+        m = (FIRST_STAGE if number == 1 else LATER_STAGE).fullmatch(title)
+        assert m, title
+        lead = [n for n in nodes if label[n] == m["lead"]]
+        assert len(lead) == 1, title  # the node the stage is about is one of its own
+        assert int(m["more"] or 0) == len(nodes) - 1, title
+        if number > 1:
+            assert int(m["n"]) == number and int(m["k"]) == len(needs.get(lead[0], ())), title
+    # Projected, the first step's title, narration and quote fit the narration column unscrolled.
+    page = open_page(brief_maps / "requirements.html", ready=False, width=1920, height=1080).page
+    page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
+    assert page.locator("#caption h2").inner_text() == data["steps"][0]["caption"]
+    assert page.evaluate("(c => c.scrollHeight <= c.clientHeight + 1)(document.getElementById('caption'))")
 
 
 DRAWN_EDGES = """() => Object.values(r2pMap.network.body.edges).map(e => [

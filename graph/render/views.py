@@ -160,7 +160,9 @@ def pathway_family(f: Facts, start: str) -> View:
         for m in members:
             b.node(m)
             b.plain(m, start, str(R2P.member), label="")
-        v.steps.append(ViewStep(f"Start: {name}", [start, *members], [e.id for e in v.edges]))
+        v.steps.append(
+            ViewStep(f"Start: a joint condition of {len(members)} parts", [start, *members], [e.id for e in v.edges])
+        )
     else:
         b.node(start)
         first = f.walk(paths[0])[0] if paths and paths[0].steps else None
@@ -211,7 +213,9 @@ def pathway_family(f: Facts, start: str) -> View:
                     new_edges.append(b.plain(base, m, str(R2P.prerequisite)))
             v.steps.append(
                 ViewStep(
-                    f"{head}: {f.label(base)} requires " + ", ".join(f.label(m) for m in p.prerequisites),
+                    f"{head}: {f.label(base)} requires " + _and([f.label(m) for m in p.prerequisites])
+                    if len(p.prerequisites) <= 2
+                    else f"{head}: {f.label(base)} and its {_count(len(p.prerequisites), 'prerequisite')}",
                     new_nodes,
                     new_edges,
                 )
@@ -426,23 +430,48 @@ def requirements(f: Facts) -> View:
     by_layer: dict[int, list[str]] = defaultdict(list)
     for n in v.nodes:
         by_layer[v.layers.get(n, 0)].append(n)
-    groups = []
-    for i, layer in enumerate(sorted(by_layer), 1):
+    groups: list[tuple[str, list[str]]] = []
+    for layer in sorted(by_layer):
         members = sorted(by_layer[layer], key=lambda n: v.nodes[n].label.lower())
         connected = [n for n in members if any(e.source == n or e.target == n for e in v.edges)]
-        if not connected:
-            continue
-        groups.append(
-            (
-                f"Stage {i}: "
-                + ", ".join(v.nodes[n].label for n in connected[:6])
-                + (" ..." if len(connected) > 6 else ""),
-                connected,
-            )
-        )
+        if connected:
+            groups.append((_stage_title(v, len(groups) + 1, layer == 0, connected), connected))
     _cumulative_steps(v, groups)
     v.point = list(v.nodes)
     return v
+
+
+def _prerequisites(v: View) -> dict[str, set[str]]:
+    """What each node of the view needs first: what it requires and what enables it."""
+    needs: dict[str, set[str]] = defaultdict(set)
+    for e in v.edges:
+        if e.rel in (REQUIRES, str(R2P.requires)):
+            needs[e.source].add(e.target)
+        elif e.rel == ENABLES:
+            needs[e.target].add(e.source)
+    return needs
+
+
+def _stage_title(v: View, number: int, first: bool, members: list[str]) -> str:
+    """A stage's title as a trainer would say it: the node it is about and how many come with it.
+    The first stage is about what the others need most; a later one about what needs most."""
+    needs = _prerequisites(v)
+    needed_by: dict[str, int] = defaultdict(int)
+    for wants in needs.values():
+        for n in wants:
+            needed_by[n] += 1
+    weight = (lambda n: needed_by[n]) if first else (lambda n: len(needs[n]))
+    # ties: the shortest name, which a slide's title can carry
+    lead = min(members, key=lambda n: (-weight(n), len(v.nodes[n].label), v.nodes[n].label.lower(), n))
+    name = v.nodes[lead].label
+    more = f" and {len(members) - 1} more" if len(members) > 1 else ""
+    if first:
+        return f"Stage {number}: {name}{more} to start from"
+    return f"Stage {number}: {name} ({_count(len(needs[lead]), 'prerequisite')}){more}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _is_measure(f: Facts, n: str) -> bool:

@@ -174,23 +174,127 @@ function apply(fit) {
 // scale the text AND the drawing (see nodeRecord), so the same scale keeps the trainer's choice
 // (labels 1.2 times larger after A+) on every later frame, step and focus.
 function minScale() { return (READABLE + 0.5) / BASE_FONT; }
-// The largest scale a frame or "Show all" zooms to: labels at POSTER_PX (a small map fills the screen).
+// The largest scale "Show all" zooms to: labels at POSTER_PX (a small map fills the screen).
 var POSTER_PX = 72;
 function maxScale() { return POSTER_PX / BASE_FONT; }
-// Frame these nodes at the largest scale that fits them, never below the readable scale
-// (centred on `centre` or on their middle) nor above the poster scale.
+// The largest scale of any other frame (opening, step, focus): a few nodes are shown at a size a
+// room reads, not blown up to fill the screen (labels between READABLE and FRAME_PX).
+var FRAME_PX = READABLE * 1.5;
+function frameScale() { return FRAME_PX / BASE_FONT; }
+R.readableRange = [READABLE, FRAME_PX];
+var FRAME_MARGIN = 16;  // screen px kept clear between a frame's labels and the canvas edge
+
+// Every drawn label's box in canvas units: node outlines (the label is inside) and edge labels.
+function labelBoxes() {
+  var ctx = network.canvas.getContext(), out = [];
+  shownNodes.forEach(function (id) {
+    var n = network.body.nodes[id];
+    if (!n) return;  // a very large map: not streamed in yet
+    n.updateBoundingBox(ctx, n.selected);
+    var b = n.shape.boundingBox;
+    out.push({ left: b.left, right: b.right, top: b.top, bottom: b.bottom });
+  });
+  shownEdges.forEach(function (eid) {
+    var e = network.body.edges[eid];
+    if (!e || !e.options.label || e.fromId === e.toId || !e.connected) return;
+    var m = e.labelModule, size = m.getTextSize(ctx, e.selected, e.hover);
+    var via = e.edgeType.via || (e.edgeType._getViaCoordinates ? e.edgeType._getViaCoordinates() : undefined);
+    var p = e.edgeType.getPoint(0.5, via), v = m.fontOptions.vadjust || 0;
+    out.push({ left: p.x - size.width / 2, right: p.x + size.width / 2,
+               top: p.y - size.height / 2 + v, bottom: p.y + size.height / 2 + v });
+  });
+  return out;
+}
+function union(boxes) {
+  return boxes.reduce(function (u, b) {
+    return { left: Math.min(u.left, b.left), right: Math.max(u.right, b.right),
+             top: Math.min(u.top, b.top), bottom: Math.max(u.bottom, b.bottom) };
+  });
+}
+// The view that shows box `t` whole (scale clamped to [lo, hi]), centred on it.
+function viewOn(t, w, h, lo, hi) {
+  var pad = 2 * FRAME_MARGIN;
+  var s = Math.min((w - pad) / Math.max(1, t.right - t.left), (h - pad) / Math.max(1, t.bottom - t.top));
+  return { x: (t.left + t.right) / 2, y: (t.top + t.bottom) / 2, scale: Math.max(lo, Math.min(hi, s)) };
+}
+// The labels a window (canvas units) cuts: partly in it, not wholly inside its margin m.
+function cutBy(win, boxes, m) {
+  return boxes.filter(function (b) {
+    var meets = b.left < win.right && b.right > win.left && b.top < win.bottom && b.bottom > win.top;
+    var inside = b.left >= win.left + m && b.right <= win.right - m && b.top >= win.top + m && b.bottom <= win.bottom - m;
+    return meets && !inside;
+  });
+}
+// Where along one axis the window's low edge may go: every place that keeps `t` inside, and where a
+// label is just taken in or just left out (lo, hi: the axis' edge names; size: the window's extent).
+function edgesToTry(t, boxes, size, m, lo, hi, now, slack) {
+  var min = Math.max(t[hi] + m - size, now - slack), max = Math.min(t[lo] - m, now + slack);
+  var out = [now, min, max, (min + max) / 2];
+  boxes.forEach(function (b) {
+    out.push(b[hi] + m - size, b[lo] - m, b[hi] + m / 4, b[lo] - size - m / 4);
+  });
+  return out.filter(function (x) { return x >= min - 1e-6 && x <= max + 1e-6; });
+}
+// The window of this scale that keeps `t` inside and cuts the fewest labels, then leaves the fewest
+// in its margin, then lies nearest the centred one, moved from it by at most `slack` of its size.
+// Every pair of candidate edges is tried when few labels are near; else one axis, then the other.
+function bestWindow(t, boxes, w, h, scale, slack) {
+  var m = FRAME_MARGIN / scale, W = w / scale, H = h / scale;
+  var cx = (t.left + t.right) / 2 - W / 2, cy = (t.top + t.bottom) / 2 - H / 2;
+  var near = boxes.filter(function (b) {  // only labels some such window could meet
+    return b.right > t.right - W && b.left < t.left + W && b.bottom > t.bottom - H && b.top < t.top + H;
+  });
+  var cost = function (px, py) {
+    var win = { left: px, right: px + W, top: py, bottom: py + H };
+    return cutBy(win, near, 0).length * 1e9 + cutBy(win, near, m).length * 1e6 + Math.abs(px - cx) + Math.abs(py - cy);
+  };
+  var xs = edgesToTry(t, near, W, m, "left", "right", cx, slack * W);
+  var ys = edgesToTry(t, near, H, m, "top", "bottom", cy, slack * H);
+  var x = cx, y = cy, least = cost(x, y);
+  var take = function (px, py) { var c = cost(px, py); if (c < least) { least = c; x = px; y = py; } };
+  if (xs.length * ys.length * near.length <= 400000) {
+    xs.forEach(function (px) { ys.forEach(function (py) { take(px, py); }); });
+  } else {
+    for (var round = 0; round < 3 && least >= 1e6; round++) {
+      xs.forEach(function (px) { take(px, y); });
+      ys.forEach(function (py) { take(x, py); });
+    }
+  }
+  var win = { left: x, right: x + W, top: y, bottom: y + H };
+  return { x: x + W / 2, y: y + H / 2, scale: scale, cut: cutBy(win, near, 0), tight: cutBy(win, near, m) };
+}
+// Frame these nodes at the largest scale that fits them, never below the readable scale nor above
+// the frame scale, and with no label cut at the canvas edge: a label half on screen is taken in
+// (zooming out, not below the readable scale) or the frame moves to leave it out.
 function frame(ids, centre) {
   network.setSize("100%", "100%");  // the panel or caption may have just taken space
+  ids = ids.filter(function (id) { return network.body.nodes[id]; });
   if (!ids.length) return;
-  // vis-network's fit stops at scale 1 unless told otherwise: a small frame must zoom in
-  network.fit({ nodes: ids, animation: false, maxZoomLevel: 20, minZoomLevel: 0.01 });
-  var s = network.getScale();
-  var lo = minScale(), hi = maxScale();
-  if (s < lo || s > hi) {
-    var pos = network.getViewPosition();
-    if (s < lo && centre && NODES[centre]) pos = network.getPositions([centre])[centre];
-    network.moveTo({ position: pos, scale: s < lo ? lo : hi, animation: false });
+  var w = container.clientWidth, h = container.clientHeight, lo = minScale(), hi = frameScale();
+  var boxes = labelBoxes();
+  var t = union(ids.map(function (id) { return network.getBoundingBox(id); }));
+  var v = viewOn(t, w, h, lo, hi);
+  if ((t.right - t.left) * v.scale > w - 2 * FRAME_MARGIN || (t.bottom - t.top) * v.scale > h - 2 * FRAME_MARGIN) {
+    // too large to show whole at the readable scale: centred on `centre`, as near as it can be
+    if (centre && network.body.nodes[centre]) { var c = network.getPositions([centre])[centre]; v.x = c.x; v.y = c.y; }
+    network.moveTo({ position: { x: v.x, y: v.y }, scale: v.scale, animation: false });
+    return;
   }
+  // The largest scale, from the fitting one down to the readable one, with a window that cuts no
+  // label and keeps the nodes near its middle (taking the neighbours in rather than panning to
+  // empty space); failing that, a window moved further.
+  var best = null;
+  [0.15, Infinity].some(function (slack) {
+    for (var i = 0; i <= 8; i++) {
+      var now = bestWindow(t, boxes, w, h, v.scale * Math.pow(lo / v.scale, i / 8), slack);
+      if (!best || now.cut.length < best.cut.length ||
+          (now.cut.length === best.cut.length && now.tight.length < best.tight.length)) best = now;
+      if (!best.cut.length) return true;
+      if (v.scale <= lo) break;
+    }
+    return false;
+  });
+  network.moveTo({ position: { x: best.x, y: best.y }, scale: best.scale, animation: false });
 }
 // "Show all": the whole map, whatever the scale (the one frame allowed to be small).
 function fitTo(ids) {
