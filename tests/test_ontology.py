@@ -334,6 +334,8 @@ INVITED_TYPINGS = {
     "ecowas-as-international-actor": "INSERT DATA { r2pr:ecowas a r2p:InternationalActor }",
     "civil-society-as-non-state-actor": "INSERT DATA { r2pr:civil-society a r2p:NonStateActor }",
     "trigger-as-event": "INSERT DATA { r2pr:post-election-constitutional-crisis a r2p:Event }",
+    "particular-military-as-state-actor": "INSERT DATA { r2pr:argentina-military a r2p:StateActor }",
+    "particular-party-as-non-state-actor": "INSERT DATA { r2pr:nigeria-political-parties a r2p:NonStateActor }",
 }
 
 
@@ -351,6 +353,10 @@ CONTRADICTIONS.update({
     "trigger-that-is-long-term": "INSERT DATA { r2pr:fx-trigger a r2p:Trigger ; r2p:timeHorizon r2p:LongTerm }",
     "institution-that-is-an-event": "INSERT DATA { r2pr:fx-court a r2p:JusticeInstitution , r2p:Event }",
     "measure-that-is-an-actor": "INSERT { ?m a r2p:StateActor } WHERE { ?m a r2p:PreventionMeasure }",
+    "kind-classified-under-a-kind":
+        "INSERT DATA { r2pr:fx-kind-a a r2p:Kind . r2pr:fx-kind-b a r2p:Kind ."
+        " r2pr:fx-kind-a r2p:ofKind r2pr:fx-kind-b }",
+    "particular-of-a-claim": "INSERT DATA { r2pr:fx-jsr r2p:ofKind r2pr:fx-claim-1 }",
 })
 
 
@@ -482,6 +488,8 @@ TYPE_ERRORS = {name: mutation(*spec) for name, spec in {
     "serves-pillar-a-sector": ("add", "r2pr:fx-jsr", "r2p:servesPillar", "r2p:JusticeSector"),
     "applicable-at-a-pillar": ("add", "r2pr:fx-claim-1", "r2p:applicableAt", "r2p:PillarOne"),
     "broader-entity-a-claim": ("add", "r2pr:fx-jsr", "r2p:broaderEntity", "r2pr:fx-claim-1"),
+    "of-kind-a-claim": ("add", "r2pr:fx-jsr", "r2p:ofKind", "r2pr:fx-claim-1"),
+    "of-kind-a-measure-not-a-kind": ("add", "r2pr:fx-jsr", "r2p:ofKind", "r2pr:fx-ssr"),
     "located-in-a-measure": ("add", "r2pr:fx-case", "r2p:locatedIn", "r2pr:fx-ssr"),
     "section-is-a-document": ("set", "r2pr:fx-claim-1", "r2p:section", "r2pr:fx-doc"),
     "position-is-a-link": ("add", "r2pr:fx-issue", "r2p:position", "r2pr:fx-link"),
