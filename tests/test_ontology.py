@@ -336,6 +336,8 @@ INVITED_TYPINGS = {
     "trigger-as-event": "INSERT DATA { r2pr:post-election-constitutional-crisis a r2p:Event }",
     "particular-military-as-state-actor": "INSERT DATA { r2pr:argentina-military a r2p:StateActor }",
     "particular-party-as-non-state-actor": "INSERT DATA { r2pr:nigeria-political-parties a r2p:NonStateActor }",
+    "attack-on-a-support": "INSERT DATA { r2pr:x-undercut a r2p:Attack ; r2p:premise r2pr:claim-p21-04 ; "
+                           "r2p:conclusion r2pr:support-p21-01 }",
 }
 
 
@@ -357,6 +359,7 @@ CONTRADICTIONS.update({
         "INSERT DATA { r2pr:fx-kind-a a r2p:Kind . r2pr:fx-kind-b a r2p:Kind ."
         " r2pr:fx-kind-a r2p:ofKind r2pr:fx-kind-b }",
     "particular-of-a-claim": "INSERT DATA { r2pr:fx-jsr r2p:ofKind r2pr:fx-claim-1 }",
+    "support-that-concludes-a-support": "INSERT DATA { r2pr:fx-s1 a r2p:Support ; r2p:conclusion r2pr:fx-support }",
 })
 
 
