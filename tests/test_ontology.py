@@ -697,20 +697,6 @@ def test_release_artefacts_in_three_serialisations_agree(tmp_path):
     assert owl_profile_violations(written["owl"]) == []
 
 
-def test_w3id_rules_negotiate_every_release_format():
-    rules = (REPO / "w3id" / ".htaccess").read_text(encoding="utf-8")
-    negotiated = (("text/turtle", "ttl"), (r"application/rdf\+xml", "owl"), (r"application/ld\+json", "jsonld"))
-    for accept, suffix in negotiated:
-        assert f"RewriteCond %{{HTTP_ACCEPT}} {accept}" in rules
-        assert f"/r2p.{suffix} [R=303,L]" in rules
-    assert "ontology.html [R=303,L]" in rules
-    # The publishing host is set in one place; every redirect goes through it.
-    hosts = re.findall(r"\[E=SITE:(https://[^\]]+)\]", rules)
-    assert len(hosts) == 1 and rules.count(hosts[0]) == 1
-    targets = re.findall(r"^RewriteRule \S+ (\S+) \[R=303", rules, re.M)
-    assert targets and all(t.startswith("%{ENV:SITE}/") for t in targets)
-
-
 def test_changelog_names_the_current_version():
     version = str(ontology().value(ONTOLOGY_IRI, OWL.versionInfo))
     changelog = (REPO / "ontology" / "CHANGELOG.md").read_text(encoding="utf-8")
