@@ -286,7 +286,7 @@ def write_ontology_docs(out_dir: Path, ontology_path: Path | None = None) -> Pat
     return target
 
 
-# Release artefacts: the ontology in the three serialisations the w3id rules negotiate (w3id/.htaccess), written by
+# Release artefacts: the ontology in the three serialisations the w3id rules negotiate (graph/w3id.py), written by
 # pyoxigraph from the canonical triples in sorted order, so the bytes are the same on every run.
 RELEASE_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "owl": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}
 

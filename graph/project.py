@@ -19,6 +19,9 @@ they use the brief packaged with r2pkg. Paths in the file are relative to it.
     [derive]
     max_steps = 4
 
+    [publish]
+    site = "https://example.net/my-corpus"   # where the build output is published (w3id rules point there)
+
 The short form `slug = "path"` names a text with no layout file.
 """
 
@@ -37,6 +40,7 @@ _KNOWN = {
     "project": {"name", "ontology", "shapes", "data", "output", "tours", "queries", "qc", "rules", "packaged"},
     "sources": None,  # any slug
     "derive": {"max_steps", "include_hypothetical"},
+    "publish": {"site"},
 }
 _SOURCE_KEYS = {"text", "layout"}
 
@@ -75,6 +79,7 @@ class Project:
     qc: Path | None = None
     rules: Path | None = None
     packaged_extensions: frozenset[str] = frozenset(EXTENSIONS)
+    publish_site: str | None = None  # where the output folder is published ([publish] site), if anywhere yet
 
     @property
     def packaged(self) -> bool:
@@ -189,7 +194,19 @@ def read_project(config: Path) -> Project:
         qc=_own_dir(root, p, "qc", config),
         rules=_own_dir(root, p, "rules", config),
         packaged_extensions=frozenset(packaged),
+        publish_site=_publish_site(doc.get("publish", {}), config),
     )
+
+
+def _publish_site(publish: dict, config: Path) -> str | None:
+    if "site" not in publish:
+        return None
+    from graph.w3id import check_site
+
+    try:
+        return check_site(publish["site"])
+    except InputError as e:
+        raise InputError(e.message, config) from None
 
 
 def find_project_file(start: Path | None = None) -> Path | None:

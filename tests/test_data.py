@@ -35,3 +35,63 @@ def test_disagreements_the_brief_reports_are_attacks_or_issues(repo_graph, sourc
     for p in source_text.paragraphs:
         if any(m in p.text for m in markers):
             assert p.number in contested, f"paragraph {p.number} reports a disagreement"
+
+
+# --- kinds and particulars ---------------------------------------------------------------------------------------
+
+KINDS = "PREFIX r2p: <https://w3id.org/r2pkg/ontology#> PREFIX r2pr: <https://w3id.org/r2pkg/resource/>\n"
+
+
+def test_particulars_are_classified_under_kinds_of_their_own_class(repo_graph):
+    """Each particular shares the domain class of its kind; no kind is a particular, and none is located."""
+    pairs = repo_graph.select("SELECT ?p ?k WHERE { ?p r2p:ofKind ?k }")
+    assert len(pairs) >= 9
+    classes = {}
+    for r in repo_graph.select("""SELECT ?n ?c WHERE { ?n a ?c . ?c rdfs:subClassOf+ r2p:DomainEntity
+                                    FILTER(?c NOT IN (r2p:Kind)) }"""):
+        classes.setdefault(r["n"], set()).add(r["c"])
+    kinds = {r["k"] for r in repo_graph.select("SELECT ?k WHERE { ?k a r2p:Kind ; skos:inScheme ?s }")}
+    for r in pairs:
+        assert r["k"] in kinds and r["p"] not in kinds, r
+        assert classes.get(r["p"], set()) & classes.get(r["k"], set()), r
+    assert repo_graph.select("SELECT ?k WHERE { ?k a r2p:Kind ; r2p:locatedIn ?place }") == []
+
+
+def test_the_particulars_the_brief_names_are_not_their_kinds(repo_graph):
+    """Argentina's and Sierra Leone's militaries, Ghana's justice sector and Nigeria's parties are particulars:
+    the claims about them and the links through them name the particular, and the kind stays general."""
+    rows = repo_graph.select("SELECT ?c ?n WHERE { ?c a r2p:Claim ; r2p:about ?n }")
+    about = {(str(r["c"]), str(r["n"])) for r in rows}
+    r2pr = "https://w3id.org/r2pkg/resource/"
+    for claim, particular, kind in [("claim-p26-03", "argentina-military", "military"),
+                                    ("claim-p21-03", "sierra-leone-military", "military"),
+                                    ("claim-p24-03", "ghana-justice-sector", "justice-institutions"),
+                                    ("claim-p32-02", "nigeria-political-parties", "political-parties")]:
+        assert (r2pr + claim, r2pr + particular) in about and (r2pr + claim, r2pr + kind) not in about, claim
+        assert repo_graph.select(f"SELECT * WHERE {{ r2pr:{particular} r2p:ofKind r2pr:{kind} }}"), particular
+    causes = {str(r["c"]) for r in repo_graph.select("SELECT ?c WHERE { ?l a r2p:CausalLink ; r2p:cause ?c }")}
+    effects = {str(r["e"]) for r in repo_graph.select("SELECT ?e WHERE { ?l a r2p:CausalLink ; r2p:effect ?e }")}
+    assert r2pr + "nigeria-political-parties" in causes and r2pr + "political-parties" not in causes
+    assert r2pr + "ghana-justice-sector" in effects
+    # the general claims keep the kind ("local political parties", "a society's military, police")
+    assert (r2pr + "claim-p34-02", r2pr + "political-parties") in about
+    assert (r2pr + "claim-p18-03", r2pr + "military") in about
+
+
+def test_broader_entities_are_refined_never_bare(repo_graph):
+    bare = repo_graph.select("""SELECT ?n WHERE { ?n r2p:broaderEntity ?b
+        FILTER NOT EXISTS { ?n r2p:kindOf|r2p:ofKind|r2p:partOf ?b } }""")
+    assert bare == []
+    assert repo_graph.select("SELECT * WHERE { r2pr:military r2p:kindOf r2pr:security-institutions }")
+    assert repo_graph.select(
+        "SELECT * WHERE { r2pr:ecowas-human-security-agenda r2p:ofKind r2pr:integration-mandates }")
+
+
+def test_validation_rejects_a_kind_under_a_kind_and_a_particular_of_a_non_kind():
+    for update, shape in [("INSERT DATA { r2pr:police r2p:ofKind r2pr:security-institutions }", "shacl:KindShape"),
+                          ("INSERT DATA { r2pr:argentina-military r2p:ofKind r2pr:argentina }",
+                           "shacl:DomainEntityShape")]:
+        kg = load_graph(derive=False)
+        kg.store.update(KINDS + update)
+        errors = {f.check for f in validate(kg).findings if f.severity == "ERROR"}
+        assert shape in errors, (update, errors)

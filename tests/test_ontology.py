@@ -334,6 +334,10 @@ INVITED_TYPINGS = {
     "ecowas-as-international-actor": "INSERT DATA { r2pr:ecowas a r2p:InternationalActor }",
     "civil-society-as-non-state-actor": "INSERT DATA { r2pr:civil-society a r2p:NonStateActor }",
     "trigger-as-event": "INSERT DATA { r2pr:post-election-constitutional-crisis a r2p:Event }",
+    "particular-military-as-state-actor": "INSERT DATA { r2pr:argentina-military a r2p:StateActor }",
+    "particular-party-as-non-state-actor": "INSERT DATA { r2pr:nigeria-political-parties a r2p:NonStateActor }",
+    "attack-on-a-support": "INSERT DATA { r2pr:x-undercut a r2p:Attack ; r2p:premise r2pr:claim-p21-04 ; "
+                           "r2p:conclusion r2pr:support-p21-01 }",
 }
 
 
@@ -351,6 +355,11 @@ CONTRADICTIONS.update({
     "trigger-that-is-long-term": "INSERT DATA { r2pr:fx-trigger a r2p:Trigger ; r2p:timeHorizon r2p:LongTerm }",
     "institution-that-is-an-event": "INSERT DATA { r2pr:fx-court a r2p:JusticeInstitution , r2p:Event }",
     "measure-that-is-an-actor": "INSERT { ?m a r2p:StateActor } WHERE { ?m a r2p:PreventionMeasure }",
+    "kind-classified-under-a-kind":
+        "INSERT DATA { r2pr:fx-kind-a a r2p:Kind . r2pr:fx-kind-b a r2p:Kind ."
+        " r2pr:fx-kind-a r2p:ofKind r2pr:fx-kind-b }",
+    "particular-of-a-claim": "INSERT DATA { r2pr:fx-jsr r2p:ofKind r2pr:fx-claim-1 }",
+    "support-that-concludes-a-support": "INSERT DATA { r2pr:fx-s1 a r2p:Support ; r2p:conclusion r2pr:fx-support }",
 })
 
 
@@ -482,6 +491,8 @@ TYPE_ERRORS = {name: mutation(*spec) for name, spec in {
     "serves-pillar-a-sector": ("add", "r2pr:fx-jsr", "r2p:servesPillar", "r2p:JusticeSector"),
     "applicable-at-a-pillar": ("add", "r2pr:fx-claim-1", "r2p:applicableAt", "r2p:PillarOne"),
     "broader-entity-a-claim": ("add", "r2pr:fx-jsr", "r2p:broaderEntity", "r2pr:fx-claim-1"),
+    "of-kind-a-claim": ("add", "r2pr:fx-jsr", "r2p:ofKind", "r2pr:fx-claim-1"),
+    "of-kind-a-measure-not-a-kind": ("add", "r2pr:fx-jsr", "r2p:ofKind", "r2pr:fx-ssr"),
     "located-in-a-measure": ("add", "r2pr:fx-case", "r2p:locatedIn", "r2pr:fx-ssr"),
     "section-is-a-document": ("set", "r2pr:fx-claim-1", "r2p:section", "r2pr:fx-doc"),
     "position-is-a-link": ("add", "r2pr:fx-issue", "r2p:position", "r2pr:fx-link"),
@@ -684,20 +695,6 @@ def test_release_artefacts_in_three_serialisations_agree(tmp_path):
     assert isomorphic(graphs["ttl"], ontology())
     assert (tmp_path / "latest" / "r2p.owl").exists()
     assert owl_profile_violations(written["owl"]) == []
-
-
-def test_w3id_rules_negotiate_every_release_format():
-    rules = (REPO / "w3id" / ".htaccess").read_text(encoding="utf-8")
-    negotiated = (("text/turtle", "ttl"), (r"application/rdf\+xml", "owl"), (r"application/ld\+json", "jsonld"))
-    for accept, suffix in negotiated:
-        assert f"RewriteCond %{{HTTP_ACCEPT}} {accept}" in rules
-        assert f"/r2p.{suffix} [R=303,L]" in rules
-    assert "ontology.html [R=303,L]" in rules
-    # The publishing host is set in one place; every redirect goes through it.
-    hosts = re.findall(r"\[E=SITE:(https://[^\]]+)\]", rules)
-    assert len(hosts) == 1 and rules.count(hosts[0]) == 1
-    targets = re.findall(r"^RewriteRule \S+ (\S+) \[R=303", rules, re.M)
-    assert targets and all(t.startswith("%{ENV:SITE}/") for t in targets)
 
 
 def test_changelog_names_the_current_version():

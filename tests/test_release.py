@@ -128,3 +128,82 @@ def test_a_second_build_reuses_the_cache_and_a_changed_ontology_rebuilds(onto_co
     rebuilt = (tmp_path / "staging-3" / "ontology.html").read_text(encoding="utf-8")
     assert "short-term trigger" in rebuilt and "short-term trigger" not in page
     assert len(list((cache_root / "ontology").iterdir())) == 1, "older entries are dropped"
+
+
+# --- resolvable IRIs: w3id.org rules generated from the project's publishing site -------------------------------
+
+SITE = "https://pages.example.net/r2pkg"
+
+
+def resolve(rules: str, path: str, accept: str) -> str | None:
+    """Where Apache's mod_rewrite sends https://w3id.org/r2pkg/<path> for this Accept header (the subset the rules
+    use: RewriteCond on HTTP_ACCEPT with [OR], RewriteRule with $1 and [R=303,L])."""
+    import re
+
+    conds: list[tuple[str, bool]] = []
+    for line in rules.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        if parts[0] == "RewriteCond":
+            conds.append((parts[2], parts[-1] == "[OR]"))
+        elif parts[0] == "RewriteRule":
+            pattern, target, flags = parts[1], parts[2], parts[3]
+            ok, pending_or = True, False
+            for i, (cond, is_or) in enumerate(conds):
+                hit = re.search(cond, accept) is not None
+                ok = (ok or hit) if pending_or else (hit if i == 0 else ok and hit)
+                pending_or = is_or
+            conds = []
+            m = re.search(pattern, path)
+            if ok and m:
+                assert flags == "[R=303,L]", line
+                return target.replace("$1", m.group(1) if m.groups() else "")
+    return None
+
+
+def run_w3id_rules(tmp_path: Path, monkeypatch, publish: str) -> tuple:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "r2pkg.toml").write_text(f'[project]\nname = "t"\ndata = ["data"]\n{publish}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["w3id-rules", "-o", str(tmp_path / "w3id" / ".htaccess")])
+    rules = tmp_path / "w3id" / ".htaccess"
+    return result, rules.read_text(encoding="utf-8") if rules.exists() else None
+
+
+def test_w3id_rules_send_every_iri_and_format_to_the_published_files(tmp_path, monkeypatch):
+    """Generated from [publish] site: each ontology IRI and Accept header lands on a file the build publishes."""
+    result, rules = run_w3id_rules(tmp_path, monkeypatch, f'[publish]\nsite = "{SITE}/"\n')
+    assert result.exit_code == 0, result.output
+    site_files = {str(p.relative_to(tmp_path / "site")) for p in
+                  ontodoc.write_ontology_site(tmp_path / "site") if p.is_file()}
+    version = Ontology.read(ontology_file()).version()
+    released = sorted(recorded_releases(Ontology.read(ontology_file())))
+    expected = {("ontology", "text/turtle"): "ontology/latest/r2p.ttl",
+                ("ontology/", "application/rdf+xml"): "ontology/latest/r2p.owl",
+                ("ontology", "application/ld+json"): "ontology/latest/r2p.jsonld",
+                ("ontology", "text/html,application/xhtml+xml"): "ontology.html",
+                ("ontology.ttl", "*/*"): "ontology/latest/r2p.ttl",
+                ("ontology.html", "*/*"): "ontology.html",
+                (f"ontology/{version}", "application/ld+json"): f"ontology/{version}/r2p.jsonld",
+                (f"ontology/{version}", "text/html"): f"ontology/{version}/r2p.ttl"}
+    expected |= {(f"ontology/{v}", "application/rdf+xml"): f"ontology/{v}/r2p.owl" for v in released}
+    for (path, accept), target in expected.items():
+        assert resolve(rules, path, accept) == f"{SITE}/{target}", (path, accept)
+        assert target in site_files, target
+    assert resolve(rules, "resource/claim-p10-01", "text/turtle") is None
+    assert "example.org" not in rules and rules.count(SITE) >= 15
+
+
+@pytest.mark.parametrize("publish, says", [
+    ("", "sets no [publish] site"),
+    ('[publish]\nsite = "https://w3id.org/r2pkg"\n', "not w3id.org"),
+    ('[publish]\nsite = "ftp://files.example.net/r2pkg"\n', "not an http(s) URL")])
+def test_w3id_rules_without_a_real_site_are_one_clear_error(tmp_path, monkeypatch, publish, says):
+    result, rules = run_w3id_rules(tmp_path, monkeypatch, publish)
+    assert result.exit_code != 0 and rules is None
+    assert says in result.output and "r2pkg.toml" in result.output and "Traceback" not in result.output

@@ -1,4 +1,5 @@
-"""r2pkg release-ontology and r2pkg mappings-sssom: the ontology's release record and the SSSOM mapping table."""
+"""r2pkg release-ontology, mappings-sssom and w3id-rules: the ontology's release record, the SSSOM mapping table and
+the w3id.org redirect rules."""
 
 from __future__ import annotations
 
@@ -41,4 +42,29 @@ def mappings_sssom_command(output: str, inputs: tuple[str, ...]) -> None:
     click.echo(f"wrote {table} and {meta}")
 
 
-COMMANDS = [release_ontology_command, mappings_sssom_command]
+@click.command("w3id-rules", epilog=example("r2pkg w3id-rules", "r2pkg w3id-rules -o site/w3id/.htaccess"))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="w3id/.htaccess", show_default=True,
+              help="The rules file to propose to perma-id/w3id.org as r2pkg/.htaccess.")
+@user_errors()
+def w3id_rules_command(output: str) -> None:
+    """Write the w3id.org redirect rules for the ontology's IRIs, pointing at the project's publishing site.
+
+    The site is `[publish] site` in r2pkg.toml: the URL where the output folder of `r2pkg build` is published.
+    docs/ONTOLOGY.md says how to register the rules at w3id.org.
+    """
+    from graph.errors import InputError
+    from graph.output import make_output_dir, write_atomic
+    from graph.project import current_project
+    from graph.w3id import htaccess
+
+    project = current_project()
+    if project.publish_site is None:
+        raise InputError("sets no [publish] site: the project is published nowhere yet, so there is nothing for "
+                         "w3id.org to redirect to (add site = \"https://...\" under [publish])",
+                         project.config or "r2pkg.toml")
+    rules = htaccess(project.publish_site)
+    make_output_dir(Path(output).parent)
+    click.echo(f"wrote {write_atomic(output, rules)} (site {project.publish_site})")
+
+
+COMMANDS = [release_ontology_command, mappings_sssom_command, w3id_rules_command]

@@ -1,26 +1,69 @@
 """AIF JSON, the interchange of AIFdb and OVA, with the AIF+ dialogue layer for who said it.
 
 Claims are I-nodes (text: our paraphrase), supports RA-nodes and attacks
-CA-nodes (a relation with two premises is one S-node with two incoming edges);
-each quote is an L-node whose text is the verbatim quote, anchored to its claim
-by a YA-node ("Asserting"), with a locution naming the participant who said it
-(the claim's prov:wasAttributedTo) and the source document. I-, RA- and CA-node
-ids are the graph's IRIs; the support kind is the RA-node's scheme. AIF has no
-field for the brief's breadth of agreement: the Argdown, Kumu and CSV exports
-carry it.
+CA-nodes (a relation with two premises is one S-node with two incoming edges;
+an attack on a support, an undercutter, is a CA-node with an edge to that
+RA-node). Each quote is an L-node whose text is the verbatim quote, anchored
+to its claim by a YA-node, with a locution naming the agent who said it (the
+claim's prov:wasAttributedTo) and the source document. I-, RA- and CA-node ids
+are the graph's IRIs.
+
+The alignment is the ontology's, read from the graph, never restated here: the
+AIF node type of a class is the aif: class it is a subclass of, and the scheme
+of an S-node (an RA- or CA-node's inference or conflict scheme, a YA-node's
+illocution) is the `r2p:aifScheme` of its support kind, its class, or of
+`r2p:hasQuote`. AIF has no field for the brief's breadth of agreement: the
+Argdown, Kumu and CSV exports carry it.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from graph import formats
+from graph.errors import InputError
 from graph.exports.content import ExportContent
 
-_SCHEMES = {"Support": ("RA", "Default Inference"), "Attack": ("CA", "Default Conflict")}
+_R2P = "https://w3id.org/r2pkg/ontology#"
+_AIF = "http://www.arg.dundee.ac.uk/aif#"
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The ontology's AIF alignment: node type and scheme of each r2p class, scheme of each support kind."""
+
+    node_type: dict[str, str]  # r2p class -> "I", "RA", "CA"
+    scheme: dict[str, str]  # r2p class, support kind or property -> AIF scheme name
+
+    def s_node(self, kind: str, support_kind: str) -> tuple[str, str]:
+        """(AIF node type, scheme name) of a support or attack of class `kind` and support kind `support_kind`."""
+        if kind not in self.node_type or kind not in self.scheme:
+            raise InputError(f"the ontology aligns no AIF node type and scheme with <{kind}> (rdfs:subClassOf aif:, "
+                             "r2p:aifScheme)")
+        return self.node_type[kind], self.scheme.get(support_kind, self.scheme[kind])
+
+
+def alignment(content: ExportContent) -> Alignment:
+    rows = content.kg.query(f"""SELECT ?term ?aif ?scheme WHERE {{
+        {{ ?term rdfs:subClassOf ?aif FILTER(STRSTARTS(STR(?aif), "{_AIF}")) }}
+        UNION {{ ?term r2p:aifScheme ?scheme }}
+        FILTER(STRSTARTS(STR(?term), "{_R2P}")) }}""")
+    node_type: dict[str, str] = {}
+    scheme: dict[str, str] = {}
+    for row in rows:
+        term = row["term"].value
+        if row["aif"] is not None:
+            node_type[term] = row["aif"].value[len(_AIF):].removesuffix("-node")
+        if row["scheme"] is not None:
+            scheme[term] = row["scheme"].value
+    return Alignment(node_type, scheme)
 
 
 def aif_graph(content: ExportContent) -> dict:
+    align = alignment(content)
+    claim_type = align.node_type.get(_R2P + "Claim", "I")
+    asserting = align.scheme.get(_R2P + "hasQuote", "Asserting")
     nodes: list[dict] = []
     edges: list[dict] = []
     locutions: list[dict] = []
@@ -30,7 +73,7 @@ def aif_graph(content: ExportContent) -> dict:
         edges.append({"edgeID": f"e{len(edges) + 1}", "fromID": source, "toID": target, "formEdgeID": None})
 
     for iri, claim in content.claims.items():
-        nodes.append({"nodeID": iri, "text": claim.statement or claim.label, "type": "I"})
+        nodes.append({"nodeID": iri, "text": claim.statement or claim.label, "type": claim_type})
         person = claim.agents[0] if claim.agents else claim.speaker_role
         if person not in participants:
             first, _, last = content.label(person).rpartition(" ")
@@ -39,7 +82,7 @@ def aif_graph(content: ExportContent) -> dict:
         for n, quote in enumerate(content.quotes_of(iri), start=1):
             locution, anchor = f"{iri}#L{n}", f"{iri}#YA{n}"
             nodes.append({"nodeID": locution, "text": quote.exact, "type": "L"})
-            nodes.append({"nodeID": anchor, "text": "Asserting", "type": "YA"})
+            nodes.append({"nodeID": anchor, "text": asserting, "type": "YA"})
             edge(locution, anchor)
             edge(anchor, iri)
             locutions.append({"nodeID": locution, "personID": person, "start": None, "end": None,
@@ -47,13 +90,15 @@ def aif_graph(content: ExportContent) -> dict:
     relations: dict[str, list] = {}
     for a in content.arguments:
         relations.setdefault(a.iri, []).append(a)
+    # Attacks on an exported support (undercutters): their conclusion is an RA-node, not a claim.
+    exported = set(relations)
+    for a in content.model.arguments:
+        if a.conclusion in exported and a.premise in content.claims:
+            relations.setdefault(a.iri, []).append(a)
     for iri, parts in relations.items():
-        kind = parts[0].kind.rsplit("#", 1)[-1]
-        node_type, text = _SCHEMES[kind]
-        node = {"nodeID": iri, "text": text, "type": node_type}
-        if parts[0].support_kind:
-            node["scheme"] = content.label(parts[0].support_kind)
-        nodes.append(node)
+        node_type, scheme = align.s_node(parts[0].kind, parts[0].support_kind)
+        default = align.scheme[parts[0].kind]
+        nodes.append({"nodeID": iri, "text": default, "type": node_type, "scheme": scheme})
         for premise in sorted({p.premise for p in parts}):
             edge(premise, iri)
         for conclusion in sorted({p.conclusion for p in parts}):
