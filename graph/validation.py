@@ -306,7 +306,7 @@ def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, shape
     for text in texts.by_slug.values():
         report.findings.extend(check_paraphrases(kg, text))
         report.findings.extend(check_unattributed_sentences(kg, text))
-    report.findings = sorted(set(report.findings), key=report.findings.index)
+    report.findings = list(dict.fromkeys(report.findings))  # duplicates dropped, first ones kept in order
     report.findings.extend(check_faithfulness(kg))
     return report
 
