@@ -443,7 +443,8 @@ def main() -> int:
                          fmt(after.get("validate-pyshacl")), f"killed after {args.pyshacl_timeout:.0f} s"))
             if not args.no_servers:
                 rows += servers(nt, Path(tmp, f"servers-{briefs}"), before)
-            reference = (old or after).get("validate-pyshacl", {}).get("findings")
+            reference = next((r["validate-pyshacl"]["findings"] for r in (after, old)
+                              if "findings" in r.get("validate-pyshacl", {})), None)
             print(f"{triples:,} triples (ontology + corpus); validate findings: SPARQL engine "
                   f"{after.get('validate', {}).get('findings')}, pySHACL {reference}")
             print("| stage | before | after | baseline, same run |\n|---|---|---|---|")
