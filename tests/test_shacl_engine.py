@@ -127,7 +127,7 @@ ex:n1 a ex:T ; ex:p 1, 2 ; ex:s "2013-10-16T00:00:00"^^xsd:dateTime ; ex:d 1.5 ;
   ex:a ex:x .
 ex:m1 a ex:D ; ex:r ex:m2 . ex:m2 a ex:C ; ex:r ex:m2 ; ex:k "k" .
 ex:n2 a ex:T, ex:D ; ex:p 1, "2", 3, 11, -1, "x"^^xsd:integer ; ex:s "1999"@fr, "2013-02-30T00:00:00"^^xsd:dateTime,
-  _:b ; ex:d 3.0, 0.5, "a" ; ex:q "lit", ex:m3, _:b ; ex:h ex:y ; ex:a "y", 3, ex:z, ex:x ; ex:b ex:x ;
+  _:b ; ex:d 3.5, 0.5, "a" ; ex:q "lit", ex:m3, _:b ; ex:h ex:y ; ex:a "y", 3, ex:z, ex:x ; ex:b ex:x ;
   ex:w 1, 2 .
 ex:m3 ex:r ex:m4 . ex:m4 a ex:E .
 ex:n3 a ex:T ; ex:q ex:m1 ; ex:h ex:x, [ ex:k 1 ] ; ex:b 4 .
