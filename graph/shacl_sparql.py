@@ -21,7 +21,8 @@ constraint never passes silently; `--engine pyshacl` runs such shapes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -29,10 +30,11 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
-from rdflib.term import Identifier
+from rdflib.term import Node
 
 from graph.errors import InputError
 from graph.terms import from_ox, to_ox
+from graph.terms import node as bound_term
 
 # Constraint parameters the compiler understands (SHACL Core, plus SHACL-SPARQL sh:sparql with sh:select).
 SUPPORTED = {
@@ -85,19 +87,19 @@ class UnsupportedShape(InputError):
 class ShaclResult:
     """One validation result, as pySHACL reports it (shapes-graph nodes for path and source shape)."""
 
-    focus: Identifier
-    path: Identifier | None
-    value: Identifier | None
+    focus: Node
+    path: Node | None
+    value: Node | None
     component: rdflib.URIRef
-    source_shape: Identifier
+    source_shape: Node
     severity: rdflib.URIRef
     message: str
 
 
-def _sparql_term(term: Identifier, where: str) -> str:
+def _sparql_term(term: Node, where: str) -> str:
     if isinstance(term, rdflib.BNode):
         raise UnsupportedShape(f"{where}: a blank node as a value to compare with (use an IRI or a literal)")
-    return str(to_ox(term))
+    return str(to_ox(term))  # type: ignore[arg-type]  # a term of the shapes graph: an IRI or a literal here
 
 
 class _Vars:
@@ -115,10 +117,10 @@ class ShapeCompiler:
     def __init__(self, shapes: rdflib.Graph) -> None:
         self.g = shapes
         self.var = _Vars()
-        self._checking: list[Identifier] = []
+        self._checking: list[Node] = []
 
     # --- reading the shapes graph ------------------------------------------
-    def name(self, node: Identifier) -> str:
+    def name(self, node: Node) -> str:
         if isinstance(node, rdflib.URIRef):
             try:
                 return self.g.namespace_manager.normalizeUri(node)
@@ -126,37 +128,37 @@ class ShapeCompiler:
                 return f"<{node}>"
         return f"a blank-node shape ({node})"
 
-    def items(self, node: Identifier, where: str) -> list[Identifier]:
+    def items(self, node: Node, where: str) -> list[Node]:
         if (node, RDF.first, None) not in self.g and node != RDF.nil:
             raise UnsupportedShape(f"{where}: expected an RDF list")
         return list(Collection(self.g, node))
 
-    def is_property_shape(self, shape: Identifier) -> bool:
+    def is_property_shape(self, shape: Node) -> bool:
         return (shape, SH.path, None) in self.g
 
-    def deactivated(self, shape: Identifier) -> bool:
+    def deactivated(self, shape: Node) -> bool:
         flags = self.g.objects(shape, SH.deactivated)
         return any(isinstance(v, rdflib.Literal) and v.toPython() is True for v in flags)
 
-    def severity(self, shape: Identifier) -> rdflib.URIRef:
+    def severity(self, shape: Node) -> rdflib.URIRef:
         value = self.g.value(shape, SH.severity)
         return value if isinstance(value, rdflib.URIRef) else SH.Violation
 
-    def messages(self, shape: Identifier) -> list[str]:
+    def messages(self, shape: Node) -> list[str]:
         return [str(m) for m in self.g.objects(shape, SH.message)]
 
-    def implicit_class(self, shape: Identifier) -> bool:
+    def implicit_class(self, shape: Node) -> bool:
         return isinstance(shape, rdflib.URIRef) and any(
             (shape, RDF.type, c) in self.g for c in (RDFS.Class, OWL.Class))
 
-    def check_supported(self, shape: Identifier) -> None:
+    def check_supported(self, shape: Node) -> None:
         """Refuse a shape with a constraint parameter this engine does not compile."""
         for p in sorted(set(self.g.predicates(shape, None)), key=str):
             if str(p).startswith(SH_NS) and p not in SUPPORTED and p not in DESCRIPTIVE:
                 raise UnsupportedShape(f"shape {self.name(shape)} uses {self.name(p)}, which the SPARQL engine "
                                        "does not evaluate: run it with `--engine pyshacl`")
 
-    def target_shapes(self) -> list[Identifier]:
+    def target_shapes(self) -> list[Node]:
         shapes = {s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
                   for s in self.g.subjects(p, None)}
         shapes |= {s for s in self.g.subjects(RDF.type, SH.NodeShape) if self.implicit_class(s)}
@@ -167,7 +169,9 @@ class ShapeCompiler:
         return sorted(shapes, key=str)
 
     # --- paths and targets ---------------------------------------------------
-    def path(self, node: Identifier) -> str:
+    def path(self, node: Node | None) -> str:
+        if node is None:
+            raise UnsupportedShape("a property shape without sh:path")
         if isinstance(node, rdflib.URIRef):
             return f"<{node}>"
         if (node, RDF.first, None) in self.g:
@@ -183,7 +187,7 @@ class ShapeCompiler:
             return "(" + op.format(self.path(inner)) + ")"
         raise UnsupportedShape(f"a sh:path the SPARQL engine does not read ({node})")
 
-    def focus_pattern(self, shape: Identifier, var: str) -> str:
+    def focus_pattern(self, shape: Node, var: str) -> str:
         """A pattern binding `var` to each focus node of a shape with targets (once each)."""
         parts = []
         classes = list(self.g.objects(shape, SH.targetClass))
@@ -200,7 +204,7 @@ class ShapeCompiler:
         return f"{{ SELECT DISTINCT {var} WHERE {{ {' UNION '.join(parts)} }} }}"
 
     # --- constraints ---------------------------------------------------------
-    def constraints(self, shape: Identifier) -> list[tuple[rdflib.URIRef, Identifier]]:
+    def constraints(self, shape: Node) -> list[tuple[rdflib.URIRef, Node]]:
         """The (parameter, value) pairs of a shape's own constraints, in a stable order."""
         self.check_supported(shape)
         out = []
@@ -209,14 +213,14 @@ class ShapeCompiler:
                 out.append((p, o))
         return out
 
-    def value_step(self, shape: Identifier, focus: str) -> tuple[str, str]:
+    def value_step(self, shape: Node, focus: str) -> tuple[str, str]:
         """The pattern from a focus node to a value node of the shape, and the value's variable."""
         if not self.is_property_shape(shape):
             return "", focus
         value = self.var("v")
         return f"{focus} {self.path(self.g.value(shape, SH.path))} {value} .", value
 
-    def constraint(self, shape: Identifier, param: rdflib.URIRef, arg: Identifier, focus: str
+    def constraint(self, shape: Node, param: rdflib.URIRef, arg: Node, focus: str
                    ) -> tuple[str, str | None] | None:
         """The pattern whose solutions are the violations of one constraint for focus `focus` (bound or
         bound by an enclosing pattern), and the variable of the reported value; None: never violated."""
@@ -255,7 +259,7 @@ class ShapeCompiler:
         pairs = [f"!sameTerm({a}, {b})" for i, a in enumerate(vs) for b in vs[i + 1:]]
         return triples + (f" FILTER({' && '.join(pairs)})" if pairs else "")
 
-    def value_test(self, shape: Identifier, param: rdflib.URIRef, arg: Identifier, v: str, where: str) -> str | None:
+    def value_test(self, shape: Node, param: rdflib.URIRef, arg: Node, v: str, where: str) -> str | None:
         """A SPARQL expression true when value `v` breaks the constraint (None: it never does).
 
         For sh:datatype (other than strings) and the range constraints it is true for every value that may
@@ -302,18 +306,18 @@ class ShapeCompiler:
             inner = self.breaks(arg, v)
             return "true" if inner is None else f"!({inner})"
         if param in (SH["or"], SH["and"], SH.xone):
-            members = [self.breaks(m, v) for m in self.items(arg, where)]
+            tests = [self.breaks(m, v) for m in self.items(arg, where)]
             if param == SH["or"]:
-                return None if any(m is None for m in members) or not members else " && ".join(
-                    f"({m})" for m in members)
+                return None if any(m is None for m in tests) or not tests else " && ".join(
+                    f"({m})" for m in tests)
             if param == SH["and"]:
-                kept = [f"({m})" for m in members if m is not None]
+                kept = [f"({m})" for m in tests if m is not None]
                 return " || ".join(kept) if kept else None
-            ones = " + ".join("1" if m is None else f"IF({m}, 0, 1)" for m in members) or "0"
+            ones = " + ".join("1" if m is None else f"IF({m}, 0, 1)" for m in tests) or "0"
             return f"({ones}) != 1"
         raise UnsupportedShape(f"{where}: not compiled")
 
-    def datatype_test(self, dt: Identifier, v: str, where: str) -> str:
+    def datatype_test(self, dt: Node, v: str, where: str) -> str:
         if not isinstance(dt, rdflib.URIRef):
             raise UnsupportedShape(f"{where}: sh:datatype must be an IRI")
         if dt == RDFS.Literal:
@@ -325,11 +329,11 @@ class ShapeCompiler:
         return f"!({same} && REGEX(STR({v}), \"{safe}\"))" if safe else "true"
 
     @staticmethod
-    def exact(param: rdflib.URIRef, arg: Identifier) -> bool:
+    def exact(param: rdflib.URIRef, arg: Node) -> bool:
         """Whether the SPARQL test of a constraint is the whole check (else python_breaks decides)."""
         return not (param in _RANGES or (param == SH.datatype and arg not in _EXACT_DATATYPES))
 
-    def breaks(self, shape: Identifier, v: str) -> str | None:
+    def breaks(self, shape: Node, v: str) -> str | None:
         """An expression true when node `v` does not conform to `shape` (None: it always conforms)."""
         if shape in self._checking:
             raise UnsupportedShape(f"shape {self.name(shape)} refers to itself (recursive shapes are not compiled)")
@@ -363,7 +367,7 @@ class ShapeCompiler:
 
 # --- pySHACL's checks for the values SPARQL cannot settle alone ---------------------------------------
 
-def _datatype_matches(value: Identifier | None, dt: Identifier) -> bool:
+def _datatype_matches(value: Node | None, dt: Node) -> bool:
     """pySHACL's sh:datatype rule: the literal's datatype, well typed, with a parsed value of the right kind."""
     from datetime import date, datetime, time
     from decimal import Decimal
@@ -380,14 +384,14 @@ def _datatype_matches(value: Identifier | None, dt: Identifier) -> bool:
         return True
     elif not (datatype is None and lang is None and dt == XSD.string) and not (dt == RDF.langString and lang):
         return False
-    kinds: dict[Identifier, type | tuple[type, ...]] = {
+    kinds: dict[Node, type | tuple[type, ...]] = {
         XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
         XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
     kind = kinds.get(dt)
     return kind is None or isinstance(value.value, kind)
 
 
-def _range_holds(value: Identifier | None, param: rdflib.URIRef, bound: rdflib.Literal) -> bool:
+def _range_holds(value: Node | None, param: rdflib.URIRef, bound: rdflib.Literal) -> bool:
     """pySHACL's range rule: strings compare with strings, other literals with other literals."""
     from pyshacl.rdfutil.compare import compare_literal
 
@@ -403,7 +407,7 @@ def _range_holds(value: Identifier | None, param: rdflib.URIRef, bound: rdflib.L
             SH.maxExclusive: cmp < 0}[param]
 
 
-def python_breaks(param: rdflib.URIRef, arg: Identifier, value: Identifier | None) -> bool:
+def python_breaks(param: rdflib.URIRef, arg: Node, value: Node | None) -> bool:
     if param == SH.datatype:
         return not _datatype_matches(value, arg)
     return not _range_holds(value, param, arg)  # type: ignore[arg-type]
@@ -435,13 +439,13 @@ class SparqlValidator:
         self.compiler = ShapeCompiler(shapes)
 
     @cached_property
-    def _generic(self) -> Callable[[Identifier, rdflib.URIRef, Identifier, Identifier | None], str]:
+    def _generic(self) -> Callable[[Node, rdflib.URIRef, Node, Node | None], str]:
         return _generic_messages(self.shapes, self.run.store)
 
-    def reachable(self) -> list[Identifier]:
+    def reachable(self) -> list[Node]:
         """The shapes with targets and every shape they refer to."""
         c = self.compiler
-        seen: list[Identifier] = []
+        seen: list[Node] = []
         todo = c.target_shapes()
         while todo:
             shape = todo.pop()
@@ -463,10 +467,10 @@ class SparqlValidator:
         for shape in c.target_shapes():
             if c.deactivated(shape):
                 continue
-            out.extend(self._shape_results(shape, lambda var, s=shape: c.focus_pattern(s, var)))
+            out.extend(self._shape_results(shape, functools.partial(c.focus_pattern, shape)))
         return sorted(set(out), key=lambda r: (str(r.source_shape), str(r.focus), str(r.component), str(r.value)))
 
-    def _shape_results(self, shape: Identifier, focus: Callable[[str], str]) -> Iterable[ShaclResult]:
+    def _shape_results(self, shape: Node, focus: Callable[[str], str]) -> Iterable[ShaclResult]:
         c = self.compiler
         for param, arg in c.constraints(shape):
             if param == SH.sparql:
@@ -482,7 +486,7 @@ class SparqlValidator:
             select = f"SELECT DISTINCT ?this {value or ''} WHERE {{ {focus('?this')} LATERAL {{ {pattern} }} }}"
             found = False
             for row in self.run.select(select):
-                this = from_ox(row["this"])
+                this = bound_term(row["this"])
                 v = from_ox(row[value[1:]]) if value else None
                 if not exact and not python_breaks(param, arg, v):
                     continue
@@ -504,7 +508,7 @@ class SparqlValidator:
             else:
                 yield from self._shape_results(child, focus)
 
-    def _failing_values(self, shape: Identifier, node_shape: Identifier, focus: Callable[[str], str]
+    def _failing_values(self, shape: Node, node_shape: Node, focus: Callable[[str], str]
                         ) -> Callable[[str], str]:
         """A focus pattern for the values of `shape` that do not conform to `node_shape` (its sh:node)."""
         c = self.compiler
@@ -518,8 +522,8 @@ class SparqlValidator:
                     f"FILTER({c.breaks(node_shape, var)}) }} }}")
         return values
 
-    def _result(self, shape: Identifier, component: rdflib.URIRef, focus: Identifier, value: Identifier | None,
-                path: Identifier | None = None, messages: list[str] | None = None) -> ShaclResult:
+    def _result(self, shape: Node, component: rdflib.URIRef, focus: Node, value: Node | None,
+                path: Node | None = None, messages: list[str] | None = None) -> ShaclResult:
         c = self.compiler
         if path is None and c.is_property_shape(shape):
             path = c.g.value(shape, SH.path)
@@ -532,7 +536,7 @@ class SparqlValidator:
         message = texts[0] if texts else self._generic(shape, component, focus, value)
         return ShaclResult(focus, path, value, component, shape, c.severity(shape), message)
 
-    def _sparql_results(self, shape: Identifier, constraint: Identifier, focus: Callable[[str], str]
+    def _sparql_results(self, shape: Node, constraint: Node, focus: Callable[[str], str]
                         ) -> Iterable[ShaclResult]:
         """SHACL-SPARQL: the sh:select query run once per focus node with $this pre-bound, as the spec says."""
         c = self.compiler
@@ -586,11 +590,11 @@ class SparqlValidator:
                 fill = {k: val for k, val in bound.items() if val is not None}
                 texts = [_fill(m, fill) for m in extra if m not in shape_messages] + [
                     _fill(m, fill) for m in shape_messages]
-                yield self._result(shape, SH.SPARQLConstraintComponent, bound["this"] or f, value,
+                yield self._result(shape, SH.SPARQLConstraintComponent, bound["this"] or f, value,  # type: ignore[arg-type]
                                    bound["path"], texts or None)
 
 
-def _fill(message: str, bound: dict[str, Identifier]) -> str:
+def _fill(message: str, bound: Mapping[str, Node]) -> str:
     import re
 
     for var, val in bound.items():
@@ -599,7 +603,7 @@ def _fill(message: str, bound: dict[str, Identifier]) -> str:
 
 
 def _generic_messages(shapes: rdflib.Graph, store: ox.Store
-                      ) -> Callable[[Identifier, rdflib.URIRef, Identifier, Identifier | None], str]:
+                      ) -> Callable[[Node, rdflib.URIRef, Node, Node | None], str]:
     """pySHACL's own wording for a result whose shape has no sh:message (built by pySHACL's components)."""
     from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
     from pyshacl.shapes_graph import ShapesGraph
@@ -610,14 +614,14 @@ def _generic_messages(shapes: rdflib.Graph, store: ox.Store
     sg.shapes  # noqa: B018 - reads every shape of the graph, so that each can be looked up
     by_component = {cls.shacl_constraint_component: (param, cls) for param, cls in CONSTRAINT_PARAMETERS_MAP.items()}
 
-    def describe(shape: Identifier, component: rdflib.URIRef, focus: Identifier, value: Identifier | None) -> str:
+    def describe(shape: Node, component: rdflib.URIRef, focus: Node, value: Node | None) -> str:
         data = rdflib.Graph()
         for prefix, ns in PREFIXES.items():
             data.bind(prefix, ns, override=True)
         for node in (focus, value):  # a blank node is spelled out from its triples
             if isinstance(node, rdflib.BNode):
                 for q in store.quads_for_pattern(ox.BlankNode(str(node)), None, None, None):
-                    data.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+                    data.add((bound_term(q.subject), bound_term(q.predicate), bound_term(q.object)))
         _, cls = by_component[component]
         messages = cls(sg.lookup_shape_from_node(shape)).make_generic_messages(data, focus, value)
         return str(messages[0]) if messages else "violates a shape"

@@ -109,7 +109,7 @@ def store_axiom_shapes(kg: KnowledgeGraph) -> rdflib.Graph:
     schema = _rdflib_graph()
     for t in kg.construct(_SCHEMA_VIEW, asserted_only=True):
         schema.add((node(t.subject), node(t.predicate), node(t.object)))
-    own = Counter({rdflib.URIRef(str(r["c"])): int(r["n"]) for r in kg.select(_TYPE_COUNTS, asserted_only=True)})
+    own = Counter({rdflib.URIRef(str(r["c"])): int(str(r["n"])) for r in kg.select(_TYPE_COUNTS, asserted_only=True)})
     counts: Counter[rdflib.URIRef] = Counter()
     for cls, n in own.items():
         for sup in schema.transitive_objects(cls, rdflib.RDFS.subClassOf):
