@@ -17,7 +17,8 @@ from graph import commands as commands_pkg
 
 # Commands that live in a module of another name (a missing entry is still found, by importing every module).
 _MODULE_OF = {"stats": "counts", "pathways": "pathway_report", "queries": "query", "push": "query", "render": "build",
-              "release-ontology": "ontology", "mappings-sssom": "ontology"}
+              "release-ontology": "ontology", "mappings-sssom": "ontology",
+              "w3id-rules": "ontology"}
 
 
 class CommandModules(click.Group):

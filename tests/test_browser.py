@@ -429,7 +429,12 @@ OVERLAPS_AND_CROSSINGS = """() => {
       for (const id of ids) {
         if (id === e.fromId || id === e.toId) continue;
         const b = box[id];
-        if (p.x > b.left + 2 && p.x < b.right - 2 && p.y > b.top + 2 && p.y < b.bottom - 2) {
+        // over the node as drawn: inside its box, and for an ellipse inside the ellipse the box holds
+        // (an edge may pass a corner of an ellipse's box without touching the node)
+        const inBox = p.x > b.left + 2 && p.x < b.right - 2 && p.y > b.top + 2 && p.y < b.bottom - 2;
+        const rx = (b.right - b.left) / 2 - 2, ry = (b.bottom - b.top) / 2 - 2;
+        const dx = (p.x - (b.left + b.right) / 2) / rx, dy = (p.y - (b.top + b.bottom) / 2) / ry;
+        if (inBox && (net.body.nodes[id].options.shape !== "ellipse" || dx * dx + dy * dy < 1)) {
           cross.push([eid, id]); k = 40; break;
         }
       }
