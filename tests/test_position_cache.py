@@ -44,6 +44,19 @@ def test_an_unwritable_cache_still_lays_out(tmp_path, monkeypatch):
     assert set(pos) == {"a", "b", "c"}
 
 
+class CountingPlacement:
+    """graph.render.layout's placement, counting the views it places."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, view):
+        from graph.render.layout import _place
+
+        self.calls.append(view.name)
+        return _place(view)
+
+
 def _crowded_view():
     """A small view whose labels clash, so placement drops or shifts some of them (mutates the edges)."""
     from graph.render.view_model import MapEdge, MapNode, View
@@ -55,35 +68,25 @@ def _crowded_view():
 
 
 def test_a_placed_view_is_read_back_with_its_labels_as_placement_left_them(tmp_path, monkeypatch):
-    from graph.render.layout import _place
     from graph.render.position_cache import cached_placement
 
     monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
-    calls = []
-
-    def placing(view):
-        calls.append(view.name)
-        return _place(view)
+    placing = CountingPlacement()
 
     cold, warm = _crowded_view(), _crowded_view()
     first = cached_placement(cold, placing)
     second = cached_placement(warm, placing)
-    assert calls == ["v"]  # the second view was not placed again
+    assert placing.calls == ["v"]  # the second view was not placed again
     assert first == second
     assert [(e.label, e.label_shift) for e in warm.edges] == [(e.label, e.label_shift) for e in cold.edges]
     assert [(e.label, e.label_shift) for e in cold.edges] != [(e.label, e.label_shift) for e in _crowded_view().edges]
 
 
 def test_a_view_that_differs_in_anything_is_placed_afresh(tmp_path, monkeypatch):
-    from graph.render.layout import _place
     from graph.render.position_cache import cached_placement
 
     monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
-    calls = []
-
-    def placing(view):
-        calls.append(view.name)
-        return _place(view)
+    placing = CountingPlacement()
 
     cached_placement(_crowded_view(), placing)
     renamed = _crowded_view()
@@ -93,4 +96,4 @@ def test_a_view_that_differs_in_anything_is_placed_afresh(tmp_path, monkeypatch)
     for f in (tmp_path / "cache" / "layouts").glob("view-*.json"):
         f.write_text("{not json")
     cached_placement(_crowded_view(), placing)  # an unreadable entry is placed again, not trusted
-    assert len(calls) == 3
+    assert len(placing.calls) == 3

@@ -379,18 +379,16 @@ def build_handout(report: PathwayReport) -> Handout:
         parts.append(Part("No pathways", "No passage of the documents ties a measure or an aim they state to a risk "
                           "they name, so there is no pathway to list" + (": the gaps below are the risks they name."
                                                                            if report.gaps else ".")))
-    if report.hypothetical_only:
-        part = Part("Only hypothetically addressed",
-                    "The text ties these risks only to a measure it supposes or asks about, not to one it "
-                    "asserts or recommends: not gaps, but not settled either.")
-        _add_by_risk(w, part, sorted(report.hypothetical_only, key=lambda p: (w.place(p)[:2], p.risk)))
-        parts.append(part)
-    if report.aim_only:
-        part = Part("Addressed only by an aim the text states",
-                    "No measure in the text addresses these risks, but the text states an aim that does: "
-                    "something to build or strengthen, not a named measure.")
-        _add_by_risk(w, part, sorted(report.aim_only, key=lambda p: (w.place(p)[:2], p.risk)))
-        parts.append(part)
+    for part_title, part_intro, entries in (
+        ("Only hypothetically addressed", "The text ties these risks only to a measure it supposes or asks about, "
+         "not to one it asserts or recommends: not gaps, but not settled either.", report.hypothetical_only),
+        ("Addressed only by an aim the text states", "No measure in the text addresses these risks, but the text "
+         "states an aim that does: something to build or strengthen, not a named measure.", report.aim_only),
+    ):
+        if entries:
+            part = Part(part_title, part_intro)
+            _add_by_risk(w, part, sorted(entries, key=lambda p: (w.place(p)[:2], p.risk)))
+            parts.append(part)
     if report.gaps:
         parts.append(_gaps(w, report.gaps))
     if report.requirement_links:

@@ -152,19 +152,15 @@ class Grid:
         for cx, cy in set(map(tuple, np.floor(pts / CELL).astype(np.int64).tolist())):  # np.unique is slow here
             cand.update(self.cells.get((cx, cy), ()))
         cand.difference_update(ends)
-        out = []
-        for n in sorted(cand):
-            x, y = self.pos[n]
-            s = self.sh[n]
-            hw, hh = s.w / 2 + self.pad, s.h / 2 + self.pad
-            dx, dy = np.abs(pts[:, 0] - x), np.abs(pts[:, 1] - y)
-            if s.ellipse:
-                inside = (dx / hw) ** 2 + (dy / hh) ** 2 < 1.0
-            else:
-                inside = (dx < hw) & (dy < hh)
-            if inside.any():
-                out.append(n)
-        return out
+        return [n for n in sorted(cand) if covers(self.sh[n], self.pos[n], pts, self.pad)]
+
+
+def covers(s: Shape, at: tuple[float, float], pts: np.ndarray, pad: float = 0.0) -> bool:
+    """Whether the node's shape (grown by pad), centred at `at`, contains one of the points."""
+    hw, hh = s.w / 2 + pad, s.h / 2 + pad
+    dx, dy = np.abs(pts[:, 0] - at[0]), np.abs(pts[:, 1] - at[1])
+    inside = (dx / hw) ** 2 + (dy / hh) ** 2 < 1.0 if s.ellipse else (dx < hw) & (dy < hh)
+    return bool(inside.any())
 
 
 def crossings(view: View, pos: Positions, smooth: dict[str, Smooth], pad: float = 0.0) -> list[tuple[str, str]]:
@@ -194,7 +190,7 @@ def crossings_after_move(
     moving = {e.id for e in at_n}
     if any(eid not in moving and node != n for eid, node in crossings(view, pos, smooth)):
         return lambda trial: True  # a crossing the move cannot touch
-    drawn = [(e, edge_points(pos[e.source], pos[e.target], smooth.get(e.id, False)))
+    drawn = [edge_points(pos[e.source], pos[e.target], smooth.get(e.id, False))
              for e in others if e.source in pos and e.target in pos]
 
     def crosses(trial: Positions) -> bool:
@@ -204,15 +200,7 @@ def crossings_after_move(
                 edge_points(trial[e.source], trial[e.target], smooth.get(e.id, False)), (e.source, e.target)
             ):
                 return True
-        x, y = trial[n]
-        s = sh[n]
-        hw, hh = s.w / 2, s.h / 2
-        for _e, pts in drawn:
-            dx, dy = np.abs(pts[:, 0] - x), np.abs(pts[:, 1] - y)
-            inside = (dx / hw) ** 2 + (dy / hh) ** 2 < 1.0 if s.ellipse else (dx < hw) & (dy < hh)
-            if inside.any():
-                return True
-        return False
+        return any(covers(sh[n], trial[n], pts) for pts in drawn)
 
     return crosses
 
