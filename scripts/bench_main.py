@@ -61,9 +61,14 @@ for row in store.query(text, use_default_graph_as_union=True):
 """
 
 
+# Both sides run as an installed program does: with Python's bytecode cache (some machines set
+# PYTHONDONTWRITEBYTECODE, which would make every run of ours compile the package again).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     return time.perf_counter() - t0
 
 
@@ -102,6 +107,7 @@ def same_shapes(project, files: list[str], out: Path) -> Path:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", choices=("query", "build"), help="run one of the two comparisons")
     args = ap.parse_args()
     project = current_project()
     files = [str(f) for f in expand_inputs(project.inputs())]
@@ -116,10 +122,13 @@ def main() -> int:
         shacl_script.write_text(BARE_SHACL, encoding="utf-8")
         query_script.write_text(BARE_QUERY, encoding="utf-8")
         env_cache = Path(tmp, "cache")
-        os.environ["R2PKG_CACHE_DIR"] = str(env_cache)
-        timed(r2pkg + ["query", "CQ01"])  # writes the persistent store once
-        compare("r2pkg query CQ01", r2pkg + ["query", "CQ01"],
-                [sys.executable, str(query_script), str(query_file), *files], args.repeat, 2)
+        ENV["R2PKG_CACHE_DIR"] = str(env_cache)
+        timed(r2pkg + ["query", "CQ01"])  # writes the persistent store (and the bytecode) once
+        if args.only != "build":
+            compare("r2pkg query CQ01", r2pkg + ["query", "CQ01"],
+                    [sys.executable, str(query_script), str(query_file), *files], args.repeat, 2)
+        if args.only == "query":
+            return 0
         build = r2pkg + ["build", "--quiet", "-o", str(Path(tmp, "site"))]
         bare_shacl = [sys.executable, str(shacl_script), str(same_shapes(project, files, Path(tmp, "shapes.ttl"))),
                       *files]

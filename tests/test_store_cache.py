@@ -33,7 +33,13 @@ class Deriver:
         kg.add_derived([MARK])
 
 
-def test_written_once_then_opened_read_only(tmp_path):
+@pytest.mark.parametrize("dump_max", [10**6, 0], ids=["small-dump-in-memory", "large-on-disk-store"])
+def test_written_once_then_read_back_unchangeable(tmp_path, monkeypatch, dump_max):
+    """A small graph comes back as an in-memory copy of the dump, a large one as RocksDB opened read-only:
+    either way, a command that reads cannot change what the next command reads."""
+    import graph.store_cache as store_cache
+
+    monkeypatch.setattr(store_cache, "DUMP_MAX_BYTES", dump_max)
     data, derive = _data(tmp_path), Deriver()
     first = cached_graph([data], {"max_steps": 4}, derive, root=tmp_path / "cache")
     second = cached_graph([data], {"max_steps": 4}, derive, root=tmp_path / "cache")
@@ -41,8 +47,15 @@ def test_written_once_then_opened_read_only(tmp_path):
     assert len(second) == len(first) == 2
     assert second.derived_count() == 1
     assert [p.name for p in second.files] == ["a.ttl"] and second.triples_per_file[second.files[0]] == 1
-    with pytest.raises((OSError, RuntimeError)):  # opened read-only: a command that reads cannot change it
-        second.store.add(ox.Quad(MARK.subject, MARK.predicate, ox.Literal("x"), ox.NamedNode(DERIVED_GRAPH)))
+    (folder,) = [p for p in (tmp_path / "cache").iterdir() if (p / MANIFEST).is_file()]
+    assert (folder / store_cache.DUMP).is_file() == bool(dump_max)
+    extra = ox.Quad(MARK.subject, MARK.predicate, ox.Literal("x"), ox.NamedNode(DERIVED_GRAPH))
+    try:
+        second.store.add(extra)
+    except (OSError, RuntimeError):  # the on-disk store refuses
+        assert not dump_max
+    third = cached_graph([data], {"max_steps": 4}, derive, root=tmp_path / "cache")
+    assert len(third) == 2 and derive.calls == 1
 
 
 def test_a_changed_file_or_option_is_never_served_stale(tmp_path):
