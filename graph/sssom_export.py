@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.documents import documents
 from graph.store import KnowledgeGraph
 
 MAPPING_SET_ID = "https://w3id.org/r2pkg/mappings/r2pkg.sssom.tsv"
@@ -38,6 +41,14 @@ SELECT ?node ?nodeLabel ?shortcut ?concept ?conceptLabel ?scheme ?note WHERE {
   OPTIONAL { ?node rdfs:label ?nodeLabel }
   OPTIONAL { ?concept rdfs:label ?conceptLabel }
   OPTIONAL { ?concept skos:inScheme ?scheme }
+}
+"""
+# The documents whose claims speak of a node: a mapping's subject_source when there is exactly one.
+_SOURCES = """
+SELECT DISTINCT ?node ?document WHERE {
+  { ?claim r2p:about ?node }
+  UNION { ?link r2p:assertedBy ?claim . { ?link r2p:cause ?node } UNION { ?link r2p:effect ?node } }
+  ?claim r2p:hasQuote/oa:hasSource ?document .
 }
 """
 _WIKIDATA = """
@@ -76,12 +87,13 @@ class Row:
     object_label: str = ""
     object_source: str = ""
     comment: str = ""
+    subject_source: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {"subject_id": self.subject_id, "subject_label": self.subject_label,
                 "predicate_id": self.predicate_id, "object_id": self.object_id, "object_label": self.object_label,
                 "mapping_justification": MANUAL, "author_id": "r2pr:curators",
-                "subject_source": "r2pr:brief-2013" if self.subject_id.startswith("r2pr:") else "",
+                "subject_source": self.subject_source,
                 "object_source": self.object_source, "comment": self.comment}
 
 
@@ -90,16 +102,29 @@ def _text(row: dict, key: str) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def _subject_sources(kg: KnowledgeGraph) -> dict[str, str]:
+    """Node IRI -> the one source document its claims quote; with one document in the graph, that one for all."""
+    found: dict[str, set[str]] = {}
+    for r in kg.select(_SOURCES, asserted_only=True):
+        found.setdefault(str(r["node"]), set()).add(str(r["document"]))
+    only = [d.iri for d in documents(kg)]
+    sources = {node: curie(next(iter(docs))) for node, docs in found.items() if len(docs) == 1}
+    if len(only) == 1:
+        sources = defaultdict(lambda: curie(only[0]), sources)
+    return sources
+
+
 def sssom_rows(kg: KnowledgeGraph) -> list[Row]:
     rows = set()
+    sources = _subject_sources(kg)
     for r in kg.select(_CURATED, asserted_only=True):
         scheme = r.get("scheme")
         rows.add(Row(curie(str(r["node"])), curie(str(r["shortcut"])), curie(str(r["concept"])),
                      _text(r, "nodeLabel"), _text(r, "conceptLabel"), curie(str(scheme)) if scheme else "",
-                     _text(r, "note")))
+                     _text(r, "note"), sources.get(str(r["node"]), "")))
     for r in kg.select(_WIKIDATA, asserted_only=True):
         rows.add(Row(curie(str(r["node"])), "skos:exactMatch", curie(str(r["item"])), _text(r, "nodeLabel"),
-                     comment="The country's Wikidata item."))
+                     comment="The country's Wikidata item.", subject_source=sources.get(str(r["node"]), "")))
     for r in kg.select(_RO, asserted_only=True):
         rows.add(Row(curie(str(r["node"])), "skos:broadMatch", curie(str(r["target"])), _text(r, "nodeLabel"),
                      comment="The causal relation type is a case of this OBO RO relation."))
@@ -118,15 +143,16 @@ def sssom_table(rows: list[Row]) -> str:
     return out.getvalue()
 
 
-def sssom_metadata(version: str) -> str:
-    """The mapping set's metadata (SSSOM's external metadata file), as YAML."""
+def sssom_metadata(version: str, titles: list[str]) -> str:
+    """The mapping set's metadata (SSSOM's external metadata file), as YAML; `titles` name the source documents."""
+    title = "r2pkg: the curators' mappings of the graph of " + ("; ".join(titles) or "the project's documents")
     lines = [f"mapping_set_id: {MAPPING_SET_ID}",
              f"mapping_set_version: \"{version}\"",
-             "mapping_set_title: \"r2pkg: the curators' mappings of the 2013 brief's graph\"",
-             "mapping_set_description: \"The r2pkg curators' mappings (never claims of the brief): risk factors and "
-             "triggers of the brief to the risk factors of the UN Framework of Analysis for Atrocity Crimes (2014), "
-             "measures to the R2P pillars, countries to Wikidata, causal relation types to OBO RO, argument "
-             "classes to AIF.\"",
+             f"mapping_set_title: {json.dumps(title)}",  # JSON's quoting is YAML's
+             "mapping_set_description: \"The r2pkg curators' mappings (never claims of the documents): risk factors "
+             "and triggers of the documents to the risk factors of the UN Framework of Analysis for Atrocity "
+             "Crimes (2014), measures to the R2P pillars, countries to Wikidata, causal relation types to OBO RO, "
+             "argument classes to AIF.\"",
              "license: https://creativecommons.org/licenses/by/4.0/",
              "creator_id:", "  - r2pr:curators",
              "mapping_provider: https://w3id.org/r2pkg/",
@@ -138,7 +164,8 @@ def sssom_metadata(version: str) -> str:
 def write_sssom(kg: KnowledgeGraph, tsv: Path, version: str) -> tuple[Path, Path]:
     """Write the table and, beside it (same name, .yml), its metadata; each written whole."""
     meta = tsv.with_suffix(".yml")
-    for target, text in ((tsv, sssom_table(sssom_rows(kg))), (meta, sssom_metadata(version))):
+    titles = [d.citation() for d in documents(kg)]
+    for target, text in ((tsv, sssom_table(sssom_rows(kg))), (meta, sssom_metadata(version, titles))):
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")
         partial.write_text(text, encoding="utf-8")

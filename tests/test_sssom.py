@@ -11,6 +11,8 @@ import yaml
 from conftest import REPO
 
 from graph import load_graph
+from graph.documents import documents
+from graph.resources import ontology_file
 from graph.sssom_export import sssom_metadata, sssom_rows, sssom_table
 
 TABLE = REPO / "data" / "mappings" / "r2pkg.sssom.tsv"
@@ -45,7 +47,29 @@ def test_committed_table_is_the_graphs(kg):
     """Never stale: regenerate with `r2pkg mappings-sssom`."""
     assert TABLE.read_text(encoding="utf-8") == sssom_table(sssom_rows(kg))
     version = str(kg.select("SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v }")[0]["v"])
-    assert META.read_text(encoding="utf-8") == sssom_metadata(version)
+    assert META.read_text(encoding="utf-8") == sssom_metadata(version, [d.citation() for d in documents(kg)])
+
+
+def test_each_mapping_names_the_document_that_speaks_of_its_subject(tmp_path):
+    """With two documents, a node only the brief speaks of has the brief as its source, a node both speak of
+    none (SSSOM's subject_source is one document), a node only the note speaks of the note; the title names both."""
+    corpus = REPO / "tests" / "fixtures" / "corpus"
+    extra = tmp_path / "note-mappings.ttl"
+    extra.write_text("""@prefix r2p: <https://w3id.org/r2pkg/ontology#> .
+@prefix r2pr: <https://w3id.org/r2pkg/resource/> .
+r2pr:mapping-local-participation-un-rf-01 a r2p:Mapping ; r2p:mappedNode r2pr:local-participation ;
+    r2p:mappingRelation r2p:RelatedMatchMapping ; r2p:mappedConcept r2pr:un-rf-01 .
+r2pr:mapping-early-warning-messengers-un-rf-01 a r2p:Mapping ; r2p:mappedNode r2pr:early-warning-messengers ;
+    r2p:mappingRelation r2p:RelatedMatchMapping ; r2p:mappedConcept r2pr:un-rf-01 .
+""", encoding="utf-8")
+    kg = load_graph([ontology_file(), REPO / "data", corpus / "workshop-note-document.ttl",
+                     corpus / "workshop-note-claims.ttl", corpus / "workshop-nodes.ttl", extra])
+    source = {(r.subject_id, r.object_id): r.subject_source for r in sssom_rows(kg)}
+    assert source[("r2pr:acquiescence-to-atrocities", "r2pr:un-rf-06")] == "r2pr:brief-2013"
+    assert source[("r2pr:local-participation", "r2pr:un-rf-01")] == ""
+    assert source[("r2pr:early-warning-messengers", "r2pr:un-rf-01")] == "r2pr:workshop-note"
+    title = yaml.safe_load(sssom_metadata("0.0.0", [d.citation() for d in documents(kg)]))["mapping_set_title"]
+    assert "Preventing Mass Atrocities" in title and "Field Notes from a Community Resilience Workshop" in title
 
 
 def test_sssom_py_validates_the_table(caplog):
