@@ -243,6 +243,8 @@ SELECT DISTINCT ?name WHERE {
   ?claim a r2p:Claim ; prov:wasAttributedTo ?person ; r2p:speakerRole ?role .
   ?person a foaf:Person ; rdfs:label ?name . FILTER(?role != r2p:RapporteurRole)
 }"""
+_UNNAMED_SPEAKERS = """
+SELECT DISTINCT ?label WHERE { ?claim prov:wasAttributedTo ?group . ?group a r2p:UnnamedParticipant ; rdfs:label ?label }"""
 _ONE_SPEAKER = re.compile(r"\b(?:One|Another) (?:of the )?participants?\b")
 # Openings by which a sentence carries on the report before it (docs/MODELLING.md, "Who speaks").
 _CARRY_ON = re.compile(r"^- |^\W*(?:However|Instead|As a result|Another|These|This|It|They|There|For example|When they"
@@ -263,9 +265,13 @@ def carries_on(sentence: str) -> bool:
 
 
 def names_speaker(kg: KnowledgeGraph) -> re.Pattern[str]:
-    """Words by which a sentence names its speaker: "participants", "They", and the surnames of the data's speakers."""
+    """Words by which a sentence names its speaker: "participants", "They", the surnames of the data's speakers,
+    and the head word of each unnamed group's label ("facilitators of the test workshop": "facilitators")."""
     surnames = sorted({str(r["name"]).split()[-1] for r in kg.select(_NAMED_SPEAKERS, asserted_only=True)})
-    return re.compile("|".join([_SPEAKER_WORDS, *(rf"\b{re.escape(s)}\b" for s in surnames)]), re.IGNORECASE)
+    groups = sorted({str(r["label"]).split()[0].lower().removesuffix("s")
+                     for r in kg.select(_UNNAMED_SPEAKERS, asserted_only=True) if str(r["label"]).strip()})
+    words = [*(rf"\b{re.escape(s)}\b" for s in surnames), *(rf"\b{re.escape(g)}s?\b" for g in groups)]
+    return re.compile("|".join([_SPEAKER_WORDS, *words]), re.IGNORECASE)
 
 
 def check_unattributed_sentences(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:

@@ -173,6 +173,24 @@ def test_quotes_are_checked_per_document_and_unchecked_documents_are_named(tmp_p
     assert validate(kg, None).unchecked
 
 
+def test_a_group_the_data_names_is_a_speaker_the_sentence_names(tmp_path):
+    """The note's "Most facilitators agreed ..." names its speakers by the group's own word; the same sentence
+    without it ("Most agreed ...") is the rapporteur's, and the warning says so."""
+    from graph.reading_rules import check_unattributed_sentences
+
+    note = read_source(NOTE, slug="workshop-note")
+    assert check_unattributed_sentences(corpus_graph(), note) == []
+    unnamed = tmp_path / "note.md"
+    unnamed.write_text(NOTE.read_text(encoding="utf-8").replace("Most facilitators agreed", "Most agreed"),
+                       encoding="utf-8")
+    bad = tmp_path / "claims.ttl"
+    bad.write_text((CORPUS / "workshop-note-claims.ttl").read_text(encoding="utf-8")
+                   .replace("Most facilitators agreed", "Most agreed"), encoding="utf-8")
+    kg = graph.load_graph([ontology_file(), REPO / "data", CORPUS / "workshop-note-document.ttl", bad])
+    found = check_unattributed_sentences(kg, read_source(unnamed, slug="workshop-note"))
+    assert [f.focus for f in found] == ["r2pr:workshop-note-p03-01"]
+
+
 def test_titles_come_from_the_data():
     kg = corpus_graph()
     assert document_title(graph.load_graph([ontology_file(), CORPUS / "workshop-note-document.ttl",
