@@ -244,7 +244,10 @@ SELECT DISTINCT ?name WHERE {
   ?person a foaf:Person ; rdfs:label ?name . FILTER(?role != r2p:RapporteurRole)
 }"""
 _UNNAMED_SPEAKERS = """
-SELECT DISTINCT ?label WHERE { ?claim prov:wasAttributedTo ?group . ?group a r2p:UnnamedParticipant ; rdfs:label ?label }"""
+SELECT DISTINCT ?label WHERE {
+  ?claim prov:wasAttributedTo ?group . ?group a r2p:UnnamedParticipant ; rdfs:label ?label
+}"""
+_POST_MODIFIERS = {"of", "on", "in", "at", "from", "for", "with", "about", "who", "that", "to"}
 _ONE_SPEAKER = re.compile(r"\b(?:One|Another) (?:of the )?participants?\b")
 # Openings by which a sentence carries on the report before it (docs/MODELLING.md, "Who speaks").
 _CARRY_ON = re.compile(r"^- |^\W*(?:However|Instead|As a result|Another|These|This|It|They|There|For example|When they"
@@ -264,11 +267,19 @@ def carries_on(sentence: str) -> bool:
     return _CARRY_ON.search(sentence) is not None
 
 
+def head_noun(label: str) -> str:
+    """The last word before a label's post-modifier: "fixture participant on the river district" -> "participant",
+    "facilitators of the test workshop" -> "facilitators", "participant citing a host government" -> "participant"."""
+    words = label.lower().split()
+    end = next((i for i, w in enumerate(words) if i and (w in _POST_MODIFIERS or w.endswith("ing"))), len(words))
+    return words[end - 1]
+
+
 def names_speaker(kg: KnowledgeGraph) -> re.Pattern[str]:
     """Words by which a sentence names its speaker: "participants", "They", the surnames of the data's speakers,
     and the head word of each unnamed group's label ("facilitators of the test workshop": "facilitators")."""
     surnames = sorted({str(r["name"]).split()[-1] for r in kg.select(_NAMED_SPEAKERS, asserted_only=True)})
-    groups = sorted({str(r["label"]).split()[0].lower().removesuffix("s")
+    groups = sorted({head_noun(str(r["label"])).removesuffix("s")
                      for r in kg.select(_UNNAMED_SPEAKERS, asserted_only=True) if str(r["label"]).strip()})
     words = [*(rf"\b{re.escape(s)}\b" for s in surnames), *(rf"\b{re.escape(g)}s?\b" for g in groups)]
     return re.compile("|".join([_SPEAKER_WORDS, *words]), re.IGNORECASE)
