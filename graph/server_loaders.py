@@ -173,16 +173,20 @@ def virtuoso_load_file(path: str, graph: str, *, port: str = "1111", user: str =
     iri = _graph_iri(graph)
     folder, name = os.path.split(os.path.abspath(path))
     row = f"DB.DBA.load_list WHERE ll_file = {_sql_string(os.path.join(folder, name))}"
+    # First the file is listed (a folder Virtuoso may not read is refused here, before the old graph is touched),
+    # then the graph cleared and the loader run. rdf_loader_run also loads any file listed earlier and not loaded.
+    listed = _isql([f"DELETE FROM {row};", f"ld_dir({_sql_string(folder)}, {_sql_string(name)}, {_sql_string(graph)});",
+                    f"SELECT 'R2PKG-LISTED', count(*) FROM {row};"], port, user, password, seconds)
+    if not any(line.split()[1:2] == ["1"] for line in listed.splitlines() if line.startswith("R2PKG-LISTED")):
+        raise InputError(f"Virtuoso's loader did not list {name} (ld_dir found nothing: does Virtuoso see the "
+                         "folder, on this machine?)")
     out = _isql([
-        "log_enable(3, 1);", f"SPARQL CLEAR GRAPH {iri};", f"DELETE FROM {row};",
-        f"ld_dir({_sql_string(folder)}, {_sql_string(name)}, {_sql_string(graph)});",
-        "rdf_loader_run();", "checkpoint;",
+        "log_enable(3, 1);", f"SPARQL CLEAR GRAPH {iri};", "rdf_loader_run();", "checkpoint;",
         f"SELECT 'R2PKG-LOAD', ll_state, replace(coalesce(ll_error, ''), '\\n', ' ') FROM {row};",
         f"DELETE FROM {row};"], port, user, password, seconds)
     state = [line.split(None, 2) for line in out.splitlines() if line.startswith("R2PKG-LOAD")]
     if not state:
-        raise InputError(f"Virtuoso's loader did not take {name} (ld_dir listed nothing: is the folder the one "
-                         "Virtuoso sees?)")
+        raise InputError(f"Virtuoso's loader left no record of {name}")
     fields = state[0] + ["", ""]
     if fields[1] != "2" or fields[2].strip():
         # Nothing half-written stays: the graph the loader filled in part is emptied.
