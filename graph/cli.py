@@ -16,7 +16,7 @@ import click
 from graph import commands as commands_pkg
 
 # Commands that live in a module of another name (a missing entry is still found, by importing every module).
-_MODULE_OF = {"stats": "counts", "pathways": "pathway_report", "queries": "query", "push": "query", "render": "build",
+_MODULE_OF = {"stats": "counts", "pathways": "pathway_report", "queries": "query", "render": "build",
               "release-ontology": "ontology", "mappings-sssom": "ontology",
               "w3id-rules": "ontology"}
 
@@ -29,7 +29,10 @@ class CommandModules(click.Group):
 
     def _load(self, module: str) -> None:
         for cmd in importlib.import_module(f"graph.commands.{module}").COMMANDS:
-            self.commands.setdefault(cmd.name, cmd)
+            if cmd.name == module:  # a command's own module wins over an older copy elsewhere
+                self.commands[cmd.name] = cmd
+            else:
+                self.commands.setdefault(cmd.name, cmd)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = _MODULE_OF.get(cmd_name, cmd_name)

@@ -3,6 +3,7 @@
     python scripts/bench_scale.py --triples 1M,5M
     python scripts/bench_scale.py --triples 1M --before-commit 07fe587 --data /tmp/scale
     python scripts/bench_scale.py --briefs 200 --no-servers --pyshacl-timeout 300
+    python scripts/bench_scale.py --triples 1M,5M --push-only --data ~/scale-data
 
 For each size, a corpus of N synthetic briefs (scripts/synthetic_corpus.py, written
 once into --data and reused) plus the ontology is measured stage by stage, each
@@ -17,11 +18,13 @@ stage beside its baseline from the same run:
 - `validate` (SHACL, QC, quotes, paraphrases, reading rules, faithfulness) with the
   SPARQL engine, and with pySHACL, killed after --pyshacl-timeout seconds (the figure
   then reads "killed at T s");
-- push into an Oxigraph server (Graph Store PUT, and --via oxigraph-bulk) beside the
-  server's own loader (`oxigraph load` into a fresh folder) and a plain `curl` PUT of
-  the same N-Triples; and into Virtuoso (PUT with Digest authentication) beside its
-  bulk loader (`ld_dir` + `rdf_loader_run` through isql), when `oxigraph` and
-  `virtuoso-t` are installed.
+- push, every way, beside the server's own loader given the same built graph as a
+  file: into an Oxigraph server (Graph Store PUT, --via oxigraph-bulk plain and
+  --gzip, each into a server of its own) and into a store folder (--via
+  oxigraph-load), beside `oxigraph load` into a fresh folder; into Virtuoso (PUT
+  with Digest authentication, --via virtuoso-bulk) beside `ld_dir` +
+  `rdf_loader_run` + checkpoint through isql; when `oxigraph` and `virtuoso-t` are
+  installed. --push-only measures these alone.
 
 "before" is the code of --before-commit (unpacked with `git archive`), run by the
 same Python on the same corpus: every stage the older code has is measured with it
@@ -112,7 +115,10 @@ for name in stages:
             return {"findings": len(report.findings), "errors": report.counts()["ERROR"]}
         stage(name, run)
     elif name == "derive":
-        from graph.derivation import derive
+        try:
+            from graph.deriving import derive
+        except ImportError:  # its older name
+            from graph.derivation import derive
         stage("derive", lambda: {"derived": derive(kg).triples})
     elif name == "queries":
         from graph.queries import named_queries, run_query
@@ -127,18 +133,36 @@ for name in stages:
             return {"queries": times}
         stage("queries", each)
     elif name.startswith("push:"):
-        url, via = name[len("push:"):].rsplit("|", 1)
-        from graph.remote import push
+        target, via = name[len("push:"):].rsplit("|", 1)
         import inspect
-        kw = {"via": via} if "via" in inspect.signature(push).parameters else {}
-        if via != "gsp" and not kw:
-            continue
-        user = None
-        if "@" in url:  # user:password@ for Virtuoso's Digest authentication
-            creds, url = url.split("@", 1)
+        from graph.remote import push
+        kw, user, password = {}, None, None
+        if via.endswith("+gzip"):
+            via, kw["gzip"] = via[:-len("+gzip")], True
+        if "@" in target:  # user:password@ for Virtuoso's Digest authentication and its SQL login
+            creds, target = target.split("@", 1)
             user, password = creds.split(":", 1)
-            kw.update(user=user, password=password)
-        stage(name, lambda: {"sent": push(kg, url, "https://w3id.org/r2pkg/graph/bench", **kw)})
+        if via in ("oxigraph-load", "virtuoso-bulk"):
+            try:
+                from graph.server_loaders import oxigraph_load, virtuoso_bulk
+            except ImportError:
+                continue  # the older code has no local loaders
+            if via == "oxigraph-load":
+                run = lambda target=target: oxigraph_load(kg, target, "https://w3id.org/r2pkg/graph/bench")
+            else:
+                folder, port = target.rsplit("#", 1)
+                run = lambda folder=folder, port=port: virtuoso_bulk(
+                    kg, folder, "https://w3id.org/r2pkg/graph/bench", port=port, user=user, password=password)
+        else:
+            params = inspect.signature(push).parameters
+            if (via != "gsp" and "via" not in params) or ("gzip" in kw and "gzip" not in params):
+                continue
+            if "via" in params:
+                kw["via"] = via
+            if user:
+                kw.update(user=user, password=password)
+            run = lambda target=target, kw=kw: push(kg, target, "https://w3id.org/r2pkg/graph/bench", **kw)
+        stage(name, lambda run=run: {"sent": run()})
 '''
 
 BARE_LOAD = r'''
@@ -291,36 +315,59 @@ class Virtuoso:
 
 def export_nt(nt: Path, out: Path) -> None:
     """The built graph (asserted and derived) as one N-Triples file, for the servers' own loaders."""
-    code = ("import sys; from graph.resources import ontology_file; from graph.store import load_graph; "
-            "from graph.derivation import derive; from graph.remote import _write_ntriples; "
-            f"kg = load_graph([ontology_file(), {str(nt)!r}]); derive(kg); _write_ntriples(kg, {str(out)!r})")
+    code = ("from graph.resources import ontology_file; from graph.store import load_graph; "
+            "from graph.deriving import derive; from graph.remote import write_ntriples; "
+            f"kg = load_graph([ontology_file(), {str(nt)!r}]); derive(kg); write_ntriples(kg, {str(out)!r})")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
+def versus(r: dict | None, own: float) -> str:
+    """A push figure and how many times the server's own loader it took."""
+    if not r or "seconds" not in r:
+        return fmt(r)
+    return f"{fmt(r)}; **{r['seconds'] / own:.1f}x** the loader"
+
+
 def servers(nt: Path, work: Path, before: Path | None) -> list[tuple[str, str, str, str]]:
-    """Push rows: r2pkg push (before and after) beside the server's own loader and a curl PUT, same N-Triples."""
+    """Push rows: each way of `r2pkg push` (before and after) beside the server's own loader, same built graph.
+
+    Every push goes into a server or store of its own that holds nothing yet, as the loader's does; a push
+    includes writing the N-Triples, the loader starts from the written file.
+    """
     rows = []
     work.mkdir(parents=True, exist_ok=True)
     built = work / "built.nt"
     export_nt(nt, built)
+    print(f"  built graph for the servers: {built.stat().st_size / 2**20:,.0f} MB of N-Triples", flush=True)
     if shutil.which("oxigraph") or Path(sys.executable).with_name("oxigraph").exists():
-        server = OxigraphServer(work / "ox")
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+        loader = work / "ox-load"
+        own = timed([binary, "load", "--location", str(loader), "--file", str(built)])
+        shutil.rmtree(loader, ignore_errors=True)
+        base = f"`oxigraph load` {own:.1f} s"
+        ways = {"gsp": "PUT", "oxigraph-bulk": "--via oxigraph-bulk",
+                "oxigraph-bulk+gzip": "--via oxigraph-bulk --gzip"}
+        started = {via: OxigraphServer(work / f"ox-{via}") for via in ways}
         try:
-            url = f"{server.base}/store"
-            loader = work / "ox-load"
-            own = timed([server.binary, "load", "--location", str(loader), "--file", str(built)])
-            shutil.rmtree(loader, ignore_errors=True)
-            curl = timed(["curl", "-sf", "-X", "PUT", "-H", "Content-Type: application/n-triples",
-                          "--data-binary", f"@{built}", f"{url}?graph=urn:bench:curl"])
-            base = f"`oxigraph load` {own:.1f} s; curl PUT {curl:.1f} s"
-            after = run_stages(REPO, nt, ["derive", f"push:{url}|gsp", f"push:{url}|oxigraph-bulk"])
-            old = run_stages(before, nt, ["derive", f"push:{url}|gsp"]) if before else {}
-            rows.append(("push into Oxigraph server (PUT)", fmt(old.get(f"push:{url}|gsp")),
-                         fmt(after.get(f"push:{url}|gsp")), base))
-            rows.append(("push into Oxigraph server (--via oxigraph-bulk)", "-",
-                         fmt(after.get(f"push:{url}|oxigraph-bulk")), base))
+            keys = {via: f"push:{started[via].base}/store|{via}" for via in ways}
+            load_into = work / "ox-push-load"
+            after = run_stages(REPO, nt, ["derive", *keys.values(), f"push:{load_into}|oxigraph-load"])
+            old: dict = {}
+            old_keys = keys
+            if before:  # into servers of their own again
+                for server in started.values():
+                    server.stop()
+                started = {via: OxigraphServer(work / f"ox-before-{via}") for via in ways}
+                old_keys = {via: f"push:{started[via].base}/store|{via}" for via in ways}
+                old = run_stages(before, nt, ["derive", *old_keys.values()])
+            for via, label in ways.items():
+                rows.append((f"push into Oxigraph server ({label})", fmt(old.get(old_keys[via])),
+                             versus(after.get(keys[via]), own), base))
+            rows.append(("push into the Oxigraph store folder (--via oxigraph-load)", "-",
+                         versus(after.get(f"push:{load_into}|oxigraph-load"), own), base))
         finally:
-            server.stop()
+            for server in started.values():
+                server.stop()
     else:
         print("  Oxigraph server: skipped (no `oxigraph` binary; pip install oxigraph)")
     if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
@@ -330,11 +377,16 @@ def servers(nt: Path, work: Path, before: Path | None) -> list[tuple[str, str, s
             t = time.perf_counter()
             v.isql(f"ld_dir('{v.folder}', 'built.nt', 'urn:bench:loader');", "rdf_loader_run();", "checkpoint;")
             own = time.perf_counter() - t
+            (v.folder / "built.nt").unlink()
             url = f"dba:dba@{v.base}/sparql-graph-crud-auth"
-            after = run_stages(REPO, nt, ["derive", f"push:{url}|gsp"])
+            bulk = f"dba:dba@{v.folder}#{v.sql}"
+            after = run_stages(REPO, nt, ["derive", f"push:{url}|gsp", f"push:{bulk}|virtuoso-bulk"])
             old = run_stages(before, nt, ["derive", f"push:{url}|gsp"]) if before else {}
+            base = f"`ld_dir` + `rdf_loader_run` + checkpoint {own:.1f} s (first, into the empty database)"
             rows.append(("push into Virtuoso (PUT, Digest)", fmt(old.get(f"push:{url}|gsp")),
-                         fmt(after.get(f"push:{url}|gsp")), f"`ld_dir` + `rdf_loader_run` {own:.1f} s"))
+                         versus(after.get(f"push:{url}|gsp"), own), base))
+            rows.append(("push into Virtuoso (--via virtuoso-bulk)", "-",
+                         versus(after.get(f"push:{bulk}|virtuoso-bulk"), own), base))
         finally:
             v.stop()
     else:
@@ -364,6 +416,8 @@ def main() -> int:
     ap.add_argument("--pyshacl-max-triples", type=parse_size, default=parse_size("2M"),
                     help="largest corpus validated with --engine pyshacl in this code (default 2M)")
     ap.add_argument("--no-servers", action="store_true", help="skip the Oxigraph server and Virtuoso figures")
+    ap.add_argument("--push-only", action="store_true",
+                    help="only the push figures (each way beside the servers' own loaders): no other stage")
     ap.add_argument("--no-shell-query", action="store_true", help="skip `r2pkg query CQ01` from the shell")
     args = ap.parse_args()
     if not TEXT.exists():
@@ -387,6 +441,11 @@ def main() -> int:
         for briefs in sizes:
             nt = corpus(briefs, data)
             print(f"\n== {briefs} briefs ({nt.name}) ==", flush=True)
+            if args.push_only:
+                print("| stage | before | after | baseline, same run |\n|---|---|---|---|")
+                for row in servers(nt, Path(tmp, f"servers-{briefs}"), before):
+                    print("| " + " | ".join(row) + " |", flush=True)
+                continue
             from graph.resources import ontology_file
 
             bare = subprocess.run([sys.executable, "-c", BARE_LOAD, str(ontology_file()), str(nt)], check=True,

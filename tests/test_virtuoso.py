@@ -3,21 +3,25 @@
 The test starts its own Virtuoso (Debian's virtuoso-opensource binaries,
 `virtuoso-t`) on loopback ports with its own configuration and database in a
 temporary folder, pushes the built graph through the Graph Store Protocol with
-Digest authentication, and compares every named query's rows with the
-embedded store's. Skipped, with the reason, when `virtuoso-t` is not installed
-(scripts/setup-test-env.sh installs it).
+Digest authentication and through Virtuoso's own bulk loader (`ld_dir` +
+`rdf_loader_run` through isql, `--via virtuoso-bulk`), and compares every
+named query's rows with the embedded store's for both. Skipped, with the
+reason, when `virtuoso-t` is not installed (scripts/setup-test-env.sh installs it).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,7 @@ from click.testing import CliRunner
 
 from graph import remote
 from graph.cli import cli
+from graph.errors import InputError
 from graph.queries import named_queries, run_query
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -78,11 +83,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory) -> Iterator[str]:
+@dataclass(frozen=True)
+class Instance:
+    base: str  # the HTTP address
+    sql: str  # the SQL port isql talks to
+    folder: Path  # its database folder, which DirsAllowed lists
+
+
+def started(tmp_path_factory) -> Iterator[Instance]:
     folder = tmp_path_factory.mktemp("virtuoso")
-    http_port = free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=free_port(), http=http_port))
+    http_port, sql_port = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=sql_port, http=http_port))
     proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
     base = f"http://127.0.0.1:{http_port}"
@@ -97,7 +108,7 @@ def virtuoso(tmp_path_factory) -> Iterator[str]:
                     log = (folder / "virtuoso.log").read_text() if (folder / "virtuoso.log").exists() else ""
                     pytest.fail(f"Virtuoso did not start: {log[-2000:]}")
                 time.sleep(0.5)
-        yield base
+        yield Instance(base, str(sql_port), folder)
     finally:
         proc.terminate()
         try:
@@ -105,6 +116,20 @@ def virtuoso(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory) -> Iterator[str]:
+    """A Virtuoso for the Graph Store Protocol pushes."""
+    for instance in started(tmp_path_factory):
+        yield instance.base
+
+
+@pytest.fixture(scope="module")
+def virtuoso_instance(tmp_path_factory) -> Iterator[Instance]:
+    """Another Virtuoso for its bulk loader: Virtuoso 7.2 plans a query by what the whole database holds, so
+    each way of pushing gets a database of its own, as a user's server would."""
+    yield from started(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +142,26 @@ def pushed(virtuoso, repo_graph) -> str:
     return virtuoso
 
 
+BULK_GRAPH = "https://w3id.org/r2pkg/graph/brief-2013-bulk"
+
+
+def bulk_push(instance: Instance, *extra: str, password: str = PASSWORD, dump_dir: Path | None = None):
+    return CliRunner(env={"R2PKG_TEST_VIRTUOSO": password}).invoke(cli, [
+        "push", "--via", "virtuoso-bulk", "--dump-dir", str(dump_dir or instance.folder), "--graph", BULK_GRAPH,
+        "--isql-port", instance.sql, "--user", "dba", "--password-env", "R2PKG_TEST_VIRTUOSO", *extra])
+
+
+@pytest.fixture(scope="module")
+def bulk_loaded(virtuoso_instance) -> str:
+    """The built graph loaded twice by Virtuoso's own loader (the second load replaces the first)."""
+    for _ in range(2):
+        result = bulk_push(virtuoso_instance)
+        assert result.exit_code == 0, result.output
+        assert f"graph <{BULK_GRAPH}>" in result.output and "via virtuoso-bulk" in result.output
+    assert not list(virtuoso_instance.folder.glob("r2pkg-push-*")), "the dump is removed"
+    return virtuoso_instance.base
+
+
 def test_push_needs_the_password(virtuoso):
     result = CliRunner(env={"R2PKG_TEST_VIRTUOSO": "wrong"}).invoke(cli, [
         "push", "--endpoint", f"{virtuoso}/sparql-graph-crud-auth", "--graph", GRAPH,
@@ -125,11 +170,56 @@ def test_push_needs_the_password(virtuoso):
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
 
 
-def test_the_pushed_graph_holds_every_triple(pushed, repo_graph):
-    result = run_query(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", endpoint=f"{pushed}/sparql",
-                       default_graph=GRAPH)
+@pytest.mark.parametrize("way", ["put", "bulk"])
+def test_the_pushed_graph_holds_every_triple(way, request, repo_graph):
+    base, graph = (request.getfixturevalue("pushed"), GRAPH) if way == "put" else \
+        (request.getfixturevalue("bulk_loaded"), BULK_GRAPH)
+    result = run_query(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", endpoint=f"{base}/sparql",
+                       default_graph=graph)
     distinct = len({(q.subject, q.predicate, q.object) for q in repo_graph.store})
     assert result.records()[0]["n"] == distinct
+
+
+def test_bulk_push_refuses_a_wrong_password_and_port(virtuoso_instance):
+    for extra, password, message in ([], "wrong", "refused user 'dba': check the password"), \
+            (["--isql-port", str(free_port())], PASSWORD, "cannot reach Virtuoso's SQL port"):
+        result = bulk_push(virtuoso_instance, *extra, password=password)
+        assert result.exit_code == 2 and message in result.output, result.output
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_bulk_push_refuses_a_folder_virtuoso_may_not_read(virtuoso_instance, bulk_loaded, repo_graph):
+    # Virtuoso lets every process read the system's temporary folder, so the refused folder is elsewhere.
+    home = Path.home()
+    if str(home).startswith(tempfile.gettempdir()) or not os.access(home, os.W_OK):
+        pytest.skip("needs a writable folder outside the temporary one")
+    outside = Path(tempfile.mkdtemp(prefix=".r2pkg-test-", dir=home))
+    try:
+        result = bulk_push(virtuoso_instance, dump_dir=outside)
+        assert result.exit_code == 2 and "DirsAllowed" in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert list(outside.iterdir()) == [], "the dump is removed"
+        count = run_query(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", endpoint=f"{bulk_loaded}/sparql",
+                          default_graph=BULK_GRAPH)
+        assert count.records()[0]["n"] == len({(q.subject, q.predicate, q.object) for q in repo_graph.store}), \
+            "the graph loaded before is untouched"
+    finally:
+        shutil.rmtree(outside)
+
+
+def test_a_loader_error_is_one_line_and_leaves_the_graph_empty(virtuoso_instance):
+    from graph.server_loaders import virtuoso_load_file
+
+    bad = virtuoso_instance.folder / "broken.nt"
+    bad.write_text('<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n'
+                   '<https://example.org/s> <https://example.org/p> "unterminated .\n')
+    graph = "https://example.org/graph/broken"
+    with pytest.raises(InputError, match=r"Virtuoso's loader failed on broken\.nt: .*Unterminated") as failed:
+        virtuoso_load_file(str(bad), graph, port=virtuoso_instance.sql, password=PASSWORD)
+    assert "\n" not in str(failed.value) and "left empty" in str(failed.value)
+    count = run_query(sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", endpoint=f"{virtuoso_instance.base}/sparql",
+                      default_graph=graph)
+    assert count.records()[0]["n"] == 0
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -170,12 +260,12 @@ def rows(result, joined: dict[str, str]) -> Counter:
 # Queries that compare documents answer nothing on the repository, which holds one document (the two-document
 # case runs in tests/test_documents.py).
 ONE_DOCUMENT_EMPTY = {"documents-disagree"}
-CASES = [pytest.param(name, bound, id=f"{name}-{bound}") for name in named_queries()
-         for bound in ("defaults", "examples")]
+CASES = [pytest.param(name, bound, way, id=f"{name}-{bound}-{way}") for name in named_queries()
+         for bound in ("defaults", "examples") for way in ("put", "bulk")]
 
 
-@pytest.mark.parametrize("name, bound", CASES)
-def test_named_query_gives_the_same_rows_in_virtuoso(pushed, repo_graph, name, bound):
+@pytest.mark.parametrize("name, bound, way", CASES)
+def test_named_query_gives_the_same_rows_in_virtuoso(request, repo_graph, name, bound, way):
     """Every named query, with its defaults (required parameters at their examples) and with every optional
     parameter bound to its example (sent as VALUES, which the embedded store binds natively)."""
     query = named_queries()[name]
@@ -185,9 +275,11 @@ def test_named_query_gives_the_same_rows_in_virtuoso(pushed, repo_graph, name, b
         params = query.example_values()
         if not params:
             pytest.skip(f"{name} has no parameter")
+    base, graph = (request.getfixturevalue("pushed"), GRAPH) if way == "put" else \
+        (request.getfixturevalue("bulk_loaded"), BULK_GRAPH)
     local = run_query(repo_graph, name=name, params=params)
     with remote.deadline(60):
-        there = run_query(name=name, params=params, endpoint=f"{pushed}/sparql", default_graph=GRAPH)
+        there = run_query(name=name, params=params, endpoint=f"{base}/sparql", default_graph=graph)
     assert there.variables == local.variables
     joined = concatenations(query.body)
     assert rows(there, joined) == rows(local, joined)
