@@ -29,10 +29,7 @@ class CommandModules(click.Group):
 
     def _load(self, module: str) -> None:
         for cmd in importlib.import_module(f"graph.commands.{module}").COMMANDS:
-            if cmd.name == module:  # a command's own module wins over an older copy elsewhere
-                self.commands[cmd.name] = cmd
-            else:
-                self.commands.setdefault(cmd.name, cmd)
+            self.commands.setdefault(cmd.name, cmd)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = _MODULE_OF.get(cmd_name, cmd_name)

@@ -13,14 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import http.client
 import os
-import tempfile
-import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
@@ -31,7 +26,11 @@ from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH
 from graph.query_results import QueryResult
 
+# urllib.request, http.client, tempfile and threading are imported where they are used: they pull in email,
+# ssl and socket (some 15 ms) that a query on the embedded store, which imports this module, never needs.
 if TYPE_CHECKING:
+    import urllib.request
+
     from rdflib.term import Identifier
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
@@ -86,6 +85,9 @@ def _read_capped(resp, url: str, deadline: float) -> bytes:
 
 def _exchange(req: urllib.request.Request, deadline: float,
               opener: urllib.request.OpenerDirector | None = None) -> tuple[bytes, str]:
+    import http.client
+    import urllib.error
+    import urllib.request
     open_url = opener.open if opener else urllib.request.urlopen
     try:
         with open_url(req, timeout=max(1.0, deadline - time.monotonic())) as resp:
@@ -115,6 +117,7 @@ def deadline(seconds: float) -> Iterator[None]:
 def _request(req: urllib.request.Request, seconds: float | None = None,
              opener: urllib.request.OpenerDirector | None = None) -> tuple[bytes, str]:
     """Send, read the whole answer within `seconds` overall (a server that trickles bytes counts too)."""
+    import threading
     seconds = _SECONDS.get() if seconds is None else seconds
     deadline = time.monotonic() + seconds
     outcome: list = []
@@ -139,6 +142,7 @@ def _request(req: urllib.request.Request, seconds: float | None = None,
 def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, Identifier] | None = None,
                  default_graph: str | None = None) -> QueryResult:
     """Run a query on a SPARQL 1.1 endpoint and parse the answer into a QueryResult."""
+    import urllib.request
     url = _check_url(endpoint)
     # A form POST, not the query as the body: every server takes forms (Virtuoso 7 hangs on the other).
     fields = [("query", bind_values(sparql, bindings or {}))]
@@ -170,6 +174,7 @@ def parse_answer(data: bytes, ctype: str, endpoint: str) -> QueryResult:
 
 def authenticating(url: str, user: str, password: str) -> urllib.request.OpenerDirector:
     """An opener that answers a server's Digest or Basic challenge (Virtuoso asks for Digest)."""
+    import urllib.request
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, url, user, password)
     return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
@@ -230,6 +235,7 @@ def push(kg, store_url: str, graph: str | None = None, *, user: str | None = Non
     chunked (`Content-Encoding: gzip`: Oxigraph server decodes it, Virtuoso 7.2
     refuses it). With `user`, the server's Digest or Basic challenge is answered.
     """
+    import tempfile
     if via not in VIA:
         raise InputError(f"unknown --via {via!r} (known: {', '.join(VIA)})")
     url = _check_url(store_url)
@@ -251,6 +257,7 @@ def push(kg, store_url: str, graph: str | None = None, *, user: str | None = Non
 
 def _send(url: str, body, size: int | None, store_url: str, user: str | None, password: str | None,
           seconds: float, via: str) -> None:
+    import urllib.request
     headers = {"Content-Type": "application/n-triples"}
     if size is None:  # compressed as it goes: urllib sends it chunked
         headers["Content-Encoding"] = "gzip"
@@ -292,6 +299,8 @@ def _send(url: str, body, size: int | None, store_url: str, user: str | None, pa
 def _digest_authorization(req: urllib.request.Request, user: str, password: str, seconds: float) -> str | None:
     """The Digest Authorization header for `req`, from the challenge the server gives a bodiless request
     to the same URL (None when it asks for none, or for Basic only)."""
+    import urllib.error
+    import urllib.request
     try:
         _request(urllib.request.Request(req.full_url, method="HEAD"), seconds)
         return None

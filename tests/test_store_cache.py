@@ -115,3 +115,5 @@ def test_a_named_query_from_the_shell_imports_neither_rdflib_nor_the_derivation(
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "r2pr:" in done.stdout and "graph.store" in imported
     assert not {m for m in imported if m.split(".")[0] in ("rdflib", "pyshacl", "networkx")}
+    # nor HTTP (email, ssl, socket come with it) nor multiprocessing: the embedded store needs neither
+    assert not {m for m in imported if m.split(".")[0] in ("http", "email", "ssl", "multiprocessing")}

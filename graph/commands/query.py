@@ -1,11 +1,9 @@
-"""r2pkg queries, query and push: SPARQL for scholars (export is graph/commands/export.py)."""
+"""r2pkg queries and query: SPARQL for scholars (export is graph/commands/export.py, push graph/commands/push.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import time
 
 import click
 
@@ -15,7 +13,6 @@ from graph.errors import InputError
 from graph.output import format_rows
 from graph.queries import named_queries, read_query_file, run_query
 from graph.queries import refuse_unsafe as refuse
-from graph.remote import push
 from graph.server.sandbox import run_confined
 
 # One set of names with export and serve (graph.formats); `table` is for people; aliases such as nt are accepted.
@@ -112,42 +109,4 @@ def _run_and_format(kg, endpoint, default_graph, name, sparql, query, params, fm
     return result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table")), warnings
 
 
-@click.command("push", epilog=example(
-    "r2pkg push --endpoint http://127.0.0.1:7878/store",
-    "r2pkg push --endpoint http://127.0.0.1:7878/store --via oxigraph-bulk",
-    "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013",
-    "VIRTUOSO_PASSWORD=... r2pkg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth "
-    "--graph https://w3id.org/r2pkg/graph/brief-2013 --user dba --password-env VIRTUOSO_PASSWORD"))
-@click.option("--endpoint", required=True,
-              help="The server's Graph Store Protocol URL (Oxigraph: /store; Virtuoso: /sparql-graph-crud-auth).")
-@click.option("--graph", "graph_iri", help="Replace this named graph instead of the default graph.")
-@click.option("--user", help="Answer the server's Digest or Basic authentication as this user.")
-@click.option("--password-env", metavar="VARIABLE",
-              help="With --user: the environment variable that holds the password (never on the command line).")
-@click.option("--timeout", type=click.FloatRange(1, 86400), default=remote.PUSH_TIMEOUT, show_default=True,
-              help="Seconds the whole upload may take.")
-@click.option("--via", type=click.Choice(remote.VIA), default="gsp", show_default=True,
-              help="gsp: a Graph Store Protocol PUT (any server); oxigraph-bulk: Oxigraph server's bulk loader "
-                   "(about twice as fast; not atomic).")
-@inputs_option
-@user_errors()
-def push_command(endpoint: str, graph_iri: str | None, user: str | None, password_env: str | None, timeout: float,
-                 via: str, inputs: tuple[str, ...]) -> None:
-    """Upload the built graph (asserted and derived triples) to a SPARQL server, replacing the target graph."""
-    password = None
-    if password_env:
-        if not user:
-            raise InputError("--password-env needs --user")
-        password = os.environ.get(password_env)
-        if password is None:
-            raise InputError(f"--password-env {password_env}: that environment variable is not set")
-    kg = load_inputs(inputs)
-    start = time.perf_counter()
-    n = push(kg, endpoint, graph_iri, user=user, password=password, seconds=timeout, via=via)
-    seconds = time.perf_counter() - start
-    target = f"graph <{graph_iri}>" if graph_iri else "default graph"
-    click.echo(f"pushed {n:,} triples to {endpoint} ({target}) in {seconds:.1f} s, {n / max(seconds, 1e-6):,.0f} "
-               "triples/s")
-
-
-COMMANDS = [queries_command, query_command, push_command]
+COMMANDS = [queries_command, query_command]
