@@ -642,23 +642,8 @@ def oracle(g: nx.MultiDiGraph, max_steps: int) -> dict[tuple, str | None]:
 
     for n in g:
         walk((n,), (), 1)
-    risks = sorted(n for n in g if RISK in kinds[n])
-    reached = defaultdict(set)
-    for nodes, chain, _ in chains:
-        if RISK in kinds[nodes[0]] and len(chain) <= max_steps - 1:
-            reached[nodes[-1]].add(nodes[0])
-    generic = {n for n, units in reached.items() if len(units) >= 3 and HARM in kinds[n]}
-    owners = defaultdict(set)  # reach again, through no generic node: who reaches each node
-    for nodes, chain, _ in chains:
-        if RISK in kinds[nodes[0]] and len(chain) <= max_steps - 1 and not generic & set(nodes):
-            owners[nodes[-1]].add(nodes[0])
     claims, supports = g.graph["claims"], g.graph["supports"]
     linked = nx.Graph(list(supports))
-
-    def admissible(kind, node, risk):
-        if node in generic:
-            return kind in (CLAIM, PARAGRAPH, SUPPORT)
-        return kind != SECTION or owners[node] == {risk}
 
     def tie(a, b):
         ca, cb = steps[a], steps[b]
@@ -675,6 +660,25 @@ def oracle(g: nx.MultiDiGraph, max_steps: int) -> dict[tuple, str | None]:
         if {claims[c].section for c in ca} & {claims[c].section for c in cb}:
             return SECTION
         return None
+
+    def counts(chain):  # a chain counts for reach when the text ties every two consecutive steps of it
+        return len(chain) <= max_steps - 1 and all(tie(chain[i], chain[i + 1]) for i in range(len(chain) - 1))
+
+    risks = sorted(n for n in g if RISK in kinds[n])
+    reached = defaultdict(set)
+    for nodes, chain, _ in chains:
+        if RISK in kinds[nodes[0]] and counts(chain):
+            reached[nodes[-1]].add(nodes[0])
+    generic = {n for n, units in reached.items() if len(units) >= 3 and HARM in kinds[n]}
+    owners = defaultdict(set)  # reach again, through no generic node: who reaches each node
+    for nodes, chain, _ in chains:
+        if RISK in kinds[nodes[0]] and counts(chain) and not generic & set(nodes):
+            owners[nodes[-1]].add(nodes[0])
+
+    def admissible(kind, node, risk):
+        if node in generic:
+            return kind in (CLAIM, PARAGRAPH, SUPPORT)
+        return kind != SECTION or owners[node] == {risk}
 
     found = {}
     for risk in risks:
@@ -809,6 +813,7 @@ def test_real_generic_harms_meet_only_where_one_passage_ties_both_halves(real):
 def test_real_every_pathway_is_tied_by_the_text_and_section_only_at_a_node_of_its_own(real):
     """One claim, one paragraph, a support chain or a shared case; a section only at a node no other risk
     reaches (never at a hub such as preventive capacity)."""
+    from graph.pathways.grounding import Grounder
     from graph.pathways.signed import SignedGraph
     from graph.pathways.specificity import reach_units
     from graph.pathways.units import joint_conditions, risk_units
@@ -817,7 +822,7 @@ def test_real_every_pathway_is_tied_by_the_text_and_section_only_at_a_node_of_it
     g = project(kg)
     units = risk_units(g, joint_conditions(g))
     owners = reach_units(SignedGraph(g, frozenset({ASSERTED, QUALIFIED})), units, rep.max_steps - 1,
-                         frozenset(rep.generic))
+                         Grounder(g).tied, frozenset(rep.generic))
     hub = r("preventive-capacity")
     for p in rep.pathways:
         for route in p.routes:

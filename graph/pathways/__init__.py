@@ -26,7 +26,10 @@ joint condition once.
 recommends approaches, such as a mix of top-down and bottom-up approaches).
 
 *Specificity and generic harms.* reach(n) is the number of units from which
-a chain of at most max_steps - 1 steps leads to n. An r2p:Harm that at least
+a chain of at most max_steps - 1 steps leads to n, every two consecutive
+steps of it tied by the text as a route's joins are (see *Grounded in the
+text*; a chain stitched from unrelated passages is no argument that the risk
+reaches n). An r2p:Harm that at least
 three units reach is a *generic end harm* (mass atrocities, mass violence):
 no route passes through it, and it is a meeting point only where one claim,
 paragraph or support chain ties both halves. Reach is then recounted without

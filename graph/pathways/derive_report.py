@@ -201,12 +201,13 @@ class _Derivation:
         units = risk_units(g, self.joints)
         self.sg = SignedGraph(g, self.levels)
         depth = max(self.max_steps - 1, 1)
-        first = self.first = reach_counts(self.sg, units, depth)
+        # Reach counts only chains the text ties, with the ties a route's joins need.
+        tied = self.grounder.tied
+        first = self.first = reach_counts(self.sg, units, depth, tied)
         generic = generic_nodes(g, first)
-        self.reach = reach_counts(self.sg, units, depth, generic)
-
+        self.owners = reach_units(self.sg, units, depth, tied, generic)
+        self.reach = {n: len(us) for n, us in self.owners.items()}
         self.generic = generic
-        self.owners = reach_units(self.sg, units, depth, generic)
         req_links = requirement_links(g, self.levels)
         transitive, stages = requirements(req_links)
         self.transitive = transitive

@@ -21,6 +21,7 @@ A one-step route is grounded by its own claim. Where two steps join matters:
   ``support`` tie counts: one passage must tie both halves.
 
 The strongest tie is taken; when it does not count at that node, the join is untied.
+The same ties decide which chains count for a node's reach (specificity.py).
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ class Grounder:
             self._ties[key] = self._tie(a, b)
         found = self._ties[key]
         return None if found is None else Tie(found.kind, after, found.evidence)
+
+    def tied(self, a: Step, b: Step) -> bool:
+        """Whether any passage of the text ties step a to step b (what a chain needs to count for reach)."""
+        return self.tie(a, b, 0) is not None
 
     def _tie(self, a: Step, b: Step) -> Tie | None:
         shared = sorted(set(a.claims) & set(b.claims))
