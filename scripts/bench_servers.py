@@ -78,7 +78,9 @@ class Case:
 
 @dataclass
 class Cell:
-    """One query on one store: the time of each run, and the normalised rows of the last answer."""
+    """One query on one store: the time of each completed run, and the normalised rows of the last answer.
+
+    A run past the timeout ends the cell's runs; the cell then reads "> T s" whatever the earlier runs took."""
 
     times: list[float] = field(default_factory=list)
     rows: Counter | None = None
@@ -167,8 +169,10 @@ def remote_runner(endpoint: str) -> Callable[[Case, float, Cell], None]:
 
 
 def agreement(cells: dict[str, Cell]) -> str:
-    """"yes" when every store that answered gave the same rows; else which stores differ from the embedded one."""
-    answered = {name: c.rows for name, c in cells.items() if c.rows is not None and not c.timed_out and not c.error}
+    """"yes" when every store that answered gave the same rows; else which stores differ from the embedded one.
+
+    A store whose later run timed out still answered in an earlier one: those rows count."""
+    answered = {name: c.rows for name, c in cells.items() if c.rows is not None}
     if len(answered) < 2:
         return "-"
     reference = answered.get("embedded", next(iter(answered.values())))

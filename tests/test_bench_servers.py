@@ -115,4 +115,8 @@ def test_rows_that_differ_are_reported():
                       "Virtuoso": Cell(rows=Counter({("b",): 1}))}) == "NO: Virtuoso differ"
     # A store that gave up has no rows to compare; one answer alone agrees with nothing.
     assert agreement({"embedded": Cell(rows=same), "Virtuoso": Cell(timed_out=True)}) == "-"
+    # One that answered, then ran past the timeout in a later run, is compared by its answer.
+    late = Cell(times=[1.0], rows=Counter({("b",): 1}), timed_out=True)
+    assert agreement({"embedded": Cell(rows=same), "Virtuoso": late}) == "NO: Virtuoso differ"
+    assert late.shown(60) == "> 60 s"
     assert Cell(timed_out=True).shown(5) == "> 5 s"
