@@ -464,18 +464,18 @@ class SparqlValidator:
         return seen
 
     def results(self) -> list[ShaclResult]:
-        return sorted({r for _, r in self.tagged_results()},
+        return sorted({r for _, _, r in self.tagged_results()},
                       key=lambda r: (str(r.source_shape), str(r.focus), str(r.component), str(r.value)))
 
     def tagged_results(self, only: Mapping[Node, Iterable[ox.NamedNode]] | None = None
-                       ) -> list[tuple[Node, ShaclResult]]:
-        """Each result with the target focus node ("root") whose check gave it (a nested result, of a value
-        against its sh:node shape, say, comes once per root that reaches it).
+                       ) -> list[tuple[Node, Node, ShaclResult]]:
+        """Each result with the shape with targets and the focus node ("root") whose check gave it (a nested
+        result, of a value against its sh:node shape, say, comes once per root that reaches it).
 
         `only` restricts the shapes it names to those roots (and to blank-node roots, which no name holds from
         one load to the next); the other shapes are checked whole. `checked` then holds every root checked.
         """
-        out: list[tuple[Node, ShaclResult]] = []
+        out: list[tuple[Node, Node, ShaclResult]] = []
         c = self.compiler
         for shape in self.reachable():  # refuse what is not compiled before running anything
             c.check_supported(shape)
@@ -486,7 +486,7 @@ class SparqlValidator:
             focus = self._top_focus(shape, None if only is None or shape not in only else only[shape])
             for row in self.run.select(f"SELECT DISTINCT ?root WHERE {{ {focus('?this')} }}"):
                 self.checked.add(row["root"])
-            out.extend(self._shape_results(shape, focus))
+            out.extend((shape, root, result) for root, result in self._shape_results(shape, focus))
         return list(dict.fromkeys(out))
 
     def _top_focus(self, shape: Node, roots: Iterable[ox.NamedNode] | None) -> Callable[[str], str]:
