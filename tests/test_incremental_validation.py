@@ -203,3 +203,30 @@ def test_corpus_edits_give_a_whole_runs_findings_checking_less(corpus):
     links = {str(r.focus) for r in _results_of(records, SH.ClassConstraintComponent, "link-")}
     assert {link[-3:] for link in links} == {"-b0", "-b1", "-b2"}
     assert rechecked.subjects < whole.subjects
+
+
+# --- the command ---------------------------------------------------------------------------------------------------
+def test_validate_says_what_it_rechecked_and_full_checks_everything(brief, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    _, root = brief
+    (root / "r2pkg.toml").write_text('[project]\nname = "copy"\nontology = ["ontology/r2p.ttl"]\n'
+                                     'shapes = "ontology/shapes.ttl"\ndata = ["data"]\n', encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cli-cache"))
+    runner = CliRunner()
+    first = runner.invoke(cli, ["validate"])
+    assert "SHACL: checked all " in first.output and "(no earlier findings to reuse)" in first.output
+    edit(root / "data" / "brief-2013" / "claims-part2.ttl", "    r2p:paragraph 23 ;\n    r2p:documentOrder 2301 ;",
+         "    r2p:documentOrder 2301 ;")
+    second = runner.invoke(cli, ["validate"])
+    assert second.exit_code == 1 and "claim-p23-01" in second.output
+    assert re.search(r"SHACL: re-checked [\d,]+ subjects of 1 changed file; findings of the others reused",
+                     second.output)
+    assert second.output.strip().splitlines()[-1].startswith("FAILED")
+    full = runner.invoke(cli, ["validate", "--full"])
+    assert "SHACL:" not in full.output
+    assert [x for x in full.output.splitlines() if x.startswith("  ")] == \
+        [x for x in second.output.splitlines() if x.startswith("  ")]
