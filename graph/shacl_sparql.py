@@ -484,19 +484,31 @@ class SparqlValidator:
             if c.deactivated(shape):
                 continue
             focus = self._top_focus(shape, None if only is None or shape not in only else only[shape])
+            if focus is None:
+                continue
             for row in self.run.select(f"SELECT DISTINCT ?root WHERE {{ {focus('?this')} }}"):
                 self.checked.add(row["root"])
             out.extend((shape, root, result) for root, result in self._shape_results(shape, focus))
         return list(dict.fromkeys(out))
 
-    def _top_focus(self, shape: Node, roots: Iterable[ox.NamedNode] | None) -> Callable[[str], str]:
-        """The focus pattern of a shape with targets: binds the variable and ?root to each focus node."""
+    def _top_focus(self, shape: Node, roots: Iterable[ox.NamedNode] | None) -> Callable[[str], str] | None:
+        """The focus pattern of a shape with targets: binds the variable and ?root to each focus node (None: the
+        shape has no focus node among `roots` and no blank-node one)."""
         union = self.compiler.focus_union(shape, "?root")
         if roots is None:
             inner = f"{{ {union} }}"
         else:
+            # The roots that are focus nodes of this shape, listed once, so each constraint's query is short.
             listed = " ".join(sorted(str(r) for r in roots))
-            inner = f"{{ VALUES ?root {{ {listed} }} {{ {union} }} }} UNION {{ {{ {union} }} FILTER(isBlank(?root)) }}"
+            targets = [row["root"] for row in self.run.select(
+                f"SELECT DISTINCT ?root WHERE {{ VALUES ?root {{ {listed} }} {{ {union} }} }}")] if listed else []
+            blank = self.run.store.query(f"ASK {{ {{ {union} }} FILTER(isBlank(?root)) }}",
+                                         use_default_graph_as_union=self.run.union)
+            parts = [f"{{ VALUES ?root {{ {' '.join(str(t) for t in targets)} }} }}"] if targets else []
+            parts += [f"{{ {{ {union} }} FILTER(isBlank(?root)) }}"] if blank else []
+            if not parts:
+                return None
+            inner = " UNION ".join(parts)
 
         def pattern(var: str) -> str:
             return f"{{ SELECT DISTINCT ?root (?root AS {var}) WHERE {{ {inner} }} }}"

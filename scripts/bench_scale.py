@@ -161,6 +161,73 @@ for row in store.query(text, use_default_graph_as_union=True):
 '''
 
 
+# --- validate after one file changed (the incremental SHACL check) --------------------------------------------
+# One child on a copy of the corpus split into files (one per brief, one shared): a whole validation that writes
+# the findings cache, the same after one brief's file lost a claim's statement, and, as the baseline, a whole
+# validation of those same changed files. Each line: stage, seconds, findings, what SHACL re-checked.
+CHANGED_FILE = r'''
+import json, re, shutil, sys, tempfile, time
+from pathlib import Path
+folder, text, layout = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+from graph.documents import Texts
+from graph.resources import ontology_file
+from graph.source_text import read_source
+from graph.store import load_graph
+from graph.validation import validate
+texts = Texts({"": read_source(text, layout)})
+work = Path(tempfile.mkdtemp())
+files = work / "corpus"
+shutil.copytree(folder, files)
+cache = work / "cache"
+found = {}
+def run(name, **kw):
+    kg = load_graph([ontology_file(), files])
+    t, cpu = time.perf_counter(), time.process_time()
+    report = validate(kg, texts, **kw)
+    blank = re.compile(r"_:\w+")  # blank nodes have other names in every load
+    found[name] = sorted((f.severity, f.check, blank.sub("_:", f.focus), blank.sub("_:", f.message), f.file)
+                         for f in report.findings)
+    print("RESULT " + json.dumps({"stage": name, "seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu,
+                                  "findings": len(report.findings), "shacl_run": report.shacl_run,
+                                  "triples": len(kg)}), flush=True)
+run("whole, writing the cache", findings_cache=cache)
+brief = files / "brief-0001.ttl"
+claim = "<https://w3id.org/r2pkg/resource/claim-p23-01-b1> <https://w3id.org/r2pkg/ontology#statement>"
+lines = brief.read_text(encoding="utf-8").splitlines(keepends=True)
+brief.write_text("".join(x for x in lines if not x.startswith(claim)), encoding="utf-8")
+run("after one file changed", findings_cache=cache)
+run("whole, same files")
+same = found["after one file changed"] == found["whole, same files"]
+print("RESULT " + json.dumps({"stage": "same findings", "same": same}))
+shutil.rmtree(work, ignore_errors=True)
+'''
+
+
+def changed_file_rows(briefs: int, data: Path) -> list[tuple[str, str, str, str]]:
+    """The rows of 'validate after one file changed', beside a whole validation of the same files."""
+    folder = data / f"corpus-{briefs}-files"
+    if not (folder / "shared.ttl").exists():
+        print(f"  writing {folder} ({briefs} briefs, one file each) ...", flush=True)
+        subprocess.run([sys.executable, str(REPO / "scripts" / "synthetic_corpus.py"), str(briefs), "--files", "-o",
+                        str(folder)], check=True, stdout=subprocess.DEVNULL)
+    layout = REPO / "sources" / "brief-2013.layout.toml"
+    proc = subprocess.run([sys.executable, "-c", CHANGED_FILE, str(folder), str(TEXT), str(layout)], cwd=REPO,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    got = {r.pop("stage"): r for r in (json.loads(x[7:]) for x in proc.stdout.splitlines() if x.startswith("RESULT "))}
+    if "same findings" not in got:
+        print(f"  (the changed-file stage failed: {proc.stderr[-1500:]})")
+        return []
+    whole, after, cold = got["whole, same files"], got["after one file changed"], got["whole, writing the cache"]
+    print(f"  changed-file stage: {after['triples']:,} triples in {len(list(folder.glob('*.ttl')))} files; "
+          f"findings {after['findings']} (whole {whole['findings']}), the same: {got['same findings']['same']}; "
+          f"SHACL {after['shacl_run']}", flush=True)
+    return [("`validate`, first run (writes the findings cache)", "-", f"{cold['seconds']:.1f} s",
+             f"whole `validate` {whole['seconds']:.1f} s"),
+            ("`validate` after one file changed", "-", f"{after['seconds']:.1f} s",
+             f"whole `validate` {whole['seconds']:.1f} s ({whole['seconds'] / after['seconds']:.1f}x)")]
+# --- end of validate after one file changed -------------------------------------------------------------------
+
+
 def parse_size(text: str) -> int:
     text = text.strip().upper()
     factor = {"K": 1_000, "M": 1_000_000}.get(text[-1], 1)
@@ -365,6 +432,8 @@ def main() -> int:
                     help="largest corpus validated with --engine pyshacl in this code (default 2M)")
     ap.add_argument("--no-servers", action="store_true", help="skip the Oxigraph server and Virtuoso figures")
     ap.add_argument("--no-shell-query", action="store_true", help="skip `r2pkg query CQ01` from the shell")
+    ap.add_argument("--changed-file-only", action="store_true",
+                    help="only `validate` after one file changed, beside a whole `validate` of the same files")
     args = ap.parse_args()
     if not TEXT.exists():
         print(f"the brief's text is not at {TEXT}", file=sys.stderr)
@@ -385,6 +454,12 @@ def main() -> int:
                                      capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
         for briefs in sizes:
+            if args.changed_file_only:  # validate after one file changed, alone
+                print(f"\n== {briefs} briefs, one file each ==\n| stage | before | after | baseline, same run |\n"
+                      "|---|---|---|---|")
+                for row in changed_file_rows(briefs, data):
+                    print("| " + " | ".join(row) + " |", flush=True)
+                continue
             nt = corpus(briefs, data)
             print(f"\n== {briefs} briefs ({nt.name}) ==", flush=True)
             from graph.resources import ontology_file
@@ -441,6 +516,7 @@ def main() -> int:
             rows.append(("`validate`, SPARQL engine", "-", fmt(after.get("validate")), "target 60 s (1M), 300 s (5M)"))
             rows.append(("`validate`, pySHACL", fmt(old.get("validate-pyshacl")),
                          fmt(after.get("validate-pyshacl")), f"killed after {args.pyshacl_timeout:.0f} s"))
+            rows += changed_file_rows(briefs, data)  # validate after one file changed
             if not args.no_servers:
                 rows += servers(nt, Path(tmp, f"servers-{briefs}"), before)
             reference = next((r["validate-pyshacl"]["findings"] for r in (after, old)
