@@ -38,6 +38,7 @@ from graph.shacl_sparql import ShaclResult, SparqlValidator
 from graph.store import KnowledgeGraph, rdf_format, rdf_source
 
 STATE_VERSION = 1
+KEEP = 8  # state files kept in the cache folder (one per project)
 
 
 @dataclass(frozen=True, order=True)
@@ -88,7 +89,10 @@ def _text(term: Node | None) -> str | None:
 
 
 def _term(text: str | None) -> Node | None:
-    return None if text is None else from_n3(text)
+    if text is None:
+        return None
+    term = from_n3(text)
+    return term if isinstance(term, Node) else None
 
 
 def _keeps(*terms: Node | None) -> bool:
@@ -156,6 +160,9 @@ def write_state(path: Path, state: dict) -> None:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+        states = sorted(path.parent.glob("shacl-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in states[KEEP:]:  # one state per project: the projects used least recently go
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # no writable cache folder: the next run checks everything again
 

@@ -85,7 +85,8 @@ class ReachAnalysis:
         if not self.c.is_property_shape(shape):
             return self.at_node(shape)
         path = self.g.value(shape, SH.path)
-        full = self.c.path(path)
+        full = self.c.path(path)  # refuses a property shape without a path
+        assert path is not None
         values = self.at_node(shape)
         return _alt([self.prefixes(path), f"{full}/{values}" if values else None])
 

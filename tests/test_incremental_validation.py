@@ -230,3 +230,7 @@ def test_validate_says_what_it_rechecked_and_full_checks_everything(brief, tmp_p
     assert "SHACL:" not in full.output
     assert [x for x in full.output.splitlines() if x.startswith("  ")] == \
         [x for x in second.output.splitlines() if x.startswith("  ")]
+    with (root / "ontology" / "shapes.ttl").open("a", encoding="utf-8") as shapes:
+        shapes.write("\n# edited\n")
+    edited = runner.invoke(cli, ["validate"])
+    assert "SHACL: checked all " in edited.output and "(the shapes file or the code changed)" in edited.output
