@@ -23,9 +23,10 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -33,11 +34,13 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 from rdflib.util import from_n3
 
+from graph.errors import InputError
 from graph.shacl_reach import ReachAnalysis, affected_focus
 from graph.shacl_sparql import ShaclResult, SparqlValidator
-from graph.store import KnowledgeGraph, rdf_format, rdf_source
+from graph.store import CHANGED, REMOVED, KnowledgeGraph, fingerprint, rdf_format, rdf_source
 
 STATE_VERSION = 1
+T = TypeVar("T")
 KEEP = 8  # state files kept in the cache folder (one per project)
 
 
@@ -254,7 +257,7 @@ def shacl_records(kg: KnowledgeGraph, ran: rdflib.Graph, shapes_path: Path, cach
             object_predicates |= reach.object_predicates
 
     files = {str(p.resolve()): p for p in kg.files}
-    digests = {f: file_digest(p) for f, p in files.items()}
+    digests = {f: _read(kg, file_digest, p) for f, p in files.items()}
     context = context_digest(shapes_path, union) if cache_dir is not None else ""
     digests_of_shapes = {str(s): shape_digest(ran, s) for s in targets if isinstance(s, rdflib.URIRef)}
     where = state_path(cache_dir, shapes_path, kg.files) if cache_dir is not None else None
@@ -271,7 +274,8 @@ def shacl_records(kg: KnowledgeGraph, ran: rdflib.Graph, shapes_path: Path, cach
     stale = changed if same_reads else list(digests)
     anchors_now = {f: old_files[f] for f in digests if f not in stale}
     for f in stale:
-        anchors_now[f] = {"sha": digests[f], **file_anchors(files[f], object_predicates)} if cache_dir else {}
+        anchors_now[f] = {"sha": digests[f], **_read(kg, lambda p: file_anchors(p, object_predicates), files[f])
+                          } if cache_dir else {}
 
     only: dict[Node, set[ox.NamedNode]] | None = None
     kept: list[_Entry] = []
@@ -319,6 +323,15 @@ def shacl_records(kg: KnowledgeGraph, ran: rdflib.Graph, shapes_path: Path, cach
                             "objects": objects_read, "files": anchors_now,
                             "results": rows, "recheck": sorted(recheck_rows)})
     return sorted({e.record for e in kept + fresh}, key=_order), summary
+
+
+def _read(kg: KnowledgeGraph, read: Callable[[Path], T], path: Path) -> T:
+    """Read a loaded file again; one InputError naming it when it changed or went away since it was loaded."""
+    try:
+        return read(path)
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        kg.check_unchanged([path])
+        raise InputError(REMOVED if fingerprint(path) is None else CHANGED, path) from None
 
 
 def _order(r: Record) -> tuple[str, ...]:
