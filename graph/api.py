@@ -52,12 +52,13 @@ def project_source(project: Project, source_text: str | Path | None = None) -> S
 
 
 def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, *, shapes: str | Path | None = None,
-             project: Project | None = None, engine: str = "sparql") -> Report:
+             project: Project | None = None, engine: str = "sparql", findings_cache: Path | None = None) -> Report:
     """Shapes, QC queries, verbatim quotes and hedges, and the project's tours, on the asserted triples only.
 
     `shapes` defaults to the project's shapes, `source` to the project's texts; the report's
     `unchecked` names the documents whose quotes could not be checked (their text is missing).
-    `engine` evaluates the shapes: "sparql" (on the store) or "pyshacl" (the reference).
+    `engine` evaluates the shapes: "sparql" (on the store) or "pyshacl" (the reference). With `findings_cache`
+    (a folder) the SHACL findings of the files unchanged since the last run there are reused.
     """
     from graph.validation import validate as run_validation
 
@@ -65,7 +66,7 @@ def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, *, sh
     if source is None:
         source = project_texts(project, kg=kg)
     return run_validation(kg, source, Path(shapes) if shapes else project.shapes, project.tours, project=project,
-                          engine=engine)
+                          engine=engine, findings_cache=findings_cache)
 
 
 def derive(kg: KnowledgeGraph, *, project: Project | None = None, **options: Any):

@@ -25,6 +25,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     unchecked: dict[str, str] = field(default_factory=dict)  # document slug -> why its quotes were not checked
     engine: str = ""  # what evaluated the SHACL shapes (a key of graph.validation.ENGINES)
+    shacl_run: str = ""  # which subjects the SHACL check re-checked, when it reused earlier findings
 
     def unchecked_line(self) -> str:
         """'quotes NOT checked: ...' for a summary line, '' when every quote was checked against its text."""

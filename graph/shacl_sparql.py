@@ -21,7 +21,6 @@ constraint never passes silently; `--engine pyshacl` runs such shapes.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -189,6 +188,10 @@ class ShapeCompiler:
 
     def focus_pattern(self, shape: Node, var: str) -> str:
         """A pattern binding `var` to each focus node of a shape with targets (once each)."""
+        return f"{{ SELECT DISTINCT {var} WHERE {{ {self.focus_union(shape, var)} }} }}"
+
+    def focus_union(self, shape: Node, var: str) -> str:
+        """A pattern binding `var` to the focus nodes of a shape with targets (maybe more than once each)."""
         parts = []
         classes = list(self.g.objects(shape, SH.targetClass))
         if self.implicit_class(shape):
@@ -201,7 +204,7 @@ class ShapeCompiler:
                   for p in self.g.objects(shape, SH.targetSubjectsOf)]
         parts += [f"{{ [] {_sparql_term(p, 'sh:targetObjectsOf')} {var} }}"
                   for p in self.g.objects(shape, SH.targetObjectsOf)]
-        return f"{{ SELECT DISTINCT {var} WHERE {{ {' UNION '.join(parts)} }} }}"
+        return " UNION ".join(parts)
 
     # --- constraints ---------------------------------------------------------
     def constraints(self, shape: Node) -> list[tuple[rdflib.URIRef, Node]]:
@@ -437,6 +440,7 @@ class SparqlValidator:
         self.run = _Run(store, union_default_graph)
         self.shapes = shapes
         self.compiler = ShapeCompiler(shapes)
+        self.checked: set[ox.NamedNode | ox.BlankNode] = set()  # the roots the last run checked
 
     @cached_property
     def _generic(self) -> Callable[[Node, rdflib.URIRef, Node, Node | None], str]:
@@ -460,17 +464,57 @@ class SparqlValidator:
         return seen
 
     def results(self) -> list[ShaclResult]:
-        out: list[ShaclResult] = []
+        return sorted({r for _, _, r in self.tagged_results()},
+                      key=lambda r: (str(r.source_shape), str(r.focus), str(r.component), str(r.value)))
+
+    def tagged_results(self, only: Mapping[Node, Iterable[ox.NamedNode]] | None = None
+                       ) -> list[tuple[Node, Node, ShaclResult]]:
+        """Each result with the shape with targets and the focus node ("root") whose check gave it (a nested
+        result, of a value against its sh:node shape, say, comes once per root that reaches it).
+
+        `only` restricts the shapes it names to those roots (and to blank-node roots, which no name holds from
+        one load to the next); the other shapes are checked whole. `checked` then holds every root checked.
+        """
+        out: list[tuple[Node, Node, ShaclResult]] = []
         c = self.compiler
         for shape in self.reachable():  # refuse what is not compiled before running anything
             c.check_supported(shape)
+        self.checked = set()
         for shape in c.target_shapes():
             if c.deactivated(shape):
                 continue
-            out.extend(self._shape_results(shape, functools.partial(c.focus_pattern, shape)))
-        return sorted(set(out), key=lambda r: (str(r.source_shape), str(r.focus), str(r.component), str(r.value)))
+            focus = self._top_focus(shape, None if only is None or shape not in only else only[shape])
+            if focus is None:
+                continue
+            for row in self.run.select(f"SELECT DISTINCT ?root WHERE {{ {focus('?this')} }}"):
+                self.checked.add(row["root"])
+            out.extend((shape, root, result) for root, result in self._shape_results(shape, focus))
+        return list(dict.fromkeys(out))
 
-    def _shape_results(self, shape: Node, focus: Callable[[str], str]) -> Iterable[ShaclResult]:
+    def _top_focus(self, shape: Node, roots: Iterable[ox.NamedNode] | None) -> Callable[[str], str] | None:
+        """The focus pattern of a shape with targets: binds the variable and ?root to each focus node (None: the
+        shape has no focus node among `roots` and no blank-node one)."""
+        union = self.compiler.focus_union(shape, "?root")
+        if roots is None:
+            inner = f"{{ {union} }}"
+        else:
+            # The roots that are focus nodes of this shape, listed once, so each constraint's query is short.
+            listed = " ".join(sorted(str(r) for r in roots))
+            targets = [row["root"] for row in self.run.select(
+                f"SELECT DISTINCT ?root WHERE {{ VALUES ?root {{ {listed} }} {{ {union} }} }}")] if listed else []
+            blank = self.run.store.query(f"ASK {{ {{ {union} }} FILTER(isBlank(?root)) }}",
+                                         use_default_graph_as_union=self.run.union)
+            parts = [f"{{ VALUES ?root {{ {' '.join(str(t) for t in targets)} }} }}"] if targets else []
+            parts += [f"{{ {{ {union} }} FILTER(isBlank(?root)) }}"] if blank else []
+            if not parts:
+                return None
+            inner = " UNION ".join(parts)
+
+        def pattern(var: str) -> str:
+            return f"{{ SELECT DISTINCT ?root (?root AS {var}) WHERE {{ {inner} }} }}"
+        return pattern
+
+    def _shape_results(self, shape: Node, focus: Callable[[str], str]) -> Iterable[tuple[Node, ShaclResult]]:
         c = self.compiler
         for param, arg in c.constraints(shape):
             if param == SH.sparql:
@@ -483,7 +527,8 @@ class SparqlValidator:
             exact = c.exact(param, arg)
             value = None if value == "?this" else value
             # LATERAL (Oxigraph): the constraint runs for each focus node, not over the whole graph first.
-            select = f"SELECT DISTINCT ?this {value or ''} WHERE {{ {focus('?this')} LATERAL {{ {pattern} }} }}"
+            select = (f"SELECT DISTINCT ?root ?this {value or ''} WHERE {{ {focus('?this')} "
+                      f"LATERAL {{ {pattern} }} }}")
             found = False
             for row in self.run.select(select):
                 this = bound_term(row["this"])
@@ -491,7 +536,7 @@ class SparqlValidator:
                 if not exact and not python_breaks(param, arg, v):
                     continue
                 found = True
-                yield self._result(shape, SUPPORTED[param], this, v)
+                yield bound_term(row["root"]), self._result(shape, SUPPORTED[param], this, v)
             if found and param == SH.node:
                 # pySHACL nests the results of the value against the node shape under each result (sh:detail).
                 yield from self._shape_results(arg, self._failing_values(shape, arg, focus))
@@ -503,7 +548,7 @@ class SparqlValidator:
 
                 def child_focus(var: str, parent=focus, path=path) -> str:
                     outer = self.compiler.var("f")
-                    return f"{{ SELECT DISTINCT {var} WHERE {{ {parent(outer)} {outer} {path} {var} . }} }}"
+                    return f"{{ SELECT DISTINCT ?root {var} WHERE {{ {parent(outer)} {outer} {path} {var} . }} }}"
                 yield from self._shape_results(child, child_focus)
             else:
                 yield from self._shape_results(child, focus)
@@ -515,10 +560,11 @@ class SparqlValidator:
 
         def values(var: str) -> str:
             if not c.is_property_shape(shape):
-                return f"{{ SELECT DISTINCT {var} WHERE {{ {focus(var)} FILTER({c.breaks(node_shape, var)}) }} }}"
+                return (f"{{ SELECT DISTINCT ?root {var} WHERE {{ {focus(var)} "
+                        f"FILTER({c.breaks(node_shape, var)}) }} }}")
             outer = c.var("f")
             step = f"{outer} {c.path(c.g.value(shape, SH.path))} {var} ."
-            return (f"{{ SELECT DISTINCT {var} WHERE {{ {focus(outer)} {step} "
+            return (f"{{ SELECT DISTINCT ?root {var} WHERE {{ {focus(outer)} {step} "
                     f"FILTER({c.breaks(node_shape, var)}) }} }}")
         return values
 
@@ -537,7 +583,7 @@ class SparqlValidator:
         return ShaclResult(focus, path, value, component, shape, c.severity(shape), message)
 
     def _sparql_results(self, shape: Node, constraint: Node, focus: Callable[[str], str]
-                        ) -> Iterable[ShaclResult]:
+                        ) -> Iterable[tuple[Node, ShaclResult]]:
         """SHACL-SPARQL: the sh:select query run once per focus node with $this pre-bound, as the spec says."""
         c = self.compiler
         g = c.g
@@ -561,8 +607,10 @@ class SparqlValidator:
         text = prefixes + text
         extra = [str(m) for m in g.objects(constraint, SH.message)]
         shape_messages = c.messages(shape)
-        focus_nodes = [row["this"] for row in self.run.select(f"SELECT ?this WHERE {{ {focus('?this')} }}")]
-        for node in focus_nodes:
+        roots_of: dict[ox.NamedNode | ox.BlankNode, list[Node]] = {}
+        for row in self.run.select(f"SELECT ?this ?root WHERE {{ {focus('?this')} }}"):
+            roots_of.setdefault(row["this"], []).append(bound_term(row["root"]))
+        for node, roots in roots_of.items():
             f = from_ox(node)
             seen = []
             try:
@@ -590,8 +638,10 @@ class SparqlValidator:
                 fill = {k: val for k, val in bound.items() if val is not None}
                 texts = [_fill(m, fill) for m in extra if m not in shape_messages] + [
                     _fill(m, fill) for m in shape_messages]
-                yield self._result(shape, SH.SPARQLConstraintComponent, bound["this"] or f, value,  # type: ignore[arg-type]
-                                   bound["path"], texts or None)
+                result = self._result(shape, SH.SPARQLConstraintComponent, bound["this"] or f, value,  # type: ignore[arg-type]
+                                      bound["path"], texts or None)
+                for root in roots:
+                    yield root, result
 
 
 def _fill(message: str, bound: Mapping[str, Node]) -> str:

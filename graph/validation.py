@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from graph.findings import Finding, Report, file_of
 from graph.namespaces import PREFIXES, R2PR, curie
 from graph.queries import extension_files
 from graph.reading_rules import check_unattributed_sentences
+from graph.shacl_incremental import Rechecked, Record, record_of, shacl_records
 from graph.shacl_sparql import ShaclResult, validate_store
 from graph.source_text import SourceText
 from graph.store import KnowledgeGraph, parse_turtle
@@ -150,18 +152,19 @@ def shacl_results(kg: KnowledgeGraph, shapes: rdflib.Graph, engine: str = DEFAUL
 
 def findings_of(kg: KnowledgeGraph, shapes: rdflib.Graph, results: list[ShaclResult]) -> list[Finding]:
     """Validation results as findings: the node shape that holds a property shape names the check."""
+    return findings_of_records(kg, [record_of(r, shapes) for r in results])
+
+
+def findings_of_records(kg: KnowledgeGraph, records: Iterable[Record]) -> list[Finding]:
     findings = []
-    for r in results:
-        # Property shapes are blank nodes: name the node shape that holds them.
-        node_shape = shapes.value(None, SH.property, r.source_shape) or r.source_shape
+    for r in records:
         severity = _SHACL_SEVERITY.get(r.severity, "ERROR")
         message = r.message or "violates a shape"
         if r.path is not None:
             message = f"{curie(str(r.path))}: {message}"
         focus = r.focus
         focus_text = curie(str(focus)) if isinstance(focus, rdflib.URIRef) else f"_:{focus}"
-        check = f"shacl:{curie(str(node_shape)).split('#')[-1]}" if isinstance(node_shape, rdflib.URIRef) else "shacl"
-        findings.append(Finding(severity, check, focus_text, message, file_of(kg, str(focus))))
+        findings.append(Finding(severity, r.check, focus_text, message, file_of(kg, str(focus))))
     return sorted(set(findings))
 
 
@@ -169,6 +172,15 @@ def run_shacl(kg: KnowledgeGraph, shapes: rdflib.Graph, engine: str = DEFAULT_EN
     """The SHACL findings of the asserted graph (see shacl_results)."""
     results, ran = shacl_results(kg, shapes, engine)
     return findings_of(kg, ran, results)
+
+
+def shacl_since_last_run(kg: KnowledgeGraph, shapes: rdflib.Graph, shapes_path: Path, cache_dir: Path,
+                         project=None) -> tuple[list[Record], Rechecked]:
+    """The SHACL results (by SPARQL on the store), checking again only the subjects the files changed since the
+    run that left its findings in `cache_dir` can affect (graph.shacl_incremental); all, when that cannot be trusted."""
+    ran = shapes + store_axiom_shapes(kg)
+    ontology = project.ontology if project is not None else ()
+    return shacl_records(kg, ran, shapes_path, cache_dir, ontology=ontology)
 
 
 _QUOTES = """
@@ -286,18 +298,30 @@ def check_paraphrases(kg: KnowledgeGraph, source: SourceText) -> list[Finding]:
 
 
 def validate(kg: KnowledgeGraph, source: SourceText | Texts | None = None, shapes_path: Path | None = None,
-             tours_dir: Path | None = None, project=None, engine: str = DEFAULT_ENGINE) -> Report:
+             tours_dir: Path | None = None, project=None, engine: str = DEFAULT_ENGINE,
+             findings_cache: Path | None = None) -> Report:
     """Run SHACL, the QC queries, the quote check and (given a folder) the tour check.
 
     `engine` evaluates the SHACL shapes: "sparql" (on the store) or "pyshacl" (the reference).
     `source` is one text or the project's texts by document; with a text, also the
     paraphrase and faithfulness (hedge, concession) checks. The report's `unchecked`
     names the documents whose quotes were not checked, and why.
-    An unreadable shapes file raises InputError.
+    `findings_cache` (a folder; SPARQL engine only) keeps the SHACL findings from one run to the next, so that
+    after a file changes only the subjects that change can affect are checked again (shacl_since_last_run);
+    the other checks run whole. An unreadable shapes file raises InputError.
     """
+    if shapes_path is None:
+        from graph.project import current_project
+
+        shapes_path = current_project().shapes
     shapes = load_shapes(shapes_path)
     report = Report(engine=engine)
-    report.findings.extend(run_shacl(kg, shapes, engine))
+    if findings_cache is not None and engine == "sparql":
+        records, rechecked = shacl_since_last_run(kg, shapes, shapes_path, findings_cache, project)
+        report.findings.extend(findings_of_records(kg, records))
+        report.shacl_run = rechecked.line()
+    else:
+        report.findings.extend(run_shacl(kg, shapes, engine))
     report.findings.extend(run_qc(kg, project))
     report.findings.extend(check_quotes(kg, source, report.unchecked))
     if tours_dir is not None:

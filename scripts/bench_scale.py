@@ -185,6 +185,105 @@ for row in store.query(text, use_default_graph_as_union=True):
 '''
 
 
+# --- validate after one file changed (the incremental SHACL check) --------------------------------------------
+# One child on a copy of the corpus split into files (one per brief, one shared): a whole validation that writes
+# the findings cache, the same after one brief's file lost a claim's statement, and, as the baseline, a whole
+# validation of those same changed files. Each line: stage, seconds, findings, what SHACL re-checked.
+CHANGED_FILE = r'''
+import json, re, shutil, sys, tempfile, time
+from pathlib import Path
+folder, text, layout = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+from graph.documents import Texts
+from graph.resources import ontology_file
+from graph.source_text import read_source
+from graph.store import load_graph
+from graph.validation import validate
+texts = Texts({"": read_source(text, layout)})
+work = Path(tempfile.mkdtemp())
+files = work / "corpus"
+shutil.copytree(folder, files)
+cache = work / "cache"
+found = {}
+def run(name, **kw):
+    kg = load_graph([ontology_file(), files])
+    t, cpu = time.perf_counter(), time.process_time()
+    report = validate(kg, texts, **kw)
+    blank = re.compile(r"_:\w+")  # blank nodes have other names in every load
+    found[name] = sorted((f.severity, f.check, blank.sub("_:", f.focus), blank.sub("_:", f.message), f.file)
+                         for f in report.findings)
+    print("RESULT " + json.dumps({"stage": name, "seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu,
+                                  "findings": len(report.findings), "shacl_run": report.shacl_run,
+                                  "triples": len(kg)}), flush=True)
+run("whole, writing the cache", findings_cache=cache)
+brief = files / "brief-0001.ttl"
+claim = "<https://w3id.org/r2pkg/resource/claim-p23-01-b1> <https://w3id.org/r2pkg/ontology#statement>"
+lines = brief.read_text(encoding="utf-8").splitlines(keepends=True)
+brief.write_text("".join(x for x in lines if not x.startswith(claim)), encoding="utf-8")
+run("after one file changed", findings_cache=cache)
+run("whole, same files")
+same = found["after one file changed"] == found["whole, same files"]
+# The SHACL shapes alone (the part that re-checks less; QC, quotes and the reading checks run whole), after
+# another brief's file changed: incremental, then whole, on the same graph.
+from graph.resources import shapes_file
+from graph.shacl_incremental import record_of
+from graph.validation import load_shapes, shacl_results, shacl_since_last_run
+brief = files / "brief-0002.ttl"
+claim = claim.replace("-b1>", "-b2>")
+lines = brief.read_text(encoding="utf-8").splitlines(keepends=True)
+brief.write_text("".join(x for x in lines if not x.startswith(claim)), encoding="utf-8")
+kg = load_graph([ontology_file(), files])
+shapes = load_shapes(shapes_file())
+def timed(name, fn):
+    t, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    print("RESULT " + json.dumps({"stage": name, "seconds": time.perf_counter() - t,
+                                  "cpu": time.process_time() - cpu}), flush=True)
+    return out
+records, rechecked = timed("shacl after one file changed", lambda: shacl_since_last_run(kg, shapes, shapes_file(),
+                                                                                        cache))
+results, ran = timed("shacl whole", lambda: shacl_results(kg, shapes))
+whole = {(r.focus, r.path, r.value, r.component, r.message) for r in map(lambda x: record_of(x, ran), results)
+         if "_:" not in r.focus.n3() + (r.value.n3() if r.value is not None else "")}
+part = {(r.focus, r.path, r.value, r.component, r.message) for r in records
+        if "_:" not in r.focus.n3() + (r.value.n3() if r.value is not None else "")}
+print("RESULT " + json.dumps({"stage": "same findings", "same": same, "same shacl": whole == part,
+                              "shacl_run": rechecked.line()}))
+shutil.rmtree(work, ignore_errors=True)
+'''
+
+
+def changed_file_rows(briefs: int, data: Path) -> list[tuple[str, str, str, str]]:
+    """The rows of 'validate after one file changed', beside a whole validation of the same files."""
+    folder = data / f"corpus-{briefs}-files"
+    if not (folder / "shared.ttl").exists():
+        print(f"  writing {folder} ({briefs} briefs, one file each) ...", flush=True)
+        subprocess.run([sys.executable, str(REPO / "scripts" / "synthetic_corpus.py"), str(briefs), "--files", "-o",
+                        str(folder)], check=True, stdout=subprocess.DEVNULL)
+    layout = REPO / "sources" / "brief-2013.layout.toml"
+    proc = subprocess.run([sys.executable, "-c", CHANGED_FILE, str(folder), str(TEXT), str(layout)], cwd=REPO,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    got = {r.pop("stage"): r for r in (json.loads(x[7:]) for x in proc.stdout.splitlines() if x.startswith("RESULT "))}
+    if "same findings" not in got:
+        print(f"  (the changed-file stage failed: {proc.stderr[-1500:]})")
+        return []
+    whole, after, cold = got["whole, same files"], got["after one file changed"], got["whole, writing the cache"]
+    same = got["same findings"]
+    print(f"  changed-file stage: {after['triples']:,} triples in {len(list(folder.glob('*.ttl')))} files; "
+          f"findings {after['findings']} (whole {whole['findings']}), the same: {same['same']}; first run "
+          f"{cold['shacl_run']}; then {after['shacl_run']}; SHACL alone after another file changed: "
+          f"{same['shacl_run']}, the same results as whole: {same['same shacl']}", flush=True)
+
+    def t(r: dict) -> str:
+        return f"{r['seconds']:.1f} s (CPU {r['cpu']:.1f} s)"
+    part, entire = got["shacl after one file changed"], got["shacl whole"]
+    return [("`validate`, first run (writes the findings cache)", "-", t(cold), f"whole `validate` {t(whole)}"),
+            ("`validate` after one file changed", "-", t(after),
+             f"whole `validate` {t(whole)}: {whole['cpu'] / after['cpu']:.1f}x in CPU"),
+            ("SHACL shapes alone after one file changed", "-", t(part),
+             f"SHACL whole {t(entire)}: {entire['cpu'] / part['cpu']:.1f}x in CPU")]
+# --- end of validate after one file changed -------------------------------------------------------------------
+
+
 def parse_size(text: str) -> int:
     text = text.strip().upper()
     factor = {"K": 1_000, "M": 1_000_000}.get(text[-1], 1)
@@ -419,6 +518,8 @@ def main() -> int:
     ap.add_argument("--push-only", action="store_true",
                     help="only the push figures (each way beside the servers' own loaders): no other stage")
     ap.add_argument("--no-shell-query", action="store_true", help="skip `r2pkg query CQ01` from the shell")
+    ap.add_argument("--changed-file-only", action="store_true",
+                    help="only `validate` after one file changed, beside a whole `validate` of the same files")
     args = ap.parse_args()
     if not TEXT.exists():
         print(f"the brief's text is not at {TEXT}", file=sys.stderr)
@@ -439,6 +540,12 @@ def main() -> int:
                                      capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
         for briefs in sizes:
+            if args.changed_file_only:  # validate after one file changed, alone
+                print(f"\n== {briefs} briefs, one file each ==\n| stage | before | after | baseline, same run |\n"
+                      "|---|---|---|---|")
+                for row in changed_file_rows(briefs, data):
+                    print("| " + " | ".join(row) + " |", flush=True)
+                continue
             nt = corpus(briefs, data)
             print(f"\n== {briefs} briefs ({nt.name}) ==", flush=True)
             if args.push_only:
@@ -500,6 +607,7 @@ def main() -> int:
             rows.append(("`validate`, SPARQL engine", "-", fmt(after.get("validate")), "target 60 s (1M), 300 s (5M)"))
             rows.append(("`validate`, pySHACL", fmt(old.get("validate-pyshacl")),
                          fmt(after.get("validate-pyshacl")), f"killed after {args.pyshacl_timeout:.0f} s"))
+            rows += changed_file_rows(briefs, data)  # validate after one file changed
             if not args.no_servers:
                 rows += servers(nt, Path(tmp, f"servers-{briefs}"), before)
             reference = next((r["validate-pyshacl"]["findings"] for r in (after, old)

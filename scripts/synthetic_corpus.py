@@ -66,12 +66,47 @@ def generate(n_briefs: int, base: list[ox.Quad] | None = None) -> list[ox.Quad]:
     return sorted(out, key=str)
 
 
+# --- a multi-file project: one file per brief, one for the shared nodes ---------------------------------------
+_OWN_BNODE = re.compile(r"b(\d+)$")
+_OWN_IRI = re.compile(r"-b(\d+)$")
+
+
+def brief_of(q: ox.Quad) -> str:
+    """Which file a triple goes to: the brief whose blank node it holds (a blank node stays in one file, as in
+    Turtle), else the brief of its subject, else the shared file."""
+    for t in (q.subject, q.object):
+        if isinstance(t, ox.BlankNode) and (m := _OWN_BNODE.search(t.value)):
+            return f"brief-{int(m.group(1)):04d}"
+    m = _OWN_IRI.search(q.subject.value) if isinstance(q.subject, ox.NamedNode) else None
+    return f"brief-{int(m.group(1)):04d}" if m else "shared"
+
+
+def write_files(quads: list[ox.Quad], folder: Path) -> list[Path]:
+    """The corpus as N-Triples files (.ttl: N-Triples is Turtle) in `folder`, one per brief and one shared."""
+    parts: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        parts.setdefault(brief_of(q), []).append(ox.Triple(q.subject, q.predicate, q.object))
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, triples in sorted(parts.items()):
+        path = folder / f"{name}.ttl"
+        ox.serialize(triples, str(path), format=ox.RdfFormat.N_TRIPLES)
+        out.append(path)
+    return out
+# --- end of the multi-file project -----------------------------------------------------------------------------
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("n", type=int, help="number of briefs")
-    ap.add_argument("-o", "--output", required=True, help="N-Triples file to write")
+    ap.add_argument("-o", "--output", required=True, help="N-Triples file to write (a folder with --files)")
+    ap.add_argument("--files", action="store_true", help="write one file per brief and one shared into the folder")
     args = ap.parse_args()
     quads = generate(args.n)
+    if args.files:
+        files = write_files(quads, Path(args.output))
+        print(f"{len(quads)} triples -> {len(files)} files in {args.output}")
+        return
     ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], args.output,
                  format=ox.RdfFormat.N_TRIPLES)
     print(f"{len(quads)} triples -> {args.output}")

@@ -37,6 +37,8 @@ def render_report(report: Report, first_line: str) -> str:
     verdict = "OK" if report.ok else "FAILED"
     lines.append("")
     unchecked = f"; {report.unchecked_line()}" if report.unchecked else ""
+    if report.shacl_run:  # what SHACL re-checked, above the verdict, which stays the last line
+        lines.append(f"SHACL: {report.shacl_run}.")
     lines.append(f"{verdict}: {c['ERROR']} errors, {c['WARNING']} warnings, {c['INFO']} notes{unchecked}"
                  + (f" ({engine_line(report.engine)})." if report.engine else "."))
     return "\n".join(lines)
@@ -52,9 +54,11 @@ def render_report(report: Report, first_line: str) -> str:
 @inputs_option
 @shapes_option
 @engine_option
+@click.option("--full", is_flag=True, help="Check every subject again, not only those the files changed since the "
+              "last validation can affect (whose findings are kept in r2pkg's cache folder).")
 @user_errors(exit_code=2)
 def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...], shapes: str | None,
-                     engine: str) -> None:
+                     engine: str, full: bool) -> None:
     """Validate the ontology and data: SHACL shapes, QC queries, verbatim quotes.
 
     Inside a project (a folder with r2pkg.toml, or below one) it checks that
@@ -70,11 +74,15 @@ def validate_command(source_text: str | None, fmt: str, inputs: tuple[str, ...],
 
     project, kg = open_project(inputs)
     texts = project_texts(project, source_text, kg)
-    report = validate(kg, texts, shapes=shapes, project=project, engine=engine)
+    from graph.store_cache import cache_root
+
+    report = validate(kg, texts, shapes=shapes, project=project, engine=engine,
+                      findings_cache=None if full else cache_root() / "findings")
     kg.check_unchanged()  # a report on files that changed meanwhile would describe neither version
     if fmt == "json":
         click.echo(json.dumps({"project": project.describe(), "files": len(kg.files), "triples": len(kg),
                                "ok": report.ok, "counts": report.counts(), "shacl_engine": engine,
+                               "shacl_run": report.shacl_run,
                                "quotes_not_checked": report.unchecked,
                                "findings": [f.__dict__ for f in sorted(report.findings)]}, indent=2))
     else:
