@@ -97,13 +97,22 @@ def settle_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> dict
         out = [o for o in boxes if o != eid and meets(box, trial.get(o, boxes[o]))]
         return out + [n for n, q in nodes.items() if meets(box, q)]
 
+    blocked: dict[tuple[str, str], bool] = {}  # (edge, bend) -> over a node; nodes stand still here
+
+    def over_a_node(eid: str, bend: Smooth) -> bool:
+        key = (eid, repr(bend))
+        if key not in blocked:
+            e = edges[eid]
+            blocked[key] = bool(grid.hits(edge_points(pos[e.source], pos[e.target], bend), (e.source, e.target)))
+        return blocked[key]
+
     def fits(moves: dict[str, Smooth]) -> dict[str, Box] | None:
         """The label boxes of these moves if every moved edge is clear of nodes and labels."""
         trial = {}
         for eid, bend in moves.items():
             e = edges[eid]
             a, b = pos[e.source], pos[e.target]
-            if grid.hits(edge_points(a, b, bend), (e.source, e.target)):
+            if over_a_node(eid, bend):
                 return None
             centre = label_centre(a, b, bend)
             for o in parallel[frozenset((e.source, e.target))]:  # never on a parallel edge's curve

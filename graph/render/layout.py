@@ -6,6 +6,7 @@ same picture on every run (fixed seeds, inputs sorted before layout).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 
@@ -127,8 +128,20 @@ def _lay_out_component(g: nx.Graph) -> dict[str, np.ndarray]:
         return {a: np.array([-0.5, 0.0]), b: np.array([0.5, 0.0])}
     if n <= 120:
         # Kamada-Kawai starts from a circle (no randomness) and keeps graph distances readable.
-        return nx.kamada_kawai_layout(g)
+        with _blas().limit(limits=1, user_api="blas"):
+            return nx.kamada_kawai_layout(g)
     return force_directed(g)
+
+
+@functools.cache
+def _blas():
+    """BLAS libraries, held to one thread around Kamada-Kawai: its solver (scipy's L-BFGS-B) calls
+    BLAS on vectors of a few hundred numbers, where waking OpenBLAS's worker threads costs several
+    times the work itself (the same positions, a fraction of the CPU time)."""
+    import scipy.optimize  # noqa: F401  (loads scipy's own BLAS before the controller lists libraries)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def force_directed(g: nx.Graph, iterations: int = 60) -> dict[str, np.ndarray]:

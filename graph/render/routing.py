@@ -1,7 +1,7 @@
 """No edge drawn through a node that is not one of its ends: geometry of nodes and edges, and routing.
 
 A straight edge that passes over a third node reads as a chain that the brief never stated.
-After layout, every edge is tested against every node near it (a grid keeps it near-linear);
+After layout, every edge is tested against every node whose box meets the edge's (numpy, at once);
 a blocked edge is bent (vis-network's curvedCW / curvedCCW, whose control point we compute
 exactly as vis-network 9.1 does), and when no bend clears it the blocking node is nudged
 aside. `crossings()` is the check the tests run on every view.
@@ -23,7 +23,6 @@ from graph.render.view_model import View
 Positions = dict[str, tuple[float, float]]
 Smooth = dict | bool
 PAD = 10.0  # clearance between an edge and a node it does not touch, canvas units
-CELL = 240.0
 ROUNDNESS = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
 # Advance widths (thousandths of an em) of the printable ASCII characters in the widest font the pages
 # fall back to: "Arial, Helvetica, sans-serif" without Arial is DejaVu Sans (about 10% wider than Arial),
@@ -135,24 +134,47 @@ def _sampled_edge(
 
 
 class Grid:
-    """Nodes bucketed by the cells their padded shapes cover."""
+    """Nodes' padded shapes as arrays, so that a run of points is tested against all of them at once."""
 
     def __init__(self, pos: Positions, sh: dict[str, Shape], pad: float = PAD):
         self.pos, self.sh, self.pad = pos, sh, pad
-        self.cells: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for n, (x, y) in pos.items():
-            s = sh[n]
-            for cx in range(math.floor((x - s.w / 2 - pad) / CELL), math.floor((x + s.w / 2 + pad) / CELL) + 1):
-                for cy in range(math.floor((y - s.h / 2 - pad) / CELL), math.floor((y + s.h / 2 + pad) / CELL) + 1):
-                    self.cells[(cx, cy)].append(n)
+        self.keys = sorted(pos)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.xy = np.array([pos[k] for k in self.keys], dtype=float).reshape(-1, 2)
+        # the same half-sizes covers() computes, so both give the same answer to the last bit
+        self.half = np.array([(sh[k].w / 2 + pad, sh[k].h / 2 + pad) for k in self.keys], dtype=float).reshape(-1, 2)
+        self.ellipse = np.array([sh[k].ellipse for k in self.keys], dtype=bool)
+        self.lo, self.hi = self.xy - self.half - 1.0, self.xy + self.half + 1.0  # boxes, a little generous
 
     def hits(self, pts: np.ndarray, ends: tuple[str, ...]) -> list[str]:
         """Nodes (other than the edge's ends) whose padded shape contains one of the points."""
-        cand: set[str] = set()
-        for cx, cy in set(map(tuple, np.floor(pts / CELL).astype(np.int64).tolist())):  # np.unique is slow here
-            cand.update(self.cells.get((cx, cy), ()))
-        cand.difference_update(ends)
-        return [n for n in sorted(cand) if covers(self.sh[n], self.pos[n], pts, self.pad)]
+        return self.hits_each([pts], ends)[0]
+
+    def hits_each(self, runs: list[np.ndarray], ends: tuple[str, ...]) -> list[list[str]]:
+        """hits() for each run of points (the candidate bends of one edge), in one pass."""
+        if not self.keys:
+            return [[] for _ in runs]
+        pts = runs[0] if len(runs) == 1 else np.concatenate(runs)
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        near = (self.lo[:, 0] < hi[0]) & (self.hi[:, 0] > lo[0]) & (self.lo[:, 1] < hi[1]) & (self.hi[:, 1] > lo[1])
+        for n in ends:
+            if n in self.index:
+                near[self.index[n]] = False
+        idx = np.flatnonzero(near)
+        if not len(idx):
+            return [[] for _ in runs]
+        hw, hh = self.half[idx, 0, None], self.half[idx, 1, None]
+        dx = np.abs(pts[None, :, 0] - self.xy[idx, 0, None])
+        dy = np.abs(pts[None, :, 1] - self.xy[idx, 1, None])
+        box = (dx < hw) & (dy < hh)
+        ell = self.ellipse[idx]
+        if ell.any():
+            box[ell] = ((dx[ell] / hw[ell]) ** 2 + (dy[ell] / hh[ell]) ** 2) < 1.0
+        if len(runs) == 1:
+            return [[self.keys[i] for i in idx[box.any(axis=1)]]]
+        starts = np.cumsum([0] + [len(r) for r in runs[:-1]])
+        inside = np.logical_or.reduceat(box, starts, axis=1)  # node x run
+        return [[self.keys[i] for i in idx[inside[:, j]]] for j in range(len(runs))]
 
 
 def covers(s: Shape, at: tuple[float, float], pts: np.ndarray, pad: float = 0.0) -> bool:
@@ -252,8 +274,10 @@ def route(
                 smooth[e.id] = cands[0]
                 continue
             best, best_hits = cands[0], None  # type: Smooth, list[str] | None
-            for c in cands:
-                hits = grid.hits(edge_points(a, b, c), (e.source, e.target))
+            tried = grid.hits_each([edge_points(a, b, cands[0])], (e.source, e.target))
+            if tried[0]:  # blocked: every other bend at once
+                tried += grid.hits_each([edge_points(a, b, c) for c in cands[1:]], (e.source, e.target))
+            for c, hits in zip(cands, tried, strict=False):
                 if not hits:
                     best, best_hits = c, []
                     break
