@@ -56,10 +56,12 @@ def _place(view: View) -> tuple[Positions, dict[str, Smooth]]:
         pos = {n: (round(float(p[0]), 1), round(float(p[1]), 1)) for n, p in sep.items()}
     if crossings(view, pos, smooth):
         # Last resort: a leaf end of a still-blocked edge moves to the clear side of its blocker.
-        from graph.render.routing import relocate_leaves
+        from graph.render.routing import move_to_clear, relocate_leaves
 
         pos = relocate_leaves(view, pos, smooth)
         pos, smooth = route(view, pos, rounds=1)
+        if crossings(view, pos, smooth):  # still: move one node where its edges and the others clear
+            pos, smooth = move_to_clear(view, pos, smooth)
     return clear_labels(view, pos, smooth)
 
 

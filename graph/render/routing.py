@@ -399,3 +399,76 @@ def _push_blocker(view: View, pos: Positions, sh: dict[str, Shape], e, smooth: d
                 break
             if done:
                 break
+
+
+def move_to_clear(view: View, pos: Positions, smooth: dict[str, Smooth]) -> tuple[Positions, dict[str, Smooth]]:
+    """When no bend clears an edge and nudging did not either, move one node to the nearest free spot:
+    the node the edge passes over, else one of the edge's ends (fewest edges first). A spot is taken
+    when the moved node overlaps no other, no edge passes over it, each of its own edges finds a clear
+    bend there, and fewer edges pass over nodes than before. Crossings no spot clears stay."""
+    pos, smooth = dict(pos), dict(smooth)
+    sh = shapes(view)
+    edges = {e.id: e for e in view.edges}
+    degree: dict[str, int] = defaultdict(int)
+    for e in view.edges:
+        degree[e.source] += 1
+        degree[e.target] += 1
+    for _ in range(len(view.edges)):
+        found = crossings(view, pos, smooth)
+        if not found:
+            break
+        eid, blocker = found[0]
+        e = edges[eid]
+        for n in [blocker, *sorted((e.source, e.target), key=lambda m: (degree[m], m))]:
+            moved = _free_spot(view, pos, smooth, sh, n, len(found))
+            if moved:
+                pos, smooth = moved
+                break
+        else:
+            break
+    return pos, smooth
+
+
+def _free_spot(
+    view: View, pos: Positions, smooth: dict[str, Smooth], sh: dict[str, Shape], n: str, before: int
+) -> tuple[Positions, dict[str, Smooth]] | None:
+    """The nearest spot for node n (a sunflower spiral around it) that clears more than it blocks."""
+    at = [e for e in view.edges if n in (e.source, e.target) and e.source != e.target]
+    pair_count: dict[frozenset[str], int] = defaultdict(int)
+    for e in view.edges:
+        pair_count[frozenset((e.source, e.target))] += 1
+    order: dict[str, int] = {}  # the k-th parallel edge starts at its own bend, as in route()
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for e in view.edges:
+        order[e.id] = seen[(e.source, e.target)]
+        seen[(e.source, e.target)] += 1
+    drawn = [
+        edge_points(pos[e.source], pos[e.target], smooth.get(e.id, False))
+        for e in view.edges
+        if n not in (e.source, e.target) and e.source != e.target and e.source in pos and e.target in pos
+    ]
+    others = np.concatenate(drawn) if drawn else np.empty((0, 2))
+    x, y = pos[n]
+    for k in range(1, 400):
+        rad, ang = 40.0 * math.sqrt(k), k * 2.399963  # golden angle: spots spread evenly, nearest first
+        spot = (round(x + rad * math.cos(ang), 1), round(y + rad * math.sin(ang), 1))
+        trial = {**pos, n: spot}
+        if overlaps_one(view, trial, n, sh) or (len(others) and covers(sh[n], spot, others, PAD)):
+            continue
+        grid = Grid(trial, sh)
+        bends: dict[str, Smooth] = {}
+        for e in at:
+            cands = candidate_bends(pair_count[frozenset((e.source, e.target))] > 1)
+            if pair_count[frozenset((e.source, e.target))] > 1:
+                cands = cands[2 * order[e.id] :] + cands[: 2 * order[e.id]]
+            a, b = trial[e.source], trial[e.target]
+            hits = grid.hits_each([edge_points(a, b, c) for c in cands], (e.source, e.target))
+            clear = next((c for c, h in zip(cands, hits, strict=True) if not h), None)
+            if clear is None:
+                break
+            bends[e.id] = clear
+        else:
+            new = {**smooth, **bends}
+            if len(crossings(view, trial, new)) < before:
+                return trial, new
+    return None
