@@ -15,7 +15,7 @@ import numpy as np
 
 from graph.render.labels import clear_labels
 from graph.render.position_cache import cached_placement, cached_positions
-from graph.render.routing import Smooth, crossings, overlaps, route, shapes
+from graph.render.routing import RouteMemo, Smooth, crossings, overlaps, route, shapes
 from graph.render.style import LABEL_MAX_WIDTH
 from graph.render.view_model import View
 
@@ -47,8 +47,9 @@ def _place(view: View) -> tuple[Positions, dict[str, Smooth]]:
     smooth: dict[str, Smooth] = {}
     if len(view.nodes) > 600 or len(view.edges) > 1500:  # benchmark-sized: a bounded routing pass
         return route(view, pos, rounds=1, budget_s=3.0)
+    memo = RouteMemo()  # each pass re-tests only the edges near a node that moved
     for _ in range(10):
-        pos, smooth = route(view, pos)
+        pos, smooth = route(view, pos, memo=memo)
         if not overlaps(view, pos, gap=4.0):
             if not crossings(view, pos, smooth):
                 break
@@ -59,7 +60,7 @@ def _place(view: View) -> tuple[Positions, dict[str, Smooth]]:
         from graph.render.routing import move_to_clear, relocate_leaves
 
         pos = relocate_leaves(view, pos, smooth)
-        pos, smooth = route(view, pos, rounds=1)
+        pos, smooth = route(view, pos, rounds=1, memo=memo)
         if crossings(view, pos, smooth):  # still: move one node where its edges and the others clear
             pos, smooth = move_to_clear(view, pos, smooth)
     return clear_labels(view, pos, smooth)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -236,17 +236,39 @@ def candidate_bends(twin: int) -> list[Smooth]:
     return out
 
 
+@dataclass
+class RouteMemo:
+    """Each edge's last routing and the positions it was chosen at: an edge whose ends stand still
+    and near which no node moved gets the same bend again, so it is not tested again."""
+
+    at: Positions = field(default_factory=dict)
+    edges: dict[str, tuple] = field(default_factory=dict)
+
+    def moved_boxes(self, pos: Positions, sh: dict[str, Shape]) -> list[tuple[float, float, float, float]]:
+        """The padded boxes, where they were and where they are, of the nodes that moved."""
+        out = []
+        for n, p in pos.items():
+            q = self.at.get(n)
+            if q != p:
+                hw, hh = sh[n].w / 2 + PAD + 1.0, sh[n].h / 2 + PAD + 1.0
+                out += [(x - hw, y - hh, x + hw, y + hh) for x, y in ([p] if q is None else [p, q])]
+        return out
+
+
 def route(
-    view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000, budget_s: float | None = None
+    view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000, budget_s: float | None = None,
+    memo: RouteMemo | None = None,
 ) -> tuple[Positions, dict[str, Smooth]]:
     """Choose a bend for every edge so that none passes over another node; nudge nodes when none does.
 
     budget_s bounds the search on very large views (benchmarks): past it, edges keep the first
-    candidate (straight, or the twin's own bend) and no node is nudged.
+    candidate (straight, or the twin's own bend) and no node is nudged. A memo shared between
+    calls on the same view skips the edges nothing near has changed for (same bends either way).
     """
     import time
 
     deadline = time.perf_counter() + budget_s if budget_s else None
+    memo = memo if memo is not None else RouteMemo()
     pos = dict(pos)
     sh = shapes(view)
     pair_count: dict[frozenset[str], int] = defaultdict(int)
@@ -257,6 +279,7 @@ def route(
         return pos, {e.id: False for e in view.edges}
     for _ in range(rounds):
         grid = Grid(pos, sh)
+        moved = memo.moved_boxes(pos, sh)
         blocked: dict[str, list[str]] = {}
         seen_pair: dict[tuple[str, str], int] = defaultdict(int)
         for e in view.edges:
@@ -267,29 +290,48 @@ def route(
             twin = pair_count[frozenset((e.source, e.target))] > 1
             k = seen_pair[(e.source, e.target)]
             seen_pair[(e.source, e.target)] += 1
-            cands = candidate_bends(twin)
-            if twin:  # the k-th parallel edge starts at its own roundness, so twins never coincide
-                cands = cands[2 * k :] + cands[: 2 * k]
-            if deadline is not None and time.perf_counter() > deadline:
-                smooth[e.id] = cands[0]
-                continue
-            best, best_hits = cands[0], None  # type: Smooth, list[str] | None
-            tried = grid.hits_each([edge_points(a, b, cands[0])], (e.source, e.target))
-            if tried[0]:  # blocked: every other bend at once
-                tried += grid.hits_each([edge_points(a, b, c) for c in cands[1:]], (e.source, e.target))
-            for c, hits in zip(cands, tried, strict=False):
-                if not hits:
-                    best, best_hits = c, []
-                    break
-                if best_hits is None or len(hits) < len(best_hits):
-                    best, best_hits = c, hits
+            last = memo.edges.pop(e.id, None)
+            if last is not None and last[:3] == (a, b, k) and not any(
+                x0 < last[3][2] and x1 > last[3][0] and y0 < last[3][3] and y1 > last[3][1] for x0, y0, x1, y1 in moved
+            ):
+                best, best_hits = last[4], last[5]
+            else:
+                cands = candidate_bends(twin)
+                if twin:  # the k-th parallel edge starts at its own roundness, so twins never coincide
+                    cands = cands[2 * k :] + cands[: 2 * k]
+                if deadline is not None and time.perf_counter() > deadline:
+                    smooth[e.id] = cands[0]
+                    continue
+                best, best_hits = _choose_bend(grid, e.source, e.target, a, b, cands)
+                tried = cands if best_hits or best is not cands[0] else cands[:1]
+                vias = [v for c in tried if (v := via_point(a, b, c)) is not None]
+                xs, ys = [a[0], b[0], *(v[0] for v in vias)], [a[1], b[1], *(v[1] for v in vias)]
+                last = (a, b, k, (min(xs), min(ys), max(xs), max(ys)), best, best_hits)
+            memo.edges[e.id] = last
             smooth[e.id] = best
             if best_hits:
                 blocked[e.id] = best_hits
+        memo.at = dict(pos)
         if not blocked or (deadline is not None and time.perf_counter() > deadline):
             break
         _nudge(view, pos, sh, blocked)
     return pos, smooth
+
+
+def _choose_bend(
+    grid: Grid, source: str, target: str, a: tuple[float, float], b: tuple[float, float], cands: list[Smooth]
+) -> tuple[Smooth, list[str]]:
+    """The first candidate clear of every node, else the first that passes over the fewest."""
+    best, best_hits = cands[0], None  # type: Smooth, list[str] | None
+    tried = grid.hits_each([edge_points(a, b, cands[0])], (source, target))
+    if tried[0]:  # blocked: every other bend at once
+        tried += grid.hits_each([edge_points(a, b, c) for c in cands[1:]], (source, target))
+    for c, hits in zip(cands, tried, strict=False):
+        if not hits:
+            return c, []
+        if best_hits is None or len(hits) < len(best_hits):
+            best, best_hits = c, hits
+    return best, best_hits or []
 
 
 def _nudge(view: View, pos: Positions, sh: dict[str, Shape], blocked: dict[str, list[str]]) -> None:
