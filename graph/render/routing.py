@@ -109,9 +109,16 @@ def via_point(a: tuple[float, float], b: tuple[float, float], smooth: Smooth) ->
 def edge_points(a: tuple[float, float], b: tuple[float, float], smooth: Smooth, step: float = 12.0) -> np.ndarray:
     """Points along the edge as drawn, one every ``step`` units (read-only: shared between callers)."""
     bend = None
-    if isinstance(smooth, dict) and via_point(a, b, smooth):
+    if isinstance(smooth, dict) and smooth.get("enabled"):  # where via_point() gives a control point
         bend = (str(smooth["type"]), float(smooth.get("roundness", 0.5)))
     return _sampled_edge(a, b, bend, step)
+
+
+@lru_cache(maxsize=1024)
+def _steps(n: int) -> np.ndarray:
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    t.flags.writeable = False  # shared by every edge of n samples
+    return t
 
 
 @lru_cache(maxsize=65536)
@@ -122,7 +129,7 @@ def _sampled_edge(
     via = via_point(a, b, {"enabled": True, "type": bend[0], "roundness": bend[1]}) if bend else None
     length = math.hypot(b[0] - a[0], b[1] - a[1])
     n = max(2, int(length * (1.4 if via else 1.0) / step) + 1)
-    t = np.linspace(0.0, 1.0, n)[:, None]
+    t = _steps(n)
     pa, pb = np.array(a), np.array(b)
     if via is None:
         pts = pa + (pb - pa) * t
