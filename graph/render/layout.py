@@ -131,8 +131,10 @@ def _lay_out_component(g: nx.Graph) -> dict[str, np.ndarray]:
         return {a: np.array([-0.5, 0.0]), b: np.array([0.5, 0.0])}
     if n <= 120:
         # Kamada-Kawai starts from a circle (no randomness) and keeps graph distances readable.
+        # Hop counts by breadth-first search: the distances networkx would find by Dijkstra, sooner.
+        dist = dict(nx.all_pairs_shortest_path_length(g))
         with _blas().limit(limits=1, user_api="blas"):
-            return nx.kamada_kawai_layout(g)
+            return nx.kamada_kawai_layout(g, dist=dist)
     return force_directed(g)
 
 
@@ -206,18 +208,22 @@ def separate(
     half = np.array([sizes[k] for k in keys], dtype=float) / 2 + gap / 2
     order = np.arange(n)
     tie = np.where(order[:, None] < order[None, :], -1.0, 1.0)  # equal centres split by index
+    hx, hy = half[:, 0], half[:, 1]
     for _ in range(rounds):
-        d = p[:, None, :] - p[None, :, :]
-        over = half[:, None, :] + half[None, :, :] - np.abs(d)
-        hit = (over[..., 0] > 0) & (over[..., 1] > 0)
+        dx, dy = p[:, 0, None] - p[None, :, 0], p[:, 1, None] - p[None, :, 1]
+        ox, oy = hx[:, None] + hx[None, :] - np.abs(dx), hy[:, None] + hy[None, :] - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
         np.fill_diagonal(hit, False)
-        if not hit.any():
+        rows = np.flatnonzero(hit.any(axis=1))
+        if not len(rows):
             break
-        sign = np.where(d == 0, tie[..., None], np.sign(d))
-        along_x = over[..., 0] * 1.0 <= over[..., 1] * 2.0  # boxes are wide: prefer sideways pushes less
+        # Only the rows of boxes that overlap another move; each is summed whole, as a full pass would.
+        hit, dx, dy, ox, oy = hit[rows], dx[rows], dy[rows], ox[rows], oy[rows]
+        sx, sy = np.where(dx == 0, tie[rows], np.sign(dx)), np.where(dy == 0, tie[rows], np.sign(dy))
+        along_x = ox * 1.0 <= oy * 2.0  # boxes are wide: prefer sideways pushes less
         push = np.zeros_like(p)
-        push[:, 0] = np.where(hit & along_x, over[..., 0] * sign[..., 0], 0).sum(axis=1) / 2
-        push[:, 1] = np.where(hit & ~along_x, over[..., 1] * sign[..., 1], 0).sum(axis=1) / 2
+        push[rows, 0] = np.where(hit & along_x, ox * sx, 0).sum(axis=1) / 2
+        push[rows, 1] = np.where(hit & ~along_x, oy * sy, 0).sum(axis=1) / 2
         p += push * 0.5
     return {k: p[i] for i, k in enumerate(keys)}
 

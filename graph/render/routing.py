@@ -310,7 +310,8 @@ def route(
                     smooth[e.id] = cands[0]
                     continue
                 best, best_hits = _choose_bend(grid, e.source, e.target, a, b, cands)
-                tried = cands if best_hits or best is not cands[0] else cands[:1]
+                # what decided it: every bend up to the clear one, or all of them when none is clear
+                tried = cands if best_hits else cands[: next(i for i, c in enumerate(cands) if c is best) + 1]
                 vias = [v for c in tried if (v := via_point(a, b, c)) is not None]
                 xs, ys = [a[0], b[0], *(v[0] for v in vias)], [a[1], b[1], *(v[1] for v in vias)]
                 last = (a, b, k, (min(xs), min(ys), max(xs), max(ys)), best, best_hits)
@@ -330,14 +331,16 @@ def _choose_bend(
 ) -> tuple[Smooth, list[str]]:
     """The first candidate clear of every node, else the first that passes over the fewest."""
     best, best_hits = cands[0], None  # type: Smooth, list[str] | None
-    tried = grid.hits_each([edge_points(a, b, cands[0])], (source, target))
-    if tried[0]:  # blocked: every other bend at once
-        tried += grid.hits_each([edge_points(a, b, c) for c in cands[1:]], (source, target))
-    for c, hits in zip(cands, tried, strict=False):
-        if not hits:
-            return c, []
-        if best_hits is None or len(hits) < len(best_hits):
-            best, best_hits = c, hits
+    start = 0
+    for size in (1, 4, len(cands)):  # most edges clear straight or at a slight bend: test those first
+        chunk = cands[start : start + size]
+        tried = grid.hits_each([edge_points(a, b, c) for c in chunk], (source, target)) if chunk else []
+        for c, hits in zip(chunk, tried, strict=True):
+            if not hits:
+                return c, []
+            if best_hits is None or len(hits) < len(best_hits):
+                best, best_hits = c, hits
+        start += size
     return best, best_hits or []
 
 
