@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import functools
 import math
+import multiprocessing
+import os
 from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import networkx as nx
 import numpy as np
 
 from graph.render.labels import clear_labels
-from graph.render.position_cache import cached_placement, cached_positions
+from graph.render.position_cache import cached_placement, cached_placements, cached_positions
 from graph.render.routing import RouteMemo, Smooth, crossings, overlaps, route, shapes
 from graph.render.style import LABEL_MAX_WIDTH
 from graph.render.view_model import View
@@ -39,6 +43,36 @@ def place(view: View) -> tuple[Positions, dict[str, Smooth]]:
 
     A view placed before, with the same content and code, is not placed again (position_cache)."""
     return cached_placement(view, _place)
+
+
+def place_all(views: Sequence[View]) -> list[tuple[Positions, dict[str, Smooth]]]:
+    """place() for each view, in order. The views not placed before are placed side by side in two
+    processes where the machine has two cores: each placement is independent and deterministic, so
+    the maps are the ones place() draws one at a time."""
+    return cached_placements(views, _place_side_by_side)
+
+
+def _place_side_by_side(views: list[View]) -> list[tuple[Positions, dict[str, Smooth]]]:
+    workers = min(2, len(views), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_place(v) for v in views]
+    # Forked workers share what this process has loaded (a fresh interpreter would spend longer
+    # importing than placing); the biggest views go first so that the two finish together.
+    order = sorted(range(len(views)), key=lambda i: -(len(views[i].nodes) + len(views[i].edges)))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = dict(zip(order, pool.map(_place_with_labels, [views[i] for i in order]), strict=True))
+    out = []
+    for i, view in enumerate(views):
+        pos, smooth, labels = done[i]
+        for e in view.edges:  # the labels placement dropped or shifted, as _place leaves them
+            e.label, e.label_shift = labels[e.id]
+        out.append((pos, smooth))
+    return out
+
+
+def _place_with_labels(view: View) -> tuple[Positions, dict[str, Smooth], dict[str, tuple[str, float]]]:
+    pos, smooth = _place(view)
+    return pos, smooth, {e.id: (e.label, e.label_shift) for e in view.edges}
 
 
 def _place(view: View) -> tuple[Positions, dict[str, Smooth]]:
