@@ -59,6 +59,7 @@ def _place_side_by_side(views: list[View]) -> list[tuple[Positions, dict[str, Sm
     # Forked workers share what this process has loaded (a fresh interpreter would spend longer
     # importing than placing); the biggest views go first so that the two finish together.
     order = sorted(range(len(views)), key=lambda i: -(len(views[i].nodes) + len(views[i].edges)))
+    _blas()  # scipy's solver imported here, once, not in each worker
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         done = dict(zip(order, pool.map(_place_with_labels, [views[i] for i in order]), strict=True))
     out = []
