@@ -97,3 +97,41 @@ def test_a_view_that_differs_in_anything_is_placed_afresh(tmp_path, monkeypatch)
         f.write_text("{not json")
     cached_placement(_crowded_view(), placing)  # an unreadable entry is placed again, not trusted
     assert len(placing.calls) == 3
+
+
+def _three_views():
+    views = [_crowded_view() for _ in range(3)]
+    views[1].nodes["a"].label = "a node with another label"
+    views[2].edges.pop()
+    return views
+
+
+def test_views_placed_side_by_side_are_the_maps_placed_one_at_a_time(tmp_path, monkeypatch):
+    """place_all hands the views not placed before to worker processes; each comes back with the
+    positions, bends and label changes that placing it alone gives, and is kept for the next build."""
+    import os
+
+    from graph.render import layout
+
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    ran = tmp_path / "pids"
+    alone = layout._place
+
+    def recording(view):
+        with ran.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return alone(view)
+
+    monkeypatch.setattr(layout, "_place", recording)
+    expected_views = _three_views()
+    expected = [alone(v) for v in expected_views]
+    views = _three_views()
+    assert layout.place_all(views) == expected
+    for v, w in zip(views, expected_views, strict=True):
+        assert [(e.label, e.label_shift) for e in v.edges] == [(e.label, e.label_shift) for e in w.edges]
+    assert str(os.getpid()) not in ran.read_text().split()  # placed in the workers
+    ran.unlink()
+    again = _three_views()
+    assert layout.place_all(again) == expected and not ran.exists()  # read back, not placed again
+    assert [(e.label, e.label_shift) for e in again[0].edges] == [(e.label, e.label_shift) for e in views[0].edges]

@@ -97,13 +97,28 @@ def settle_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> dict
         out = [o for o in boxes if o != eid and meets(box, trial.get(o, boxes[o]))]
         return out + [n for n, q in nodes.items() if meets(box, q)]
 
+    def meets_any(eid: str, box: Box, trial: dict[str, Box]) -> bool:
+        """Whether clashes() would find anything: stops at the first."""
+        return any(o != eid and meets(box, trial.get(o, q)) for o, q in boxes.items()) or any(
+            meets(box, q) for q in nodes.values()
+        )
+
+    blocked: dict[tuple[str, str], bool] = {}  # (edge, bend) -> over a node; nodes stand still here
+
+    def over_a_node(eid: str, bend: Smooth) -> bool:
+        key = (eid, repr(bend))
+        if key not in blocked:
+            e = edges[eid]
+            blocked[key] = bool(grid.hits(edge_points(pos[e.source], pos[e.target], bend), (e.source, e.target)))
+        return blocked[key]
+
     def fits(moves: dict[str, Smooth]) -> dict[str, Box] | None:
         """The label boxes of these moves if every moved edge is clear of nodes and labels."""
         trial = {}
         for eid, bend in moves.items():
             e = edges[eid]
             a, b = pos[e.source], pos[e.target]
-            if grid.hits(edge_points(a, b, bend), (e.source, e.target)):
+            if over_a_node(eid, bend):
                 return None
             centre = label_centre(a, b, bend)
             for o in parallel[frozenset((e.source, e.target))]:  # never on a parallel edge's curve
@@ -113,7 +128,7 @@ def settle_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> dict
                     if math.dist(centre, other) < EDGE_FONT_SIZE:
                         return None
             trial[eid] = label_box(a, b, bend, e.label, e.label_shift)
-        if any(clashes(eid, box, trial) for eid, box in trial.items()):
+        if any(meets_any(eid, box, trial) for eid, box in trial.items()):
             return None
         return trial
 
@@ -126,17 +141,14 @@ def settle_labels(view: View, pos: Positions, smooth: dict[str, Smooth]) -> dict
         return True
 
     order = [e.id for e in view.edges if e.id in boxes]
+    pairs = sorted(((c, d) for c in bends for d in bends), key=lambda cd: bends.index(cd[0]) + bends.index(cd[1]))
     for _ in range(PASSES):  # a later move can free an earlier label
         for eid in order:
-            if not clashes(eid, boxes[eid], {}):
+            if not meets_any(eid, boxes[eid], {}):
                 continue
             if any(settle({eid: c}) for c in bends if c != smooth.get(eid, False)):
                 continue
             for other in [o for o in clashes(eid, boxes[eid], {}) if o in boxes]:
-                pairs = sorted(
-                    ((c, d) for c in bends for d in bends),
-                    key=lambda cd: bends.index(cd[0]) + bends.index(cd[1]),
-                )
                 if any(settle({eid: c, other: d}) for c, d in pairs):
                     break
     return smooth

@@ -6,15 +6,20 @@ same picture on every run (fixed seeds, inputs sorted before layout).
 
 from __future__ import annotations
 
+import functools
 import math
+import multiprocessing
+import os
 from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import networkx as nx
 import numpy as np
 
 from graph.render.labels import clear_labels
-from graph.render.position_cache import cached_placement, cached_positions
-from graph.render.routing import Smooth, crossings, overlaps, route, shapes
+from graph.render.position_cache import cached_placement, cached_placements, cached_positions
+from graph.render.routing import RouteMemo, Smooth, crossings, overlaps, route, shapes
 from graph.render.style import LABEL_MAX_WIDTH
 from graph.render.view_model import View
 
@@ -40,14 +45,46 @@ def place(view: View) -> tuple[Positions, dict[str, Smooth]]:
     return cached_placement(view, _place)
 
 
+def place_all(views: Sequence[View]) -> list[tuple[Positions, dict[str, Smooth]]]:
+    """place() for each view, in order. The views not placed before are placed side by side in two
+    processes where the machine has two cores: each placement is independent and deterministic, so
+    the maps are the ones place() draws one at a time."""
+    return cached_placements(views, _place_side_by_side)
+
+
+def _place_side_by_side(views: list[View]) -> list[tuple[Positions, dict[str, Smooth]]]:
+    workers = min(2, len(views), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_place(v) for v in views]
+    # Forked workers share what this process has loaded (a fresh interpreter would spend longer
+    # importing than placing); the biggest views go first so that the two finish together.
+    order = sorted(range(len(views)), key=lambda i: -(len(views[i].nodes) + len(views[i].edges)))
+    _blas()  # scipy's solver imported here, once, not in each worker
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = dict(zip(order, pool.map(_place_with_labels, [views[i] for i in order]), strict=True))
+    out = []
+    for i, view in enumerate(views):
+        pos, smooth, labels = done[i]
+        for e in view.edges:  # the labels placement dropped or shifted, as _place leaves them
+            e.label, e.label_shift = labels[e.id]
+        out.append((pos, smooth))
+    return out
+
+
+def _place_with_labels(view: View) -> tuple[Positions, dict[str, Smooth], dict[str, tuple[str, float]]]:
+    pos, smooth = _place(view)
+    return pos, smooth, {e.id: (e.label, e.label_shift) for e in view.edges}
+
+
 def _place(view: View) -> tuple[Positions, dict[str, Smooth]]:
     pos = layout_view(view)
     sizes = {n: (s.w, s.h) for n, s in shapes(view).items()}
     smooth: dict[str, Smooth] = {}
     if len(view.nodes) > 600 or len(view.edges) > 1500:  # benchmark-sized: a bounded routing pass
         return route(view, pos, rounds=1, budget_s=3.0)
+    memo = RouteMemo()  # each pass re-tests only the edges near a node that moved
     for _ in range(10):
-        pos, smooth = route(view, pos)
+        pos, smooth = route(view, pos, memo=memo)
         if not overlaps(view, pos, gap=4.0):
             if not crossings(view, pos, smooth):
                 break
@@ -55,10 +92,12 @@ def _place(view: View) -> tuple[Positions, dict[str, Smooth]]:
         pos = {n: (round(float(p[0]), 1), round(float(p[1]), 1)) for n, p in sep.items()}
     if crossings(view, pos, smooth):
         # Last resort: a leaf end of a still-blocked edge moves to the clear side of its blocker.
-        from graph.render.routing import relocate_leaves
+        from graph.render.routing import move_to_clear, relocate_leaves
 
         pos = relocate_leaves(view, pos, smooth)
-        pos, smooth = route(view, pos, rounds=1)
+        pos, smooth = route(view, pos, rounds=1, memo=memo)
+        if crossings(view, pos, smooth):  # still: move one node where its edges and the others clear
+            pos, smooth = move_to_clear(view, pos, smooth)
     return clear_labels(view, pos, smooth)
 
 
@@ -127,8 +166,22 @@ def _lay_out_component(g: nx.Graph) -> dict[str, np.ndarray]:
         return {a: np.array([-0.5, 0.0]), b: np.array([0.5, 0.0])}
     if n <= 120:
         # Kamada-Kawai starts from a circle (no randomness) and keeps graph distances readable.
-        return nx.kamada_kawai_layout(g)
+        # Hop counts by breadth-first search: the distances networkx would find by Dijkstra, sooner.
+        dist = dict(nx.all_pairs_shortest_path_length(g))
+        with _blas().limit(limits=1, user_api="blas"):
+            return nx.kamada_kawai_layout(g, dist=dist)
     return force_directed(g)
+
+
+@functools.cache
+def _blas():
+    """BLAS libraries, held to one thread around Kamada-Kawai: its solver (scipy's L-BFGS-B) calls
+    BLAS on vectors of a few hundred numbers, where waking OpenBLAS's worker threads costs several
+    times the work itself (the same positions, a fraction of the CPU time)."""
+    import scipy.optimize  # noqa: F401  (loads scipy's own BLAS before the controller lists libraries)
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def force_directed(g: nx.Graph, iterations: int = 60) -> dict[str, np.ndarray]:
@@ -190,18 +243,22 @@ def separate(
     half = np.array([sizes[k] for k in keys], dtype=float) / 2 + gap / 2
     order = np.arange(n)
     tie = np.where(order[:, None] < order[None, :], -1.0, 1.0)  # equal centres split by index
+    hx, hy = half[:, 0], half[:, 1]
     for _ in range(rounds):
-        d = p[:, None, :] - p[None, :, :]
-        over = half[:, None, :] + half[None, :, :] - np.abs(d)
-        hit = (over[..., 0] > 0) & (over[..., 1] > 0)
+        dx, dy = p[:, 0, None] - p[None, :, 0], p[:, 1, None] - p[None, :, 1]
+        ox, oy = hx[:, None] + hx[None, :] - np.abs(dx), hy[:, None] + hy[None, :] - np.abs(dy)
+        hit = (ox > 0) & (oy > 0)
         np.fill_diagonal(hit, False)
-        if not hit.any():
+        rows = np.flatnonzero(hit.any(axis=1))
+        if not len(rows):
             break
-        sign = np.where(d == 0, tie[..., None], np.sign(d))
-        along_x = over[..., 0] * 1.0 <= over[..., 1] * 2.0  # boxes are wide: prefer sideways pushes less
+        # Only the rows of boxes that overlap another move; each is summed whole, as a full pass would.
+        hit, dx, dy, ox, oy = hit[rows], dx[rows], dy[rows], ox[rows], oy[rows]
+        sx, sy = np.where(dx == 0, tie[rows], np.sign(dx)), np.where(dy == 0, tie[rows], np.sign(dy))
+        along_x = ox * 1.0 <= oy * 2.0  # boxes are wide: prefer sideways pushes less
         push = np.zeros_like(p)
-        push[:, 0] = np.where(hit & along_x, over[..., 0] * sign[..., 0], 0).sum(axis=1) / 2
-        push[:, 1] = np.where(hit & ~along_x, over[..., 1] * sign[..., 1], 0).sum(axis=1) / 2
+        push[rows, 0] = np.where(hit & along_x, ox * sx, 0).sum(axis=1) / 2
+        push[rows, 1] = np.where(hit & ~along_x, oy * sy, 0).sum(axis=1) / 2
         p += push * 0.5
     return {k: p[i] for i, k in enumerate(keys)}
 

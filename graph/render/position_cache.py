@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -88,10 +88,31 @@ def _plain(value: object) -> object:
 def cached_placement(view: View, place: Callable[[View], Placed]) -> Placed:
     """``place(view)``, or what it returned for the same view before: positions, bends, and the
     edge labels it dropped or shifted (applied to ``view`` as ``place`` would have)."""
-    try:
-        name = f"view-{_view_key(view)}.json"
-    except TypeError:  # a value the key cannot spell: place it, uncached
-        return place(view)
+    return cached_placements([view], lambda views: [place(v) for v in views])[0]
+
+
+def cached_placements(views: Sequence[View], place_many: Callable[[list[View]], list[Placed]]) -> list[Placed]:
+    """cached_placement() for each view; the views not placed before go to ``place_many`` together
+    (which may place them side by side), and what it returns is kept for next time."""
+    names: list[str | None] = []
+    for view in views:
+        try:
+            names.append(f"view-{_view_key(view)}.json")  # before placement changes the view's labels
+        except TypeError:  # a value the key cannot spell: placed, never kept
+            names.append(None)
+    out = [_stored(view, name) if name else None for view, name in zip(views, names, strict=True)]
+    todo = [i for i, placed in enumerate(out) if placed is None]
+    for i, placed in zip(todo, place_many([views[i] for i in todo]), strict=True):
+        out[i] = placed
+        name = names[i]
+        if name:
+            labels = {e.id: [e.label, e.label_shift] for e in views[i].edges}
+            _write(name, {"pos": placed[0], "smooth": placed[1], "labels": labels})
+    return [placed for placed in out if placed is not None]
+
+
+def _stored(view: View, name: str) -> Placed | None:
+    """The entry for this view, its labels applied to ``view``; None when there is none (or not one this code wrote)."""
     stored = _read(name)
     edges = {e.id: e for e in view.edges}
     try:
@@ -102,7 +123,5 @@ def cached_placement(view: View, place: Callable[[View], Placed]) -> Placed:
                 edges[eid].label, edges[eid].label_shift = label, shift
             return pos, stored["smooth"]  # type: ignore[index]
     except (KeyError, TypeError, ValueError):
-        pass  # not an entry this code wrote: place again
-    pos, smooth = place(view)
-    _write(name, {"pos": pos, "smooth": smooth, "labels": {e.id: [e.label, e.label_shift] for e in view.edges}})
-    return pos, smooth
+        pass
+    return None

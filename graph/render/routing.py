@@ -1,7 +1,7 @@
 """No edge drawn through a node that is not one of its ends: geometry of nodes and edges, and routing.
 
 A straight edge that passes over a third node reads as a chain that the brief never stated.
-After layout, every edge is tested against every node near it (a grid keeps it near-linear);
+After layout, every edge is tested against every node whose box meets the edge's (numpy, at once);
 a blocked edge is bent (vis-network's curvedCW / curvedCCW, whose control point we compute
 exactly as vis-network 9.1 does), and when no bend clears it the blocking node is nudged
 aside. `crossings()` is the check the tests run on every view.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -23,7 +23,6 @@ from graph.render.view_model import View
 Positions = dict[str, tuple[float, float]]
 Smooth = dict | bool
 PAD = 10.0  # clearance between an edge and a node it does not touch, canvas units
-CELL = 240.0
 ROUNDNESS = (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.0)
 # Advance widths (thousandths of an em) of the printable ASCII characters in the widest font the pages
 # fall back to: "Arial, Helvetica, sans-serif" without Arial is DejaVu Sans (about 10% wider than Arial),
@@ -110,9 +109,16 @@ def via_point(a: tuple[float, float], b: tuple[float, float], smooth: Smooth) ->
 def edge_points(a: tuple[float, float], b: tuple[float, float], smooth: Smooth, step: float = 12.0) -> np.ndarray:
     """Points along the edge as drawn, one every ``step`` units (read-only: shared between callers)."""
     bend = None
-    if isinstance(smooth, dict) and via_point(a, b, smooth):
+    if isinstance(smooth, dict) and smooth.get("enabled"):  # where via_point() gives a control point
         bend = (str(smooth["type"]), float(smooth.get("roundness", 0.5)))
     return _sampled_edge(a, b, bend, step)
+
+
+@lru_cache(maxsize=1024)
+def _steps(n: int) -> np.ndarray:
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    t.flags.writeable = False  # shared by every edge of n samples
+    return t
 
 
 @lru_cache(maxsize=65536)
@@ -123,7 +129,7 @@ def _sampled_edge(
     via = via_point(a, b, {"enabled": True, "type": bend[0], "roundness": bend[1]}) if bend else None
     length = math.hypot(b[0] - a[0], b[1] - a[1])
     n = max(2, int(length * (1.4 if via else 1.0) / step) + 1)
-    t = np.linspace(0.0, 1.0, n)[:, None]
+    t = _steps(n)
     pa, pb = np.array(a), np.array(b)
     if via is None:
         pts = pa + (pb - pa) * t
@@ -135,24 +141,47 @@ def _sampled_edge(
 
 
 class Grid:
-    """Nodes bucketed by the cells their padded shapes cover."""
+    """Nodes' padded shapes as arrays, so that a run of points is tested against all of them at once."""
 
     def __init__(self, pos: Positions, sh: dict[str, Shape], pad: float = PAD):
         self.pos, self.sh, self.pad = pos, sh, pad
-        self.cells: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for n, (x, y) in pos.items():
-            s = sh[n]
-            for cx in range(math.floor((x - s.w / 2 - pad) / CELL), math.floor((x + s.w / 2 + pad) / CELL) + 1):
-                for cy in range(math.floor((y - s.h / 2 - pad) / CELL), math.floor((y + s.h / 2 + pad) / CELL) + 1):
-                    self.cells[(cx, cy)].append(n)
+        self.keys = sorted(pos)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.xy = np.array([pos[k] for k in self.keys], dtype=float).reshape(-1, 2)
+        # the same half-sizes covers() computes, so both give the same answer to the last bit
+        self.half = np.array([(sh[k].w / 2 + pad, sh[k].h / 2 + pad) for k in self.keys], dtype=float).reshape(-1, 2)
+        self.ellipse = np.array([sh[k].ellipse for k in self.keys], dtype=bool)
+        self.lo, self.hi = self.xy - self.half - 1.0, self.xy + self.half + 1.0  # boxes, a little generous
 
     def hits(self, pts: np.ndarray, ends: tuple[str, ...]) -> list[str]:
         """Nodes (other than the edge's ends) whose padded shape contains one of the points."""
-        cand: set[str] = set()
-        for cx, cy in set(map(tuple, np.floor(pts / CELL).astype(np.int64).tolist())):  # np.unique is slow here
-            cand.update(self.cells.get((cx, cy), ()))
-        cand.difference_update(ends)
-        return [n for n in sorted(cand) if covers(self.sh[n], self.pos[n], pts, self.pad)]
+        return self.hits_each([pts], ends)[0]
+
+    def hits_each(self, runs: list[np.ndarray], ends: tuple[str, ...]) -> list[list[str]]:
+        """hits() for each run of points (the candidate bends of one edge), in one pass."""
+        if not self.keys:
+            return [[] for _ in runs]
+        pts = runs[0] if len(runs) == 1 else np.concatenate(runs)
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        near = (self.lo[:, 0] < hi[0]) & (self.hi[:, 0] > lo[0]) & (self.lo[:, 1] < hi[1]) & (self.hi[:, 1] > lo[1])
+        for n in ends:
+            if n in self.index:
+                near[self.index[n]] = False
+        idx = np.flatnonzero(near)
+        if not len(idx):
+            return [[] for _ in runs]
+        hw, hh = self.half[idx, 0, None], self.half[idx, 1, None]
+        dx = np.abs(pts[None, :, 0] - self.xy[idx, 0, None])
+        dy = np.abs(pts[None, :, 1] - self.xy[idx, 1, None])
+        box = (dx < hw) & (dy < hh)
+        ell = self.ellipse[idx]
+        if ell.any():
+            box[ell] = ((dx[ell] / hw[ell]) ** 2 + (dy[ell] / hh[ell]) ** 2) < 1.0
+        if len(runs) == 1:
+            return [[self.keys[i] for i in idx[box.any(axis=1)]]]
+        starts = np.cumsum([0] + [len(r) for r in runs[:-1]])
+        inside = np.logical_or.reduceat(box, starts, axis=1)  # node x run
+        return [[self.keys[i] for i in idx[inside[:, j]]] for j in range(len(runs))]
 
 
 def covers(s: Shape, at: tuple[float, float], pts: np.ndarray, pad: float = 0.0) -> bool:
@@ -214,17 +243,39 @@ def candidate_bends(twin: int) -> list[Smooth]:
     return out
 
 
+@dataclass
+class RouteMemo:
+    """Each edge's last routing and the positions it was chosen at: an edge whose ends stand still
+    and near which no node moved gets the same bend again, so it is not tested again."""
+
+    at: Positions = field(default_factory=dict)
+    edges: dict[str, tuple] = field(default_factory=dict)
+
+    def moved_boxes(self, pos: Positions, sh: dict[str, Shape]) -> list[tuple[float, float, float, float]]:
+        """The padded boxes, where they were and where they are, of the nodes that moved."""
+        out = []
+        for n, p in pos.items():
+            q = self.at.get(n)
+            if q != p:
+                hw, hh = sh[n].w / 2 + PAD + 1.0, sh[n].h / 2 + PAD + 1.0
+                out += [(x - hw, y - hh, x + hw, y + hh) for x, y in ([p] if q is None else [p, q])]
+        return out
+
+
 def route(
-    view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000, budget_s: float | None = None
+    view: View, pos: Positions, rounds: int = 6, max_edges: int = 20000, budget_s: float | None = None,
+    memo: RouteMemo | None = None,
 ) -> tuple[Positions, dict[str, Smooth]]:
     """Choose a bend for every edge so that none passes over another node; nudge nodes when none does.
 
     budget_s bounds the search on very large views (benchmarks): past it, edges keep the first
-    candidate (straight, or the twin's own bend) and no node is nudged.
+    candidate (straight, or the twin's own bend) and no node is nudged. A memo shared between
+    calls on the same view skips the edges nothing near has changed for (same bends either way).
     """
     import time
 
     deadline = time.perf_counter() + budget_s if budget_s else None
+    memo = memo if memo is not None else RouteMemo()
     pos = dict(pos)
     sh = shapes(view)
     pair_count: dict[frozenset[str], int] = defaultdict(int)
@@ -235,6 +286,7 @@ def route(
         return pos, {e.id: False for e in view.edges}
     for _ in range(rounds):
         grid = Grid(pos, sh)
+        moved = memo.moved_boxes(pos, sh)
         blocked: dict[str, list[str]] = {}
         seen_pair: dict[tuple[str, str], int] = defaultdict(int)
         for e in view.edges:
@@ -245,27 +297,51 @@ def route(
             twin = pair_count[frozenset((e.source, e.target))] > 1
             k = seen_pair[(e.source, e.target)]
             seen_pair[(e.source, e.target)] += 1
-            cands = candidate_bends(twin)
-            if twin:  # the k-th parallel edge starts at its own roundness, so twins never coincide
-                cands = cands[2 * k :] + cands[: 2 * k]
-            if deadline is not None and time.perf_counter() > deadline:
-                smooth[e.id] = cands[0]
-                continue
-            best, best_hits = cands[0], None  # type: Smooth, list[str] | None
-            for c in cands:
-                hits = grid.hits(edge_points(a, b, c), (e.source, e.target))
-                if not hits:
-                    best, best_hits = c, []
-                    break
-                if best_hits is None or len(hits) < len(best_hits):
-                    best, best_hits = c, hits
+            last = memo.edges.pop(e.id, None)
+            if last is not None and last[:3] == (a, b, k) and not any(
+                x0 < last[3][2] and x1 > last[3][0] and y0 < last[3][3] and y1 > last[3][1] for x0, y0, x1, y1 in moved
+            ):
+                best, best_hits = last[4], last[5]
+            else:
+                cands = candidate_bends(twin)
+                if twin:  # the k-th parallel edge starts at its own roundness, so twins never coincide
+                    cands = cands[2 * k :] + cands[: 2 * k]
+                if deadline is not None and time.perf_counter() > deadline:
+                    smooth[e.id] = cands[0]
+                    continue
+                best, best_hits = _choose_bend(grid, e.source, e.target, a, b, cands)
+                # what decided it: every bend up to the clear one, or all of them when none is clear
+                tried = cands if best_hits else cands[: next(i for i, c in enumerate(cands) if c is best) + 1]
+                vias = [v for c in tried if (v := via_point(a, b, c)) is not None]
+                xs, ys = [a[0], b[0], *(v[0] for v in vias)], [a[1], b[1], *(v[1] for v in vias)]
+                last = (a, b, k, (min(xs), min(ys), max(xs), max(ys)), best, best_hits)
+            memo.edges[e.id] = last
             smooth[e.id] = best
             if best_hits:
                 blocked[e.id] = best_hits
+        memo.at = dict(pos)
         if not blocked or (deadline is not None and time.perf_counter() > deadline):
             break
         _nudge(view, pos, sh, blocked)
     return pos, smooth
+
+
+def _choose_bend(
+    grid: Grid, source: str, target: str, a: tuple[float, float], b: tuple[float, float], cands: list[Smooth]
+) -> tuple[Smooth, list[str]]:
+    """The first candidate clear of every node, else the first that passes over the fewest."""
+    best, best_hits = cands[0], None  # type: Smooth, list[str] | None
+    start = 0
+    for size in (1, 4, len(cands)):  # most edges clear straight or at a slight bend: test those first
+        chunk = cands[start : start + size]
+        tried = grid.hits_each([edge_points(a, b, c) for c in chunk], (source, target)) if chunk else []
+        for c, hits in zip(chunk, tried, strict=True):
+            if not hits:
+                return c, []
+            if best_hits is None or len(hits) < len(best_hits):
+                best, best_hits = c, hits
+        start += size
+    return best, best_hits or []
 
 
 def _nudge(view: View, pos: Positions, sh: dict[str, Shape], blocked: dict[str, list[str]]) -> None:
@@ -375,3 +451,76 @@ def _push_blocker(view: View, pos: Positions, sh: dict[str, Shape], e, smooth: d
                 break
             if done:
                 break
+
+
+def move_to_clear(view: View, pos: Positions, smooth: dict[str, Smooth]) -> tuple[Positions, dict[str, Smooth]]:
+    """When no bend clears an edge and nudging did not either, move one node to the nearest free spot:
+    the node the edge passes over, else one of the edge's ends (fewest edges first). A spot is taken
+    when the moved node overlaps no other, no edge passes over it, each of its own edges finds a clear
+    bend there, and fewer edges pass over nodes than before. Crossings no spot clears stay."""
+    pos, smooth = dict(pos), dict(smooth)
+    sh = shapes(view)
+    edges = {e.id: e for e in view.edges}
+    degree: dict[str, int] = defaultdict(int)
+    for e in view.edges:
+        degree[e.source] += 1
+        degree[e.target] += 1
+    for _ in range(len(view.edges)):
+        found = crossings(view, pos, smooth)
+        if not found:
+            break
+        eid, blocker = found[0]
+        e = edges[eid]
+        for n in [blocker, *sorted((e.source, e.target), key=lambda m: (degree[m], m))]:
+            moved = _free_spot(view, pos, smooth, sh, n, len(found))
+            if moved:
+                pos, smooth = moved
+                break
+        else:
+            break
+    return pos, smooth
+
+
+def _free_spot(
+    view: View, pos: Positions, smooth: dict[str, Smooth], sh: dict[str, Shape], n: str, before: int
+) -> tuple[Positions, dict[str, Smooth]] | None:
+    """The nearest spot for node n (a sunflower spiral around it) that clears more than it blocks."""
+    at = [e for e in view.edges if n in (e.source, e.target) and e.source != e.target]
+    pair_count: dict[frozenset[str], int] = defaultdict(int)
+    for e in view.edges:
+        pair_count[frozenset((e.source, e.target))] += 1
+    order: dict[str, int] = {}  # the k-th parallel edge starts at its own bend, as in route()
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for e in view.edges:
+        order[e.id] = seen[(e.source, e.target)]
+        seen[(e.source, e.target)] += 1
+    drawn = [
+        edge_points(pos[e.source], pos[e.target], smooth.get(e.id, False))
+        for e in view.edges
+        if n not in (e.source, e.target) and e.source != e.target and e.source in pos and e.target in pos
+    ]
+    others = np.concatenate(drawn) if drawn else np.empty((0, 2))
+    x, y = pos[n]
+    for k in range(1, 400):
+        rad, ang = 40.0 * math.sqrt(k), k * 2.399963  # golden angle: spots spread evenly, nearest first
+        spot = (round(x + rad * math.cos(ang), 1), round(y + rad * math.sin(ang), 1))
+        trial = {**pos, n: spot}
+        if overlaps_one(view, trial, n, sh) or (len(others) and covers(sh[n], spot, others, PAD)):
+            continue
+        grid = Grid(trial, sh)
+        bends: dict[str, Smooth] = {}
+        for e in at:
+            cands = candidate_bends(pair_count[frozenset((e.source, e.target))] > 1)
+            if pair_count[frozenset((e.source, e.target))] > 1:
+                cands = cands[2 * order[e.id] :] + cands[: 2 * order[e.id]]
+            a, b = trial[e.source], trial[e.target]
+            hits = grid.hits_each([edge_points(a, b, c) for c in cands], (e.source, e.target))
+            clear = next((c for c, h in zip(cands, hits, strict=True) if not h), None)
+            if clear is None:
+                break
+            bends[e.id] = clear
+        else:
+            new = {**smooth, **bends}
+            if len(crossings(view, trial, new)) < before:
+                return trial, new
+    return None

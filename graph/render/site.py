@@ -12,14 +12,14 @@ from graph.errors import InputError
 from graph.output import make_output_dir, write_atomic
 from graph.render.facts import Facts, collect_facts
 from graph.render.framing import choose_opening, split_steps
-from graph.render.layout import place
+from graph.render.layout import place_all
 from graph.render.page import CSP, page_data, render_page
 from graph.render.reading import write_reading_view
 from graph.render.registry import ViewContext, ViewSpec, index_sections, view_specs
 
 # Importing the modules that define views registers them (graph.render.registry).
 from graph.render.tour_views import default_tours_dir, load_tours
-from graph.render.view_model import RenderedView
+from graph.render.view_model import RenderedView, View
 from graph.render.views import narrate_steps
 
 if TYPE_CHECKING:
@@ -41,9 +41,10 @@ def list_views(kg: KnowledgeGraph, tours_dir: str | Path | None = None) -> list[
     return all_specs(collect_facts(kg), tours_dir)
 
 
-def render_view(spec: ViewSpec, facts: Facts, out_dir: Path, index_href: str | None = INDEX) -> RenderedView:
-    view = spec.build()
-    positions, smooth = place(view)
+def render_view(spec: ViewSpec, facts: Facts, out_dir: Path, index_href: str | None = INDEX,
+                placed: tuple[View, tuple] | None = None) -> RenderedView:
+    """One view's page; ``placed`` is the view as built and placed already (place_all), else it is done here."""
+    view, (positions, smooth) = placed or _built_and_placed([spec])[0]
     split_steps(view, positions)
     narrate_steps(facts, view)
     choose_opening(view, positions)
@@ -60,6 +61,12 @@ def render_view(spec: ViewSpec, facts: Facts, out_dir: Path, index_href: str | N
         spec.purpose or view.purpose,
         frozenset(view.nodes),
     )
+
+
+def _built_and_placed(specs: Sequence[ViewSpec]) -> list[tuple[View, tuple]]:
+    """Every view built, then placed together (side by side where there are cores to spare)."""
+    views = [s.build() for s in specs]
+    return list(zip(views, place_all(views), strict=True))
 
 
 def render_views(
@@ -81,7 +88,8 @@ def render_views(
         if missing:
             raise InputError(f"unknown view {', '.join(missing)!s}; available: {', '.join(known)}")
         specs = [known[n] for n in names]
-    rendered = [render_view(s, facts, out, INDEX if index else None) for s in specs]
+    placed = _built_and_placed(specs)
+    rendered = [render_view(s, facts, out, INDEX if index else None, p) for s, p in zip(specs, placed, strict=True)]
     if index and not names:
         write_index(out, rendered, facts)
     return rendered
@@ -107,7 +115,8 @@ def build_site(
     out = Path(out_dir)
     make_output_dir(out)
     facts = collect_facts(kg)
-    rendered = [render_view(s, facts, out) for s in all_specs(facts, tours_dir)]
+    specs = all_specs(facts, tours_dir)
+    rendered = [render_view(s, facts, out, INDEX, p) for s, p in zip(specs, _built_and_placed(specs), strict=True)]
     readings = _write_reading_views(kg, facts, out, rendered, source, sources)
     export_path = (export or export_turtle)(kg, out / EXPORT_NAME)
     # --- the printable pathway handout (graph.pathways.handout_page), linked from the index ---
