@@ -23,14 +23,15 @@ def test_the_kinds_scheme_is_the_hierarchy_of_kind_of(repo_graph):
     broader = pairs(repo_graph, "SELECT ?a ?b WHERE { ?a a r2p:Kind ; skos:broader ?b }")
     narrower = pairs(repo_graph, "SELECT ?a ?b WHERE { ?b a r2p:Kind ; skos:narrower ?a }")
     assert kind_of == broader == narrower
-    assert {("military", "security-institutions"), ("police", "security-institutions"),
+    assert {("security-institutions", "institutions"), ("justice-institutions", "institutions"),
+            ("military", "security-institutions"), ("police", "security-institutions"),
             ("judiciary", "justice-institutions"), ("federal-ombudsmen", "justice-institutions")} <= broader
     kinds = {str(r["k"]).removeprefix(R2PR) for r in repo_graph.select(
         "SELECT ?k WHERE { ?k a r2p:Kind ; skos:inScheme r2pr:kinds-2013 }")}
     tops = {str(r["k"]).removeprefix(R2PR) for r in repo_graph.select(
         "SELECT ?k WHERE { ?k skos:topConceptOf r2pr:kinds-2013 . r2pr:kinds-2013 skos:hasTopConcept ?k }")}
     assert tops == kinds - {a for a, _ in broader}
-    assert "military" not in tops and "security-institutions" in tops
+    assert "military" not in tops and "security-institutions" not in tops and "institutions" in tops
 
 
 @pytest.mark.parametrize("update, check", [
@@ -83,10 +84,13 @@ def test_kinds_of_and_parts_of_justice_institutions(repo_graph):
     assert repo_graph.select("SELECT * WHERE { r2pr:argentina-military r2p:partOf r2pr:argentina-security-sector }")
 
 
-def test_the_institutions_of_claim_p11_01_are_the_curators_reading(repo_graph):
-    """'international actors need to develop institutions' (para. 11): read by the paragraph's examples, and
-    attributed to the curators."""
+def test_the_institutions_of_claim_p11_01_are_the_kind_its_examples_narrow(repo_graph):
+    """'international actors need to develop institutions, norms, and commitment' (para. 11): a link to each of the
+    three, and the paragraph's examples of institutions (security, justice) are narrower kinds of institutions."""
     rows = repo_graph.select("""SELECT ?e WHERE { ?l a r2p:CausalLink ; r2p:assertedBy r2pr:claim-p11-01 ;
-        r2p:cause r2pr:international-community ; r2p:effect ?e ; prov:wasAttributedTo r2pr:curators ;
-        r2p:inferredByCurators true }""")
-    assert {str(r["e"]).removeprefix(R2PR) for r in rows} == {"security-institutions", "justice-institutions"}
+        r2p:cause r2pr:international-community ; r2p:effect ?e }""")
+    assert {"institutions", "anti-atrocity-norms", "prevention-commitment"} <= {
+        str(r["e"]).removeprefix(R2PR) for r in rows}
+    assert "institutions" in about(repo_graph, "claim-p11-01")
+    assert pairs(repo_graph, "SELECT ?a ?b WHERE { ?a r2p:kindOf ?b FILTER(?b = r2pr:institutions) }") == {
+        ("security-institutions", "institutions"), ("justice-institutions", "institutions")}
