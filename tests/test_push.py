@@ -107,6 +107,8 @@ def one_line_error(args: list[str], env: dict | None = None) -> str:
     (["--via", "oxigraph-bulk"], "--via oxigraph-bulk needs --endpoint"),
     (["--via", "oxigraph-load"], "--via oxigraph-load needs --location"),
     (["--via", "virtuoso-bulk", "--graph", GRAPH], "--via virtuoso-bulk needs --dump-dir"),
+    (["--via", "oxigraph-load", "--location", "db", "--gzip"], "--gzip does not go with --via oxigraph-load"),
+    (["--endpoint", "http://127.0.0.1:{port}/store", "--location", "db"], "--location does not go with --via gsp"),
 ])
 def test_bad_push_is_one_line(args, message):
     port = str(free_port())  # nothing listens there

@@ -73,6 +73,12 @@ def push_command(endpoint: str | None, graph_iri: str | None, via: str, compress
     """
     password = _password(user, password_env)
     http = via in ("gsp", "oxigraph-bulk")
+    given = {"--gzip": compress, "--endpoint": endpoint, "--location": location, "--dump-dir": dump_dir}
+    belongs = {"--gzip": http, "--endpoint": http, "--location": via == "oxigraph-load",
+               "--dump-dir": via == "virtuoso-bulk"}
+    for option, value in given.items():
+        if value and not belongs[option]:
+            raise InputError(f"{option} does not go with --via {via} (see r2pkg push --help)")
     if http and not endpoint:
         raise InputError(f"--via {via} needs --endpoint URL (the server's Graph Store Protocol URL)")
     if via == "oxigraph-load" and not location:
