@@ -34,7 +34,7 @@ def _password(user: str | None, password_env: str | None) -> str | None:
     "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013",
     "VIRTUOSO_PASSWORD=... r2pkg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth "
     "--graph https://w3id.org/r2pkg/graph/brief-2013 --user dba --password-env VIRTUOSO_PASSWORD",
-    "VIRTUOSO_PASSWORD=... r2pkg push --via virtuoso-bulk --dump-dir /var/lib/virtuoso/load "
+    "VIRTUOSO_PASSWORD=... r2pkg push --via virtuoso-bulk --dump-dir /srv/virtuoso/load "
     "--graph https://w3id.org/r2pkg/graph/brief-2013 --user dba --password-env VIRTUOSO_PASSWORD"))
 @click.option("--endpoint", help="HTTP ways: the server's Graph Store Protocol URL (Oxigraph: /store; Virtuoso: "
                                  "/sparql-graph-crud-auth).")
