@@ -427,7 +427,11 @@ def versus(r: dict | None, own: float) -> str:
     return f"{fmt(r)}; **{r['seconds'] / own:.1f}x** the loader"
 
 
-def servers(nt: Path, work: Path, before: Path | None) -> list[tuple[str, str, str, str]]:
+PUSH_WAYS = ("gsp", "oxigraph-bulk", "oxigraph-bulk+gzip", "oxigraph-load", "virtuoso-gsp", "virtuoso-bulk")
+
+
+def servers(nt: Path, work: Path, before: Path | None, only: tuple[str, ...] = PUSH_WAYS
+            ) -> list[tuple[str, str, str, str]]:
     """Push rows: each way of `r2pkg push` (before and after) beside the server's own loader, same built graph.
 
     Every push goes into a server or store of its own that holds nothing yet, as the loader's does; a push
@@ -444,13 +448,14 @@ def servers(nt: Path, work: Path, before: Path | None) -> list[tuple[str, str, s
         own = timed([binary, "load", "--location", str(loader), "--file", str(built)])
         shutil.rmtree(loader, ignore_errors=True)
         base = f"`oxigraph load` {own:.1f} s"
-        ways = {"gsp": "PUT", "oxigraph-bulk": "--via oxigraph-bulk",
-                "oxigraph-bulk+gzip": "--via oxigraph-bulk --gzip"}
+        ways = {via: label for via, label in (("gsp", "PUT"), ("oxigraph-bulk", "--via oxigraph-bulk"),
+                                              ("oxigraph-bulk+gzip", "--via oxigraph-bulk --gzip")) if via in only}
         started = {via: OxigraphServer(work / f"ox-{via}") for via in ways}
         try:
             keys = {via: f"push:{started[via].base}/store|{via}" for via in ways}
             load_into = work / "ox-push-load"
-            after = run_stages(REPO, nt, ["derive", *keys.values(), f"push:{load_into}|oxigraph-load"])
+            local = [f"push:{load_into}|oxigraph-load"] if "oxigraph-load" in only else []
+            after = run_stages(REPO, nt, ["derive", *keys.values(), *local])
             old: dict = {}
             old_keys = keys
             if before:  # into servers of their own again
@@ -462,14 +467,17 @@ def servers(nt: Path, work: Path, before: Path | None) -> list[tuple[str, str, s
             for via, label in ways.items():
                 rows.append((f"push into Oxigraph server ({label})", fmt(old.get(old_keys[via])),
                              versus(after.get(keys[via]), own), base))
-            rows.append(("push into the Oxigraph store folder (--via oxigraph-load)", "-",
-                         versus(after.get(f"push:{load_into}|oxigraph-load"), own), base))
+            if local:
+                rows.append(("push into the Oxigraph store folder (--via oxigraph-load)", "-",
+                             versus(after.get(local[0]), own), base))
         finally:
             for server in started.values():
                 server.stop()
     else:
         print("  Oxigraph server: skipped (no `oxigraph` binary; pip install oxigraph)")
-    if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
+    if not {"virtuoso-gsp", "virtuoso-bulk"} & set(only):
+        pass
+    elif shutil.which("virtuoso-t") and shutil.which("isql-vt"):
         v = Virtuoso(work / "virtuoso")
         try:
             shutil.copy(built, v.folder / "built.nt")
@@ -479,13 +487,16 @@ def servers(nt: Path, work: Path, before: Path | None) -> list[tuple[str, str, s
             (v.folder / "built.nt").unlink()
             url = f"dba:dba@{v.base}/sparql-graph-crud-auth"
             bulk = f"dba:dba@{v.folder}#{v.sql}"
-            after = run_stages(REPO, nt, ["derive", f"push:{url}|gsp", f"push:{bulk}|virtuoso-bulk"])
-            old = run_stages(before, nt, ["derive", f"push:{url}|gsp"]) if before else {}
+            put = [f"push:{url}|gsp"] if "virtuoso-gsp" in only else []
+            via = [f"push:{bulk}|virtuoso-bulk"] if "virtuoso-bulk" in only else []
+            after = run_stages(REPO, nt, ["derive", *put, *via])
+            old = run_stages(before, nt, ["derive", *put]) if before and put else {}
             base = f"`ld_dir` + `rdf_loader_run` + checkpoint {own:.1f} s (first, into the empty database)"
-            rows.append(("push into Virtuoso (PUT, Digest)", fmt(old.get(f"push:{url}|gsp")),
-                         versus(after.get(f"push:{url}|gsp"), own), base))
-            rows.append(("push into Virtuoso (--via virtuoso-bulk)", "-",
-                         versus(after.get(f"push:{bulk}|virtuoso-bulk"), own), base))
+            if put:
+                rows.append(("push into Virtuoso (PUT, Digest)", fmt(old.get(put[0])), versus(after.get(put[0]), own),
+                             base))
+            if via:
+                rows.append(("push into Virtuoso (--via virtuoso-bulk)", "-", versus(after.get(via[0]), own), base))
         finally:
             v.stop()
     else:
@@ -515,6 +526,8 @@ def main() -> int:
     ap.add_argument("--pyshacl-max-triples", type=parse_size, default=parse_size("2M"),
                     help="largest corpus validated with --engine pyshacl in this code (default 2M)")
     ap.add_argument("--no-servers", action="store_true", help="skip the Oxigraph server and Virtuoso figures")
+    ap.add_argument("--push-ways", default=",".join(PUSH_WAYS),
+                    help=f"the ways of pushing to measure (default all: {','.join(PUSH_WAYS)})")
     ap.add_argument("--push-only", action="store_true",
                     help="only the push figures (each way beside the servers' own loaders): no other stage")
     ap.add_argument("--no-shell-query", action="store_true", help="skip `r2pkg query CQ01` from the shell")
@@ -550,7 +563,7 @@ def main() -> int:
             print(f"\n== {briefs} briefs ({nt.name}) ==", flush=True)
             if args.push_only:
                 print("| stage | before | after | baseline, same run |\n|---|---|---|---|")
-                for row in servers(nt, Path(tmp, f"servers-{briefs}"), before):
+                for row in servers(nt, Path(tmp, f"servers-{briefs}"), before, tuple(args.push_ways.split(","))):
                     print("| " + " | ".join(row) + " |", flush=True)
                 continue
             from graph.resources import ontology_file
@@ -609,7 +622,7 @@ def main() -> int:
                          fmt(after.get("validate-pyshacl")), f"killed after {args.pyshacl_timeout:.0f} s"))
             rows += changed_file_rows(briefs, data)  # validate after one file changed
             if not args.no_servers:
-                rows += servers(nt, Path(tmp, f"servers-{briefs}"), before)
+                rows += servers(nt, Path(tmp, f"servers-{briefs}"), before, tuple(args.push_ways.split(",")))
             reference = next((r["validate-pyshacl"]["findings"] for r in (after, old)
                               if "findings" in r.get("validate-pyshacl", {})), None)
             print(f"{triples:,} triples (ontology + corpus); validate findings: SPARQL engine "

@@ -4,9 +4,12 @@ gzip), and by `oxigraph load` into the store folder; every named query gives the
 from __future__ import annotations
 
 import contextlib
+import gzip
+import http.server
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -104,6 +107,8 @@ def one_line_error(args: list[str], env: dict | None = None) -> str:
     (["--via", "oxigraph-bulk"], "--via oxigraph-bulk needs --endpoint"),
     (["--via", "oxigraph-load"], "--via oxigraph-load needs --location"),
     (["--via", "virtuoso-bulk", "--graph", GRAPH], "--via virtuoso-bulk needs --dump-dir"),
+    (["--via", "oxigraph-load", "--location", "db", "--gzip"], "--gzip does not go with --via oxigraph-load"),
+    (["--endpoint", "http://127.0.0.1:{port}/store", "--location", "db"], "--location does not go with --via gsp"),
 ])
 def test_bad_push_is_one_line(args, message):
     port = str(free_port())  # nothing listens there
@@ -191,3 +196,41 @@ def test_a_loader_error_is_one_line(tmp_path):
     with pytest.raises(InputError, match=r"`oxigraph load` failed: .*bad\.nt") as failed:
         oxigraph_load_file(str(bad), tmp_path / "store")
     assert "\n" not in str(failed.value)
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Keeps each PUT's headers and body (chunked bodies read chunk by chunk, as urllib sends them)."""
+
+    received: list[tuple[dict, bytes]] = []
+
+    def do_PUT(self) -> None:  # noqa: N802 - the name http.server calls
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = b""
+            while size := int(self.rfile.readline().strip(), 16):
+                body += self.rfile.read(size)
+                self.rfile.readline()
+            self.rfile.readline()
+        else:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_gzip_sends_the_same_triples_compressed(repo_graph):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/store"
+        plain_n = push(repo_graph, url, GRAPH)
+        packed_n = push(repo_graph, url, GRAPH, gzip=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    (plain_headers, plain), (packed_headers, packed) = _Recorder.received[-2:]
+    assert plain_n == packed_n == plain.count(b"\n") == distinct_triples(repo_graph)
+    assert "Content-Encoding" not in plain_headers and packed_headers["Content-Encoding"] == "gzip"
+    assert len(packed) < len(plain) / 4 and gzip.decompress(packed) == plain

@@ -34,7 +34,7 @@ def _password(user: str | None, password_env: str | None) -> str | None:
     "r2pkg push --endpoint http://localhost:3030/ds/data --graph https://w3id.org/r2pkg/graph/brief-2013",
     "VIRTUOSO_PASSWORD=... r2pkg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth "
     "--graph https://w3id.org/r2pkg/graph/brief-2013 --user dba --password-env VIRTUOSO_PASSWORD",
-    "VIRTUOSO_PASSWORD=... r2pkg push --via virtuoso-bulk --dump-dir /var/lib/virtuoso/load "
+    "VIRTUOSO_PASSWORD=... r2pkg push --via virtuoso-bulk --dump-dir /srv/virtuoso/load "
     "--graph https://w3id.org/r2pkg/graph/brief-2013 --user dba --password-env VIRTUOSO_PASSWORD"))
 @click.option("--endpoint", help="HTTP ways: the server's Graph Store Protocol URL (Oxigraph: /store; Virtuoso: "
                                  "/sparql-graph-crud-auth).")
@@ -73,6 +73,12 @@ def push_command(endpoint: str | None, graph_iri: str | None, via: str, compress
     """
     password = _password(user, password_env)
     http = via in ("gsp", "oxigraph-bulk")
+    given = {"--gzip": compress, "--endpoint": endpoint, "--location": location, "--dump-dir": dump_dir}
+    belongs = {"--gzip": http, "--endpoint": http, "--location": via == "oxigraph-load",
+               "--dump-dir": via == "virtuoso-bulk"}
+    for option, value in given.items():
+        if value and not belongs[option]:
+            raise InputError(f"{option} does not go with --via {via} (see r2pkg push --help)")
     if http and not endpoint:
         raise InputError(f"--via {via} needs --endpoint URL (the server's Graph Store Protocol URL)")
     if via == "oxigraph-load" and not location:
