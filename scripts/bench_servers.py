@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -244,16 +245,23 @@ def machine() -> str:
             f"Python {platform.python_version()}, pyoxigraph {ox.__version__}")
 
 
+_STOPPED = threading.Event()
+
+
 @contextlib.contextmanager
-def terminated_as_interrupt() -> Iterator[None]:
-    """A SIGTERM unwinds like Ctrl-C, so that the servers started here are stopped."""
+def interruptible() -> Iterator[None]:
+    """Ctrl-C and SIGTERM unwind the run, so that the servers started here are stopped. The signal is also
+    remembered and checked between runs: a KeyboardInterrupt raised inside a library call can be swallowed
+    there (a fork's callbacks, say), the remembered one cannot."""
     def interrupt(signum, frame):
+        _STOPPED.set()
         raise KeyboardInterrupt
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def main() -> int:
@@ -299,7 +307,7 @@ def main() -> int:
     runners: dict[str, Callable[[Case, float, Cell], None]] = {"embedded": run_embedded}
     all_cases = cases()
     results: dict[tuple[str, str], dict[str, Cell]] = {}
-    with terminated_as_interrupt(), contextlib.ExitStack() as stack:
+    with interruptible(), contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="r2pkg-bench-servers-")))
         if use_oxigraph:
             runners["Oxigraph server"] = remote_runner(start_oxigraph(work / "oxigraph", _KG, stack))
@@ -311,6 +319,8 @@ def main() -> int:
             for _ in range(args.repeat):
                 for name, run in runners.items():
                     cell = cells[name]
+                    if _STOPPED.is_set():
+                        raise KeyboardInterrupt
                     if not (cell.timed_out or cell.error):  # one run past the timeout is enough
                         run(case, args.timeout, cell)
             results[(case.query.id, case.bound)] = cells
