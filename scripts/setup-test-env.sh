@@ -5,7 +5,7 @@
 # tests (Playwright drives /usr/bin/chromium; no browser is downloaded), a JDK for HermiT and the OWL API
 # profile checker, the OWL API itself (libowlapi-java), poppler-utils (pdftoppm: the print test looks at
 # the printed pages) and Node.js with npm (scripts/lint-js.sh installs ESLint from package-lock.json; the
-# Argdown CLI for the export tests).
+# Argdown CLI for the export tests, both from package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # virtuoso-opensource-7-bin: the binaries of Debian's virtuoso-opensource, without the system service;
@@ -23,5 +23,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 python -m pip install -q -e ".[test]"
-# The Argdown parser, which tests/test_export_argdown.py runs over the Argdown export (Debian's npm, above).
-command -v argdown >/dev/null || npm install -g --no-audit --no-fund -q @argdown/cli@2
+# ESLint (scripts/lint-js.sh) and the Argdown parser, which tests/test_export_argdown.py runs over the
+# Argdown export, pinned by package-lock.json (Debian's npm, above).
+npm ci --no-audit --no-fund --loglevel=error

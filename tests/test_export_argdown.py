@@ -1,23 +1,26 @@
-"""The Argdown export parsed by Argdown's own parser (@argdown/cli, installed by scripts/setup-test-env.sh):
+"""The Argdown export parsed by Argdown's own parser (@argdown/cli, pinned in package-lock.json and
+installed by scripts/setup-test-env.sh with `npm ci`):
 no syntax error, one statement per claim with its IRI, quotes, speaker and breadth, every support and
 attack, one section per section of the brief; `argdown map` draws it."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
 from graph.exporting import export_graph
 
 
+ARGDOWN = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "argdown"
+
+
 def argdown() -> str:
-    exe = shutil.which("argdown")
-    assert exe, "the Argdown CLI is missing: npm install -g @argdown/cli (scripts/setup-test-env.sh does it)"
-    return exe
+    assert ARGDOWN.exists(), "the Argdown CLI is missing: npm ci (scripts/setup-test-env.sh does it)"
+    return str(ARGDOWN)
 
 
 def rows(kg, sparql):
