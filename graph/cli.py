@@ -9,7 +9,7 @@ does not pay for the imports of `r2pkg build`.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 
 import click
 
@@ -25,7 +25,9 @@ class CommandModules(click.Group):
     """The commands of every module in graph/commands/, imported on first use."""
 
     def _modules(self) -> list[str]:
-        return sorted(m.name for m in pkgutil.iter_modules(commands_pkg.__path__))
+        # A listing of the folder rather than pkgutil, whose import cost a shell query 2 ms.
+        return sorted(name[:-3] for folder in commands_pkg.__path__ for name in os.listdir(folder)
+                      if name.endswith(".py") and name != "__init__.py")
 
     def _load(self, module: str) -> None:
         for cmd in importlib.import_module(f"graph.commands.{module}").COMMANDS:

@@ -8,7 +8,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -139,6 +138,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     refuse_special(path)
     if not path.parent.is_dir():
         raise InputError(f"cannot write: the folder {path.parent} does not exist", path)
+    import tempfile  # here: a query printed to the terminal needs none of it
+
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:

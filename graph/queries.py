@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,6 +110,8 @@ def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
             raise InputError(f"--param {name}: {raw!r} is not an integer")
         return Literal(raw, datatype=XSD.integer)
     if kind == "decimal":
+        from decimal import Decimal, InvalidOperation
+
         try:
             Decimal(raw)
         except InvalidOperation:

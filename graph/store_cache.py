@@ -52,10 +52,14 @@ def _code_digest() -> str:
     By size and modification time, not content: reading every module on each command cost more than
     the query (an edit, a checkout or an install changes the time).
     """
+    found = []
+    for folder, subfolders, names in os.walk(_PACKAGE):  # os.walk: a tenth of Path.rglob's time here
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        found += [os.path.join(folder, n) for n in names if n.endswith((".py", ".rq"))]
     h = hashlib.sha256()
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.suffix in (".py", ".rq")):
-        st = path.stat()
-        h.update(f"{path.relative_to(_PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for path in sorted(found):
+        st = os.stat(path)
+        h.update(f"{os.path.relpath(path, _PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 
