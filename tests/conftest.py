@@ -4,8 +4,11 @@ import contextlib
 import fcntl
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import venv
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,3 +119,25 @@ def installed(tmp_path_factory) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "--python", str(env_dir / "bin" / "python"), "install", "-q",
                     "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
     return env_dir / "bin" / "r2pkg"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_answering(url: str, proc: subprocess.Popen, seconds: float, what: str,
+                         log: Path | None = None) -> None:
+    """Poll a server's query URL until it answers; fail the test (with its log's end) if it died or never did."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                tail = log.read_text()[-2000:] if log is not None and log.exists() else ""
+                pytest.fail(f"{what} did not start {tail}".strip())
+            time.sleep(0.2)

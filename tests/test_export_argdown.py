@@ -14,7 +14,6 @@ import pytest
 
 from graph.exporting import export_graph
 
-
 ARGDOWN = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "argdown"
 
 

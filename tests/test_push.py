@@ -10,15 +10,14 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from test_query import canonical, free_port, oxigraph_server  # noqa: F401 - the server fixture
+from conftest import free_port, wait_until_answering
+from test_query import canonical, oxigraph_server  # noqa: F401 - the server fixture
 
 from graph.cli import cli
 from graph.errors import InputError
@@ -124,15 +123,7 @@ def serving(location: Path, mode: str = "serve-read-only") -> Iterator[str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail(f"oxigraph {mode} did not start")
-                time.sleep(0.2)
+        wait_until_answering(f"{base}/query?query=ASK%7B%7D", proc, 30, f"oxigraph {mode}")
         yield base
     finally:
         proc.terminate()

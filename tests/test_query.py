@@ -6,15 +6,13 @@ import csv
 import io
 import json
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from click.testing import CliRunner
+from conftest import free_port, wait_until_answering
 
 from graph.cli import cli
 from graph.errors import InputError
@@ -149,12 +147,6 @@ def test_export_formats_round_trip(tmp_path, repo_graph, fmt, parser):
 
 # --- a real SPARQL server -------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
     binary = shutil.which("oxigraph")
@@ -165,16 +157,7 @@ def oxigraph_server(tmp_path_factory):
     proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("oxigraph server did not start")
-            time.sleep(0.2)
+    wait_until_answering(f"{base}/query?query=ASK%7B%7D", proc, 30, "oxigraph server")
     yield base
     proc.terminate()
     proc.wait(timeout=10)

@@ -14,11 +14,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +24,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
+from conftest import free_port, wait_until_answering
 
 from graph import remote
 from graph.cli import cli
@@ -77,12 +75,6 @@ MaxQueryExecutionTime = 60
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass(frozen=True)
 class Instance:
     base: str  # the HTTP address
@@ -97,17 +89,8 @@ def started(tmp_path_factory) -> Iterator[Instance]:
     proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
     base = f"http://127.0.0.1:{http_port}"
-    deadline = time.monotonic() + 120
     try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    log = (folder / "virtuoso.log").read_text() if (folder / "virtuoso.log").exists() else ""
-                    pytest.fail(f"Virtuoso did not start: {log[-2000:]}")
-                time.sleep(0.5)
+        wait_until_answering(f"{base}/sparql?query=ASK%7B%7D", proc, 120, "Virtuoso", log=folder / "virtuoso.log")
         yield Instance(base, str(sql_port), folder)
     finally:
         proc.terminate()
