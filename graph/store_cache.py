@@ -63,12 +63,14 @@ def _code_digest() -> str:
     return h.hexdigest()
 
 
-def content_key(files: Iterable[Path], options: Mapping[str, Any]) -> str:
-    """The hash that names a store: the input files' contents and order, the derive options, the code."""
+def content_key(files: Iterable[Path], options: Mapping[str, Any], rules: Iterable[Path] = ()) -> str:
+    """The hash that names a store: the input files' contents and order, the derive options, the code, and the
+    rule files the derivation runs (a project's own rules/ lie outside the package's code)."""
     h = hashlib.sha256(_code_digest().encode())
-    for path in files:
-        h.update(b"\0file\0" + str(path.resolve()).encode() + b"\0")
-        h.update(path.read_bytes())
+    for kind, paths in ((b"file", files), (b"rule", rules)):
+        for path in paths:
+            h.update(b"\0" + kind + b"\0" + str(path.resolve()).encode() + b"\0")
+            h.update(path.read_bytes())
     h.update(json.dumps(options, sort_keys=True, default=str).encode())
     return h.hexdigest()[:32]
 
@@ -119,15 +121,19 @@ def _prune(root: Path, keep: Path) -> None:
 
 
 def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
-                 derive: Callable[[KnowledgeGraph], object], root: Path | None = None) -> KnowledgeGraph | None:
+                 derive: Callable[[KnowledgeGraph], object], root: Path | None = None,
+                 rules: Iterable[Path] = ()) -> KnowledgeGraph | None:
     """The derived graph of `paths` from the cache, written there first when it is not yet.
+
+    `rules` are the rule files `derive` runs: part of the store's name, so a changed, added or removed rule
+    derives again.
 
     None when the cache folder cannot be written (a read-only home, say): the caller loads in memory.
     Input errors (a missing file, bad Turtle) are raised as from `load_graph`.
     """
     files = expand_inputs(paths)
     root = root or cache_root() / "stores"
-    folder = root / content_key(files, options)
+    folder = root / content_key(files, options, rules)
     if not (folder / MANIFEST).is_file():
         try:
             _write(folder, files, derive)

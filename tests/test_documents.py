@@ -25,6 +25,7 @@ from conftest import FIXTURES, NO_TEXT, REPO, SOURCE_TEXT
 import graph
 from graph.documents import Texts, document_citation, document_title, documents
 from graph.errors import InputError
+from graph.namespaces import DERIVED_GRAPH
 from graph.project import read_project
 from graph.queries import named_queries, run_query
 from graph.resources import ontology_file
@@ -440,6 +441,26 @@ def test_a_project_may_switch_the_packaged_extensions_off(tmp_path):
     assert "[claims-need-a-case] r2pr:local-participation" in done.stdout and "missing-label" not in done.stdout
     (tmp_path / "r2pkg.toml").write_text('[project]\npackaged = ["cq"]\n')
     assert "packaged must be a list of queries, qc, rules" in run("validate", cwd=tmp_path).stderr
+
+
+def test_a_rule_in_the_projects_rules_folder_is_derived_and_queried(tmp_path):
+    """Adding a derivation rule is one .rq file: derive runs it, and the derived graph that query reads holds
+    what it constructs (and no longer once the file is gone)."""
+    from test_project import run
+
+    (tmp_path / "data").mkdir()
+    shutil.copy(CORPUS / "workshop-nodes.ttl", tmp_path / "data")
+    (tmp_path / "rules").mkdir()
+    rule = tmp_path / "rules" / "measures-are-remedies.rq"
+    rule.write_text("# every prevention measure, marked for a view of remedies\n"
+                    "CONSTRUCT { ?m rdfs:comment \"a remedy\" } WHERE { ?m a r2p:PreventionMeasure }\n")
+    (tmp_path / "r2pkg.toml").write_text("[project]\n")
+    ask = f"SELECT ?m WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?m rdfs:comment \"a remedy\" }} }}"
+    done = run("query", "--sparql", ask, "--format", "csv", cwd=tmp_path)
+    assert done.exit_code == 0, done.output
+    assert "https://w3id.org/r2pkg/resource/local-participation" in done.output
+    rule.unlink()
+    assert "local-participation" not in run("query", "--sparql", ask, "--format", "csv", cwd=tmp_path).output
 
 
 @pytest.mark.parametrize(("args", "message"), [

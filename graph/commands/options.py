@@ -78,6 +78,7 @@ def load_inputs(inputs: tuple[str, ...], derive: bool = True):
     """
     if not derive:
         return open_project(inputs)[1]
+    from graph.deriving import rule_files
     from graph.project import current_project
     from graph.store import load_graph
     from graph.store_cache import cached_graph
@@ -89,7 +90,7 @@ def load_inputs(inputs: tuple[str, ...], derive: bool = True):
 
     project = current_project()
     paths = list(inputs) if inputs else project.inputs()
-    kg = cached_graph(paths, project.derive_options, run_derivation)
+    kg = cached_graph(paths, project.derive_options, run_derivation, rules=rule_files(project))
     if kg is None:  # no writable cache folder
         kg = load_graph(paths)
         run_derivation(kg)
