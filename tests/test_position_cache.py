@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from graph.render import position_cache
 from graph.render.layout import _lay_out_component
 from graph.render.position_cache import cached_positions
 
@@ -34,6 +35,24 @@ def test_another_component_is_laid_out_afresh(tmp_path, monkeypatch):
     cached_positions(nx.path_graph(["a", "b", "c", "d"]), layout)
     other = cached_positions(nx.star_graph(["a", "b", "c", "d"]), layout)
     assert layout.calls == 2 and set(other) == {"a", "b", "c", "d"}
+
+
+def test_the_cache_keeps_the_entries_used_last(tmp_path, monkeypatch):
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(position_cache, "KEEP", 3)
+    layout = Counting()
+    graphs = [nx.path_graph([f"{k}{i}" for i in range(3)]) for k in "abcde"]
+    cached_positions(graphs[0], layout)
+    for g in graphs[1:4]:
+        cached_positions(graphs[0], layout)  # read again: the most recently used stays
+        cached_positions(g, layout)
+    assert len(list((tmp_path / "cache" / "layouts").glob("*.json"))) == 3
+    calls = layout.calls
+    cached_positions(graphs[0], layout)
+    cached_positions(graphs[3], layout)
+    assert layout.calls == calls, "the entries used last are kept"
+    cached_positions(graphs[1], layout)
+    assert layout.calls == calls + 1, "the entry used longest ago was dropped"
 
 
 def test_an_unwritable_cache_still_lays_out(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from graph.store_cache import cache_root
 Layout = Callable[[nx.Graph], dict[str, np.ndarray]]
 Placed = tuple[dict[str, tuple[float, float]], dict]
 _CODE = Path(__file__).with_name("layout.py")
+# Entries kept in the folder, the most recently used first: a few builds' worth of every view and component
+# of a large project (the brief's site uses about 60), each a few kB.
+KEEP = 2000
 # Every module whose code decides where a placed view's nodes, bends and labels go.
 _PLACEMENT_CODE = tuple(Path(__file__).with_name(m) for m in ("layout.py", "routing.py", "labels.py", "style.py"))
 
@@ -39,10 +43,31 @@ def _key(g: nx.Graph) -> str:
 
 
 def _read(name: str) -> object | None:
+    path = cache_root() / "layouts" / name
     try:
-        return json.loads((cache_root() / "layouts" / name).read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
+        _touch(path)
+        return value
     except (OSError, ValueError):
         return None
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry used now (pruning drops those unused longest), to the nanosecond: the file system's own
+    clock ticks in milliseconds, too coarse to order entries written in one build."""
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
+
+
+def _prune() -> None:
+    """Keep the KEEP most recently used entries; every changed view or component leaves one behind."""
+    folder = cache_root() / "layouts"
+    try:
+        entries = sorted(((p.stat().st_mtime_ns, p) for p in folder.glob("*.json")), reverse=True)
+        for _, old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _write(name: str, value: object) -> None:
@@ -53,6 +78,7 @@ def _write(name: str, value: object) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(value, f)
         os.replace(tmp, folder / name)
+        _touch(folder / name)
     except OSError:
         pass
 
@@ -64,6 +90,7 @@ def cached_positions(g: nx.Graph, layout: Layout) -> dict[str, np.ndarray]:
         return {n: np.array(xy, dtype=float) for n, xy in stored.items()}
     pos = layout(g)
     _write(name, {n: [float(v) for v in xy] for n, xy in pos.items()})
+    _prune()
     return pos
 
 
@@ -108,6 +135,8 @@ def cached_placements(views: Sequence[View], place_many: Callable[[list[View]], 
         if name:
             labels = {e.id: [e.label, e.label_shift] for e in views[i].edges}
             _write(name, {"pos": placed[0], "smooth": placed[1], "labels": labels})
+    if todo:
+        _prune()
     return [placed for placed in out if placed is not None]
 
 
