@@ -94,3 +94,14 @@ def test_the_institutions_of_claim_p11_01_are_the_kind_its_examples_narrow(repo_
     assert "institutions" in about(repo_graph, "claim-p11-01")
     assert pairs(repo_graph, "SELECT ?a ?b WHERE { ?a r2p:kindOf ?b FILTER(?b = r2pr:institutions) }") == {
         ("security-institutions", "institutions"), ("justice-institutions", "institutions")}
+
+
+def test_a_kind_is_drawn_as_what_it_is(repo_graph):
+    """Being a kind says nothing of what a node is: the maps draw institutions as an institution and the state as a
+    state actor, never as a bare domain entity because it is also a kind."""
+    from graph.render.facts import collect_facts
+
+    node_class = collect_facts(repo_graph).node_class
+    assert node_class[R2PR + "institutions"] == "https://w3id.org/r2pkg/ontology#Institution"
+    kinds = {str(r["k"]) for r in repo_graph.select("SELECT ?k WHERE { ?k a r2p:Kind }")}
+    assert kinds and not any(node_class.get(k, "").endswith("#Kind") for k in kinds)

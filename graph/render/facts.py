@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from graph.store import KnowledgeGraph
 
 DOMAIN_ENTITY = str(R2P.DomainEntity)
+# Says that a node is a kind, not what it is: a kind is drawn as its other class (institutions as an institution).
+KIND = str(R2P.Kind)
 HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))
 # Consensus levels that state no breadth (older data's levels named the speaker instead).
 NOT_BREADTH = frozenset({rm.BREADTH_NOT_STATED, *rm.SPEAKER_AS_CONSENSUS})
@@ -186,7 +188,8 @@ def collect_facts(kg: KnowledgeGraph) -> Facts:
     """The views' facts: the project's one read model (graph.readmodel) and what the views derive from it."""
     m = rm.read(kg)
     depth = _depths(m.superclasses)
-    node_class = {n: max(cs, key=lambda c: (depth.get(c, 0), c)) for n, cs in m.classes.items() if cs}
+    node_class = {n: max(set(cs) - {KIND} or cs, key=lambda c: (depth.get(c, 0), c))
+                  for n, cs in m.classes.items() if cs}
     return Facts(m, node_class, m.claims_about(), title=document_title(kg), citation=document_citation(kg),
                  documents=m.documents(), node_documents=_node_documents(m))
 
