@@ -18,8 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -91,6 +89,9 @@ def _open(folder: Path) -> KnowledgeGraph:
 
 def _write(folder: Path, files: list[Path], derive: Callable[[KnowledgeGraph], object]) -> None:
     """Load and derive into a new on-disk store beside `folder`, then rename it into place."""
+    import shutil  # here and in _prune: a command that finds its store writes nothing (and shutil imports bz2, lzma)
+    import tempfile
+
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".writing-"))
     dump = sum(p.stat().st_size for p in files) <= DUMP_MAX_BYTES
@@ -114,6 +115,8 @@ def _write(folder: Path, files: list[Path], derive: Callable[[KnowledgeGraph], o
 
 
 def _prune(root: Path, keep: Path) -> None:
+    import shutil
+
     stores = sorted((p for p in root.iterdir() if (p / MANIFEST).is_file() and p != keep),
                     key=lambda p: p.stat().st_mtime, reverse=True)
     for old in stores[KEEP - 1:]:
