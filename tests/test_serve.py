@@ -643,7 +643,7 @@ def test_command_serves_and_stops_cleanly(tmp_path, sig):
         status, _, body = Client(url.group(1)).get(COUNT_CLAIMS, "text/csv")
         assert status == 200 and body == b"n\r\n4\r\n"
         proc.send_signal(sig)
-        assert proc.wait(timeout=15) == 0
+        assert proc.wait(timeout=60) == 0  # stops, however loaded the machine (no timing asserted)
         for pid in workers:  # gone, or a zombie waiting for init to reap it
             stat = Path(f"/proc/{pid}/stat")
             assert not stat.exists() or stat.read_text().split()[2] == "Z"
