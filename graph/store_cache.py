@@ -75,15 +75,14 @@ def content_key(files: Iterable[Path], options: Mapping[str, Any], rules: Iterab
 
 def _open(folder: Path) -> KnowledgeGraph:
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    files = [Path(f) for f, _ in manifest["files"]]
+    files = [Path(f) for f in manifest["files"]]
     if manifest.get("dump"):
         store = ox.Store()
         # lenient: the dump is pyoxigraph's own output of triples that were checked when first loaded
         store.load(path=str(folder / DUMP), format=ox.RdfFormat.N_QUADS, lenient=True)
     else:
         store = ox.Store.read_only(str(folder))
-    kg = KnowledgeGraph(store=store, files=files,
-                        triples_per_file={Path(f): n for f, n in manifest["files"]})
+    kg = KnowledgeGraph(store=store, files=files)
     return kg
 
 
@@ -98,7 +97,7 @@ def _write(folder: Path, files: list[Path], derive: Callable[[KnowledgeGraph], o
     try:
         kg = load_graph(files, store=None if dump else ox.Store(str(staging)))
         derive(kg)
-        manifest = {"files": [[str(p), kg.triples_per_file[p]] for p in kg.files], "dump": dump}
+        manifest = {"files": [str(p) for p in kg.files], "dump": dump}
         if dump:
             kg.store.dump(output=str(staging / DUMP), format=ox.RdfFormat.N_QUADS)
         else:
