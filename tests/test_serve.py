@@ -620,10 +620,12 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_command_serves_and_stops_cleanly(tmp_path, sig):
+    # Started as a background job is (nohup, `&` in a script): with SIGINT ignored, which the server must undo.
     proc = subprocess.Popen(
         [sys.executable, "-m", "graph.cli", "serve", "--port", "0", "--input", str(MINI),
          "--site", str(tmp_path / "no-site"), "--quiet", "--timeout", "5"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         lines = []

@@ -530,7 +530,9 @@ def serve_until_signalled(server: R2pServer, on_ready: Callable[[], None] | None
     def stop(signum: int, frame: object) -> None:
         raise _Stop
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # SIGINT too, not Python's default: a process started in the background (nohup, `&` in a script) inherits
+    # SIGINT ignored, and Ctrl-C or `kill -INT` would then not stop the server.
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         if on_ready:
             threading.Thread(target=on_ready, daemon=True).start()
@@ -538,5 +540,6 @@ def serve_until_signalled(server: R2pServer, on_ready: Callable[[], None] | None
     except (KeyboardInterrupt, _Stop):
         print("Stopping.", file=sys.stderr)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         server.close()
