@@ -14,7 +14,10 @@ The library API (what the `r2pkg` CLI wraps; see graph.api):
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `r2pkg query` forks before it
+if TYPE_CHECKING:
+    from typing import Any
 
 # The API is imported on first use, so a command that needs little starts fast.
 _API = {

@@ -304,6 +304,16 @@ def run_query(kg=None, *, name: str | None = None, sparql: str | None = None, qu
     return QueryResult.from_ox(kg.query(text, bindings))
 
 
+def run_query_as_text(kg, endpoint: str | None, default_graph: str | None, name: str | None, sparql: str | None,
+                      query: NamedQuery | None, params: dict[str, str], fmt: str | None) -> tuple[str, list[str]]:
+    """What `r2pkg query` prints: the result as text in `fmt` (default: a table, or Turtle for a graph) and
+    the warnings to show, collected (this runs in the command's confined worker, graph.server.sandbox)."""
+    warnings: list[str] = []
+    result = run_query(kg, name=name, sparql=sparql, query=query, params=params, endpoint=endpoint,
+                       default_graph=default_graph, warn=warnings.append)
+    return result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table")), warnings
+
+
 def run_named(kg, query_id: str, params: dict[str, str] | None = None):
     """Run a named query on a loaded graph with typed parameters; the raw pyoxigraph result."""
     q = get_query(query_id)
@@ -311,4 +321,4 @@ def run_named(kg, query_id: str, params: dict[str, str] | None = None):
 
 
 __all__ = ["NamedQuery", "Param", "PREFIXES", "extension_files", "get_query", "guess_term", "named_queries",
-           "read_query_file", "run_named", "run_query", "to_term"]
+           "read_query_file", "run_named", "run_query", "run_query_as_text", "to_term"]

@@ -122,6 +122,25 @@ def _prune(root: Path, keep: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _folder(paths: Iterable[str | Path], options: Mapping[str, Any], root: Path | None,
+            rules: Iterable[Path]) -> tuple[list[Path], Path]:
+    files = expand_inputs(paths)
+    return files, (root or cache_root() / "stores") / content_key(files, options, rules)
+
+
+def stored_graph(paths: Iterable[str | Path], options: Mapping[str, Any], root: Path | None = None,
+                 rules: Iterable[Path] = ()) -> KnowledgeGraph | None:
+    """The derived graph of `paths` if the cache holds it (as `cached_graph` wrote it), else None.
+
+    Writes no store: a reader that may be stopped at any time (graph/query_worker.py) leaves nothing half-done.
+    """
+    _, folder = _folder(paths, options, root, rules)
+    if not (folder / MANIFEST).is_file():
+        return None
+    os.utime(folder)  # most recently used, for pruning
+    return _open(folder)
+
+
 def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
                  derive: Callable[[KnowledgeGraph], object], root: Path | None = None,
                  rules: Iterable[Path] = ()) -> KnowledgeGraph | None:
@@ -133,14 +152,12 @@ def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
     None when the cache folder cannot be written (a read-only home, say): the caller loads in memory.
     Input errors (a missing file, bad Turtle) are raised as from `load_graph`.
     """
-    files = expand_inputs(paths)
-    root = root or cache_root() / "stores"
-    folder = root / content_key(files, options, rules)
+    files, folder = _folder(paths, options, root, rules)
     if not (folder / MANIFEST).is_file():
         try:
             _write(folder, files, derive)
         except OSError:  # not writable, full: the caller loads in memory
             return None
-        _prune(root, folder)
+        _prune(folder.parent, folder)
     os.utime(folder)  # most recently used, for pruning
     return _open(folder)

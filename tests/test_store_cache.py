@@ -95,7 +95,7 @@ def test_query_from_the_shell_reads_the_store_and_answers_as_in_memory(tmp_path,
     from graph.queries import run_query
 
     env = {**os.environ, "R2PKG_CACHE_DIR": str(tmp_path / "cache")}
-    run = [sys.executable, "-m", "graph.cli", "query", "CQ01", "--format", "tsv"]
+    run = [sys.executable, "-m", "graph", "query", "CQ01", "--format", "tsv"]  # as installed: the worker first
     cold = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
     stores = [p for p in (tmp_path / "cache" / "stores").iterdir() if (p / MANIFEST).is_file()]
     warm = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
@@ -109,7 +109,7 @@ def test_a_named_query_from_the_shell_imports_neither_rdflib_nor_the_derivation(
     reads it and formats pyoxigraph's rows itself (rdflib costs more to import than the query takes).
     -X importtime logs every import, the confined child's included (it is forked, not started afresh)."""
     env = {**os.environ, "R2PKG_CACHE_DIR": str(tmp_path / "cache")}
-    run = [sys.executable, "-X", "importtime", "-m", "graph.cli", "query", "CQ01"]
+    run = [sys.executable, "-X", "importtime", "-m", "graph", "query", "CQ01"]
     subprocess.run(run, cwd=REPO, env=env, capture_output=True, check=True)  # writes the store
     done = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True, check=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}

@@ -7,13 +7,13 @@ import sys
 
 import click
 
-from graph import formats, remote
+from graph import formats, query_worker, remote
 from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
 from graph.output import format_rows
-from graph.queries import named_queries, read_query_file, run_query
+from graph.queries import named_queries, read_query_file, run_query_as_text
 from graph.queries import refuse_unsafe as refuse
-from graph.server.sandbox import run_confined
+from graph.server.sandbox import NoGraph, run_confined
 
 # One set of names with export and serve (graph.formats); `table` is for people; aliases such as nt are accepted.
 RESULT_FORMATS = ("table", *formats.names(formats.SOLUTIONS), *formats.names(formats.GRAPH))
@@ -87,12 +87,14 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
     if text_given is not None and not endpoint:
         refuse(text_given)  # before any parser sees it: the guard's "cannot decide" is a refusal too
     request = dict(name=name, sparql=sparql, query=query, params=_parse_params(params), fmt=fmt)
+    worker = query_worker.take(inputs)  # started by the executable, with the project's stored graph
     if endpoint:
+        if worker:
+            worker.close()
         with remote.deadline(timeout):
-            text, warnings = _run_and_format(None, endpoint=endpoint, default_graph=graph_iri, **request)
+            text, warnings = run_query_as_text(None, endpoint, graph_iri, **request)
     else:
-        # Embedded queries run in a child without network: nothing can call out, a crash is one line.
-        text, warnings = run_confined(_run_and_format, load_inputs(inputs), None, None, *request.values())
+        text, warnings = _embedded(worker, inputs, (None, None, *request.values()))
     for message in warnings:
         click.echo(f"warning: {message}", err=True)
     if output:
@@ -101,12 +103,15 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
         click.echo(text.rstrip("\n"))
 
 
-def _run_and_format(kg, endpoint, default_graph, name, sparql, query, params, fmt) -> tuple[str, list[str]]:
-    """The result as text and the warnings to show (collected: this may run in a child process)."""
-    warnings: list[str] = []
-    result = run_query(kg, name=name, sparql=sparql, query=query, params=params, endpoint=endpoint,
-                       default_graph=default_graph, warn=warnings.append)
-    return result.serialize(fmt or ("turtle" if result.kind == "GRAPH" else "table")), warnings
+def _embedded(worker, inputs: tuple[str, ...], args: tuple) -> tuple[str, list[str]]:
+    """The query on the embedded store, run in a child without network: nothing can call out, and an
+    engine crash is one line. In the worker the executable started, if it found the graph stored."""
+    if worker is not None:
+        try:
+            return worker.run(run_query_as_text, *args)
+        except NoGraph:  # no store written yet: loaded (and stored) below
+            pass
+    return run_confined(run_query_as_text, load_inputs(inputs), *args)
 
 
 COMMANDS = [queries_command, query_command]

@@ -14,7 +14,10 @@ SERVICE, update and shape refusal is graph.guard, which `r2pkg query` uses too.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `r2pkg query` forks before it
+if TYPE_CHECKING:
+    from typing import Any
 
 # Imported on first use: `r2pkg query` needs only the sandbox module, not the HTTP server.
 _NAMES = {

@@ -6,20 +6,26 @@ seccomp filter that makes socket(AF_INET/AF_INET6) fail with EACCES. A SERVICE
 call that got past the guard then fails instead of fetching anything. Workers
 talk to the server over pipes, so they need no network at all.
 Linux only (x86_64, aarch64); elsewhere the guard alone applies.
+
+`Worker` is such a child for one call: `r2pkg query` forks it before it has imported
+anything it can do without (graph/query_worker.py), so ctypes is imported only where
+it is used.
 """
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import faulthandler
 import os
-import platform
-import signal
 import stat
+import sys
 import warnings
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing and signal (enum) are imported where used, after the fork
+if TYPE_CHECKING:
+    import ctypes
+    from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_SECCOMP = 22
@@ -36,17 +42,11 @@ _ARCHES = {
 }
 
 
-class _Filter(ctypes.Structure):
-    _fields_ = [
-        ("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint),
-    ]
-
-
-class _Prog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
-
-
 def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:
@@ -55,8 +55,18 @@ def _libc() -> ctypes.CDLL | None:
 
 def block_network() -> bool:
     """Make socket(AF_INET or AF_INET6) fail in this process and its threads; True if installed."""
-    arch = _ARCHES.get(platform.machine())
-    libc = _libc() if platform.system() == "Linux" else None
+    import ctypes
+
+    class _Filter(ctypes.Structure):
+        _fields_ = [
+            ("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint),
+        ]
+
+    class _Prog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
+
+    arch = _ARCHES.get(os.uname().machine)
+    libc = _libc()
     if arch is None or libc is None:
         return False
     audit_arch, (nr, nr_alt) = arch
@@ -83,9 +93,9 @@ def block_network() -> bool:
 
 def die_with_parent() -> None:
     """Ask the kernel to kill this process when the server dies, even by SIGKILL (Linux)."""
-    libc = _libc() if platform.system() == "Linux" else None
+    libc = _libc()
     if libc is not None:
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)  # SIGKILL
 
 
 def drop_inherited_sockets() -> None:
@@ -114,6 +124,8 @@ def drop_inherited_sockets() -> None:
 
 def confine_worker() -> bool:
     """Everything a freshly forked query worker does first; True if the network block is on."""
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
@@ -125,8 +137,6 @@ def confine_worker() -> bool:
 def _confined_child(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
     from graph.errors import InputError
 
-    faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level stack dump
-    die_with_parent()
     block_network()
     try:
         return ("ok", fn(*args))
@@ -139,49 +149,122 @@ def _confined_child(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
         return ("error", (f"the query failed: {first}", None, None))
 
 
-def run_confined(fn: Callable[..., Any], *args: Any, what: str = "the query") -> Any:
-    """fn(*args) in a forked child without outgoing network; its result, or an InputError.
+class NoGraph(Exception):
+    """The worker's `open_graph` found no graph (say, no stored one yet): the caller loads it itself."""
 
-    `r2pkg query` runs the embedded store here: a SERVICE call that got past the
-    guard fetches nothing, and an engine crash (a stack overflow in the parser)
-    becomes one line instead of killing the command. The child shares the loaded
-    graph with the caller (fork, copy-on-write). A bare fork and a pipe, not
+
+class Worker:
+    """A forked child that holds a graph and runs one function on it, without outgoing network.
+
+    The child calls `open_graph()` at once, while the caller goes on with its own work,
+    then waits for the one request `run` sends: `fn(graph, *args)`, its result sent back
+    pickled. `r2pkg query` starts one before it reads its command line (graph/query_worker.py),
+    so opening the stored graph and starting the command overlap; `run_confined` starts
+    one on a graph the caller holds already. An engine crash (a stack overflow in the
+    parser) becomes one line instead of killing the command. A bare fork and pipes, not
     multiprocessing: its import alone cost a shell query a tenth of its time.
     """
-    import pickle
 
-    from graph.errors import InputError
+    def __init__(self, open_graph: Callable[[], Any]) -> None:
+        request_r, self._request = os.pipe()
+        self._answer, answer_w = os.pipe()
+        parent = os.getpid()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only runs fn
+            self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns into the caller's code
+            os.close(self._request)
+            os.close(self._answer)
+            self._serve(open_graph, request_r, answer_w, parent)
+        os.close(request_r)
+        os.close(answer_w)
 
-    receive, send = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only runs fn
-        pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
+    @staticmethod
+    def _serve(open_graph: Callable[[], Any], request_r: int, answer_w: int, parent: int) -> None:
+        import pickle
+
         code = 0
         try:
-            os.close(receive)
+            faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level stack dump
+            die_with_parent()
+            if os.getppid() != parent:  # the parent died before the line above: nobody will ask
+                os._exit(0)
             try:
-                data = pickle.dumps(_confined_child(fn, args))
+                graph, failed = open_graph(), None
+            except Exception as e:  # said when the request comes, as the request's own failure
+                graph, failed = None, e
+            with os.fdopen(request_r, "rb") as requests:
+                request = requests.read()
+            if not request:  # the caller closed without asking (it ran nothing embedded)
+                os._exit(0)
+            fn, args = pickle.loads(request)
+            if failed is not None:
+                answer = _confined_child(_raise, (failed,))
+            elif graph is None:
+                answer = ("no graph", None)
+            else:
+                answer = _confined_child(fn, (graph, *args))
+            try:
+                data = pickle.dumps(answer)
             except Exception as e:  # a result that cannot be sent is still one line
                 data = pickle.dumps(("error", (f"the query failed: {e}", None, None)))
-            with os.fdopen(send, "wb") as out:
+            with os.fdopen(answer_w, "wb") as out:
                 out.write(data)
         except BaseException:
             code = 1
         finally:
             os._exit(code)
-    os.close(send)
-    with os.fdopen(receive, "rb") as answer:
-        data = answer.read()
-    _, status = os.waitpid(pid, 0)
-    if not data:
-        if os.WIFSIGNALED(status):
-            sig = os.WTERMSIG(status)
-            name = signal.Signals(sig).name if sig in set(signal.Signals) else f"signal {sig}"
-            raise InputError(f"the SPARQL engine crashed on {what} ({name}); simplify it") from None
-        raise InputError(f"the SPARQL engine stopped on {what} (exit code {os.WEXITSTATUS(status)})") from None
-    status_, value = pickle.loads(data)
-    if status_ == "error":
-        message, path, line = value
-        raise InputError(message, path, line)
-    return value
+
+    def run(self, fn: Callable[..., Any], *args: Any, what: str = "the query") -> Any:
+        """fn(graph, *args) in the child; its result, or an InputError (NoGraph if it opened none).
+
+        `fn` and `args` are pickled: `fn` must be a module-level function of a module the child can
+        import cheaply (not a command module, which imports click)."""
+        import pickle
+
+        from graph.errors import InputError
+
+        try:
+            with os.fdopen(self._request, "wb") as out:
+                out.write(pickle.dumps((fn, args)))
+        except BrokenPipeError:  # the child is gone: its status says why, below
+            pass
+        with os.fdopen(self._answer, "rb") as answer:
+            data = answer.read()
+        _, status = os.waitpid(self.pid, 0)
+        if not data:
+            if os.WIFSIGNALED(status):
+                import signal
+
+                sig = os.WTERMSIG(status)
+                name = signal.Signals(sig).name if sig in set(signal.Signals) else f"signal {sig}"
+                raise InputError(f"the SPARQL engine crashed on {what} ({name}); simplify it") from None
+            raise InputError(f"the SPARQL engine stopped on {what} (exit code {os.WEXITSTATUS(status)})") from None
+        status_, value = pickle.loads(data)
+        if status_ == "no graph":
+            raise NoGraph
+        if status_ == "error":
+            message, path, line = value
+            raise InputError(message, path, line)
+        return value
+
+    def close(self) -> None:
+        """Stop the child without a request (it has written nothing that must be finished)."""
+        os.kill(self.pid, 9)  # SIGKILL
+        os.close(self._request)
+        os.close(self._answer)
+        os.waitpid(self.pid, 0)
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def run_confined(fn: Callable[..., Any], graph: Any, *args: Any, what: str = "the query") -> Any:
+    """fn(graph, *args) in a forked child without outgoing network; its result, or an InputError.
+
+    `r2pkg query` runs the embedded store so when it has loaded the graph itself: a SERVICE
+    call that got past the guard fetches nothing. The child shares the loaded graph with
+    the caller (fork, copy-on-write).
+    """
+    return Worker(lambda: graph).run(fn, *args, what=what)

@@ -1,0 +1,24 @@
+"""The `r2pkg` executable (also `python -m graph`): the command line of graph/cli.py.
+
+For `r2pkg query`, the worker that will run the query is forked first, before
+click is imported, so that it opens the stored graph while the command line is
+read (graph/query_worker.py).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["query"]:
+        from graph import query_worker
+
+        query_worker.start()
+    from graph.cli import main as cli_main
+
+    cli_main()
+
+
+if __name__ == "__main__":
+    main()

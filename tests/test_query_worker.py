@@ -1,0 +1,194 @@
+"""`r2pkg query` forks its confined worker before it reads its command line (graph/query_worker.py).
+
+The worker opens the project's stored graph while the parent imports click and parses
+the arguments. These tests run the executable as the console script does (`python -m
+graph`) and check that what it answers is what the command answers without the worker:
+the stored graph of the same content, never a stale one, never the project's graph when
+--input or --endpoint asks for another, and errors still one line.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from graph.cli import cli
+from graph.errors import InputError
+from graph.server.sandbox import NoGraph, Worker
+
+MINI = REPO / "tests" / "fixtures" / "serve" / "mini.ttl"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a r2p:Claim }"
+CLAIM = """@prefix r2p: <https://w3id.org/r2pkg/ontology#> .
+<https://example.org/claim-{n}> a r2p:Claim .
+"""
+
+
+def executable(*args: str, cwd: Path, cache: Path, **kw) -> subprocess.CompletedProcess:
+    """`r2pkg ARGS` as installed: graph/__main__.py, which starts the worker for a query."""
+    env = {**os.environ, "R2PKG_CACHE_DIR": str(cache)}
+    return subprocess.run([sys.executable, "-m", "graph", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300, **kw)
+
+
+def in_process(*args: str, cwd: Path, cache: Path, monkeypatch) -> str:
+    """The same command through click alone (no worker started): what the executable must print."""
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(cache))
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def small_project(tmp_path) -> Path:
+    """A project of one data file beside the packaged ontology: quick to load and derive."""
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "r2pkg.toml").write_text('[project]\nname = "worker-test"\ndata = ["data"]\n[derive]\nmax_steps = 3\n')
+    (root / "data" / "claims.ttl").write_text(CLAIM.format(n=1))
+    return root
+
+
+def test_the_worker_opens_the_store_the_command_would_load(tmp_path, small_project, monkeypatch):
+    """The worker's graph is the one `load_inputs` writes and reads: same files, same triples; none before."""
+    from graph.commands.options import load_inputs
+    from graph.query_worker import _stored_project_graph
+
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(small_project)
+    assert _stored_project_graph() is None  # nothing stored yet: the command loads (and stores) itself
+    loaded = load_inputs(())
+    opened = _stored_project_graph()
+    assert opened is not None and opened.files == loaded.files and len(opened) == len(loaded) > 0
+
+
+def test_cold_and_warm_queries_answer_as_in_process_and_never_stale(tmp_path, small_project, monkeypatch):
+    cache = tmp_path / "cache"
+    args = ("query", "--sparql", COUNT, "--format", "csv")
+    cold = executable(*args, cwd=small_project, cache=cache)
+    warm = executable(*args, cwd=small_project, cache=cache)
+    assert cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
+    assert cold.stdout == warm.stdout == in_process(*args, cwd=small_project, cache=cache, monkeypatch=monkeypatch)
+    assert cold.stdout.split() == ["n", "1"]
+    (small_project / "data" / "more.ttl").write_text(CLAIM.format(n=2))  # the stored graph is now stale
+    assert executable(*args, cwd=small_project, cache=cache).stdout.split() == ["n", "2"]
+
+
+def test_input_is_answered_from_its_files_not_the_projects_store(tmp_path, small_project, monkeypatch):
+    cache = tmp_path / "cache"
+    count = ("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
+    own = executable(*count, cwd=small_project, cache=cache)  # the project's graph, stored
+    given = executable(*count, "--input", str(MINI), cwd=small_project, cache=cache)
+    assert own.returncode == given.returncode == 0, own.stderr + given.stderr
+    assert given.stdout == in_process(*count, "--input", str(MINI), cwd=small_project, cache=cache,
+                                      monkeypatch=monkeypatch)
+    assert given.stdout != own.stdout
+
+
+class _Endpoint(http.server.BaseHTTPRequestHandler):
+    BODY = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"from the endpoint"}}]}}'
+
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(self.BODY)))
+        self.end_headers()
+        self.wfile.write(self.BODY)
+
+    do_POST = do_GET  # noqa: N815
+
+    def log_message(self, *args):
+        pass
+
+
+def test_endpoint_is_asked_and_the_worker_let_go(tmp_path, small_project):
+    cache = tmp_path / "cache"
+    executable("query", "--sparql", COUNT, cwd=small_project, cache=cache)  # a stored graph the worker could open
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/sparql"
+        done = executable("query", "--endpoint", url, "--sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--format", "csv",
+                          cwd=small_project, cache=cache)
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["s", "from the endpoint"]
+
+
+def test_a_broken_project_is_the_same_one_line_with_the_worker(tmp_path, small_project):
+    cache = tmp_path / "cache"
+    (small_project / "r2pkg.toml").write_text('[project]\nname = "worker-test"\ndata = ["data"\n')
+    with_worker = executable("query", "CQ01", cwd=small_project, cache=cache)
+    env = {**os.environ, "R2PKG_CACHE_DIR": str(cache)}
+    without = subprocess.run([sys.executable, "-m", "graph.cli", "query", "CQ01"], cwd=small_project, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert with_worker.returncode == without.returncode == 2
+    assert with_worker.stderr == without.stderr
+    assert len(with_worker.stderr.splitlines()) == 1 and with_worker.stderr.startswith("Error: ")
+    assert "r2pkg.toml: TOML syntax error" in with_worker.stderr
+
+
+# --- the worker itself (graph.server.sandbox.Worker) ------------------------------------------------------------
+def plus_one(graph: int) -> int:
+    return graph + 1
+
+
+def connect(graph, port: int) -> None:
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+
+
+def crash(graph) -> None:
+    import ctypes
+
+    ctypes.string_at(0)  # reads address 0: SIGSEGV
+
+
+def fail_to_open():
+    raise InputError("the graph could not be opened", "data/x.ttl", 3)
+
+
+def test_the_worker_runs_the_request_on_the_graph_it_opened():
+    assert Worker(lambda: 41).run(plus_one) == 42
+
+
+def test_a_worker_that_opened_nothing_says_so_and_an_opening_error_is_the_requests():
+    with pytest.raises(NoGraph):
+        Worker(lambda: None).run(plus_one)
+    with pytest.raises(InputError) as e:
+        Worker(fail_to_open).run(plus_one)
+    assert (e.value.message, e.value.path, e.value.line) == ("the graph could not be opened", "data/x.ttl", 3)
+
+
+def test_a_crash_in_the_worker_is_one_message():
+    with pytest.raises(InputError, match=r"crashed on the query \(SIGSEGV\)"):
+        Worker(lambda: 0).run(crash)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the seccomp sandbox is Linux only")
+def test_the_worker_cannot_call_out():
+    listener = socket.create_server(("127.0.0.1", 0))
+    try:
+        with pytest.raises(InputError, match="network"):
+            Worker(lambda: 0).run(connect, listener.getsockname()[1])
+    finally:
+        listener.close()
+
+
+def test_a_worker_let_go_unasked_stops_at_once():
+    worker = Worker(lambda: time.sleep(60))
+    started = time.monotonic()
+    worker.close()
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):  # reaped: no process left behind
+        os.waitpid(worker.pid, os.WNOHANG)
