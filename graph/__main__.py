@@ -11,13 +11,20 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["query"]:
+    query = sys.argv[1:2] == ["query"]
+    if query:
         from graph import query_worker
 
         query_worker.start()
-    from graph.cli import main as cli_main
+    try:
+        from graph.cli import main as cli_main
 
-    cli_main()
+        cli_main()
+    except KeyboardInterrupt:  # Ctrl-C before click took over (while importing): no traceback
+        sys.exit(130)
+    finally:
+        if query:
+            query_worker.stop()  # one the command did not take (--help, a usage error) is not left behind
 
 
 if __name__ == "__main__":

@@ -37,6 +37,14 @@ def take(inputs: tuple[str, ...]) -> Worker | None:
     return worker
 
 
+def stop() -> None:
+    """Stop the started worker if no command took it (the executable calls this last)."""
+    global _started
+    if _started is not None:
+        _started.close()
+        _started = None
+
+
 def _stored_project_graph():
     """The project's derived graph from the store `r2pkg query` would read (commands.options.load_inputs
     without --input), or None when it is not written yet. The query modules are imported here, while the

@@ -192,3 +192,24 @@ def test_a_worker_let_go_unasked_stops_at_once():
     assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):  # reaped: no process left behind
         os.waitpid(worker.pid, os.WNOHANG)
+
+
+@pytest.mark.parametrize("args", [["--help"], []])  # help, and a usage error (no query named)
+def test_the_executable_leaves_no_worker_behind(monkeypatch, args):
+    """A query command that never asks its worker (help, a usage error) still stops and reaps it."""
+    import graph.__main__ as executable_main
+    from graph import query_worker
+
+    started: list[Worker] = []
+
+    def start_worker(open_graph):
+        started.append(Worker(open_graph))
+        return started[-1]
+
+    monkeypatch.setattr(query_worker, "Worker", start_worker)
+    monkeypatch.setattr(sys, "argv", ["r2pkg", "query", *args])
+    with pytest.raises(SystemExit):
+        executable_main.main()
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):  # reaped, not a process left running or a zombie
+        os.waitpid(started[0].pid, os.WNOHANG)
