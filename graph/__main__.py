@@ -12,19 +12,20 @@ import sys
 
 def main() -> None:
     query = sys.argv[1:2] == ["query"]
-    if query:
-        from graph import query_worker
-
-        query_worker.start()
     try:
+        if query:
+            from graph import query_worker
+
+            query_worker.start()
         from graph.cli import main as cli_main
 
         cli_main()
     except KeyboardInterrupt:  # Ctrl-C before click took over (while importing): no traceback
         sys.exit(130)
     finally:
-        if query:
-            query_worker.stop()  # one the command did not take (--help, a usage error) is not left behind
+        workers = sys.modules.get("graph.query_worker")  # imported, unless Ctrl-C came first
+        if workers is not None:
+            workers.stop()  # not left behind after --help, a usage error, an error
 
 
 if __name__ == "__main__":

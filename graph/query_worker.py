@@ -9,12 +9,15 @@ costs the longer of the two rather than their sum.
 
 The worker only reads a store that is there and complete (graph.store_cache), and
 writes nothing, so stopping it at any point is safe. The command uses it only when
-it reads the project's own graph (no --input, no --endpoint); otherwise, or when no
-store is written yet, it stops the worker and loads the graph as before.
+it reads the project's own graph as it is now (no --input, no --endpoint, no query
+typed on standard input, during which the files may change); otherwise, or when no
+store is written yet or it could not be read, the command stops the worker and loads
+the graph as before.
 """
 
 from __future__ import annotations
 
+from graph.errors import InputError
 from graph.server.sandbox import Worker
 
 _started: Worker | None = None
@@ -24,21 +27,21 @@ def start() -> None:
     """Fork the worker, which opens the project's stored graph now (the executable calls this first)."""
     global _started
     if _started is None:
-        _started = Worker(_stored_project_graph)
+        try:
+            _started = Worker(_stored_project_graph)
+        except InputError:  # no fork to be had: the command starts its own worker (and says so if it fails)
+            _started = None
 
 
-def take(inputs: tuple[str, ...]) -> Worker | None:
-    """The started worker, if it opened what this command reads: the project's graph (no `inputs`)."""
-    global _started
-    worker, _started = _started, None
-    if worker is not None and inputs:
-        worker.close()
-        return None
-    return worker
+def take(usable: bool) -> Worker | None:
+    """The started worker if `usable` (the command reads the graph the worker opened), else None, stopped."""
+    if _started is not None and not usable:
+        _started.close()
+    return _started if usable else None
 
 
 def stop() -> None:
-    """Stop the started worker if no command took it (the executable calls this last)."""
+    """Stop the started worker unless it has answered (the executable calls this last, whatever happened)."""
     global _started
     if _started is not None:
         _started.close()

@@ -153,11 +153,19 @@ def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
     Input errors (a missing file, bad Turtle) are raised as from `load_graph`.
     """
     files, folder = _folder(paths, options, root, rules)
-    if not (folder / MANIFEST).is_file():
+    if (folder / MANIFEST).is_file():
         try:
-            _write(folder, files, derive)
-        except OSError:  # not writable, full: the caller loads in memory
-            return None
-        _prune(folder.parent, folder)
-    os.utime(folder)  # most recently used, for pruning
+            kg = _open(folder)
+            os.utime(folder)  # most recently used, for pruning
+            return kg
+        except (OSError, SyntaxError, ValueError, KeyError):  # damaged (a file removed or cut short): written again
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        _write(folder, files, derive)
+    except OSError:  # not writable, full: the caller loads in memory
+        return None
+    _prune(folder.parent, folder)
+    os.utime(folder)
     return _open(folder)

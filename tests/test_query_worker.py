@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,6 +50,35 @@ def in_process(*args: str, cwd: Path, cache: Path, monkeypatch) -> str:
     return result.stdout
 
 
+def run_main(argv: list[str], cwd: Path, cache: Path, monkeypatch, stdin: str = "") -> tuple[list[Worker], int]:
+    """graph/__main__.py in this process, recording the workers it starts and whether they answered."""
+    import io
+
+    import graph.__main__ as executable_main
+    from graph import query_worker
+
+    started: list[Worker] = []
+
+    def start_worker(open_graph):
+        started.append(Worker(open_graph))
+        return started[-1]
+
+    monkeypatch.setattr(query_worker, "Worker", start_worker)
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(cache))
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(sys, "argv", ["r2pkg", *argv])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    with pytest.raises(SystemExit) as done:
+        executable_main.main()
+    return started, done.value.code or 0
+
+
+def assert_reaped(workers: list[Worker]) -> None:
+    assert len(workers) == 1
+    with pytest.raises(ChildProcessError):  # reaped: no process left running, nor a zombie
+        os.waitpid(workers[0].pid, os.WNOHANG)
+
+
 @pytest.fixture
 def small_project(tmp_path) -> Path:
     """A project of one data file beside the packaged ontology: quick to load and derive."""
@@ -84,6 +114,53 @@ def test_cold_and_warm_queries_answer_as_in_process_and_never_stale(tmp_path, sm
     assert executable(*args, cwd=small_project, cache=cache).stdout.split() == ["n", "2"]
 
 
+def test_the_started_worker_answers_once_the_store_is_written(tmp_path, small_project, monkeypatch, capsys):
+    """Cold: no store yet, so the command loads, stores and runs its own worker; warm: the started one answers."""
+    import graph.commands.query as query_command
+
+    cache, own = tmp_path / "cache", []
+    real = query_command.run_confined
+    monkeypatch.setattr(query_command, "run_confined", lambda *a: own.append(1) or real(*a))
+    argv = ["query", "--sparql", COUNT, "--format", "csv"]
+    for expected_own in (1, 1):  # the cold run used its own worker; the warm run adds none
+        workers, code = run_main(argv, small_project, cache, monkeypatch)
+        assert code == 0 and capsys.readouterr().out.split() == ["n", "1"]
+        assert len(own) == expected_own and len(workers) == 1
+
+
+def test_a_query_typed_on_standard_input_reads_the_files_after_it(tmp_path, small_project):
+    """The worker opened the graph when the command started; a person typing the query may edit the data
+    meanwhile, so the query from standard input is answered from the files as they are when it is read."""
+    cache = tmp_path / "cache"
+    executable("query", "--sparql", COUNT, cwd=small_project, cache=cache)  # stored: the worker would open it
+    env = {**os.environ, "R2PKG_CACHE_DIR": str(cache)}
+    typing_it = subprocess.Popen([sys.executable, "-m", "graph", "query", "--sparql", "-", "--format", "csv"],
+                                 cwd=small_project, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    time.sleep(2)  # the worker has opened the stored graph by now
+    (small_project / "data" / "more.ttl").write_text(CLAIM.format(n=2))
+    out, err = typing_it.communicate(COUNT, timeout=300)
+    assert typing_it.returncode == 0, err
+    assert out.split() == ["n", "2"]
+
+
+@pytest.mark.parametrize("damage", ["dump removed", "dump cut short"])
+def test_a_damaged_store_is_written_again_not_an_error(tmp_path, small_project, damage):
+    from graph.store_cache import DUMP, MANIFEST
+
+    cache = tmp_path / "cache"
+    args = ("query", "--sparql", COUNT, "--format", "csv")
+    assert executable(*args, cwd=small_project, cache=cache).stdout.split() == ["n", "1"]
+    (store,) = [p for p in (cache / "stores").iterdir() if (p / MANIFEST).is_file()]
+    if damage == "dump removed":
+        (store / DUMP).unlink()
+    else:
+        (store / DUMP).write_text((store / DUMP).read_text()[:500])
+    again = executable(*args, cwd=small_project, cache=cache)
+    assert again.returncode == 0 and again.stdout.split() == ["n", "1"], again.stderr
+    assert (store / DUMP).stat().st_size > 500  # written again
+
+
 def test_input_is_answered_from_its_files_not_the_projects_store(tmp_path, small_project, monkeypatch):
     cache = tmp_path / "cache"
     count = ("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
@@ -111,19 +188,21 @@ class _Endpoint(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_endpoint_is_asked_and_the_worker_let_go(tmp_path, small_project):
+def test_endpoint_is_asked_and_the_worker_let_go(tmp_path, small_project, monkeypatch, capsys):
     cache = tmp_path / "cache"
     executable("query", "--sparql", COUNT, cwd=small_project, cache=cache)  # a stored graph the worker could open
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/sparql"
-        done = executable("query", "--endpoint", url, "--sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--format", "csv",
-                          cwd=small_project, cache=cache)
+        args = ["--endpoint", url, "--sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--format", "csv"]
+        done = executable("query", *args, cwd=small_project, cache=cache)
+        workers, code = run_main(["query", *args], small_project, cache, monkeypatch)
     finally:
         server.shutdown()
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0 and code == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["s", "from the endpoint"]
+    assert_reaped(workers)
 
 
 def test_a_broken_project_is_the_same_one_line_with_the_worker(tmp_path, small_project):
@@ -183,6 +262,58 @@ def test_the_worker_cannot_call_out():
             Worker(lambda: 0).run(connect, listener.getsockname()[1])
     finally:
         listener.close()
+
+
+ON_DISK_WORKER = """
+import sys
+from pathlib import Path
+from graph import store_cache
+from graph.commands.options import load_inputs
+if sys.argv[1] == "write":
+    store_cache.DUMP_MAX_BYTES = 0  # every store on disk (RocksDB), as a large project's is
+    load_inputs(())
+else:  # a fresh process, as the executable is: RocksDB starts its threads in the worker
+    from graph.query_worker import _stored_project_graph
+    from graph.server.sandbox import Worker
+
+    def seccomp_modes(graph):
+        modes = []
+        for task in Path("/proc/self/task").iterdir():
+            status = (task / "status").read_text()
+            modes += [line.split()[1] for line in status.splitlines() if line.startswith("Seccomp:")]
+        return modes
+
+    print(" ".join(Worker(_stored_project_graph).run(seccomp_modes)))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the seccomp sandbox is Linux only")
+def test_every_thread_of_a_worker_on_an_on_disk_store_is_filtered(tmp_path, small_project):
+    """A large project's store is RocksDB, whose opening starts threads: they must inherit the filter (mode 2)."""
+    env = {**os.environ, "R2PKG_CACHE_DIR": str(tmp_path / "cache")}
+    for step in ("write", "read"):
+        done = subprocess.run([sys.executable, "-c", ON_DISK_WORKER, step], cwd=small_project, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    modes = done.stdout.split()
+    assert len(modes) > 1 and set(modes) == {"2"}, modes
+
+
+def test_a_worker_ignores_ctrl_c_its_caller_stops_it():
+    worker = Worker(lambda: 41)
+    os.kill(worker.pid, signal.SIGINT)
+    assert worker.run(plus_one) == 42
+
+
+def test_no_fork_is_one_line_and_leaves_no_pipe_open(monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    fds = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", no_fork)
+    with pytest.raises(InputError, match="could not start the worker for the query"):
+        Worker(lambda: 0)
+    assert len(os.listdir("/proc/self/fd")) == fds
 
 
 def test_a_worker_let_go_unasked_stops_at_once():

@@ -81,16 +81,16 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
     if len(given) != 1:
         raise InputError("give exactly one of: a query NAME, --file or --sparql (see r2pkg queries)")
     query = read_query_file(file_) if file_ else None
+    # The worker the executable started holds the project's graph as it was then: not what --input or
+    # --endpoint ask for, nor current after a person has typed the query on standard input.
+    worker = query_worker.take(usable=not (inputs or endpoint or sparql == "-"))
     if sparql == "-":
         sparql = sys.stdin.read()
     text_given = sparql if sparql is not None else (query.body if query else None)
     if text_given is not None and not endpoint:
         refuse(text_given)  # before any parser sees it: the guard's "cannot decide" is a refusal too
     request = dict(name=name, sparql=sparql, query=query, params=_parse_params(params), fmt=fmt)
-    worker = query_worker.take(inputs)  # started by the executable, with the project's stored graph
     if endpoint:
-        if worker:
-            worker.close()
         with remote.deadline(timeout):
             text, warnings = run_query_as_text(None, endpoint, graph_iri, **request)
     else:
@@ -109,7 +109,7 @@ def _embedded(worker, inputs: tuple[str, ...], args: tuple) -> tuple[str, list[s
     if worker is not None:
         try:
             return worker.run(run_query_as_text, *args)
-        except NoGraph:  # no store written yet: loaded (and stored) below
+        except NoGraph:  # no store written yet, or one it could not read: loaded (and stored) below
             pass
     return run_confined(run_query_as_text, load_inputs(inputs), *args)
 

@@ -22,7 +22,7 @@ import sys
 import warnings
 from collections.abc import Callable
 
-TYPE_CHECKING = False  # typing and signal (enum) are imported where used, after the fork
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (see Worker)
 if TYPE_CHECKING:
     import ctypes
     from typing import Any
@@ -135,9 +135,9 @@ def confine_worker() -> bool:
 
 
 def _confined_child(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
+    """fn(*args) as an answer to send: ("ok", value) or ("error", (message, path, line)); never raises."""
     from graph.errors import InputError
 
-    block_network()
     try:
         return ("ok", fn(*args))
     except InputError as e:
@@ -150,32 +150,55 @@ def _confined_child(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
 
 
 class NoGraph(Exception):
-    """The worker's `open_graph` found no graph (say, no stored one yet): the caller loads it itself."""
+    """The worker has no graph for the request (none stored yet, or one it could not read): the caller
+    loads the graph itself."""
 
 
 class Worker:
     """A forked child that holds a graph and runs one function on it, without outgoing network.
 
-    The child calls `open_graph()` at once, while the caller goes on with its own work,
-    then waits for the one request `run` sends: `fn(graph, *args)`, its result sent back
-    pickled. `r2pkg query` starts one before it reads its command line (graph/query_worker.py),
-    so opening the stored graph and starting the command overlap; `run_confined` starts
-    one on a graph the caller holds already. An engine crash (a stack overflow in the
-    parser) becomes one line instead of killing the command. A bare fork and pipes, not
-    multiprocessing: its import alone cost a shell query a tenth of its time.
+    The child blocks the network, calls `open_graph()` while the caller goes on with its
+    own work, then waits for the one request `run` sends: `fn(graph, *args)`, its result
+    sent back pickled. `r2pkg query` starts one before it reads its command line
+    (graph/query_worker.py), so opening the stored graph and starting the command overlap;
+    `run_confined` starts one on a graph the caller holds already. An engine crash (a
+    stack overflow in the parser) becomes one line instead of killing the command. The
+    child ignores Ctrl-C: the caller stops it (its death kills the child). A bare fork and
+    pipes, not multiprocessing: its import alone cost a shell query a tenth of its time.
     """
 
-    def __init__(self, open_graph: Callable[[], Any]) -> None:
+    def __init__(self, open_graph: Callable[[], Any], what: str = "the query") -> None:
+        import signal
+
+        from graph.errors import InputError
+
+        self.what = what
+        self.finished = False  # True once it has answered or been stopped
         request_r, self._request = os.pipe()
         self._answer, answer_w = os.pipe()
         parent = os.getpid()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only runs fn
-            self.pid = os.fork()
+        # Ctrl-C is held back across the fork: the child must never raise KeyboardInterrupt into the caller's code.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child only runs fn
+                self.pid = os.fork()
+        except OSError as e:
+            for fd in (request_r, self._request, self._answer, answer_w):
+                os.close(fd)
+            raise InputError(f"could not start the worker for {what}: {e}") from None
+        finally:
+            if os.getpid() == parent:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         if self.pid == 0:  # the child: never returns into the caller's code
-            os.close(self._request)
-            os.close(self._answer)
-            self._serve(open_graph, request_r, answer_w, parent)
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                os.close(self._request)
+                os.close(self._answer)
+                self._serve(open_graph, request_r, answer_w, parent)
+            finally:
+                os._exit(1)  # _serve exits itself; this is for anything raised before it
         os.close(request_r)
         os.close(answer_w)
 
@@ -183,23 +206,29 @@ class Worker:
     def _serve(open_graph: Callable[[], Any], request_r: int, answer_w: int, parent: int) -> None:
         import pickle
 
+        from graph.errors import InputError
+
         code = 0
         try:
             faulthandler.disable()  # a crash is reported by the parent in one line, not as a C-level stack dump
             die_with_parent()
             if os.getppid() != parent:  # the parent died before the line above: nobody will ask
                 os._exit(0)
+            block_network()  # first: the threads opening a store starts (RocksDB's) inherit the filter
             try:
                 graph, failed = open_graph(), None
-            except Exception as e:  # said when the request comes, as the request's own failure
+            except InputError as e:  # the project itself is wrong: that is the request's answer
                 graph, failed = None, e
+            except Exception:  # a store gone or unreadable: the caller loads the graph itself
+                graph, failed = None, None
             with os.fdopen(request_r, "rb") as requests:
                 request = requests.read()
             if not request:  # the caller closed without asking (it ran nothing embedded)
                 os._exit(0)
             fn, args = pickle.loads(request)
+            answer: tuple[str, Any]
             if failed is not None:
-                answer = _confined_child(_raise, (failed,))
+                answer = ("error", (failed.message, failed.path, failed.line))
             elif graph is None:
                 answer = ("no graph", None)
             else:
@@ -215,8 +244,8 @@ class Worker:
         finally:
             os._exit(code)
 
-    def run(self, fn: Callable[..., Any], *args: Any, what: str = "the query") -> Any:
-        """fn(graph, *args) in the child; its result, or an InputError (NoGraph if it opened none).
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(graph, *args) in the child; its result, or an InputError (NoGraph if it has no graph). Once.
 
         `fn` and `args` are pickled: `fn` must be a module-level function of a module the child can
         import cheaply (not a command module, which imports click)."""
@@ -232,15 +261,17 @@ class Worker:
         with os.fdopen(self._answer, "rb") as answer:
             data = answer.read()
         _, status = os.waitpid(self.pid, 0)
-        if not data:
-            if os.WIFSIGNALED(status):
-                import signal
+        self.finished = True
+        if os.WIFSIGNALED(status):  # whatever it sent before (a killed child may have sent half an answer)
+            import signal
 
-                sig = os.WTERMSIG(status)
-                name = signal.Signals(sig).name if sig in set(signal.Signals) else f"signal {sig}"
-                raise InputError(f"the SPARQL engine crashed on {what} ({name}); simplify it") from None
-            raise InputError(f"the SPARQL engine stopped on {what} (exit code {os.WEXITSTATUS(status)})") from None
-        status_, value = pickle.loads(data)
+            sig = os.WTERMSIG(status)
+            name = signal.Signals(sig).name if sig in set(signal.Signals) else f"signal {sig}"
+            raise InputError(f"the SPARQL engine crashed on {self.what} ({name}); simplify it")
+        try:
+            status_, value = pickle.loads(data)
+        except Exception:
+            raise InputError(f"the SPARQL engine stopped on {self.what} (exit code {os.WEXITSTATUS(status)})") from None
         if status_ == "no graph":
             raise NoGraph
         if status_ == "error":
@@ -249,15 +280,14 @@ class Worker:
         return value
 
     def close(self) -> None:
-        """Stop the child without a request (it has written nothing that must be finished)."""
+        """Stop the child without a request (it has written nothing that must be finished); after `run`, nothing."""
+        if self.finished:
+            return
+        self.finished = True
         os.kill(self.pid, 9)  # SIGKILL
         os.close(self._request)
         os.close(self._answer)
         os.waitpid(self.pid, 0)
-
-
-def _raise(error: Exception) -> None:
-    raise error
 
 
 def run_confined(fn: Callable[..., Any], graph: Any, *args: Any, what: str = "the query") -> Any:
@@ -267,4 +297,4 @@ def run_confined(fn: Callable[..., Any], graph: Any, *args: Any, what: str = "th
     call that got past the guard fetches nothing. The child shares the loaded graph with
     the caller (fork, copy-on-write).
     """
-    return Worker(lambda: graph).run(fn, *args, what=what)
+    return Worker(lambda: graph, what).run(fn, *args)
