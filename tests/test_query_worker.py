@@ -305,6 +305,22 @@ def test_a_worker_ignores_ctrl_c_its_caller_stops_it():
     assert worker.run(plus_one) == 42
 
 
+class CtrlC:
+    """An argument whose sending is cut short as Ctrl-C would cut it."""
+
+    def __reduce__(self):
+        raise KeyboardInterrupt
+
+
+def test_a_worker_whose_request_ctrl_c_cut_short_is_still_stopped_and_reaped():
+    worker = Worker(lambda: 41)
+    with pytest.raises(KeyboardInterrupt):
+        worker.run(plus_one, CtrlC())
+    worker.close()  # as the executable does on its way out: no error on the pipe end already closed
+    with pytest.raises(ChildProcessError):
+        os.waitpid(worker.pid, os.WNOHANG)
+
+
 def test_no_fork_is_one_line_and_leaves_no_pipe_open(monkeypatch):
     def no_fork():
         raise BlockingIOError(11, "Resource temporarily unavailable")

@@ -253,12 +253,14 @@ class Worker:
 
         from graph.errors import InputError
 
+        request, self._request = self._request, -1  # each pipe end is closed by its file object below
         try:
-            with os.fdopen(self._request, "wb") as out:
+            with os.fdopen(request, "wb") as out:
                 out.write(pickle.dumps((fn, args)))
         except BrokenPipeError:  # the child is gone: its status says why, below
             pass
-        with os.fdopen(self._answer, "rb") as answer:
+        answer_fd, self._answer = self._answer, -1
+        with os.fdopen(answer_fd, "rb") as answer:
             data = answer.read()
         _, status = os.waitpid(self.pid, 0)
         self.finished = True
@@ -280,14 +282,20 @@ class Worker:
         return value
 
     def close(self) -> None:
-        """Stop the child without a request (it has written nothing that must be finished); after `run`, nothing."""
+        """Stop the child, asked or not (it has written nothing that must be finished); after `run`, nothing.
+
+        Also after a `run` that Ctrl-C cut short: the pipe ends it still holds are closed, the child reaped."""
         if self.finished:
             return
         self.finished = True
-        os.kill(self.pid, 9)  # SIGKILL
-        os.close(self._request)
-        os.close(self._answer)
-        os.waitpid(self.pid, 0)
+        for fd in (self._request, self._answer):
+            if fd >= 0:
+                os.close(fd)
+        try:
+            os.kill(self.pid, 9)  # SIGKILL
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):  # reaped by the `run` that was cut short
+            pass
 
 
 def run_confined(fn: Callable[..., Any], graph: Any, *args: Any, what: str = "the query") -> Any:
