@@ -325,11 +325,22 @@ def test_no_fork_is_one_line_and_leaves_no_pipe_open(monkeypatch):
     def no_fork():
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
-    fds = len(os.listdir("/proc/self/fd"))
+    opened: list[int] = []
+    real_pipe = os.pipe
+
+    def pipe():
+        ends = real_pipe()
+        opened.extend(ends)
+        return ends
+
+    monkeypatch.setattr(os, "pipe", pipe)
     monkeypatch.setattr(os, "fork", no_fork)
     with pytest.raises(InputError, match="could not start the worker for the query"):
         Worker(lambda: 0)
-    assert len(os.listdir("/proc/self/fd")) == fds
+    assert len(opened) == 4
+    for fd in opened:
+        with pytest.raises(OSError):  # closed
+            os.fstat(fd)
 
 
 def test_a_worker_let_go_unasked_stops_at_once():
