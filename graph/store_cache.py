@@ -82,7 +82,15 @@ def _open(folder: Path) -> KnowledgeGraph:
         store.load(path=str(folder / DUMP), format=ox.RdfFormat.N_QUADS, lenient=True)
     else:
         store = ox.Store.read_only(str(folder))
-    kg = KnowledgeGraph(store=store, files=files)
+    return KnowledgeGraph(store=store, files=files)
+
+
+def _read(folder: Path) -> KnowledgeGraph | None:
+    """The store in `folder` if one was written there (marked most recently used, for pruning), else None."""
+    if not (folder / MANIFEST).is_file():
+        return None
+    kg = _open(folder)
+    os.utime(folder)
     return kg
 
 
@@ -134,11 +142,7 @@ def stored_graph(paths: Iterable[str | Path], options: Mapping[str, Any], root: 
 
     Writes no store: a reader that may be stopped at any time (graph/query_worker.py) leaves nothing half-done.
     """
-    _, folder = _folder(paths, options, root, rules)
-    if not (folder / MANIFEST).is_file():
-        return None
-    os.utime(folder)  # most recently used, for pruning
-    return _open(folder)
+    return _read(_folder(paths, options, root, rules)[1])
 
 
 def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
@@ -153,19 +157,18 @@ def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
     Input errors (a missing file, bad Turtle) are raised as from `load_graph`.
     """
     files, folder = _folder(paths, options, root, rules)
-    if (folder / MANIFEST).is_file():
-        try:
-            kg = _open(folder)
-            os.utime(folder)  # most recently used, for pruning
-            return kg
-        except (OSError, SyntaxError, ValueError, KeyError):  # damaged (a file removed or cut short): written again
-            import shutil
+    try:
+        kg = _read(folder)
+    except (OSError, SyntaxError, ValueError, KeyError):  # damaged (a file removed or cut short): written again
+        import shutil
 
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        kg = None
+    if kg is not None:
+        return kg
     try:
         _write(folder, files, derive)
     except OSError:  # not writable, full: the caller loads in memory
         return None
     _prune(folder.parent, folder)
-    os.utime(folder)
-    return _open(folder)
+    return _read(folder)
