@@ -352,6 +352,22 @@ def test_a_worker_let_go_unasked_stops_at_once():
         os.waitpid(worker.pid, os.WNOHANG)
 
 
+def test_a_worker_the_command_cannot_use_is_stopped_when_it_says_so(monkeypatch):
+    """take(usable=False) (--input, --endpoint, a query on standard input) frees the worker at once, not at exit."""
+    from graph import query_worker
+
+    monkeypatch.setattr(query_worker, "_stored_project_graph", lambda: time.sleep(60))
+    query_worker.start()
+    started = query_worker._started
+    try:
+        assert started is not None
+        assert query_worker.take(usable=False) is None
+        with pytest.raises(ChildProcessError):  # already reaped, before the command ends
+            os.waitpid(started.pid, os.WNOHANG)
+    finally:
+        query_worker.stop()
+
+
 @pytest.mark.parametrize("args", [["--help"], []])  # help, and a usage error (no query named)
 def test_the_executable_leaves_no_worker_behind(monkeypatch, args):
     """A query command that never asks its worker (help, a usage error) still stops and reaps it."""
