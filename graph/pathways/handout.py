@@ -272,6 +272,8 @@ class _Writer:
             others += [b for b in c.by if b not in others]
         if others:
             lines.append(Line("The other side.", self.quotes.cite(others), "Contested"))
+        elif lines:  # an issue whose only position the brief reports is this entry's: no other side to quote
+            lines.append(Line("The text states no other position.", None, "Contested"))
         return lines
 
     def needs(self, p: Pathway) -> list[Line]:
