@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from graph.derive_options import DEFAULT_MAX_STEPS
-from graph.queries import extension_files
+from graph.queries import extension_files, read_sparql_file
 from graph.resources import package_queries_dir
 
 if TYPE_CHECKING:
@@ -57,9 +57,15 @@ def entailment_files() -> list[Path]:
 
 def apply_rules(kg: KnowledgeGraph, project=None) -> int:
     """Run every CONSTRUCT rule once over the asserted triples; add the results to the derived graph."""
+    from graph.errors import InputError
+
     triples = []
     for rule in rule_files(project):
-        triples.extend(kg.construct(rule.read_text(encoding="utf-8"), asserted_only=True))
+        text = read_sparql_file(rule, "a rule")
+        try:
+            triples.extend(kg.construct(text, asserted_only=True))
+        except InputError as e:  # a syntax error, or not a CONSTRUCT: said of the rule's file
+            raise InputError(e.message, rule) from None
     return kg.add_derived(triples)
 
 

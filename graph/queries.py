@@ -246,6 +246,29 @@ def refuse_unsafe(text: str) -> None:
         raise InputError(message) from None
 
 
+def read_sparql_file(path: Path, what: str) -> str:
+    """A project's SPARQL file (`what`: a rule, a QC check), read and past the guard; its errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read: {getattr(e, 'strerror', None) or e}", path) from None
+    refuse_unsafe_in(text, what, path)
+    return text
+
+
+def refuse_unsafe_in(text: str, what: str, path: Path) -> None:
+    """The guard on SPARQL a project brings (a rule, a QC check, a shape's sh:select): a derivation or a check
+    never calls out (SERVICE) or writes (an update). An InputError naming `what` and its file."""
+    from graph.guard import SERVICE_REFUSED, UPDATE_REFUSED, Refused, check_query
+
+    try:
+        check_query(text)
+    except Refused as e:
+        refused = {SERVICE_REFUSED: "uses SERVICE, which would fetch another address: r2pkg works offline",
+                   UPDATE_REFUSED: "is a SPARQL Update: r2pkg only reads the graph"}.get(e.message, e.message)
+        raise InputError(f"{what} {refused}", path) from None
+
+
 def unknown_iris(kg, bindings: dict[str, Identifier]) -> list[str]:
     """Names of IRI parameters whose IRI occurs nowhere in the graph (a typo, or a label given as an IRI)."""
     if not bindings:
@@ -321,4 +344,5 @@ def run_named(kg, query_id: str, params: dict[str, str] | None = None):
 
 
 __all__ = ["NamedQuery", "Param", "PREFIXES", "extension_files", "get_query", "guess_term", "named_queries",
-           "read_query_file", "run_named", "run_query", "run_query_as_text", "to_term"]
+           "read_query_file", "read_sparql_file", "refuse_unsafe_in", "run_named", "run_query", "run_query_as_text",
+           "to_term"]

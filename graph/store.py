@@ -73,6 +73,33 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 _BOM = b"\xef\xbb\xbf"
+
+
+def sparql_syntax_message(error: SyntaxError, sparql: str) -> str:
+    """pyoxigraph's parse error in one line: where, and what it expected without the character classes it also
+    lists (lines of Unicode ranges); an unknown prefix is named as such."""
+    import re
+
+    text = " ".join(str(error).split())
+    where, said, expected = text.partition(": expected ")
+    expected = expected.removeprefix("one of ")
+    # pyoxigraph names a missing prefix only in some places ("Prefix not found" among what it expected): look
+    bare = re.sub(r"#[^\n]*|<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", " ", sparql)
+    declared = set(re.findall(r"PREFIX\s+([A-Za-z][\w.-]*)?\s*:", bare, re.I))
+    used = re.findall(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:", bare)
+    unknown = [p for p in dict.fromkeys(used) if p not in PREFIXES and p not in declared]
+    if unknown or "Prefix not found" in expected:
+        name = f"{unknown[0]}:" if unknown else "a prefix"
+        return (f"SPARQL syntax error ({where}): unknown prefix {name} (declare it with PREFIX, or use one of "
+                f"{', '.join(f'{p}:' for p in sorted(PREFIXES) if p)})")
+    if said:
+        items = [i.strip() for i in re.findall(r'"[^"]*"|\[(?:\'[^\']*\'|[^\]\'])*\]|[^,\s][^,]*', expected)]
+        named = [i for i in items if not i.startswith("[")]
+        problems = [i for i in named if " " in i and not i.startswith('"')]  # "IRI parsing failed": not a token
+        if problems:
+            return f"SPARQL syntax error: {where}: {problems[0]}"
+        return f"SPARQL syntax error: {where}: expected {' or '.join(named) or 'something else'}"
+    return f"SPARQL syntax error: {text}"
 CHANGED = "changed while r2pkg was reading it; run the command again"
 REMOVED = "was removed while r2pkg was reading it"
 
@@ -200,7 +227,7 @@ class KnowledgeGraph:
                 sparql, prefixes=PREFIXES, use_default_graph_as_union=not asserted_only, substitutions=substitutions
             )
         except SyntaxError as e:
-            raise InputError(f"SPARQL syntax error: {e}") from None
+            raise InputError(sparql_syntax_message(e, sparql)) from None
         except RuntimeError as e:
             if "SELECT projection" in str(e):
                 # pyoxigraph binds a parameter only where the query returns it.

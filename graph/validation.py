@@ -23,7 +23,7 @@ from graph.errors import InputError
 from graph.faithfulness import check_faithfulness
 from graph.findings import Finding, Report, file_of
 from graph.namespaces import PREFIXES, R2PR, curie
-from graph.queries import extension_files
+from graph.queries import extension_files, read_sparql_file, refuse_unsafe_in
 from graph.reading_rules import check_unattributed_sentences
 from graph.shacl_incremental import Rechecked, Record, record_of, shacl_records
 from graph.shacl_sparql import ShaclResult, validate_store
@@ -42,24 +42,29 @@ class QCQuery:
     severity: str
     description: str
     sparql: str
+    path: Path | None = None  # the .rq file it was read from: its errors name it
 
 
 def qc_queries(project=None) -> list[QCQuery]:
     """The packaged QC checks (unless the project switches them off) and the project's own qc/ folder."""
     out = []
     for path in extension_files("qc", project):
-        text = path.read_text(encoding="utf-8")
+        text = read_sparql_file(path, "a QC check")
         meta = dict(re.findall(r"^#\s*(\w+):\s*(.*)$", text, re.M))
         if meta.get("severity") not in ("ERROR", "WARNING", "INFO"):
             raise InputError("a QC check needs a '# severity: ERROR|WARNING|INFO' line", path)
-        out.append(QCQuery(meta.get("check", path.stem), meta["severity"], meta.get("description", ""), text))
+        out.append(QCQuery(meta.get("check", path.stem), meta["severity"], meta.get("description", ""), text, path))
     return out
 
 
 def run_qc(kg: KnowledgeGraph, project=None) -> list[Finding]:
     findings = []
     for q in qc_queries(project):
-        for row in kg.select(q.sparql, asserted_only=True):
+        try:
+            rows = kg.select(q.sparql, asserted_only=True)
+        except InputError as e:  # a syntax error, or not a SELECT: said of the check's file
+            raise InputError(e.message, q.path) from None
+        for row in rows:
             node = str(row["entity"])
             findings.append(Finding(q.severity, q.check, curie(node), str(row["message"]), file_of(kg, node)))
     return findings
@@ -72,7 +77,18 @@ def load_shapes(path: Path | None = None) -> rdflib.Graph:
 
         path = current_project().shapes
     parse_turtle(path)  # a syntax error in the shapes is reported like any other input
-    return rdflib.Graph().parse(path, format="turtle")
+    shapes = rdflib.Graph().parse(path, format="turtle")
+    _refuse_unsafe_sparql(shapes, path)
+    return shapes
+
+
+def _refuse_unsafe_sparql(shapes: rdflib.Graph, path: Path) -> None:
+    """The SPARQL of SHACL-SPARQL constraints past the guard, as a rule's: either engine would run SERVICE."""
+    for key in (SH.select, SH.ask, SH.construct):
+        for constraint, text in shapes.subject_objects(key):
+            shape = shapes.value(predicate=SH.sparql, object=constraint) or constraint  # its constraint is a blank node
+            where = shapes.namespace_manager.normalizeUri(shape) if isinstance(shape, rdflib.URIRef) else "a shape"
+            refuse_unsafe_in(str(text), f"the sh:{key.fragment} of {where}", path)
 
 
 # The engines that evaluate the SHACL shapes: SPARQL on the embedded store (the default) or pySHACL.

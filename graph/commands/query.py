@@ -22,6 +22,7 @@ _ALIASES = tuple(a for a, name in formats.ALIASES.items() if name in RESULT_FORM
 
 @click.command("queries", epilog=example("r2pkg queries", "r2pkg queries --format json"))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@user_errors(exit_code=2)
 def queries_command(fmt: str) -> None:
     """List the named queries (the competency questions) with their parameters."""
     rows = [{"id": q.id, "title": q.title,
