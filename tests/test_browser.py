@@ -506,6 +506,14 @@ CUT_LABELS = """lit => {
     return meets && !inside;
   }).map(([label]) => label);
 }"""
+# The quote's source line (speaker, breadth, paragraph) of a step is on screen: inside the narration column's
+# visible part (not scrolled below it) and above the compact key.
+SOURCE_SHOWN = """() => { const cap = document.getElementById('caption'), key = document.getElementById('key');
+  const src = cap.querySelector('figcaption');
+  if (!src) return true;
+  const b = src.getBoundingClientRect().bottom;
+  return b <= cap.getBoundingClientRect().bottom + 1 && (!key || b <= key.getBoundingClientRect().top + 1);
+}"""
 MAP_LEFT_OF_CAPTION = """() => { const cap = document.getElementById('caption');
   const map = document.getElementById('map').getBoundingClientRect();
   return cap.hidden || map.right <= cap.getBoundingClientRect().left + 1; }"""
@@ -543,6 +551,7 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
                 sizes.append(px)
                 assert lo <= px <= hi and page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())"), (f.name, i, px)
                 assert page.evaluate(CUT_LABELS, True) == [], (f.name, i, "labels cut")
+                assert page.evaluate(SOURCE_SHOWN), (f.name, i, "the quote's source is hidden")
                 cut_context[f"{f.name} step {i + 1}"] = len(page.evaluate(CUT_LABELS, False))
             assert opening
         # The first frame holds every node the map exists to show, or the map opens on its first step.

@@ -23,10 +23,21 @@ function showStep() {
     el("p", { class: "step-hint", text: "\u2190 \u2192 to move \u00b7 Esc or Stop to leave" }));
   caption.style.top = byId("top").getBoundingClientRect().bottom + "px";  // never over the header's Stop button
   caption.hidden = false;
+  fitCaption();
   R.step = state.step;
   document.body.dataset.step = String(state.step);
   network.unselectAll();
   apply(true);
+}
+// A long step (title, narration, quote and its source) shrinks its text a little, down to three quarters,
+// rather than hide its end below the fold: nobody scrolls a projected column.
+function fitCaption() {
+  var scale = 1;
+  caption.style.setProperty("--cap-scale", "1");
+  while (caption.scrollHeight > caption.clientHeight + 1 && scale > 0.76) {
+    scale -= 0.04;
+    caption.style.setProperty("--cap-scale", scale.toFixed(2));
+  }
 }
 // Presenting resumes where the trainer left off (at: a step to go to instead).
 var resumeAt = 0;
@@ -38,9 +49,18 @@ function startPresenting(at) {
   state.focus = null;
   closePanel();
   document.body.classList.add("presenting");
+  reserveKeyRoom();
   byId("present").textContent = "Stop";
   showStep();
 }
+// The narration column ends above the compact key, whatever number of rows the key wraps to in this view
+// (a fixed reservation let a three-row key cover the quote's source line).
+function reserveKeyRoom() {
+  var key = byId("key");
+  var room = key ? window.innerHeight - key.getBoundingClientRect().top + 12 : 0;
+  document.body.style.setProperty("--key-room", Math.ceil(room) + "px");
+}
+window.addEventListener("resize", function () { if (state.presenting) { reserveKeyRoom(); fitCaption(); } });
 function stopPresenting() {
   if (!state.presenting) return;
   resumeAt = state.step;
