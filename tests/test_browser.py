@@ -192,6 +192,29 @@ def test_consensus_filter_on_argument_map(site, open_page):
     assert len(ids) == 9 and R + "claim-p22-02" not in ids and R + "claim-p11-03" not in ids
 
 
+def test_the_breadth_legend_says_what_it_shows_on_each_map(site, open_page):
+    """Claims show breadth by their border; a map of links alone filters by its claims' breadth, with no border."""
+    group = '[data-group="consensus"]'
+    claims = open_page(site / "arguments.html").page
+    assert "the heavier the border" in claims.locator(f"{group} .help").inner_text()
+    assert claims.locator(f"{group} .swatch").count() > 0
+    links = open_page(site / "overview.html").page
+    help_text = links.locator(f"{group} .help").inner_text()
+    assert "claims behind each link" in help_text and "border" not in help_text
+    assert links.locator(f"{group} .swatch").count() == 0
+    assert links.locator(f"{group} label").count() > 0  # still a filter
+
+
+def test_brief_breadth_legend_names_each_level_once(brief_maps):
+    import json
+
+    html = (brief_maps / "arguments.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="r2p-data">(.*?)</script>', html, re.S).group(1))
+    labels = [c["label"] for c in data["legend"]["consensus"]]
+    assert "breadth not stated" in labels  # the brief's rapporteur sentences: no breadth, said once
+    assert all(label.count("not stated") == (1 if "not stated" in label else 0) for label in labels), labels
+
+
 def test_search_finds_and_focuses_a_node(site, open_page):
     page = open_page(site / "overview.html").page
     page.fill("#search", "ombuds")

@@ -321,7 +321,8 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
         consensus.append(
             {
                 "key": curie(lv),
-                "label": facts.label(lv) if rank else f"{facts.label(lv)} (breadth not stated)",
+                "label": facts.label(lv) if rank or "not stated" in facts.label(lv)
+                else f"{facts.label(lv)} (breadth not stated)",
                 "rank": rank,
                 "width": consensus_border(rank),
                 "count": cons_counts[lv],

@@ -94,7 +94,7 @@ def argument_map(f: Facts) -> View:
     v = View(
         "arguments",
         "Argument map: claims, support and attack",
-        "Claims joined by support (green) and attack (red, dashed), coloured by how widely they were held.",
+        "Claims joined by support (green) and attack (red, dashed); the heavier its border, the more widely held.",
     )
     b = Builder(f, v)
     for arg in f.arguments:

@@ -390,7 +390,10 @@ legendEl.append(
     filterGroup("Arrowhead", "direction", L.directions, swatchEdge,
       "The head: what the link does to the node it points at (\u25b6 more of it, \u2503 less of it)."),
     filterGroup("Relations", "rel", L.relations, swatchEdge),
-    filterGroup("How widely held", "consensus", L.consensus, swatchBreadth, "Claims: the heavier the border, the wider."),
+    // A map without claims (pathways, requirements) filters its links by their claims' breadth: no border to show.
+    DATA.nodes.some(function (n) { return n.r2p.consensus; })
+      ? filterGroup("How widely held", "consensus", L.consensus, swatchBreadth, "Claims: the heavier the border, the wider.")
+      : filterGroup("How widely held", "consensus", L.consensus, null, "The claims behind each link: untick to hide its links."),
     filterGroup("Who speaks", "speaker", L.speakers, swatchSpeaker, "Claims: the border's pattern."),
     filterGroup("Sectors", "sector", L.sectors, null, "Nodes with no sector always show."),
     filterGroup("Documents", "document", L.documents, null, "What each document says; items of none always show."),
