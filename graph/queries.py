@@ -17,7 +17,8 @@ Parameter values are turned into RDF terms and bound by the store
 (pyoxigraph substitutions), never pasted into the query text, so a value with
 quotes or braces cannot change the query. A bound parameter must be a variable
 of the query's SELECT projection; an optional parameter left unset stays a
-free variable, so the query answers for every value.
+free variable, so the query answers for every value, unless its header gives
+it a default (which `r2pkg queries` shows).
 """
 
 from __future__ import annotations

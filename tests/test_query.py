@@ -254,3 +254,10 @@ def test_help_examples_exist():
         assert "Example:" in invoke(name, "--help").output
 
 
+
+
+def test_queries_lists_each_parameters_default():
+    """An optional parameter with a default does not answer for every value: the list says what it falls back to."""
+    rows = {line.split()[0]: line for line in invoke("queries").output.splitlines()[2:]}
+    assert "measure:iri? (default r2pr:security-sector-reform)" in rows["CQ02"]
+    assert rows["CQ01"].rstrip().endswith("condition:iri?")  # no default: every condition

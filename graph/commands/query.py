@@ -26,7 +26,8 @@ _ALIASES = tuple(a for a, name in formats.ALIASES.items() if name in RESULT_FORM
 def queries_command(fmt: str) -> None:
     """List the named queries (the competency questions) with their parameters."""
     rows = [{"id": q.id, "title": q.title,
-             "params": ", ".join(f"{p.name}:{p.kind}{'' if p.required else '?'}" for p in q.params),
+             "params": ", ".join(f"{p.name}:{p.kind}{'' if p.required else '?'}"
+                                 + (f" (default {p.default})" if p.default else "") for p in q.params),
              "description": q.description} for q in named_queries().values()]
     if fmt == "json":
         out = [{"id": q.id, "title": q.title, "description": q.description,
