@@ -24,6 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.errors import InputError
 from graph.store import KnowledgeGraph, expand_inputs, load_graph
 
 KEEP = 4  # stores kept per cache folder; each is a few MB for the brief
@@ -132,7 +133,10 @@ def _prune(root: Path, keep: Path) -> None:
 
 def _folder(paths: Iterable[str | Path], options: Mapping[str, Any], root: Path | None,
             rules: Iterable[Path]) -> tuple[list[Path], Path]:
-    files = expand_inputs(paths)
+    given = list(paths)
+    files = expand_inputs(given)
+    if not files:  # said as load_graph says it, of what was given rather than of the empty list it expanded to
+        raise InputError(f"no triples loaded from {', '.join(map(str, given)) or 'nothing'} (no .ttl file)")
     return files, (root or cache_root() / "stores") / content_key(files, options, rules)
 
 

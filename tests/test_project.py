@@ -277,9 +277,11 @@ def test_failed_validation_writes_nothing(tmp_path):
 
 
 # --- inputs get clear answers ---------------------------------------------------------------------------------------
-def test_a_folder_with_no_turtle_is_an_error(tmp_path):
+@pytest.mark.parametrize("command", [["validate"], ["query", "CQ01"]])  # loads in memory / through the store cache
+def test_a_folder_with_no_turtle_is_an_error(tmp_path, monkeypatch, command):
+    monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "notes.txt").write_text("not RDF")
-    done = run("validate", "--input", tmp_path)
+    done = run(*command, "--input", tmp_path)
     assert done.exit_code == 2
     assert f"no triples loaded from {tmp_path} (no .ttl file)" in one_error_line(done)
 
