@@ -231,6 +231,10 @@ def test_the_two_cross_document_queries_find_the_test_documents_disagreement(cor
     row = opposite[0]
     assert row["quote"].startswith(DISAGREEING) and row["otherQuote"] == BRIEF_QUOTE
     assert row["otherDocument"].endswith("/brief-2013") and row["cause"].endswith("/local-participation")
+    for side in ("", "other"):  # both claims citable: quote, consensus level, speaker role, attribution
+        for column in ("quote", "consensus", "speakerRole", "attributedTo"):
+            key = side + (column[0].upper() + column[1:] if side else column)
+            assert all(r[key] for r in rows), key
     said = run_query(corpus, name="documents-on-node", params={"node": "societal-resilience"}).records()
     by_doc = {r["document"].rsplit("/", 1)[-1]: r for r in said}
     assert set(by_doc) == {"brief-2013", "workshop-note"}
