@@ -224,6 +224,7 @@ def test_search_finds_and_focuses_a_node(site, open_page):
     panel = page.locator("#panel")
     assert panel.is_visible()
     assert panel.get_by_text("An independent office that hears complaints against the state.").is_visible()
+    assert "Defined by" in panel.inner_text() and "the curators" in panel.inner_text()  # not the brief's words
     assert panel.get_by_text("Ombudsmen answer grievances").is_visible()
     assert sorted(page.evaluate("r2pMap.visibleNodeIds()")) == [R + "group-grievance", R + "ombudsman"]
     page.select_option("#depth", "2")

@@ -25,6 +25,8 @@ from graph.render.view_model import MapEdge, MapNode, View
 
 CLAIM, ISSUE, BUNDLE = str(R2P.Claim), str(R2P.Issue), str(R2P.CoRequisiteBundle)
 
+CURATORS_READING = "the curators (its definition, kind and sectors are their reading of the documents)"
+
 
 def slug(iri: str) -> str:
     local = re.split(r"[/#]", iri.rstrip("/#"))[-1]
@@ -133,6 +135,8 @@ class Builder:
                 "kind": f.label(cls),
                 "iri": curie(iri),
                 "definition": f.definitions.get(iri, ""),
+                # A domain node's wording and classification are the curators' reading, not the brief's words.
+                "definedBy": CURATORS_READING,
                 "sectors": [f.label(s) for s in f.sectors.get(iri, [])],
                 "claims": [self.claim_summary(c) for c in f.claims_about.get(iri, [])],
                 "claimsHeading": "What the documents say about it",

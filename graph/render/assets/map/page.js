@@ -467,7 +467,7 @@ function openPanel(title, d, isNode) {
   var dl = el("dl", null,
     field("Relation", d.relation), field("From", d.from), field("To", d.to),
     field("How widely held", d.consensus), field("Who speaks", d.speaker), field("Held by", d.heldBy), field("Source", source(d)),
-    field("Sectors", d.sectors), field("About", d.about), field("Members", d.members),
+    field("Sectors", d.sectors), field("Defined by", d.definedBy), field("About", d.about), field("Members", d.members),
     field("Cases", d.cases), field("Identifier", d.iri));
   if (dl.childNodes.length) panel.append(dl);
   var q = quotes(d.quotes);
