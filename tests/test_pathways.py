@@ -573,14 +573,38 @@ def test_plural_subjects_take_plural_verbs(label, plural):
 def test_real_handout_grammar_modality_names_and_contested_other_side(real):
     _, rep = real
     text = to_markdown(rep)
-    # grammar of the pathway sentences: a plural subject never takes a singular verb
-    from graph.pathways.handout import is_plural
+    # grammar of the pathway sentences, in every modality's form ("X mitigates Y.", "X can mitigate Y.", "X is/are
+    # meant to mitigate Y.", "X should mitigate Y (a recommendation).", "X could mitigate Y (hypothetical).", "The
+    # text asks whether X mitigates Y."): a plural subject never takes a singular verb, after a modal the verb is
+    # bare, and "is meant to" has a singular subject
+    from graph.pathways.handout import is_plural, verb
 
+    forms: set[str] = set()
     for line in re.findall(r"^   - ([A-Z][^*\n]+?)\.$", text, flags=re.M):
-        for relation in ("undermines", "mitigates", "strengthens", "enables", "leads to", "increases risk of"):
-            if f" {relation} " in f" {line} ":
-                subject = line.split(f" {relation} ", 1)[0]
+        sentence = re.sub(r" \((?:a recommendation|hypothetical|curators' reading)(?:; curators' reading)?\)$", "",
+                          line)
+        for relation in ("undermines", "mitigates", "strengthens", "enables", "leads to", "increases risk of",
+                         "prevents"):
+            bare = verb(relation, True)
+            hit = re.search(rf" (?:(can|should|could|is meant to|are meant to) )?({relation}|{bare}) ",
+                            f" {sentence} ")
+            if hit is None:
+                continue
+            subject = f" {sentence} "[:hit.start()].strip()
+            asked = subject.startswith("The text asks whether ")
+            subject = subject.removeprefix("The text asks whether ")
+            modal, said = hit.group(1), hit.group(2)
+            forms.add("asked" if asked else modal or "plain")
+            if modal:
+                assert said == bare and not asked, line
+                assert modal != "is meant to" or not is_plural(subject), line
+            elif said == relation:
                 assert not is_plural(subject), line
+            if is_plural(subject):
+                assert said == bare and modal != "is meant to", line
+            assert (modal in ("should", "could")) == bool(re.search(r"\((a recommendation|hypothetical)\b", line)), line
+            break
+    assert {"plain", "can", "should", "could", "asked"} <= forms, forms
     assert "possible or recommended" not in text and "possible or normative" not in text
     assert re.search(r"modality: (Possible|Normative|Asserted)", text)
     # every contested entry carries the other side's quote (or points back to where it was printed), or says

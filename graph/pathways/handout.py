@@ -9,10 +9,16 @@ paragraph); a quote is printed at most twice, later uses point back to it.
 Then: risks only a hypothetical or a question addresses, the gaps (each with
 what it lacks and the nearest the text comes), and what measures need first.
 
-What the curators read into the text is labelled as theirs; a contested entry
-names the disputed question and gives the other side's quote; modalities are
-named as the ontology names them; measures that must advance together are said
-to, in the brief's words, never "needs first" both ways.
+Each step's sentence keeps its link's hedge, in words a trainer reads aloud
+(see ``say``): plain when the text asserts it, "can" when it states a
+possibility ("is meant to" for an aim), "should ... (a recommendation)",
+"could ... (hypothetical)", "the text asks whether ..." for a question; a
+curators' reading is marked "(curators' reading)". What the curators read into
+the text is labelled as theirs; a contested entry names the disputed question,
+with its quote attributed like every other (who, how widely, the paragraph),
+and gives the other side's quote; the route's modality is also named as the
+ontology names it; measures that must advance together are said to, in the
+brief's words, never "needs first" both ways.
 """
 
 from __future__ import annotations
@@ -22,7 +28,18 @@ from dataclasses import dataclass, field
 
 from graph.pathways.model import Contest, Gap, Pathway, PathwayReport, Route, Step
 from graph.pathways.report_rdf import route_modality
-from graph.readmodel import Claim, Requirement
+from graph.readmodel import (
+    ASSERTED,
+    CURATORS,
+    HYPOTHETICAL,
+    NORMATIVE,
+    POSSIBLE,
+    QUESTIONED,
+    Claim,
+    Issue,
+    Requirement,
+    modality_level,
+)
 
 MAX_PRINTS = 2  # no quote is printed more than this many times
 FRAME_TITLE = "The frame: when mass atrocities occur"
@@ -69,6 +86,49 @@ def verb(relation: str, plural: bool) -> str:
     elif first.endswith("s") and not first.endswith("ss"):
         first = first[:-1]
     return f"{first} {rest}".strip()
+
+
+def _base(relation: str) -> str:
+    """A relation label's bare infinitive ("increases risk of" -> "increase risk of"), each of "a / b"."""
+    return " / ".join(verb(part, True) for part in relation.split(" / "))
+
+
+def _finite(relation: str, plural: bool) -> str:
+    return " / ".join(verb(part, plural) for part in relation.split(" / "))
+
+
+# The modalities of r2p:ModalityScheme, firmest first: the order a step's voice is chosen in (see ``voice``).
+VOICES = (ASSERTED, POSSIBLE, NORMATIVE, HYPOTHETICAL, QUESTIONED)
+
+
+def say(subject: str, plural: bool, relation: str, target: str, modality: str = ASSERTED, *, aim: bool = False,
+        curators: bool = False) -> str:
+    """One step as a sentence that keeps the link's hedge: "X mitigates Y." (asserted), "X can mitigate Y."
+    (possible; "X is meant to mitigate Y." for an aim), "X should mitigate Y (a recommendation)." (normative),
+    "X could mitigate Y (hypothetical)." and "The text asks whether X mitigates Y." (questioned); "(curators'
+    reading)" when the link is the curators' reading, not the text's words. ``subject`` is as printed."""
+    notes = []
+    if modality == POSSIBLE:
+        be = "are" if plural else "is"
+        text = f"{subject} {f'{be} meant to' if aim else 'can'} {_base(relation)} {target}"
+    elif modality == NORMATIVE:
+        text = f"{subject} should {_base(relation)} {target}"
+        notes.append("a recommendation")
+    elif modality == HYPOTHETICAL:
+        text = f"{subject} could {_base(relation)} {target}"
+        notes.append("hypothetical")
+    elif modality == QUESTIONED:
+        text = f"the text asks whether {subject} {_finite(relation, plural)} {target}"
+    else:  # asserted, or a modality outside the scheme (the route's facts line names it)
+        text = f"{subject} {_finite(relation, plural)} {target}"
+    if curators:
+        notes.append("curators' reading")
+    return _cap(text) + (f" ({'; '.join(notes)})" if notes else "") + "."
+
+
+def _is_aim(label: str) -> bool:
+    """Whether a link's label states an aim ("aim (Nigeria): ...", "curators' reading, aim: ...")."""
+    return re.match(r"(?:curators' reading, )?aims?\b", label.strip().lower()) is not None
 
 
 def listing(items: list[str]) -> str:
@@ -191,11 +251,22 @@ class _Quotes:
         self.printed[q] = self.printed.get(q, 0) + 1
         return self._cite(c, q)
 
-    def text(self, quote: str, who_: str, paragraph: int | None) -> Cite:
+    def text(self, quote: str, who_: str, paragraph: int | None, document: str = "") -> Cite:
+        document = document if self.many_documents else ""
         if self.printed.get(quote, 0) >= MAX_PRINTS:
-            return Cite(quote, who_, paragraph, back=True)
+            return Cite(quote, who_, paragraph, back=True, document=document)
         self.printed[quote] = self.printed.get(quote, 0) + 1
-        return Cite(quote, who_, paragraph)
+        return Cite(quote, who_, paragraph, document=document)
+
+    def issue(self, info: Issue) -> Cite | None:
+        """The issue's quote, attributed as a claim's is: who (prov:wasAttributedTo), how widely, the paragraph."""
+        if not info.quotes:
+            return None
+        section = self.report.sections.get(info.section)
+        doc = section.document if section is not None and section.document else \
+            min((q.source for q in info.quotes if q.source), default="")
+        return self.text(info.quotes[0].exact, issue_who(self.report, info), info.paragraph,
+                         self.report.name(doc) if doc else "")
 
 
 def _is_title(quote: str) -> bool:
@@ -211,6 +282,16 @@ def who(report: PathwayReport, c: Claim) -> str:
     return f"{', '.join(agents) or 'unattributed'} ({how})"
 
 
+def issue_who(report: PathwayReport, info: Issue) -> str:
+    """Who reports an issue and how widely, as ``who`` says it of a claim: "Roundtable participants
+    (participants)"; "the text" when the report carries no attribution for it."""
+    agents = sorted(report.name(a) for a in info.agents)
+    how = (report.name(info.consensus) if info.consensus else "") or "breadth not stated"
+    if CURATORS in info.agents or any("curators" in a.lower() for a in agents):
+        how += "; the curators' reading"
+    return f"{', '.join(agents) or 'the text'} ({how})"
+
+
 class _Writer:
     def __init__(self, report: PathwayReport) -> None:
         self.r = report
@@ -220,17 +301,30 @@ class _Writer:
     def label(self, iri: str) -> str:
         return self.r.label(iri)
 
-    def sentence(self, subjects: list[str], relation: str, target: str) -> str:
-        labels = [self.label(s) for s in subjects]
-        plural = len(labels) > 1 or is_plural(labels[0])
-        return _cap(f"{listing(labels)} {verb(relation, plural)} {self.label(target)}") + "."
+    def voice(self, steps: list[Step]) -> tuple[str, bool, bool]:
+        """(modality, aim, curators) a step's sentence is said in. Of parallel links, the firmest the text
+        states; of several measures' first steps told in one sentence, the least firm (no hedge is lost)."""
+        voices = []
+        for s in steps:
+            firmest = [m for m in s.modalities if modality_level(m) == s.modality] or [ASSERTED]
+            modality = min(firmest, key=lambda m: (VOICES.index(m) if m in VOICES else -1, m))
+            aim = modality == POSSIBLE and any(_is_aim(self.r.labels.get(link, "")) for link in s.links)
+            voices.append((modality, aim))
+        modality, _ = max(voices, key=lambda v: (modality_level(v[0]), VOICES.index(v[0]) if v[0] in VOICES
+                                                 else -1, v[0]))
+        aim = all(a for m, a in voices if m == modality)
+        return modality, aim, any(s.curators for s in steps)
 
-    def step_line(self, s: Step, subjects: list[str] | None = None) -> Line:
-        text = self.sentence(subjects or [s.source], s.relation_label, s.target)
-        cite = self.quotes.cite(s.claims, text)
-        if s.curators:
-            text += " (The curators' reading of the text.)"
-        return Line(text, cite, claims=s.claims)
+    def step_line(self, s: Step, subjects: list[str] | None = None, firsts: list[Step] | None = None) -> Line:
+        """One step's sentence and quote; ``subjects`` (with ``firsts``, their own first steps) when several
+        measures share the step."""
+        labels = [self.label(x) for x in subjects or [s.source]]
+        plural = len(labels) > 1 or is_plural(labels[0])
+        modality, aim, curators = self.voice(firsts or [s])
+        subject, target = listing(labels), self.label(s.target)
+        text = say(subject, plural, s.relation_label, target, modality, aim=aim, curators=curators)
+        plain = say(subject, plural, s.relation_label, target)  # the quote is chosen by what the step says
+        return Line(text, self.quotes.cite(s.claims, plain), claims=s.claims)
 
     def modality(self, r: Route) -> str:
         iri = route_modality(r)
@@ -258,9 +352,8 @@ class _Writer:
         for c in contests:
             if c.kind == "issue":
                 info = self.r.issues.get(c.issue)
-                quotes = info.quotes if info is not None else ()
                 issue = info.label if info is not None else c.issue
-                cite = self.quotes.text(quotes[0].exact, "the text", None) if quotes else None
+                cite = self.quotes.issue(info) if info is not None else None
                 lines.append(Line(f"The text reports disagreement on “{issue}”.", cite, "Contested"))
             else:
                 target = self.r.claims.get(c.claims[0])
@@ -307,8 +400,10 @@ class _Writer:
         measures = list(p.measures)
         title = listing([self.label(m) for m in measures])
         lines = []
+        firsts = [next((x.steps[0] for x in p.routes if x.steps and x.steps[0].source == m), r.steps[0])
+                  for m in measures]
         for i, s in enumerate(r.measure_steps):
-            lines.append(self.step_line(s, measures if i == 0 else None))
+            lines.append(self.step_line(s, measures, firsts) if i == 0 else self.step_line(s))
         for s in reversed(r.risk_steps):
             lines.append(self.step_line(s))
         lines.append(self.facts(p))
@@ -352,9 +447,12 @@ def build_handout(report: PathwayReport) -> Handout:
         "Each entry is an argument the text makes in one place: a measure lowers a risk, or something the risk "
         "raises, or builds what the risk erodes (resilience, trust, confidence). Each sentence is one step, with "
         "a verbatim quote that states it; a quote is printed at most twice. End harms most risks lead to "
-        f"({generic}) are a meeting point only where one passage ties both halves. Modalities are named as the "
-        "graph names them (Asserted, Possible, Normative, Hypothetical, Questioned); the curators' readings are "
-        "marked as theirs.",
+        f"({generic}) are a meeting point only where one passage ties both halves. A sentence says how firmly the "
+        "text states its step: plainly when it asserts it, “can” when it states a possibility "
+        "(“is meant to” for an aim), “should” for a recommendation, “could” for a "
+        "hypothetical, “the text asks whether” for a question; each entry also names the weakest "
+        "modality as the graph names it (Asserted, Possible, Normative, Hypothetical, Questioned). The curators' "
+        "readings are marked as theirs.",
     ]
     joint = {j.iri for j in report.joint_conditions}
     frame = Part(FRAME_TITLE, "The text's own frame comes first: the conditions it says combine.")

@@ -1,0 +1,196 @@
+"""The handout's wording keeps the brief's hedges: each step's sentence says its link's modality in words a trainer
+reads aloud (plain when asserted, "can" or "is meant to", "should ... (a recommendation)", "could ...
+(hypothetical)", "The text asks whether ..."), marks the curators' readings, and an issue's quote names who said
+it, how widely and the paragraph, as every other quote does. Checked on the repository's brief (nodes looked up by
+IRI, skipping with the reason where the data does not contain them) and on the say() helper itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from graph import load_graph
+from graph.pathways import derive_pathways, to_markdown
+from graph.pathways.handout import build_handout, say
+from graph.pathways.handout_page import to_html
+from graph.readmodel import ASSERTED, CURATORS, HYPOTHETICAL, NORMATIVE, POSSIBLE, QUESTIONED, read
+
+R = "https://w3id.org/r2pkg/resource/"
+OMBUDSMAN_LINK = R + "link-ombudsman-model-mitigates-group-marginalization"
+
+
+@pytest.fixture(scope="module")
+def real(repo_project):
+    kg = load_graph(project=repo_project)
+    return kg, derive_pathways(kg)
+
+
+def step_lines(report) -> list:
+    """Every step's sentence of the handout (the lines that carry a step's claims)."""
+    return [line for part in build_handout(report).parts for group in part.groups for entry in group.entries
+            for line in entry.lines if line.claims]
+
+
+def line_of(report, source: str, target: str) -> str:
+    """The handout's sentence for the step source -> target (slugs), skipping when the report has none."""
+    src, tgt = report.label(R + source), report.label(R + target)
+    found = [x.text for x in step_lines(report) if tgt in x.text and src.lower() in x.text.lower()]
+    if not found:
+        pytest.skip(f"the handout has no step {source} -> {target} in the current data")
+    return found[0]
+
+
+# --- say(): one sentence per modality, with the subject's number ----------------------------------------------
+@pytest.mark.parametrize(("modality", "aim", "singular", "plural"), [
+    (ASSERTED, False, "Ombudsman model mitigates group marginalization.",
+     "Government restrictions mitigate group marginalization."),
+    (POSSIBLE, False, "Ombudsman model can mitigate group marginalization.",
+     "Government restrictions can mitigate group marginalization."),
+    (POSSIBLE, True, "Ombudsman model is meant to mitigate group marginalization.",
+     "Government restrictions are meant to mitigate group marginalization."),
+    (NORMATIVE, False, "Ombudsman model should mitigate group marginalization (a recommendation).",
+     "Government restrictions should mitigate group marginalization (a recommendation)."),
+    (HYPOTHETICAL, False, "Ombudsman model could mitigate group marginalization (hypothetical).",
+     "Government restrictions could mitigate group marginalization (hypothetical)."),
+    (QUESTIONED, False, "The text asks whether ombudsman model mitigates group marginalization.",
+     "The text asks whether government restrictions mitigate group marginalization."),
+])
+def test_say_keeps_the_modality_and_the_grammar(modality, aim, singular, plural):
+    assert say("ombudsman model", False, "mitigates", "group marginalization", modality, aim=aim) == singular
+    assert say("government restrictions", True, "mitigates", "group marginalization", modality, aim=aim) == plural
+
+
+def test_say_marks_the_curators_reading_and_conjugates_every_relation():
+    assert say("security sector reform", False, "mitigates", "politicization", HYPOTHETICAL, curators=True) == \
+        "Security sector reform could mitigate politicization (hypothetical; curators' reading)."
+    assert say("inclusive politics", False, "enables", "dispute resolution", POSSIBLE, curators=True) == \
+        "Inclusive politics can enable dispute resolution (curators' reading)."
+    assert say("x", False, "increases risk of", "y", POSSIBLE) == "X can increase risk of y."
+    assert say("x", False, "leads to", "y", NORMATIVE) == "X should lead to y (a recommendation)."
+    assert say("x", False, "strengthens / mitigates", "y", HYPOTHETICAL) == \
+        "X could strengthen / mitigate y (hypothetical)."
+
+
+# --- the real brief's handout ---------------------------------------------------------------------------------
+def test_real_possible_step_is_hedged_not_stated_as_an_effect(real):
+    """¶35: Latin American countries work with ombudsmen "to lessen" group marginalization: an aim (Possible),
+    not an effect the brief reports."""
+    _, rep = real
+    text = line_of(rep, "ombudsman-model", "group-marginalization")
+    assert text in ("Ombudsman model can mitigate group marginalization.",
+                    "Ombudsman model is meant to mitigate group marginalization."), text
+    assert "Ombudsman model mitigates group marginalization." not in to_markdown(rep)
+
+
+def test_real_aim_link_reads_is_meant_to(real):
+    """A link whose label states an aim ("aim (Latin America): ...") reads "is meant to" once the report knows
+    the label (the labels map is the report's one lookup of IRIs to labels)."""
+    kg, rep = real
+    link = read(kg).links.get(OMBUDSMAN_LINK)
+    if link is None or not link.label.lower().startswith("aim"):
+        pytest.skip("the ombudsman link is not labelled as an aim in the current data")
+    with_label = replace(rep, labels={**rep.labels, OMBUDSMAN_LINK: link.label})
+    assert line_of(with_label, "ombudsman-model", "group-marginalization") == \
+        "Ombudsman model is meant to mitigate group marginalization."
+
+
+def test_real_normative_step_says_it_is_a_recommendation(real):
+    """¶23: societies in conflict "must undergo" justice sector reform "to build institutional confidence"."""
+    _, rep = real
+    text = line_of(rep, "justice-sector-reform", "institutional-confidence")
+    assert text == "Justice sector reform should strengthen institutional confidence (a recommendation).", text
+
+
+def test_real_asserted_step_is_plain(real):
+    """¶29: group grievance is "a core element" of high-risk societies: asserted, said plainly."""
+    _, rep = real
+    text = line_of(rep, "group-grievance", "mass-atrocities")
+    assert text == "Group grievance increases risk of mass atrocities.", text
+
+
+def test_real_hypothetical_questioned_and_curators_steps(real):
+    _, rep = real
+    hypothetical = line_of(rep, "security-sector-reform", "military-politicization")
+    assert hypothetical == ("Security sector reform could mitigate politicization of the military (hypothetical; "
+                            "curators' reading)."), hypothetical
+    asked = line_of(rep, "security-sector-professionalization", "security-force-abuse")
+    assert asked == "The text asks whether security sector professionalization mitigates rights abuse by " \
+        "security forces.", asked
+    assert "(The curators' reading of the text.)" not in to_markdown(rep)
+
+
+def test_real_every_step_sentence_says_its_modality(real):
+    """Each step's sentence, matched to its step by its claims, is worded for the step's modality and says
+    when it is the curators' reading."""
+    _, rep = real
+    voices = (ASSERTED, POSSIBLE, NORMATIVE, HYPOTHETICAL, QUESTIONED)
+    steps: dict[tuple[str, ...], set[tuple[str, bool]]] = {}
+    for p in (*rep.pathways, *rep.hypothetical_only, *rep.aim_only):
+        for r in p.routes:
+            for s in r.steps:
+                steps.setdefault(s.claims, set()).add((" ".join(sorted(s.modalities)), s.curators))
+    words = {
+        ASSERTED: lambda t: not re.search(r" (can|should|could|meant to) |^The text asks|\((a recommendation|hypo)", t),
+        POSSIBLE: lambda t: " can " in t or " meant to " in t,
+        NORMATIVE: lambda t: " should " in t and "(a recommendation" in t,
+        HYPOTHETICAL: lambda t: " could " in t and "(hypothetical" in t,
+        QUESTIONED: lambda t: t.startswith("The text asks whether "),
+    }
+    checked = set()
+    for line in step_lines(rep):
+        kinds = steps.get(line.claims, set())
+        if len(kinds) != 1:  # claims shared by steps of different modalities: not matched to one step
+            continue
+        [(modality, curators)] = kinds
+        if modality not in voices:
+            continue
+        assert words[modality](line.text), (modality, line.text)
+        assert ("curators' reading)." in line.text) == curators, line.text
+        checked.add(modality)
+    assert set(voices) <= checked, checked
+
+
+def test_real_issue_quotes_name_who_how_widely_and_the_paragraph(real):
+    """Under "Contested: The text reports disagreement on ...", the issue's quote carries the paragraph and the
+    breadth the data gives the issue, as every other quote does (never a bare "— the text")."""
+    _, rep = real
+    text = to_markdown(rep)
+    lines = text.splitlines()
+    seen = 0
+    for i, line in enumerate(lines):
+        m = re.search(r"disagreement on “(.+)”\.$", line)
+        if not m:
+            continue
+        info = next(x for x in rep.issues.values() if x.label == m.group(1))
+        quote = lines[i + 1].strip()
+        assert not quote.endswith("— the text"), quote
+        assert info.paragraph is not None and f"¶{info.paragraph}" in quote, quote
+        breadth = rep.names.get(info.consensus) or "breadth not stated"
+        assert f"({breadth}" in quote, quote
+        seen += 1
+    assert seen >= 3
+    assert "(participants), ¶12" in text  # the role of non-state actors, ¶12
+    page = to_html(rep)
+    assert "there was no consensus about the role of nonstate actors" in page and "¶12" in page
+
+
+def test_real_issue_quote_names_whom_the_data_attributes_it_to(real):
+    """When the report carries the issue's prov:wasAttributedTo, the quote names it; an issue the curators
+    attribute is marked as their reading."""
+    _, rep = real
+    contested = [c.issue for p in rep.pathways for c in p.contests if c.kind == "issue"]
+    if not contested:
+        pytest.skip("no entry rests on an issue in the current data")
+    first = contested[0]
+    participants = R + "roundtable-participants"
+    named = replace(rep, issues={**rep.issues, first: replace(rep.issues[first], agents=(participants,))},
+                    names={**rep.names, participants: "Roundtable participants"})
+    info = named.issues[first]
+    quote = info.quotes[0].exact
+    assert f"“{quote}” — Roundtable participants (" in to_markdown(named)
+    curated = replace(rep, issues={**rep.issues, first: replace(rep.issues[first], agents=(CURATORS,))},
+                      names={**rep.names, CURATORS: "Curators"})
+    assert re.search(rf"“{re.escape(quote)}” — Curators \([^)]*; the curators' reading\), ¶{info.paragraph}",
+                     to_markdown(curated))
