@@ -113,9 +113,10 @@ def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) 
     # The slim read's claims and issues, completed with their texts: the same model objects, read in two steps.
     cited = report.cited_claims()
     issue_texts = readmodel.claim_texts(kg, sorted(report.issues))
-    issues = {i: replace(info, quotes=issue_texts.get(i, {}).get("quotes", ())) for i, info in report.issues.items()}
+    issues = {i: replace(info, quotes=issue_texts.get(i, {}).get("quotes", ()),
+                         agents=issue_texts.get(i, {}).get("agents", ())) for i, info in report.issues.items()}
     texts = readmodel.claim_texts(kg, cited)
-    agent_iris = {a for t in texts.values() for a in t.get("agents", ())}
+    agent_iris = {a for t in (*texts.values(), *issue_texts.values()) for a in t.get("agents", ())}
     agents = readmodel.labels_of(kg, agent_iris)
     claims = dict(report.claims)
     for c in cited:
@@ -130,7 +131,11 @@ def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) 
     names = {**report.names, **{a: agents.get(a) or model.label(a) for a in sorted(agent_iris)}}
     from graph.documents import document_citation  # the title from the data, never one of the code's own
 
-    return replace(report, claims=claims, issues=issues, names=names, source=document_citation(kg))
+    links = sorted({k for p in (*report.pathways, *report.hypothetical_only, *report.aim_only, *report.inferred)
+                    for r in p.routes for s in r.steps for k in s.links})
+    labels = {**report.labels, **readmodel.labels_of(kg, links)}  # the links' own labels: the handout's aims
+    return replace(report, claims=claims, issues=issues, names=names, labels=labels,
+                   source=document_citation(kg))
 
 
 class _Derivation:
