@@ -908,7 +908,7 @@ def read(kg: KnowledgeGraph, *, derived: bool = True, texts: bool = True) -> Rea
     ``derived=False`` skips the derived pathways and bundles. ``texts=False``
     is the slim read the pathway derivation uses: claims and issues come
     without statements, quotes, attribution and document order, and
-    ``about`` only names cases and risk factors; ``claim_texts`` fetches the
+    ``about`` only names cases, risk factors and measures; ``claim_texts`` fetches the
     rest for the claims a report cites.
     """
     # Pause the cycle collector: reading makes hundreds of thousands of small objects and no cycles,
@@ -971,9 +971,11 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
     sector_list = tuple(sorted(scan.typed("Sector"), key=lambda s: (labels.get(s, s), s)))
     pathways, bundles, joints = _derived(scan, labels) if derived else ((), (), {})
     targets = None
-    if not texts:  # the slim read: only what claims say about cases and risk factors
-        risky = {c for c in domain if _R2P + "RiskFactor" in _closure(c, superclasses)}
-        targets = set(cases) | {n for n, cls in classes.items() if risky.intersection(cls)}
+    if not texts:  # the slim read: only what claims say about cases, risk factors and measures (and approaches)
+        kinds = {k: {c for c in domain if _R2P + k in _closure(c, superclasses)}
+                 for k in ("RiskFactor", "PreventionMeasure", "Approach")}
+        wanted = set().union(*kinds.values())
+        targets = set(cases) | {n for n, cls in classes.items() if wanted.intersection(cls)}
     about = _about(scan, targets)
     return ReadModel(
         labels=labels,

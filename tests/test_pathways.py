@@ -129,7 +129,9 @@ def test_slim_read_leaves_texts_for_the_cited_claims_only(kg, report):
     slim = read(kg, derived=False, texts=False)
     c = slim.claims[r("claim-c05")]
     assert c.quotes == () and c.statement == "" and c.paragraph == 30 and c.breadth == 6
-    assert slim.claims[r("claim-c19")].about == (r("case-sierra-leone-accountability"),)  # cases and risks only
+    # cases, risks and measures only (a measure's claims: a passage may caution against it)
+    assert slim.claims[r("claim-c19")].about == (
+        r("case-sierra-leone-accountability"), r("justice-sector-reform"), r("security-sector-reform"))
     from graph.readmodel import claim_texts
 
     texts = claim_texts(kg, [r("claim-c05")])
@@ -939,10 +941,12 @@ def test_real_joint_condition_replaces_will_capacity_and_acquiescence(real):
 
 def test_real_contested_flag_matches_attacks_and_issues(real):
     """Contested: a claim of the route, of a support chain tying it, or of the support chains it stands in
-    (premises and conclusions within three relations) is attacked or is a position of an issue."""
+    (premises and conclusions within three relations) is attacked or is a position of an issue; or a claim
+    about the route's measure is attacked from one of the route's paragraphs."""
     kg, rep = real
     m = read(kg)
     attacked = set(m.attackers())
+    attackers = m.attackers()
     positions = {c for i in m.issues.values() for c in i.positions}
     up, down = defaultdict(set), defaultdict(set)
     for a in m.supports:
@@ -956,7 +960,13 @@ def test_real_contested_flag_matches_attacks_and_issues(real):
                 for _ in range(3):
                     frontier = {n for c in frontier for n in edges[c]}
                     held |= frontier
-            assert route.contested == bool(held & (attacked | positions)), route.label
+            places = {m.claims[c].paragraph for c in route.claims}
+            measure = route.steps[0].source
+            nearby = any(measure in m.claims[c].about and any(m.claims[a].paragraph in places for a in attackers[c])
+                         for c in attacked)
+            assert route.contested == (bool(held & (attacked | positions)) or nearby), route.label
+    citizenship = next(p for p in rep.pathways if p.measure.endswith("/citizenship-model"))
+    assert citizenship.contested  # paragraph 33 cautions against the model it states
 
 
 def test_real_no_hypothetical_link_in_a_default_pathway(real):

@@ -57,6 +57,10 @@ class Grounder:
         for issue, positions in sorted(self.issue_positions.items()):
             for claim in positions:
                 self.positions[claim].append(issue)
+        self.attacked_about: dict[str, list[str]] = defaultdict(list)  # node -> the attacked claims about it
+        for c in sorted(self.attackers):
+            for n in getattr(self.claims.get(c), "about", ()):
+                self.attacked_about[n].append(c)
         self._ties: dict[tuple, Tie | None] = {}
         self._near: dict[str, dict[str, tuple[str, ...]]] = {}
 
@@ -154,10 +158,13 @@ class Grounder:
             ties.append(t)
         return tuple(ties), max((t.kind for t in ties), key=GROUNDINGS.index)
 
-    def contests(self, claims: tuple[str, ...], ties: tuple[Tie, ...] = ()) -> tuple[Contest, ...]:
+    def contests(self, claims: tuple[str, ...], ties: tuple[Tie, ...] = (), measure: str | None = None
+                 ) -> tuple[Contest, ...]:
         """The disagreements a route rests on: a claim of it, of a support chain that ties it, or of the
         support chains it stands in (its premises, and the conclusions it argues for, within SUPPORT_DEPTH
-        relations), that is attacked or is a position of an issue."""
+        relations), that is attacked or is a position of an issue; and a claim about the route's `measure` that
+        is attacked from a paragraph of the route (paragraph 33 states South Africa's citizenship model and, in
+        the same passage, cautions against that model)."""
         mine = set(claims)
         chain = {c for t in ties if t.kind == SUPPORT for c in t.evidence}
         for edges in (self.up, self.down):
@@ -171,6 +178,14 @@ class Grounder:
             attackers = self.attackers.get(c, ()) if c in self.claims else ()
             if attackers:
                 out.append(Contest("attack", (c,), attackers, inside=bool(mine & set(attackers))))
+        if measure is not None:
+            places = set(self._paragraphs(claims))
+            for c in self.attacked_about.get(measure, ()):
+                if c in mine or c in chain:
+                    continue
+                attackers = tuple(a for a in self.attackers.get(c, ()) if places & set(self._paragraphs((a,))))
+                if attackers:
+                    out.append(Contest("attack", (c,), attackers, inside=bool(mine & set(attackers))))
         by_issue: dict[str, set[str]] = defaultdict(set)
         for c in rests:
             for issue in self.positions.get(c, ()):
