@@ -143,7 +143,8 @@ class Requirement:
     """An r2p:Requirement: ``dependent`` needs ``prerequisite`` (a dependency, not a cause).
 
     ``inferred_by_curators`` is True when the direction is the curators' reading
-    (r2p:inferredByCurators), never the brief's.
+    (r2p:inferredByCurators), never the brief's; ``note`` is the curators' skos:editorialNote (a
+    reading of the text it rests on that the direction alone does not show).
     """
 
     iri: str
@@ -154,6 +155,7 @@ class Requirement:
     cases: tuple[str, ...] = ()
     label: str = ""
     inferred_by_curators: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -809,7 +811,7 @@ def _links(scan: _Scan, labels: dict[str, str], polarity: dict[str, int]) -> dic
 def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]:
     dependent, prerequisite = scan.values("r2p:dependent"), scan.values("r2p:prerequisite")
     modality, claims, cases = scan.values("r2p:modality"), scan.values("r2p:assertedBy"), scan.values("r2p:caseExample")
-    inferred = scan.values("r2p:inferredByCurators")
+    inferred, notes = scan.values("r2p:inferredByCurators"), scan.values("skos:editorialNote")
     # Only who the curators are credited for: an index lookup, not a scan of every attribution.
     by_curators = {row[0].value for row in scan.kg.query(f"SELECT ?s WHERE {{ ?s prov:wasAttributedTo <{CURATORS}> }}")}
     out = {}
@@ -826,6 +828,7 @@ def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]
             label=labels.get(req, ""),
             inferred_by_curators="true" in {v.lower() for v in inferred.get(req, ())}
             or req in by_curators,
+            note=_first(notes.get(req)),
         )
     return out
 

@@ -194,3 +194,17 @@ def test_real_issue_quote_names_whom_the_data_attributes_it_to(real):
                       names={**rep.names, CURATORS: "Curators"})
     assert re.search(rf"“{re.escape(quote)}” — Curators \([^)]*; the curators' reading\), ¶{info.paragraph}",
                      to_markdown(curated))
+
+
+def test_real_requirement_resting_on_an_ambiguous_antecedent_carries_the_curators_note(real):
+    """McFate's "these processes" (para. 25) may mean train-and-equip: the requirements that read it as DDR and SSR
+    say that this reading is the curators', beside the text's words."""
+    _, rep = real
+    text = to_markdown(rep)
+    for measure in ("disarmament, demobilization and reintegration", "security sector reform"):
+        entry = text.split(f"**Long-term atrocity prevention needs {measure}**", 1)[1].split("\n4. ", 1)[0]
+        entry = entry.split("\n5. ", 1)[0]
+        assert "as the curators read them" in entry and "*Curators' note:*" in entry, entry
+        assert "the antecedent of \"these processes\" is ambiguous" in entry
+    plain = text.split("**Preventive capacity needs good governance**", 1)[1].split("\n", 2)[1]
+    assert plain.strip() == "- *Whose reading:* The text's words."  # no note: the words alone

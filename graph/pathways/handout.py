@@ -535,10 +535,14 @@ def _requirements(w: _Writer, links: tuple[Requirement, ...]) -> Part:
         if x.dependent in bundled and x.prerequisite in bundled and w.bundle_of[x.dependent] is \
                 w.bundle_of[x.prerequisite]:
             continue  # said once, as a bundle, below
-        reading = "The curators' reading, not the text's words." if x.inferred_by_curators else "The text's words."
+        reading = ("The curators' reading, not the text's words." if x.inferred_by_curators
+                   else "The text's words, as the curators read them (see their note)." if x.note
+                   else "The text's words.")
         sentence = (f"{_cap(w.label(x.dependent))} {verb('needs', is_plural(w.label(x.dependent)))} "
                     f"{w.label(x.prerequisite)}")
         lines = [Line(reading, w.quotes.cite(x.claims, sentence), "Whose reading")]
+        if x.note:  # how the curators read the words the requirement rests on (an ambiguous antecedent, say)
+            lines.append(Line(x.note, label="Curators' note"))
         lines += [Line(f"Case: {w.label(c)}.") for c in x.cases]
         group.entries.append(Entry(sentence, lines))
     for b in w.r.bundles:

@@ -15,7 +15,7 @@ claim IRIs), ``rank`` (best stated breadth among the claims, 0 when none),
 (the link is the curators' reading, r2p:inferredByCurators). One per
 requirement, dependent -> prerequisite, key = the requirement's IRI, with
 ``polarity`` 0, ``requirement`` True, ``modality``, ``claims``, ``cases`` and
-``inferred`` (the curators' reading of the direction).
+``inferred`` (the curators' reading of the direction) and ``note`` (the curators' editorial note).
 
 Graph attributes: ``claims`` (IRI -> graph.readmodel.Claim), ``attackers``
 (claim -> the claims attacking it), ``cases`` (the r2p:Case IRIs: what a claim
@@ -139,6 +139,7 @@ def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozens
             claims=req.claims,
             cases=req.cases,
             inferred=req.inferred_by_curators,
+            note=req.note,
         )
     return g
 

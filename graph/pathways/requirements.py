@@ -38,6 +38,7 @@ def requirement_links(g: nx.MultiDiGraph, levels: frozenset[int]) -> tuple[Requi
                 cases=tuple(data.get("cases", ())),
                 modality=data.get("modality") or "",
                 inferred_by_curators=bool(data.get("inferred", False)),
+                note=data.get("note", ""),
             )
         )
     return tuple(sorted(out, key=lambda r: (r.dependent, r.prerequisite, r.iri)))
