@@ -100,6 +100,8 @@ def sparql_syntax_message(error: SyntaxError, sparql: str) -> str:
             return f"SPARQL syntax error: {where}: {problems[0]}"
         return f"SPARQL syntax error: {where}: expected {' or '.join(named) or 'something else'}"
     return f"SPARQL syntax error: {text}"
+
+
 CHANGED = "changed while r2pkg was reading it; run the command again"
 REMOVED = "was removed while r2pkg was reading it"
 
