@@ -232,19 +232,26 @@ SERVICE_OFFLINE = ("SERVICE (federated query) is not available on the embedded s
 UPDATE_OFFLINE = "SPARQL Update is not run: r2pkg query only reads the graph (edit the project's files instead)."
 
 
-def refuse_unsafe(text: str) -> None:
+def refuse_unsafe(text: str, what: str | None = None, path: Path | None = None) -> None:
     """The shared guard (graph.guard), said as an InputError: SERVICE, updates, shapes it cannot check.
 
     The CLI, the endpoint and the library run every query past it before any parser
-    sees it; a query the guard cannot decide is refused, never run.
+    sees it; a query the guard cannot decide is refused, never run. SPARQL a project
+    brings (`what`: a rule, a QC check, a shape's sh:select, read from `path`) passes
+    it too: a derivation or a check never calls out or writes.
     """
     from graph.guard import SERVICE_REFUSED, UPDATE_REFUSED, Refused, check_query
 
     try:
         check_query(text)
     except Refused as e:
-        message = {SERVICE_REFUSED: SERVICE_OFFLINE, UPDATE_REFUSED: UPDATE_OFFLINE}.get(e.message, e.message)
-        raise InputError(message) from None
+        if what is None:
+            message = {SERVICE_REFUSED: SERVICE_OFFLINE, UPDATE_REFUSED: UPDATE_OFFLINE}.get(e.message, e.message)
+        else:
+            message = what + " " + {
+                SERVICE_REFUSED: "uses SERVICE, which would fetch another address: r2pkg works offline",
+                UPDATE_REFUSED: "is a SPARQL Update: r2pkg only reads the graph"}.get(e.message, e.message)
+        raise InputError(message, path) from None
 
 
 def read_sparql_file(path: Path, what: str) -> str:
@@ -253,21 +260,8 @@ def read_sparql_file(path: Path, what: str) -> str:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read: {getattr(e, 'strerror', None) or e}", path) from None
-    refuse_unsafe_in(text, what, path)
+    refuse_unsafe(text, what, path)
     return text
-
-
-def refuse_unsafe_in(text: str, what: str, path: Path) -> None:
-    """The guard on SPARQL a project brings (a rule, a QC check, a shape's sh:select): a derivation or a check
-    never calls out (SERVICE) or writes (an update). An InputError naming `what` and its file."""
-    from graph.guard import SERVICE_REFUSED, UPDATE_REFUSED, Refused, check_query
-
-    try:
-        check_query(text)
-    except Refused as e:
-        refused = {SERVICE_REFUSED: "uses SERVICE, which would fetch another address: r2pkg works offline",
-                   UPDATE_REFUSED: "is a SPARQL Update: r2pkg only reads the graph"}.get(e.message, e.message)
-        raise InputError(f"{what} {refused}", path) from None
 
 
 def unknown_iris(kg, bindings: dict[str, Identifier]) -> list[str]:
@@ -345,5 +339,5 @@ def run_named(kg, query_id: str, params: dict[str, str] | None = None):
 
 
 __all__ = ["NamedQuery", "Param", "PREFIXES", "extension_files", "get_query", "guess_term", "named_queries",
-           "read_query_file", "read_sparql_file", "refuse_unsafe_in", "run_named", "run_query", "run_query_as_text",
+           "read_query_file", "read_sparql_file", "run_named", "run_query", "run_query_as_text",
            "to_term"]

@@ -23,7 +23,7 @@ from graph.errors import InputError
 from graph.faithfulness import check_faithfulness
 from graph.findings import Finding, Report, file_of
 from graph.namespaces import PREFIXES, R2PR, curie
-from graph.queries import extension_files, read_sparql_file, refuse_unsafe_in
+from graph.queries import extension_files, read_sparql_file, refuse_unsafe
 from graph.reading_rules import check_unattributed_sentences
 from graph.shacl_incremental import Rechecked, Record, record_of, shacl_records
 from graph.shacl_sparql import ShaclResult, validate_store
@@ -88,7 +88,7 @@ def _refuse_unsafe_sparql(shapes: rdflib.Graph, path: Path) -> None:
         for constraint, text in shapes.subject_objects(key):
             shape = shapes.value(predicate=SH.sparql, object=constraint) or constraint  # its constraint is a blank node
             where = shapes.namespace_manager.normalizeUri(shape) if isinstance(shape, rdflib.URIRef) else "a shape"
-            refuse_unsafe_in(str(text), f"the sh:{key.fragment} of {where}", path)
+            refuse_unsafe(str(text), f"the sh:{key.fragment} of {where}", path)
 
 
 # The engines that evaluate the SHACL shapes: SPARQL on the embedded store (the default) or pySHACL.
