@@ -99,7 +99,7 @@ def test_embedded_query_runs_without_network_even_past_the_guard(monkeypatch, ca
 
     url, handler = canary
     monkeypatch.setattr(query_command, "refuse", lambda text: None)
-    monkeypatch.setattr(queries, "refuse_unsafe", lambda text: None)
+    monkeypatch.setattr(queries, "refuse_unsafe", lambda text, *of_a_file: None)
     result = run("query", "--input", str(MINI), "--sparql", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
     assert_one_line_error(result, "network")
     assert handler.hits == 0
@@ -175,7 +175,7 @@ def test_an_engine_crash_is_one_line(monkeypatch):
     import graph.queries as queries
 
     monkeypatch.setattr(query_command, "refuse", lambda text: None)
-    monkeypatch.setattr(queries, "refuse_unsafe", lambda text: None)
+    monkeypatch.setattr(queries, "refuse_unsafe", lambda text, *of_a_file: None)
     text = "SELECT * WHERE { FILTER(" + "(" * 20_000 + "1" + ")" * 20_000 + ") }"
     assert_one_line_error(run("query", "--input", str(MINI), "--sparql", text), "crashed")
 
