@@ -3,7 +3,9 @@
 Each function returns warnings for one misreading:
 
 - definition-restated: a mitigates/prevents link whose cause is defined as the absence of its effect
-  ("settling disputes ... rather than violence" does not mitigate violent conflict: it is its opposite).
+  ("settling disputes ... rather than violence" does not mitigate violent conflict: it is its opposite), or
+  whose effect is the absence of its cause (r2p:absenceOf: inclusive politics does not mitigate political
+  exclusion).
 - joint-cause: a claim quoting a joint condition ("When institutions and norms are in place") asserts one
   link per cause with the same effect and relation, and the split is not flagged as the curators'.
 - curators-asserted: a curators' inference (r2p:inferredByCurators true) with modality r2p:Asserted.
@@ -79,13 +81,23 @@ def negated_heads(definition: str) -> list[str]:
 
 
 def check_definition_restated(kg: KnowledgeGraph) -> list[Finding]:
+    findings = [
+        Finding("WARNING", "definition-restated", curie(str(row["link"])),
+                "the effect is the absence of the cause (r2p:absenceOf): the link restates a definition, it is no "
+                "argument of the source", file_of(kg, str(row["link"])))
+        for row in kg.select("""
+            SELECT DISTINCT ?link WHERE {
+              VALUES ?relation { r2p:MitigatesRelation r2p:PreventsRelation }
+              ?link a r2p:CausalLink ; r2p:relation ?relation ; r2p:cause ?cause ; r2p:effect ?effect .
+              ?effect r2p:absenceOf ?cause .
+            } ORDER BY ?link""", asserted_only=True)
+    ]
     rows = kg.select("""
         SELECT ?link ?definition ?effect_label WHERE {
           VALUES ?relation { r2p:MitigatesRelation r2p:PreventsRelation }
           ?link a r2p:CausalLink ; r2p:relation ?relation ; r2p:cause ?cause ; r2p:effect ?effect .
           ?cause skos:definition ?definition . ?effect rdfs:label ?effect_label .
         }""", asserted_only=True)
-    findings = []
     for row in rows:
         effect_stems = {_stem(w) for w in _WORD.findall(str(row["effect_label"])) if len(w) >= 4}
         heads = [h for h in negated_heads(str(row["definition"])) if _stem(h) in effect_stems]

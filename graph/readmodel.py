@@ -456,6 +456,7 @@ class ReadModel:
     superclasses: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     located_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    absence_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # risk -> what it is the absence of
     claims: dict[str, Claim] = field(default_factory=dict)
     issues: dict[str, Issue] = field(default_factory=dict)
     links: dict[str, CausalLink] = field(default_factory=dict)
@@ -987,6 +988,7 @@ def _read(kg: KnowledgeGraph, derived: bool, texts: bool) -> ReadModel:
         superclasses=dict(sorted(superclasses.items())),
         sectors={k: _set(v) for k, v in sorted(scan.values("r2p:sector").items())},
         located_in={k: _set(v) for k, v in sorted(located.items())},
+        absence_of={k: _set(v) for k, v in sorted(scan.values("r2p:absenceOf").items())},
         claims=_claims(scan, levels, labels, texts, about),
         issues=_issues(scan, labels, texts, about),
         links=_links(scan, labels, polarity),

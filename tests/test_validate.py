@@ -65,6 +65,12 @@ BREAKS = {
                                      "INSERT DATA { r2pr:fx-claim-2 r2p:about r2pr:fx-ghost . "
                                      "r2pr:fx-ghost rdfs:label \"ghost\"@en }"),
     "CountryShape-wikidata": ("CountryShape", "DELETE WHERE { r2pr:fx-country skos:exactMatch ?w }"),
+    # Only a risk factor is the absence of something, and never of a risk factor.
+    "AbsenceShape-not-a-risk": ("AbsenceShape", "INSERT DATA { r2pr:fx-ssr r2p:absenceOf r2pr:fx-jsr }"),
+    "AbsenceShape-of-a-risk": ("AbsenceShape",
+                               "INSERT DATA { r2pr:fx-risk a r2p:StructuralRiskFactor ; "
+                               "rdfs:label \"fixture risk\"@en ; skos:definition \"Fixture.\"@en ; "
+                               "r2p:absenceOf r2pr:fx-risk }"),
 }
 
 

@@ -6,8 +6,10 @@ order of the text, each risk under the section whose paragraph argues its
 measures. Every entry is told one sentence per step of its argument, each
 with a verbatim quote of a claim that states that step (who, how widely, the
 paragraph); a quote is printed at most twice, later uses point back to it.
-Then: risks only a hypothetical or a question addresses, the gaps (each with
-what it lacks and the nearest the text comes), and what measures need first.
+Then: risks only a hypothetical or a question addresses, risks the text answers
+with their opposite (what the curators read each as the absence of), the gaps
+(each with what it lacks and the nearest the text comes), and what measures need
+first.
 
 Each step's sentence keeps its link's hedge, in words a trainer reads aloud
 (see ``say``): plain when the text asserts it, "can" when it states a
@@ -26,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.pathways.model import Contest, Gap, Pathway, PathwayReport, Route, Step
+from graph.pathways.model import Contest, Gap, OppositeAnswer, Pathway, PathwayReport, Route, Step
 from graph.pathways.report_rdf import route_modality
 from graph.readmodel import (
     ASSERTED,
@@ -489,6 +491,8 @@ def build_handout(report: PathwayReport) -> Handout:
             part = Part(part_title, part_intro)
             _add_by_risk(w, part, sorted(entries, key=lambda p: (w.place(p)[:2], p.risk)))
             parts.append(part)
+    if report.answered_by_opposite:
+        parts.append(_opposites(w, report.answered_by_opposite))
     if report.gaps:
         parts.append(_gaps(w, report.gaps))
     if report.requirement_links:
@@ -506,17 +510,35 @@ def build_handout(report: PathwayReport) -> Handout:
     return Handout("Prevention pathways: what the documents say addresses each risk", intro, parts)
 
 
+def _opposites(w: _Writer, answers: tuple[OppositeAnswer, ...]) -> Part:
+    part = Part("Answered by their opposite",
+                "The text names these risks and argues for what each is the absence of. No pathway starts here, "
+                "since a measure does not mitigate its own absence; nor are they gaps. That each risk is the "
+                "absence of its opposite is the curators' reading of their own definitions.")
+    group = Group("Risks and their opposites")
+    for o in sorted(answers, key=lambda o: (_first_paragraph(w, o.claims), o.risk)):
+        opposite = w.label(o.opposite)
+        lines = [Line("The text names the risk.", w.quotes.cite(o.claims), "What the text says of it"),
+                 Line(f"The text argues for {opposite}.", w.quotes.cite(o.argued_by, opposite), "Its opposite"),
+                 Line(f"That {w.label(o.risk)} is the absence of {opposite} is the curators' reading of their "
+                      "definitions of the two, not the text's words.", label="Whose reading")]
+        group.entries.append(Entry(w.unit_title(o.risk), lines))
+    part.groups.append(group)
+    return part
+
+
+def _first_paragraph(w: _Writer, claims: tuple[str, ...]) -> int:
+    """The first paragraph of the cited claims that has one (10**6 when none has)."""
+    return min((p for c in claims if c in w.r.claims and (p := w.r.claims[c].paragraph) is not None), default=10**6)
+
+
 def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
     part = Part("Gaps: risks no measure, aim, hypothetical or question in the text addresses",
                 "The text names these risks, but no grounded measure it asserts, aim it states, hypothetical it "
                 "supposes or question it asks addresses them.")
     group = Group("Gaps")
 
-    def first_paragraph(g: Gap) -> tuple:
-        ps = [p for c in g.claims if c in w.r.claims and (p := w.r.claims[c].paragraph) is not None]
-        return (min(ps, default=10**6), g.risk)
-
-    for g in sorted(gaps, key=first_paragraph):
+    for g in sorted(gaps, key=lambda g: (_first_paragraph(w, g.claims), g.risk)):
         lines = [Line("Lacks a grounded " + listing([ADDRESS_WORDS[k] for k in g.lacks]) + ".",
                       w.quotes.cite(g.claims), "What the text says of it")]
         for kind, measure, claims in g.nearest[:1]:

@@ -23,7 +23,8 @@ is about that counts as its case), ``supports`` (sorted (premise, conclusion)
 pairs), ``issues`` (IRI -> graph.readmodel.Issue), ``names`` (labels of
 consensus levels, speaker roles and documents), ``sections`` (IRI ->
 graph.readmodel.Section), ``about`` (risk factor -> the claims about
-it, by paragraph), ``labels`` (IRI -> label, for sections, cases, speaker
+it, by paragraph), ``absence_of`` (risk factor -> the measures or outcomes
+whose absence it is: r2p:absenceOf, the curators' reading), ``labels`` (IRI -> label, for sections, cases, speaker
 roles and modalities)
 and ``unsigned_links`` (links left out: no polarity, or malformed).
 """
@@ -100,6 +101,7 @@ def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozens
         },
         sections=dict(model.sections),
         about=_about_risks(model),
+        absence_of=dict(model.absence_of),
         unsigned_links=0,
     )
     nodes = {n for link in model.links.values() for n in (link.cause, link.effect)}

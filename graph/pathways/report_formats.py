@@ -193,6 +193,12 @@ def to_json(report: PathwayReport) -> str:
              "nearest": [{"kind": k, "measure": m, "claims": list(cs)} for k, m, cs in g.nearest]}
             for g in report.gaps
         ],
+        # The curators read each risk as the absence of `opposite` (r2p:absenceOf); the text argues for it in `links`.
+        "answered_by_opposite": [
+            {"risk": o.risk, "opposite": o.opposite, "claims": list(o.claims), "links": list(o.links),
+             "argued_by": list(o.argued_by), "reading": "curators"}
+            for o in report.answered_by_opposite
+        ],
         "issues": {i: {"label": info.label, "quotes": [q.exact for q in info.quotes]}
                    for i, info in report.issues.items()},
         "requirements": {k: list(v) for k, v in sorted(report.requirements.items())},

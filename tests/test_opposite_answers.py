@@ -1,0 +1,114 @@
+"""Risks the text answers with their opposite (r2p:absenceOf): not gaps, not pathways, and CQ07 agrees.
+
+The curators read a risk as the absence of a measure or outcome (political exclusion, inclusive politics).
+When the text argues for that measure or outcome (a link it states acts through it, or builds it), the
+pathway report lists the risk as answered by its opposite; a question, a hypothetical, a link that weakens it
+or the curators' own reading leaves the risk a gap. On the brief: political exclusion (¶11, ¶29) and the lack
+of confidence in the judiciary (¶24).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FIXTURES
+
+from graph import load_graph, run_query
+from graph.deriving import derive
+from graph.namespaces import R2PR
+from graph.pathways import derive_pathways, to_json, to_markdown
+from graph.reading_rules import check_definition_restated
+from graph.resources import data_dir, ontology_file
+
+PREFIXES = """@prefix r2p: <https://w3id.org/r2pkg/ontology#> . @prefix r2pr: <https://w3id.org/r2pkg/resource/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+"""
+NODES = """
+r2pr:x-risk a r2p:StructuralRiskFactor ; rdfs:label "x risk"@en ; skos:definition "Fixture: the absence of x."@en ;
+    r2p:absenceOf r2pr:x-opposite .
+r2pr:x-opposite a {kind} ; rdfs:label "x opposite"@en ; skos:definition "Fixture: x."@en .
+r2pr:x-builder a r2p:PreventionMeasure ; rdfs:label "x builder"@en ; skos:definition "Fixture: builds x."@en .
+r2pr:claim-x-risk a r2p:Claim ; rdfs:label "x risk is named"@en ; r2p:paragraph 40 ; r2p:about r2pr:x-risk .
+r2pr:claim-x a r2p:Claim ; rdfs:label "The text on x"@en ; r2p:paragraph 41 ; r2p:about r2pr:x-opposite .
+r2pr:link-x a r2p:CausalLink ; r2p:cause {cause} ; r2p:effect {effect} ; r2p:relation {relation} ;
+    r2p:modality {modality} ; r2p:assertedBy r2pr:claim-x {extra} .
+"""
+MEASURE, OUTCOME = "r2p:PreventionMeasure", "r2p:PreventiveOutcome"
+ACTS = dict(kind=MEASURE, cause="r2pr:x-opposite", effect="r2pr:mass-atrocities", relation="r2p:MitigatesRelation")
+BUILT = dict(kind=OUTCOME, cause="r2pr:x-builder", effect="r2pr:x-opposite", relation="r2p:StrengthensRelation")
+WEAKENED = dict(BUILT, relation="r2p:UnderminesRelation")
+CURATORS = "; r2p:inferredByCurators true ; prov:wasAttributedTo r2pr:curators"
+
+
+def x(slug: str) -> str:
+    return str(R2PR[slug])
+
+
+def graph_with(tmp_path, modality="r2p:Asserted", extra="", **link):
+    path = tmp_path / "opposite.ttl"
+    path.write_text(PREFIXES + NODES.format(modality=modality, extra=extra, **link), encoding="utf-8")
+    return load_graph([ontology_file(), data_dir() / "sources.ttl", FIXTURES / "pathways" / "brief.ttl", path])
+
+
+def cq07_risks(kg) -> set[str]:
+    derive(kg)
+    return {str(r["risk"]) for r in run_query(kg, name="CQ07").records()}
+
+
+@pytest.mark.parametrize("link", [ACTS, BUILT], ids=["the opposite acts", "something builds the opposite"])
+def test_a_risk_whose_opposite_the_text_argues_for_is_answered_not_a_gap(tmp_path, link):
+    kg = graph_with(tmp_path, **link)
+    report = derive_pathways(kg)
+    (answer,) = [o for o in report.answered_by_opposite if o.risk == x("x-risk")]
+    assert (answer.opposite, answer.links, answer.argued_by) == (x("x-opposite"), (x("link-x"),), (x("claim-x"),))
+    assert answer.claims == (x("claim-x-risk"),)
+    assert x("x-risk") not in {g.risk for g in report.gaps}
+    assert x("x-risk") not in {p.risk for p in report.pathways}  # no pathway: a measure does not mitigate its absence
+    assert report.summary_counts()["answered by their opposite"] == 1
+    assert json.loads(to_json(report))["answered_by_opposite"][0]["opposite"] == x("x-opposite")
+    part = to_markdown(report).split("## Answered by their opposite", 1)[1].split("\n## ", 1)[0]
+    assert "**X risk**" in part and "The text argues for x opposite." in part and "the curators' reading" in part
+    assert x("x-risk") not in cq07_risks(kg)
+
+
+@pytest.mark.parametrize("modality, extra, link", [
+    ("r2p:Questioned", "", ACTS),
+    ("r2p:Hypothetical", "", BUILT),
+    ("r2p:Possible", CURATORS, ACTS),
+    ("r2p:Asserted", "", WEAKENED),
+], ids=["a question", "a hypothetical", "the curators' reading", "a link that weakens it"])
+def test_a_risk_stays_a_gap_unless_the_text_itself_argues_for_its_opposite(tmp_path, modality, extra, link):
+    kg = graph_with(tmp_path, modality, extra, **link)
+    report = derive_pathways(kg)
+    assert not report.answered_by_opposite
+    assert x("x-risk") in {g.risk for g in report.gaps}
+    assert x("x-risk") in cq07_risks(kg)
+
+
+def test_a_link_by_which_a_measure_mitigates_its_own_absence_is_flagged(tmp_path):
+    kg = graph_with(tmp_path, **dict(ACTS, effect="r2pr:x-risk"))
+    assert [f.focus for f in check_definition_restated(kg)] == ["r2pr:link-x"]
+    assert check_definition_restated(graph_with(tmp_path, **ACTS)) == []
+
+
+@pytest.fixture(scope="module")
+def brief_report():
+    return derive_pathways(load_graph())
+
+
+def test_on_the_brief_exclusion_and_judicial_confidence_are_answered_by_their_opposite(brief_report):
+    answers = {o.risk: o for o in brief_report.answered_by_opposite}
+    assert set(answers) == {x("political-exclusion"), x("lack-of-judicial-confidence")}
+    inclusion = answers[x("political-exclusion")]
+    assert inclusion.opposite == x("inclusive-politics")
+    # ¶11 (political processes inclusive of minority groups) and ¶29 (a potential tool to mitigate atrocities)
+    assert {brief_report.claims[c].paragraph for c in inclusion.argued_by} == {11, 29}
+    # the curators' split of "institutions and norms" argues nothing for the text
+    assert x("link-inclusive-politics-enables-nonviolent-dispute-resolution") not in inclusion.links
+    confidence = answers[x("lack-of-judicial-confidence")]
+    assert confidence.opposite == x("institutional-confidence")
+    quotes = {q.exact for c in confidence.argued_by for q in brief_report.claims[c].quotes}
+    assert any("should emphasize building institutional confidence" in q for q in quotes)
+    assert not set(answers) & {g.risk for g in brief_report.gaps}
