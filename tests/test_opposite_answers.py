@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 from conftest import FIXTURES
 
 from graph import load_graph, run_query
+from graph.cli import cli
 from graph.deriving import derive
 from graph.namespaces import R2PR
 from graph.pathways import derive_pathways, to_json, to_markdown
@@ -112,3 +114,15 @@ def test_on_the_brief_exclusion_and_judicial_confidence_are_answered_by_their_op
     quotes = {q.exact for c in confidence.argued_by for q in brief_report.claims[c].quotes}
     assert any("should emphasize building institutional confidence" in q for q in quotes)
     assert not set(answers) & {g.risk for g in brief_report.gaps}
+
+
+def test_the_table_says_why_a_risk_has_no_row():
+    runner = CliRunner()
+    answered = runner.invoke(cli, ["pathways", "--risk", "political-exclusion"])
+    assert answered.exit_code == 0 and answered.stdout.strip() == "(no rows)"
+    assert ("no pathway starts from political exclusion: the text argues for its opposite, inclusive politics; "
+            "that political exclusion is its absence is the curators' reading") in answered.stderr
+    gap = runner.invoke(cli, ["pathways", "--risk", "corruption"])
+    assert "corruption is a gap: no measure, aim, hypothetical or question in the text addresses it" in gap.stderr
+    addressed = runner.invoke(cli, ["pathways", "--risk", "group-grievance"])
+    assert addressed.exit_code == 0 and "note:" not in addressed.stderr

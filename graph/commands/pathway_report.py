@@ -51,6 +51,18 @@ def render(report, fmt: str) -> str:
     return format_rows(pathway_rows(report), row_columns(report), "table") + "\n"
 
 
+def _why_no_entry(report, risk: str) -> str | None:
+    """Why a risk factor has no row in the table, when it is a gap or answered by its opposite (else None)."""
+    unit, name = report.unit_of(risk), report.label(risk)
+    for o in report.answered_by_opposite:
+        if o.risk == unit:
+            return (f"no pathway starts from {name}: the text argues for its opposite, {report.label(o.opposite)}; "
+                    f"that {name} is its absence is the curators' reading")
+    if any(g.risk == unit for g in report.gaps):
+        return f"{name} is a gap: no measure, aim, hypothetical or question in the text addresses it"
+    return None
+
+
 @click.command(
     "pathways",
     epilog=example(
@@ -113,6 +125,10 @@ def pathways(
     for r in selected.truncated:
         cap = report.max_pathways_per_risk
         click.echo(f"note: only the first {cap} routes to {curie(r)} were searched", err=True)
+    if risk_iri and fmt == "table":
+        why = _why_no_entry(selected, risk_iri)
+        if why:
+            click.echo(f"note: {why} (see --format markdown)", err=True)
     text = render(selected, fmt)
     if output:
         write_output(output, text)
