@@ -73,5 +73,5 @@ def test_the_readme_gives_the_pathways_as_derived(repo_graph):
     assert (total, direct, restores, contested) == (
         len(found), sum(p.form == "direct" for p in found), sum(p.form == "restores" for p in found),
         sum(bool(p.contested) for p in found))
-    assert said(r"1 addressed by an aim, (\d+)\s+answered by their opposite, (\d+) gaps") == (
-        len(report.answered_by_opposite), len(report.gaps))
+    assert said(r"1 addressed by an aim, (\d+)\s+whose\s+opposite\s+it\s+supports, (\d+) gaps") == (
+        len(report.supported_opposites), len(report.gaps))

@@ -52,12 +52,12 @@ def render(report, fmt: str) -> str:
 
 
 def _why_no_entry(report, risk: str) -> str | None:
-    """Why a risk factor has no row in the table, when it is a gap or answered by its opposite (else None)."""
+    """Why a risk factor has no row in the table, when it is a gap or its opposite is supported (else None)."""
     unit, name = report.unit_of(risk), report.label(risk)
-    for o in report.answered_by_opposite:
+    for o in report.supported_opposites:
         if o.risk == unit:
-            return (f"no pathway starts from {name}: the text argues for its opposite, {report.label(o.opposite)}; "
-                    f"that {name} is its absence is the curators' reading")
+            return (f"no pathway starts from {name}: the text supports its opposite, {report.label(o.opposite)}, "
+                    f"in no link that lowers the risk; that {name} is its absence is the curators' reading")
     if any(g.risk == unit for g in report.gaps):
         return f"{name} is a gap: no measure, aim, hypothetical or question in the text addresses it"
     return None

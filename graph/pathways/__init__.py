@@ -76,19 +76,19 @@ Routes and entries are ranked by grounding first, then modality, strength,
 whether every step rests on the participants (speaker role, a mark of its
 own), specificity, length, then IRI.
 
-*Only hypothetically addressed, addressed by an aim, answered by its
-opposite, gaps.* A unit with no grounded entry that a grounded hypothetical
-or questioned route addresses is only hypothetically addressed; one that a
+*Only hypothetically addressed, addressed by an aim, opposite supported,
+gaps.* A unit with no grounded entry that a grounded hypothetical or
+questioned route addresses is only hypothetically addressed; one that a
 grounded route from an aim the brief states (Possible or Normative) for
 something other than a measure addresses is addressed by an aim; a risk
 factor the curators read as the absence of a measure or outcome
-(``r2p:absenceOf``) that the brief argues for (a link it states, not as a
-hypothetical or a question nor only in the curators' reading, acts through
-it or builds it) is answered by its opposite, with no pathway (a measure does
-not mitigate its own absence); the rest are gaps, each with what it lacks,
-the claims about its members (``r2p:about``) and the nearest ungrounded
-pairings. The RDF has no r2p:Pathway starting from a gap or an answer by the
-opposite.
+(``r2p:absenceOf``) that the brief supports (a link it states, not as a
+hypothetical or a question nor only in the curators' reading, by which the
+opposite acts or something builds it) is listed with that support, with no
+pathway (a measure does not mitigate its own absence); the rest are gaps,
+each with what it lacks, the claims about its members (``r2p:about``) and
+the nearest ungrounded pairings. The RDF has no r2p:Pathway starting from a
+gap or from a risk whose opposite is supported.
 
 *Requirements.* ``r2p:Requirement`` nodes (dependent needs prerequisite),
 with their claims and cases, give every measure's transitive requirements

@@ -31,12 +31,12 @@ from graph.pathways.model import (
     QUALIFIED,
     RISK,
     Gap,
-    OppositeAnswer,
     Pathway,
     PathwayReport,
     Ranking,
     Route,
     Step,
+    SupportedOpposite,
 )
 from graph.pathways.projection import project_model
 from graph.pathways.ranking import betweenness, entry_key, route_key
@@ -238,7 +238,7 @@ class _Derivation:
         aim_only: list[Pathway] = []
         truncated: list[str] = []
         gaps: list[Gap] = []
-        opposites: list[OppositeAnswer] = []
+        opposites: list[SupportedOpposite] = []
         about = g.graph.get("about", {})
         for unit, members in units:
             grounded_here, inferred_here, cut = self._entries(unit, members, search, self.sg)
@@ -262,9 +262,9 @@ class _Derivation:
                 if stated:
                     aim_only.extend(stated)
                     continue
-            answer = self._opposite_answer(members, about)
-            if answer is not None:
-                opposites.append(answer)
+            opposite = self._supported_opposite(members, about)
+            if opposite is not None:
+                opposites.append(opposite)
                 continue
             claims = sorted({c for m in members for c in about.get(m, ())})
             nearest = tuple(
@@ -317,7 +317,7 @@ class _Derivation:
             joint_conditions=self.joints,
             units=tuple(u for u, _ in units),
             gaps=tuple(gaps),
-            answered_by_opposite=tuple(opposites),
+            supported_opposites=tuple(opposites),
             inferred=tuple(inferred),
             requirement_links=req_links,
             reach=dict(sorted({**self.reach, **{n: first[n] for n in generic}}.items())),
@@ -330,32 +330,27 @@ class _Derivation:
             modality_labels={m: lab for m, lab in sorted(g.graph.get("labels", {}).items()) if m in _MODALITIES},
         )
 
-    def _opposite_answer(self, members: tuple[str, ...], about: dict[str, tuple[str, ...]]) -> OppositeAnswer | None:
-        """The first measure or outcome a lone risk factor is the absence of (r2p:absenceOf) that the text argues
-        for, as an answer; None if there is none (the risk is a gap)."""
+    def _supported_opposite(self, members: tuple[str, ...], about: dict[str, tuple[str, ...]]
+                            ) -> SupportedOpposite | None:
+        """The first measure or outcome a lone risk factor is the absence of (r2p:absenceOf) that the text
+        supports; None if there is none (the risk is a gap)."""
         if len(members) != 1:  # a joint condition is the absence of nothing as a whole
             return None
         risk = members[0]
         for opposite in self.g.graph.get("absence_of", {}).get(risk, ()):
-            links = self._arguing_for(opposite)
-            if links:
-                argued_by = sorted({c for _, d in links for c in d["claims"]}, key=self._text_order)
-                return OppositeAnswer(risk, opposite, tuple(about.get(risk, ())), tuple(k for k, _ in links),
-                                      tuple(argued_by))
+            steps = self._supporting(opposite)
+            if steps:
+                return SupportedOpposite(risk, opposite, tuple(about.get(risk, ())), steps)
         return None
 
-    def _arguing_for(self, node: str) -> list[tuple[str, dict]]:
-        """The causal links by which the text argues for `node`: it acts through them (their cause), or something
-        builds it (a link into it that raises it); each stated by a claim, not as a hypothetical or a question
-        (the same levels as a pathway's by default), and not only the curators' reading. Sorted by IRI."""
-        g = self.g
-        if node not in g:
-            return []
-        found = [(k, d) for _, _, k, d in g.out_edges(node, keys=True, data=True)]
-        found += [(k, d) for _, _, k, d in g.in_edges(node, keys=True, data=True) if d.get("polarity") == 1]
-        kept = {k: d for k, d in found if not d.get("requirement") and d.get("claims") and not d.get("curators")
-                and readmodel.modality_level(d.get("modality")) != HYPOTHETICAL}
-        return sorted(kept.items())
+    def _supporting(self, node: str) -> tuple[Step, ...]:
+        """The steps by which the text supports `node`: it acts through them (their source), or something builds
+        it (a step into it that raises it); each stated by a claim, not as a hypothetical or a question (also
+        when those are asked for), and not only the curators' reading. In the text's order."""
+        sg = self.sg
+        ids = [i for _, _, i in sg.out.get(node, ())] + [i for _, polarity, i in sg.inc.get(node, ()) if polarity == 1]
+        kept = [s for s in (sg.steps[i] for i in ids) if s.claims and not s.curators and s.modality != HYPOTHETICAL]
+        return tuple(sorted(kept, key=lambda s: (min(self._text_order(c) for c in s.claims), s.link)))
 
     def _text_order(self, claim: str) -> tuple[int, str]:
         info = self.claims.get(claim)

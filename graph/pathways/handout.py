@@ -26,9 +26,9 @@ brief's words, never "needs first" both ways.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from graph.pathways.model import Contest, Gap, OppositeAnswer, Pathway, PathwayReport, Route, Step
+from graph.pathways.model import Contest, Gap, Pathway, PathwayReport, Route, Step, SupportedOpposite
 from graph.pathways.report_rdf import route_modality
 from graph.readmodel import (
     ASSERTED,
@@ -491,8 +491,8 @@ def build_handout(report: PathwayReport) -> Handout:
             part = Part(part_title, part_intro)
             _add_by_risk(w, part, sorted(entries, key=lambda p: (w.place(p)[:2], p.risk)))
             parts.append(part)
-    if report.answered_by_opposite:
-        parts.append(_opposites(w, report.answered_by_opposite))
+    if report.supported_opposites:
+        parts.append(_opposites(w, report.supported_opposites))
     if report.gaps:
         parts.append(_gaps(w, report.gaps))
     if report.requirement_links:
@@ -510,18 +510,20 @@ def build_handout(report: PathwayReport) -> Handout:
     return Handout("Prevention pathways: what the documents say addresses each risk", intro, parts)
 
 
-def _opposites(w: _Writer, answers: tuple[OppositeAnswer, ...]) -> Part:
-    part = Part("Answered by their opposite",
-                "The text names these risks and argues for what each is the absence of. No pathway starts here, "
-                "since a measure does not mitigate its own absence; nor are they gaps. That each risk is the "
-                "absence of its opposite is the curators' reading of their own definitions.")
+def _opposites(w: _Writer, opposites: tuple[SupportedOpposite, ...]) -> Part:
+    part = Part("Risks whose opposite the text supports",
+                "The text names these risks and supports what the curators read each as the absence of. No link "
+                "of the text says that this opposite lowers the risk (it would restate the curators' "
+                "definitions), so no pathway starts here; they are listed apart from the gaps.")
     group = Group("Risks and their opposites")
-    for o in sorted(answers, key=lambda o: (_first_paragraph(w, o.claims), o.risk)):
-        opposite = w.label(o.opposite)
-        lines = [Line("The text names the risk.", w.quotes.cite(o.claims), "What the text says of it"),
-                 Line(f"The text argues for {opposite}.", w.quotes.cite(o.argued_by, opposite), "Its opposite"),
-                 Line(f"That {w.label(o.risk)} is the absence of {opposite} is the curators' reading of their "
-                      "definitions of the two, not the text's words.", label="Whose reading")]
+    for o in sorted(opposites, key=lambda o: (_first_paragraph(w, o.claims), o.risk)):
+        risk, opposite = w.label(o.risk), w.label(o.opposite)
+        lines = [Line("The text names the risk.", w.quotes.cite(o.claims, risk), "What the text says of it")]
+        for i, step in enumerate(o.steps):
+            line = w.step_line(step)
+            lines.append(replace(line, label=f"What it says of {opposite}") if i == 0 else line)
+        lines.append(Line(f"That {risk} is the absence of {opposite} is the curators' reading of their definitions "
+                          "of the two, not the text's words.", label="Whose reading"))
         group.entries.append(Entry(w.unit_title(o.risk), lines))
     part.groups.append(group)
     return part
@@ -540,7 +542,7 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
 
     for g in sorted(gaps, key=lambda g: (_first_paragraph(w, g.claims), g.risk)):
         lines = [Line("Lacks a grounded " + listing([ADDRESS_WORDS[k] for k in g.lacks]) + ".",
-                      w.quotes.cite(g.claims), "What the text says of it")]
+                      w.quotes.cite(g.claims, w.label(g.risk)), "What the text says of it")]
         for kind, measure, claims in g.nearest[:1]:
             lines.append(Line(f"Nearest: {w.label(measure)}, an ungrounded {ADDRESS_WORDS[kind]} (no passage ties "
                               "it to this risk).", w.quotes.cite(claims), "Nearest"))

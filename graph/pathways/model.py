@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ADDRESS_KINDS", "APPROACH", "ASSERTED", "CASE", "CLAIM", "DIRECT", "ESCALATORY", "FORMS", "GROUNDINGS", "HARM",
     "HYPOTHETICAL", "MEASURE", "MODALITY_WORDS", "OUTCOME", "PARAGRAPH", "PRECONDITION", "QUALIFIED", "RESTORES",
-    "RISK", "SECTION", "SUPPORT", "Contest", "Gap", "JointCondition", "OppositeAnswer", "Pathway", "PathwayReport",
-    "Ranking", "Route", "Stage", "Step", "Tie",
+    "RISK", "SECTION", "SUPPORT", "Contest", "Gap", "JointCondition", "Pathway", "PathwayReport",
+    "Ranking", "Route", "Stage", "Step", "SupportedOpposite", "Tie",
 ]
 
 # Node kinds the projection recognises (from the node's rdf:type and its superclasses).
@@ -75,17 +75,17 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class OppositeAnswer:
-    """A risk factor the text answers with its opposite rather than a gap: the curators read it as the absence
-    of a measure or outcome (r2p:absenceOf) that the text argues for, in links it states (not as a hypothetical
-    or a question, and not only in the curators' reading): the opposite acts through them, or something builds
-    it. No pathway starts from it: a measure does not mitigate its own absence (hard case 7)."""
+class SupportedOpposite:
+    """A risk factor whose opposite the text supports, listed apart from the gaps: the curators read it as the
+    absence of a measure or outcome (r2p:absenceOf), and the text states links (not as a hypothetical or a
+    question, and not only in the curators' reading) by which that opposite acts, or by which something builds
+    it. The text does not say the opposite lowers the risk, and no pathway starts from it: a measure does not
+    mitigate its own absence (hard case 7)."""
 
     risk: str
     opposite: str
     claims: tuple[str, ...]  # about the risk, by paragraph: what the text says of it
-    links: tuple[str, ...]  # the links by which the text argues for the opposite
-    argued_by: tuple[str, ...]  # the claims that state those links, in the text's order
+    steps: tuple[Step, ...]  # the supporting links, one step each, in the text's order
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class PathwayReport:
     joint_conditions: tuple[JointCondition, ...] = ()
     units: tuple[str, ...] = ()  # risk units: risk factors outside joint conditions, and joint conditions
     gaps: tuple[Gap, ...] = ()
-    answered_by_opposite: tuple[OppositeAnswer, ...] = ()  # risks the text answers with what they are the absence of
+    supported_opposites: tuple[SupportedOpposite, ...] = ()  # risks whose opposite the text supports
     inferred: tuple[Pathway, ...] = ()  # ungrounded pairings (only when asked for); never written as RDF
     requirement_links: tuple[Requirement, ...] = ()
     reach: dict[str, int] = field(default_factory=dict)  # node -> risk units that reach it (generic nodes: before
@@ -147,7 +147,7 @@ class PathwayReport:
         out |= {c for p in (*self.pathways, *self.hypothetical_only) for k in p.contests for c in (*k.claims, *k.by)}
         out |= {c for r in self.requirement_links for c in r.claims}
         out |= {c for g in self.gaps for c in g.claims} | {c for j in self.joint_conditions for c in j.claims}
-        out |= {c for o in self.answered_by_opposite for c in (*o.claims, *o.argued_by)}
+        out |= {c for o in self.supported_opposites for c in (*o.claims, *(c for s in o.steps for c in s.claims))}
         out |= {a for c in list(out) if c in self.claims for a in self.attackers.get(c, ())}
         return sorted(c for c in out if c in self.claims)
 
@@ -161,7 +161,7 @@ class PathwayReport:
                 "contested": sum(p.contested for p in self.pathways),
                 "only hypothetically addressed": len({p.risk for p in self.hypothetical_only}),
                 "addressed by an aim only": len({p.risk for p in self.aim_only}),
-                "answered by their opposite": len(self.answered_by_opposite),
+                "whose opposite the text supports": len(self.supported_opposites),
                 "gaps": len(self.gaps),
                 "requirements": len(self.requirement_links),
                 "bundles": len(self.bundles),
@@ -245,8 +245,8 @@ class PathwayReport:
             hypothetical_only=hypothetical_only,
             aim_only=aim_only,
             gaps=tuple(g for g in self.gaps if (unit is None or g.risk == unit) and measure is None),
-            answered_by_opposite=tuple(o for o in self.answered_by_opposite
-                                       if (unit is None or o.risk == unit) and measure in (None, o.opposite)),
+            supported_opposites=tuple(o for o in self.supported_opposites
+                                      if (unit is None or o.risk == unit) and measure in (None, o.opposite)),
             requirements={k: v for k, v in self.requirements.items() if k in involved},
             requirement_links=tuple(
                 r for r in self.requirement_links if r.dependent in involved or r.prerequisite in involved

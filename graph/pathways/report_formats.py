@@ -193,11 +193,13 @@ def to_json(report: PathwayReport) -> str:
              "nearest": [{"kind": k, "measure": m, "claims": list(cs)} for k, m, cs in g.nearest]}
             for g in report.gaps
         ],
-        # The curators read each risk as the absence of `opposite` (r2p:absenceOf); the text argues for it in `links`.
-        "answered_by_opposite": [
-            {"risk": o.risk, "opposite": o.opposite, "claims": list(o.claims), "links": list(o.links),
-             "argued_by": list(o.argued_by), "reading": "curators"}
-            for o in report.answered_by_opposite
+        # The curators read each risk as the absence of `opposite` (r2p:absenceOf); the text supports the opposite
+        # by the links of `steps` (it acts through them, or they build it).
+        "supported_opposites": [
+            {"risk": o.risk, "opposite": o.opposite, "claims": list(o.claims), "reading": "curators",
+             "steps": [{"links": list(s.links), "from": s.source, "to": s.target, "relation": s.relation,
+                        "modalities": list(s.modalities), "claims": list(s.claims)} for s in o.steps]}
+            for o in report.supported_opposites
         ],
         "issues": {i: {"label": info.label, "quotes": [q.exact for q in info.quotes]}
                    for i, info in report.issues.items()},

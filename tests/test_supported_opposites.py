@@ -1,10 +1,10 @@
-"""Risks the text answers with their opposite (r2p:absenceOf): not gaps, not pathways, and CQ07 agrees.
+"""Risks whose opposite the text supports (r2p:absenceOf): not gaps, not pathways, and CQ07 agrees.
 
 The curators read a risk as the absence of a measure or outcome (political exclusion, inclusive politics).
-When the text argues for that measure or outcome (a link it states acts through it, or builds it), the
-pathway report lists the risk as answered by its opposite; a question, a hypothetical, a link that weakens it
-or the curators' own reading leaves the risk a gap. On the brief: political exclusion (¶11, ¶29) and the lack
-of confidence in the judiciary (¶24).
+When the text supports that measure or outcome (a link it states by which it acts, or by which something
+builds it), the pathway report lists the risk apart from the gaps, with those links told as steps that keep
+their hedge; a question, a hypothetical, a link that weakens it or the curators' own reading leaves the risk a
+gap. On the brief: political exclusion (¶11, ¶29) and the lack of confidence in the judiciary (¶23-24).
 """
 
 from __future__ import annotations
@@ -60,18 +60,21 @@ def cq07_risks(kg) -> set[str]:
 
 
 @pytest.mark.parametrize("link", [ACTS, BUILT], ids=["the opposite acts", "something builds the opposite"])
-def test_a_risk_whose_opposite_the_text_argues_for_is_answered_not_a_gap(tmp_path, link):
-    kg = graph_with(tmp_path, **link)
+def test_a_risk_whose_opposite_the_text_supports_is_listed_apart_from_the_gaps(tmp_path, link):
+    kg = graph_with(tmp_path, modality="r2p:Possible", **link)
     report = derive_pathways(kg)
-    (answer,) = [o for o in report.answered_by_opposite if o.risk == x("x-risk")]
-    assert (answer.opposite, answer.links, answer.argued_by) == (x("x-opposite"), (x("link-x"),), (x("claim-x"),))
-    assert answer.claims == (x("claim-x-risk"),)
+    (found,) = [o for o in report.supported_opposites if o.risk == x("x-risk")]
+    (step,) = found.steps
+    assert (found.opposite, step.links, step.claims) == (x("x-opposite"), (x("link-x"),), (x("claim-x"),))
+    assert found.claims == (x("claim-x-risk"),)
     assert x("x-risk") not in {g.risk for g in report.gaps}
     assert x("x-risk") not in {p.risk for p in report.pathways}  # no pathway: a measure does not mitigate its absence
-    assert report.summary_counts()["answered by their opposite"] == 1
-    assert json.loads(to_json(report))["answered_by_opposite"][0]["opposite"] == x("x-opposite")
-    part = to_markdown(report).split("## Answered by their opposite", 1)[1].split("\n## ", 1)[0]
-    assert "**X risk**" in part and "The text argues for x opposite." in part and "the curators' reading" in part
+    assert report.summary_counts()["whose opposite the text supports"] == 1
+    assert json.loads(to_json(report))["supported_opposites"][0]["steps"][0]["links"] == [x("link-x")]
+    part = to_markdown(report).split("## Risks whose opposite the text supports", 1)[1].split("\n## ", 1)[0]
+    said = "X opposite can mitigate mass atrocities." if link is ACTS else "X builder can strengthen x opposite."
+    assert "**X risk**" in part and said in part, part  # the link's hedge (Possible: "can") is kept
+    assert "That x risk is the absence of x opposite is the curators' reading" in part
     assert x("x-risk") not in cq07_risks(kg)
 
 
@@ -84,7 +87,7 @@ def test_a_risk_whose_opposite_the_text_argues_for_is_answered_not_a_gap(tmp_pat
 def test_a_risk_stays_a_gap_unless_the_text_itself_argues_for_its_opposite(tmp_path, modality, extra, link):
     kg = graph_with(tmp_path, modality, extra, **link)
     report = derive_pathways(kg)
-    assert not report.answered_by_opposite
+    assert not report.supported_opposites
     assert x("x-risk") in {g.risk for g in report.gaps}
     assert x("x-risk") in cq07_risks(kg)
 
@@ -100,28 +103,35 @@ def brief_report():
     return derive_pathways(load_graph())
 
 
-def test_on_the_brief_exclusion_and_judicial_confidence_are_answered_by_their_opposite(brief_report):
-    answers = {o.risk: o for o in brief_report.answered_by_opposite}
-    assert set(answers) == {x("political-exclusion"), x("lack-of-judicial-confidence")}
-    inclusion = answers[x("political-exclusion")]
+def test_on_the_brief_exclusion_and_judicial_confidence_have_their_opposite_supported(brief_report):
+    found = {o.risk: o for o in brief_report.supported_opposites}
+    assert set(found) == {x("political-exclusion"), x("lack-of-judicial-confidence")}
+    inclusion = found[x("political-exclusion")]
     assert inclusion.opposite == x("inclusive-politics")
+    claims = {c for s in inclusion.steps for c in s.claims}
     # ¶11 (political processes inclusive of minority groups) and ¶29 (a potential tool to mitigate atrocities)
-    assert {brief_report.claims[c].paragraph for c in inclusion.argued_by} == {11, 29}
-    # the curators' split of "institutions and norms" argues nothing for the text
-    assert x("link-inclusive-politics-enables-nonviolent-dispute-resolution") not in inclusion.links
-    confidence = answers[x("lack-of-judicial-confidence")]
+    assert {brief_report.claims[c].paragraph for c in claims} == {11, 29}
+    # the curators' split of "institutions and norms" is no support of the text's
+    links = {k for s in inclusion.steps for k in s.links}
+    assert x("link-inclusive-politics-enables-nonviolent-dispute-resolution") not in links
+    confidence = found[x("lack-of-judicial-confidence")]
     assert confidence.opposite == x("institutional-confidence")
-    quotes = {q.exact for c in confidence.argued_by for q in brief_report.claims[c].quotes}
+    quotes = {q.exact for s in confidence.steps for c in s.claims for q in brief_report.claims[c].quotes}
     assert any("should emphasize building institutional confidence" in q for q in quotes)
-    assert not set(answers) & {g.risk for g in brief_report.gaps}
+    assert not set(found) & {g.risk for g in brief_report.gaps}
+    # what the text says of the risk quotes the risk's own words, not the question about inclusion (¶5)
+    part = to_markdown(brief_report).split("## Risks whose opposite the text supports", 1)[1].split("\n## ", 1)[0]
+    exclusion = part.split("**Political exclusion**", 1)[1].split("*What it says of", 1)[0]
+    assert "political exclusion" in exclusion.lower() and "manage political inclusion" not in exclusion
 
 
 def test_the_table_says_why_a_risk_has_no_row():
     runner = CliRunner()
-    answered = runner.invoke(cli, ["pathways", "--risk", "political-exclusion"])
-    assert answered.exit_code == 0 and answered.stdout.strip() == "(no rows)"
-    assert ("no pathway starts from political exclusion: the text argues for its opposite, inclusive politics; "
-            "that political exclusion is its absence is the curators' reading") in answered.stderr
+    supported = runner.invoke(cli, ["pathways", "--risk", "political-exclusion"])
+    assert supported.exit_code == 0 and supported.stdout.strip() == "(no rows)"
+    assert ("no pathway starts from political exclusion: the text supports its opposite, inclusive politics, in no "
+            "link that lowers the risk; that political exclusion is its absence is the curators' reading"
+            ) in supported.stderr
     gap = runner.invoke(cli, ["pathways", "--risk", "corruption"])
     assert "corruption is a gap: no measure, aim, hypothetical or question in the text addresses it" in gap.stderr
     addressed = runner.invoke(cli, ["pathways", "--risk", "group-grievance"])
