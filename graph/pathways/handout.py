@@ -6,8 +6,8 @@ order of the text, each risk under the section whose paragraph argues its
 measures. Every entry is told one sentence per step of its argument, each
 with a verbatim quote of a claim that states that step (who, how widely, the
 paragraph); a quote is printed at most twice, later uses point back to it.
-Then: risks only a hypothetical or a question addresses, risks the text answers
-with their opposite (what the curators read each as the absence of), the gaps
+Then: risks only a hypothetical or a question addresses, risks whose opposite
+the text supports (what the curators read each as the absence of), the gaps
 (each with what it lacks and the nearest the text comes), and what measures need
 first.
 

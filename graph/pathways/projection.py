@@ -24,9 +24,9 @@ pairs), ``issues`` (IRI -> graph.readmodel.Issue), ``names`` (labels of
 consensus levels, speaker roles and documents), ``sections`` (IRI ->
 graph.readmodel.Section), ``about`` (risk factor -> the claims about
 it, by paragraph), ``absence_of`` (risk factor -> the measures or outcomes
-whose absence it is: r2p:absenceOf, the curators' reading), ``labels`` (IRI -> label, for sections, cases, speaker
-roles and modalities)
-and ``unsigned_links`` (links left out: no polarity, or malformed).
+whose absence it is: r2p:absenceOf, the curators' reading), ``labels`` (IRI ->
+label, for sections, cases, speaker roles and modalities) and
+``unsigned_links`` (links left out: no polarity, or malformed).
 """
 
 from __future__ import annotations
