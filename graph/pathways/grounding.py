@@ -162,16 +162,23 @@ class Grounder:
                  ) -> tuple[Contest, ...]:
         """The disagreements a route rests on: a claim of it, of a support chain that ties it, or of the
         support chains it stands in (its premises, and the conclusions it argues for, within SUPPORT_DEPTH
-        relations), that is attacked or is a position of an issue; and a claim about the route's `measure` that
-        is attacked from a paragraph of the route (paragraph 33 states South Africa's citizenship model and, in
-        the same passage, cautions against that model)."""
+        relations) in a paragraph of the route, that is attacked or is a position of an issue; and a claim
+        about the route's `measure` that is attacked from a paragraph of the route (paragraph 33 states South
+        Africa's citizenship model and, in the same passage, cautions against that model).
+
+        The chains count within the route's own passages: "Nigeria is a laboratory" (paragraph 31) rests on
+        the rotation of paragraph 32 too, but one participant's dispute of the rotation's problems does not
+        contest the political character principle of paragraph 31."""
         mine = set(claims)
-        chain = {c for t in ties if t.kind == SUPPORT for c in t.evidence}
+        places = set(self._paragraphs(claims))
+        tying = {c for t in ties if t.kind == SUPPORT for c in t.evidence}
+        chain = set(tying)
         for edges in (self.up, self.down):
             frontier = set(mine)
             for _ in range(SUPPORT_DEPTH):
                 frontier = {n for c in frontier for n in edges.get(c, ())} - chain - mine
                 chain |= frontier
+        chain = tying | {c for c in chain if places & set(self._paragraphs((c,)))}
         rests = sorted(mine | chain)
         out = []
         for c in rests:
@@ -179,7 +186,6 @@ class Grounder:
             if attackers:
                 out.append(Contest("attack", (c,), attackers, inside=bool(mine & set(attackers))))
         if measure is not None:
-            places = set(self._paragraphs(claims))
             for c in self.attacked_about.get(measure, ()):
                 if c in mine or c in chain:
                     continue
