@@ -109,6 +109,12 @@ def test_cq04_contested_nonstate_actors_and_hybrid_justice(repo_graph):
     assert contested & about_hybrid, "a claim about hybrid justice systems is contested"
     # Both sides are shown: the challenger is a different claim with its own quote.
     assert all(row["claim"] != row["challenger"] for row in r)
+    # A claim that reports an actor's view says whose (paragraph 14: participants observed that international
+    # actors see resilience as a preconflict task; "In reality ..." disputes that view, not the observation).
+    view = {str(row["claim"]): row.get("viewOf") for row in r}
+    assert str(view[str(R2PR["claim-p14-03"])]) == "international community"
+    assert str(view[str(R2PR["claim-p19-03"])]) == "international peacebuilding community"
+    assert view[str(R2PR["claim-p12-02"])] is None  # the participants' own view
 
 
 def repo_graph_query(kg, sparql, **bindings):
