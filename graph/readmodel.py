@@ -82,7 +82,8 @@ class Claim:
 
     ``breadth`` is the r2p:rank of its consensus level, None when the brief
     states no breadth (r2p:BreadthNotStated); ``speaker_role`` is the IRI of
-    its r2p:speakerRole. ``agents`` are IRIs of prov:wasAttributedTo.
+    its r2p:speakerRole. ``agents`` are IRIs of prov:wasAttributedTo; ``views_of`` of r2p:reportsViewOf (whose
+    view the claim reports, in its speaker's words).
     ``order`` is r2p:documentOrder (None when absent).
     """
 
@@ -98,6 +99,7 @@ class Claim:
     speaker_role: str = PARTICIPANT_ROLE
     agents: tuple[str, ...] = ()
     about: tuple[str, ...] = ()
+    views_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -714,6 +716,7 @@ def _claims(
     quotes = _quotes(scan) if texts else {}
     order = scan.values("r2p:documentOrder", True) if texts else {}
     agents = scan.values("prov:wasAttributedTo") if texts else {}
+    views = scan.values("r2p:reportsViewOf") if texts else {}
     out = {}
     for c in sorted(scan.typed("Claim")):
         level = _first(consensus.get(c))
@@ -734,6 +737,7 @@ def _claims(
             speaker_role=speaker,
             agents=_set(agents.get(c)),
             about=tuple(sorted({n for n in about.get(c, ()) if "://" in n})),
+            views_of=_set(views.get(c)),
         )
     return out
 

@@ -304,6 +304,16 @@ def test_cli_build_packaged_data(repo_graph, brief_site):
         assert f'href="{spec.name}.html"' in index
 
 
+def test_a_claim_that_reports_a_view_says_whose_on_the_map(brief_site):
+    """Paragraph 14: participants observed that international actors see resilience as a preconflict task; the
+    map keeps the participants as its holders and names the international community as the view's holder."""
+    data = embedded((brief_site.output / "arguments.html").read_text(encoding="utf-8"))
+    details = {n["id"].rsplit("/", 1)[-1]: n["r2p"]["details"] for n in data["nodes"] if "details" in n["r2p"]}
+    reported = details["claim-p14-03"]
+    assert reported["heldBy"] == ["the roundtable participants"] and reported["viewOf"] == ["international community"]
+    assert "viewOf" not in details["claim-p14-04"]  # the participants' own view ("In reality ...")
+
+
 # --- tours ------------------------------------------------------------------
 def test_check_tours_accepts_the_fixture_and_the_shipped_tours(kg, repo_graph):
     assert check_tours(kg, TOURS) == []

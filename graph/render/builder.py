@@ -77,7 +77,13 @@ class Builder:
             "section": self.f.label(info.section) if info.section else "",
             "paragraph": info.paragraph or None,
             **self.document_of(c),
+            **self.view_of(info),
         }
+
+    def view_of(self, info: Claim | Issue) -> dict[str, list[str]]:
+        """{"viewOf": the actors or institutions} when the claim reports their view (r2p:reportsViewOf), else {}."""
+        views = info.views_of if isinstance(info, Claim) else ()
+        return {"viewOf": [self.f.label(v) for v in views]} if views else {}
 
     def document_of(self, item: str) -> dict[str, str]:
         """{"document": its short title} for a claim or issue when the project has several documents, else {}."""
