@@ -197,7 +197,7 @@ class _Derivation:
             participants=participants,
             specificity=1.0 if meeting == member else specificity(self.first if meeting in self.generic
                                                                   else self.reach, meeting),
-            contests=self.grounder.contests(claims, ties, steps[0].source),
+            contests=self.grounder.contests(claims, ties, steps[0].source, frozenset(nodes)),
             label=label,
         )
 

@@ -54,6 +54,7 @@ class Grounder:
         self.positions: dict[str, list[str]] = defaultdict(list)  # claim -> the issues it is a position of
         self.issue_positions: dict[str, tuple[str, ...]] = {
             i: info.positions for i, info in g.graph.get("issues", {}).items()}
+        self.issue_about: dict[str, tuple[str, ...]] = {i: info.about for i, info in g.graph.get("issues", {}).items()}
         for issue, positions in sorted(self.issue_positions.items()):
             for claim in positions:
                 self.positions[claim].append(issue)
@@ -158,8 +159,8 @@ class Grounder:
             ties.append(t)
         return tuple(ties), max((t.kind for t in ties), key=GROUNDINGS.index)
 
-    def contests(self, claims: tuple[str, ...], ties: tuple[Tie, ...] = (), measure: str | None = None
-                 ) -> tuple[Contest, ...]:
+    def contests(self, claims: tuple[str, ...], ties: tuple[Tie, ...] = (), measure: str | None = None,
+                 nodes: frozenset[str] = frozenset()) -> tuple[Contest, ...]:
         """The disagreements a route rests on: a claim of it, of a support chain that ties it, or of the
         support chains it stands in (its premises, and the conclusions it argues for, within SUPPORT_DEPTH
         relations) in a paragraph of the route, that is attacked or is a position of an issue; and a claim
@@ -168,17 +169,24 @@ class Grounder:
 
         The chains count within the route's own passages: "Nigeria is a laboratory" (paragraph 31) rests on
         the rotation of paragraph 32 too, but one participant's dispute of the rotation's problems does not
-        contest the political character principle of paragraph 31."""
+        contest the political character principle of paragraph 31. An issue reached only through a premise
+        counts when it is about one of the route's `nodes`: a case offered for adaptable design (paragraph 15)
+        is also the one position the text gives on how to integrate prevention into development, a question
+        about development integration, not about adaptable design."""
         mine = set(claims)
         places = set(self._paragraphs(claims))
         tying = {c for t in ties if t.kind == SUPPORT for c in t.evidence}
         chain = set(tying)
+        premises: set[str] = set()  # reached only downwards, from a claim of the route to what supports it
         for edges in (self.up, self.down):
             frontier = set(mine)
             for _ in range(SUPPORT_DEPTH):
                 frontier = {n for c in frontier for n in edges.get(c, ())} - chain - mine
                 chain |= frontier
+                if edges is self.down:
+                    premises |= frontier
         chain = tying | {c for c in chain if places & set(self._paragraphs((c,)))}
+        premises -= tying
         rests = sorted(mine | chain)
         out = []
         for c in rests:
@@ -195,7 +203,8 @@ class Grounder:
         by_issue: dict[str, set[str]] = defaultdict(set)
         for c in rests:
             for issue in self.positions.get(c, ()):
-                by_issue[issue].add(c)
+                if c not in premises or nodes & set(self.issue_about.get(issue, ())):
+                    by_issue[issue].add(c)
         for issue, held in sorted(by_issue.items()):
             others = tuple(p for p in self.issue_positions.get(issue, ()) if p not in held)
             out.append(Contest("issue", tuple(sorted(held)), others, issue=issue, inside=len(held) > 1))
