@@ -38,7 +38,7 @@ from graph.pathways.model import (
     Step,
     SupportedOpposite,
 )
-from graph.pathways.projection import project_model
+from graph.pathways.projection import paragraph_order, project_model
 from graph.pathways.ranking import betweenness, entry_key, route_key
 from graph.pathways.requirements import requirement_links, requirements
 from graph.pathways.routes import RouteSearch
@@ -350,12 +350,7 @@ class _Derivation:
         sg = self.sg
         ids = [i for _, _, i in sg.out.get(node, ())] + [i for _, polarity, i in sg.inc.get(node, ()) if polarity == 1]
         kept = [s for s in (sg.steps[i] for i in ids) if s.claims and not s.curators and s.modality != HYPOTHETICAL]
-        return tuple(sorted(kept, key=lambda s: (min(self._text_order(c) for c in s.claims), s.link)))
-
-    def _text_order(self, claim: str) -> tuple[int, str]:
-        info = self.claims.get(claim)
-        paragraph = info.paragraph if info is not None and info.paragraph is not None else 10**9
-        return (paragraph, claim)
+        return tuple(sorted(kept, key=lambda s: (min(paragraph_order(self.claims, c) for c in s.claims), s.link)))
 
     def _entries(self, unit: str, members: tuple[str, ...], search: RouteSearch, sg: SignedGraph
                  ) -> tuple[list[Pathway], list[Pathway], bool]:

@@ -57,6 +57,12 @@ def node_kinds(model: readmodel.ReadModel, node: str) -> frozenset[str]:
     return frozenset(k for cls in model.kinds(node) for k in _KINDS.get(cls, ()))
 
 
+def paragraph_order(claims: dict[str, readmodel.Claim], iri: str) -> tuple[int, str]:
+    """A claim's place for listing by paragraph: its paragraph (claims without one last), then its IRI."""
+    info = claims.get(iri)
+    return (info.paragraph if info is not None and info.paragraph is not None else 10**9, iri)
+
+
 def _about_risks(model: readmodel.ReadModel) -> dict[str, tuple[str, ...]]:
     """Risk factor -> the claims about it, by paragraph (what a gap report quotes)."""
     risks = {n for n in model.classes if RISK in node_kinds(model, n)}
@@ -65,12 +71,7 @@ def _about_risks(model: readmodel.ReadModel) -> dict[str, tuple[str, ...]]:
         for n in c.about:
             if n in risks:
                 out.setdefault(n, []).append(c.iri)
-
-    def key(iri: str) -> tuple[int, str]:
-        paragraph = model.claims[iri].paragraph
-        return (paragraph if paragraph is not None else 10**9, iri)
-
-    return {n: tuple(sorted(cs, key=key)) for n, cs in sorted(out.items())}
+    return {n: tuple(sorted(cs, key=lambda c: paragraph_order(model.claims, c))) for n, cs in sorted(out.items())}
 
 
 def _names(model: readmodel.ReadModel) -> dict[str, str]:
