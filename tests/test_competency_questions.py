@@ -137,6 +137,11 @@ def test_cq06_ghana(repo_graph):
     assert R2PR["northern-ghana-peacebuilding"] in topics
     quotes = " ".join(str(q) for q in column(r, "quote"))
     assert "confidence" in quotes and "judicial" in quotes, "justice-sector confidence gaps in Ghana"
+    # Each topic of a claim once, by its most specific kind (not also as the risk factor it entails).
+    topics_of_claims = [(row["claim"], row["quote"], row.get("topic")) for row in r]
+    assert len(topics_of_claims) == len(set(topics_of_claims))
+    kinds = {str(row["topicKind"]) for row in r if row.get("topic") == R2PR["corruption"]}
+    assert kinds == {"structural risk factor"}
 
 
 def test_cq07_gap_list_is_the_pathway_reports(repo_graph):
@@ -158,6 +163,12 @@ def test_cq07_gap_list_is_the_pathway_reports(repo_graph):
     for row in r:
         if row.get("claim") is not None:
             assert row["quote"] and row["consensus"] and row["speakerRole"] and row["attributedTo"]
+    # Each risk once per claim, named by its most specific kind (the entailments make a trigger a risk
+    # factor too; listing both doubled every row).
+    pairs = [(row["risk"], row.get("claim")) for row in r]
+    assert len(pairs) == len(set(pairs))
+    kinds = {str(row["kind"]) for row in r if row["risk"] == R2PR["post-election-constitutional-crisis"]}
+    assert kinds == {"trigger"}
 
 
 def test_cq08_section_in_document_order(repo_graph, source_text):
