@@ -153,14 +153,14 @@ def test_real_every_step_sentence_says_its_modality(real):
 
 
 def test_real_issue_quotes_name_who_how_widely_and_the_paragraph(real):
-    """Under "Contested: The text reports disagreement on ...", the issue's quote carries the paragraph and the
+    """Under "Contested: The text reports a disagreement: ...", the issue's quote carries the paragraph and the
     breadth the data gives the issue, as every other quote does (never a bare "— the text")."""
     _, rep = real
     text = to_markdown(rep)
     lines = text.splitlines()
     seen = 0
     for i, line in enumerate(lines):
-        m = re.search(r"disagreement on “(.+)”\.$", line)
+        m = re.search(r"\*Contested:\* The text reports a disagreement: (.+)\.$", line)
         if not m:
             continue
         info = next(x for x in rep.issues.values() if x.label == m.group(1))
@@ -208,3 +208,28 @@ def test_real_requirement_resting_on_an_ambiguous_antecedent_carries_the_curator
         assert "the antecedent of \"these processes\" is ambiguous" in entry
     plain = text.split("**Preventive capacity needs good governance**", 1)[1].split("\n", 2)[1]
     assert plain.strip() == "- *Whose reading:* The text's words."  # no note: the words alone
+
+
+def test_real_objections_are_said_in_the_objectors_words_and_the_curators_grouping_is_theirs(real):
+    """Para 35 doubts the ombudsman model, not that Latin American countries use it: the entry names the
+    objection (the concerns), and the disagreement the brief names no question for is the curators' grouping."""
+    _, rep = real
+    text = to_markdown(rep)
+    entry = text.split("1. **Ombudsman model**", 1)[1].split("\n## ", 1)[0]
+    assert ("*Contested:* The text reports an objection: Participants remained concerned about the ombudsman "
+            "model's dangers.\n     > “concerns remained among the participants") in entry
+    assert re.search(r"acknowledged the dangers of this model, they believed .*” — the r2pkg curators \(breadth not "
+                     r"stated; the curators' reading\), ¶35", entry)
+    assert "challenge to" not in text and "The other side." not in text
+
+
+def test_real_gap_nearest_says_where_its_weakest_step_is(real):
+    """The nearest untied chain of a gap is named by its weakest step, which may lie at the risk's end: the
+    mix of approaches (a consensus recommendation, para 37) reaches misdirected resources only through the
+    question of para 6, and is said so rather than called 'an ungrounded question'."""
+    _, rep = real
+    gaps = to_markdown(rep).split("## Gaps", 1)[1].split("\n## ", 1)[0]
+    entry = gaps.split("**Misdirection of resources**", 1)[1].split("\n3. ", 1)[0]
+    assert ("Nearest: mix of top-down and bottom-up approaches, which no passage ties to this risk (a chain whose "
+            "weakest step is a question the text asks).") in entry
+    assert "ungrounded" not in gaps

@@ -303,10 +303,14 @@ def test_a_claim_and_its_attacker_together_are_contested_and_named(report):
     assert not entry(report, EXCLUSION, JSR).contested
     text = to_markdown(report)
     ombudsmen_text = text.split("**Federal ombudsmen**", 1)[1].split("\n1. ", 1)[0]
-    assert "*Contested:* The other side." in ombudsmen_text
+    # the objection in the objector's words (not "a challenge to" the claim it is aimed at, which read as if the
+    # text disputed what the claim reports), quoted once: the issue's other position is that same claim
+    assert "*Contested:* The text reports an objection: The ombudsman model carries risks." in ombudsmen_text
     assert "“the ombudsman model risks entrenching ethnicity”" in ombudsmen_text  # the other side, verbatim
+    assert ombudsmen_text.count("risks entrenching ethnicity") == 1 and "*Other side:*" not in ombudsmen_text
+    assert "challenge to" not in text
     assert "This entry rests on the objection too." in text
-    assert "disagreement on “Whether rotation ended post-election violence”" in text
+    assert "*Contested:* The text reports a disagreement: Whether rotation ended post-election violence." in text
 
 
 # --- joint conditions ----------------------------------------------------------------------------------------------
@@ -507,13 +511,15 @@ def test_markdown_handout_sections_quotes_and_sierra_leone(report):
     assert "   - Justice sector reform strengthens social trust." in exclusion
     assert "> “justice sector reform builds social trust” — the roundtable participants (participants), ¶30" \
         in exclusion
-    # inside the bundle: advance together, with the brief's words; never "needs first" either way
-    assert "Justice sector reform and security sector reform advance together." in exclusion
+    # inside the bundle: advance together, with the brief's words and marked as the curators' reading (the text
+    # gives one direction); never "needs first" either way
+    assert "Justice sector reform and security sector reform advance together (curators' reading)." in exclusion
     assert "needs first" not in text.lower()
     reqs = text.split("## What measures need first", 1)[1]
     assert "Case: military accountability in post-war Sierra Leone." in reqs
     assert "Co-requisite bundle: justice sector reform and security sector reform" in reqs
-    assert "that the two grow together is the curators' reading" in reqs
+    assert ("The text's words give one direction: security sector reform needs justice sector reform. That they "
+            "advance together is the curators' reading.") in reqs
     gaps = text.split("## Gaps", 1)[1].split("\n## ", 1)[0]
     assert "**Structural inequality**" in gaps and "Lacks a grounded measure, aim, hypothetical and question." in gaps
     assert "**Structural inequality**" not in text.split("## Gaps", 1)[0]
@@ -609,18 +615,19 @@ def test_real_handout_grammar_modality_names_and_contested_other_side(real):
     assert {"plain", "can", "should", "could", "asked"} <= forms, forms
     assert "possible or recommended" not in text and "possible or normative" not in text
     assert re.search(r"modality: (Possible|Normative|Asserted)", text)
-    # every contested entry carries the other side's quote (or points back to where it was printed), or says
-    # that the text states none (an issue whose one reported position is the entry's own: paragraph 15)
+    # every contested entry names what is disputed in the text's words: each objection and each disagreement with
+    # a quote (or a pointer back to it), the other side of a disagreement quoted too, or said to be missing (an
+    # issue whose one reported position is the entry's own: paragraph 15); no bare "The other side."
+    assert "The other side." not in text and "challenge to" not in text
     none_stated = 0
     for block in text.split("\n1. ")[1:]:
         for entry in re.split(r"\n\d+\. ", block):
-            if "*Contested:*" in entry:
-                if "*Contested:* The text states no other position." in entry:
-                    none_stated += 1
-                    assert "*Contested:* The other side." not in entry, entry[:200]
-                    continue
-                after = entry.split("*Contested:* The other side.", 1)
-                assert len(after) == 2 and after[1].lstrip().startswith(">"), entry[:200]
+            lines = entry.splitlines()
+            for i, line in enumerate(lines):
+                if "*Contested:*" in line or ("*Other side:*" in line and "no other position" not in line):
+                    assert lines[i + 1].lstrip().startswith(">"), entry[:300]
+            if "*Other side:* The text reports no other position in that disagreement." in entry:
+                none_stated += 1
     assert none_stated  # the development-strategy issue reports one position only
 
 

@@ -56,6 +56,8 @@ GROUNDING_WORDS = {
     "section": "one section ties its steps, at a node specific to this risk",
 }
 ADDRESS_WORDS = {"measure": "measure", "aim": "aim", "hypothetical": "hypothetical", "question": "question"}
+NEAREST_WORDS = {"measure": "asserted or recommended", "aim": "an aim", "hypothetical": "a hypothetical",
+                 "question": "a question the text asks"}
 
 
 # --- grammar ------------------------------------------------------------------------------------------------------
@@ -349,26 +351,35 @@ class _Writer:
         return Line(_cap("; ".join(parts)) + ".", label="How the text argues it")
 
     def contest_lines(self, contests: tuple[Contest, ...]) -> list[Line]:
-        """What is disputed (each issue with its quote, each challenged claim), then the other side, once."""
-        lines, others = [], []
+        """What is disputed: each issue with its quote, each objection in the objectors' words, then the issues'
+        other positions, once. Our summaries are never in quotation marks: those are for the text's words."""
+        lines, others, objectors = [], [], []
         for c in contests:
             if c.kind == "issue":
                 info = self.r.issues.get(c.issue)
                 issue = info.label if info is not None else c.issue
                 cite = self.quotes.issue(info) if info is not None else None
-                lines.append(Line(f"The text reports disagreement on “{issue}”.", cite, "Contested"))
+                lines.append(Line(f"The text reports a disagreement: {issue}.", cite, "Contested"))
+                others += [b for b in c.by if b not in others]
             else:
-                target = self.r.claims.get(c.claims[0])
-                what = target.label if target else c.claims[0]
-                text = f"The text reports a challenge to “{what}”."
-                if c.inside:
-                    text += " This entry rests on the objection too."
-                lines.append(Line(text, None, "Contested"))
-            others += [b for b in c.by if b not in others]
+                # The objection itself, not the claim it is aimed at: "a challenge to <that claim>" read as if
+                # the text disputed a reported fact (para 35 doubts the ombudsman model, not that it is used).
+                for n, b in enumerate(c.by, start=1):
+                    said = self.r.claims[b].label if b in self.r.claims else b
+                    text = f"The text reports an objection: {said}."
+                    if c.inside and n == len(c.by):
+                        text += " This entry rests on the objection too."
+                    lines.append(Line(text, self.quotes.cite((b,), said), "Contested"))
+                objectors += c.by
+        others = [b for b in others if b not in objectors]  # already quoted as the objection
         if others:
-            lines.append(Line("The other side.", self.quotes.cite(others), "Contested"))
-        elif lines:  # an issue whose only position the brief reports is this entry's: no other side to quote
-            lines.append(Line("The text states no other position.", None, "Contested"))
+            text = "Another position in that disagreement." if len(others) == 1 else \
+                "Other positions in that disagreement."
+            positions = " ".join(self.r.claims[b].label for b in others if b in self.r.claims)
+            lines.append(Line(text, self.quotes.cite(others, positions), "Other side"))  # a quote that states one
+        elif any(c.kind == "issue" for c in contests) and not objectors:
+            # an issue whose only position the brief reports is this entry's
+            lines.append(Line("The text reports no other position in that disagreement.", None, "Other side"))
         return lines
 
     def needs(self, p: Pathway) -> list[Line]:
@@ -379,8 +390,10 @@ class _Writer:
         if together and bundle is not None:
             reqs = [x for x in self.r.requirement_links if x.iri in bundle.requirements]
             brief = [x for x in reqs if not x.inferred_by_curators] or reqs
+            # as the bundle's own entry says: the text may give one direction only, the rest is the curators'
+            reading = " (curators' reading)" if any(x.inferred_by_curators for x in reqs) else ""
             text = (f"{_cap(self.label(p.measure))} and {listing([self.label(m) for m in together])} "
-                    "advance together.")
+                    f"advance together{reading}.")
             lines.append(Line(text, self.quotes.cite([c for x in brief for c in x.claims], "simultaneous growth "
                                                      + text), "Advance together"))
         if first:
@@ -544,8 +557,10 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
         lines = [Line("Lacks a grounded " + listing([ADDRESS_WORDS[k] for k in g.lacks]) + ".",
                       w.quotes.cite(g.claims, w.label(g.risk)), "What the text says of it")]
         for kind, measure, claims in g.nearest[:1]:
-            lines.append(Line(f"Nearest: {w.label(measure)}, an ungrounded {ADDRESS_WORDS[kind]} (no passage ties "
-                              "it to this risk).", w.quotes.cite(claims), "Nearest"))
+            # the kind is the chain's weakest step, which may lie at the risk's end: said so, or the quote (the
+            # measure's own, say a recommendation) would seem to be called a question
+            lines.append(Line(f"Nearest: {w.label(measure)}, which no passage ties to this risk (a chain whose "
+                              f"weakest step is {NEAREST_WORDS[kind]}).", w.quotes.cite(claims), "Nearest"))
         group.entries.append(Entry(w.unit_title(g.risk), lines))
     part.groups.append(group)
     return part
@@ -578,9 +593,9 @@ def _requirements(w: _Writer, links: tuple[Requirement, ...]) -> Part:
         lines += [Line(f"Case: {w.label(c)}.") for c in b.cases]
         stated = [x for x in brief if x.dependent in b.members and x.prerequisite in b.members]
         if stated and len(stated) < len(reqs):
-            lines.append(Line("The text's words give one direction (" + listing(
-                [f"{w.label(x.dependent)} on {w.label(x.prerequisite)}" for x in stated])
-                + "); that the two grow together is the curators' reading.", label="Whose reading"))
+            lines.append(Line("The text's words give one direction: " + listing(
+                [f"{w.label(x.dependent)} {verb('needs', is_plural(w.label(x.dependent)))} {w.label(x.prerequisite)}"
+                 for x in stated]) + ". That they advance together is the curators' reading.", label="Whose reading"))
         group.entries.append(Entry(f"Co-requisite bundle: {names}", lines))
     part.groups.append(group)
     return part
