@@ -6,13 +6,14 @@ IRI, skipping with the reason where the data does not contain them) and on the s
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
 import pytest
 
 from graph import load_graph
-from graph.pathways import derive_pathways, to_markdown
+from graph.pathways import derive_pathways, to_json, to_markdown
 from graph.pathways.handout import build_handout, say
 from graph.pathways.handout_page import to_html
 from graph.readmodel import ASSERTED, CURATORS, HYPOTHETICAL, NORMATIVE, POSSIBLE, QUESTIONED, read
@@ -233,3 +234,21 @@ def test_real_gap_nearest_says_where_its_weakest_step_is(real):
     assert ("Nearest: mix of top-down and bottom-up approaches, which no passage ties to this risk (a chain whose "
             "weakest step is a question the text asks).") in entry
     assert "ungrounded" not in gaps
+
+
+def test_real_entries_say_what_the_text_says_a_measure_also_raises(real):
+    """Para 31's sentence that adopts the political character principle ends "which eventually favored one
+    ethnic group over another": its entry says so, with the quote, beside the aim it reads; an open concern
+    keeps its hedge (the ombudsman model and identity politics, para 35). The JSON carries the same steps."""
+    _, rep = real
+    text = to_markdown(rep)
+    character = text.split("**Political character principle**", 1)[1].split("\n1. ", 1)[0].split("\n2. ", 1)[0]
+    assert ("*Also in the text:* Political character principle leads to structural inequality.\n"
+            "     > “which eventually favored one ethnic group over another”") in character
+    ombudsman = text.split("1. **Ombudsman model**", 1)[1].split("\n## ", 1)[0]
+    assert "*Also in the text:* The text asks whether ombudsman model strengthens identity politics." in ombudsman
+    # only what raises a risk or a harm: no line for what a measure builds or lowers
+    for line in re.findall(r"\*Also in the text:\* (.+)", text):
+        assert re.search(r"(leads? to|strengthens|increases risk of|enables)", line), line
+    raised = json.loads(to_json(rep))["raises"]
+    assert [s["to"] for s in raised[R + "political-character-principle"]] == [R + "structural-inequality"]

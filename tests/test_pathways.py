@@ -541,11 +541,13 @@ def test_handout_prints_no_quote_more_than_twice(which, report, real):
 
 @pytest.mark.parametrize("which", ["fixture", "real"])
 def test_handout_sentence_quotes_are_of_claims_that_state_that_step(which, report, real):
-    """Each step's sentence is followed by a quote of a claim of that step's own links, sharing its words."""
+    """Each step's sentence is followed by a quote of a claim of that step's own links, sharing its words when
+    one of them does (none may: "which eventually favored one ethnic group over another" is the
+    only quote of the political character principle's effect, para 31)."""
     from graph.pathways.handout import build_handout, overlap
 
     rep = report if which == "fixture" else real[1]
-    steps = 0
+    steps = shared = 0
     for part in build_handout(rep).parts:
         for group in part.groups:
             for e in group.entries:
@@ -556,8 +558,10 @@ def test_handout_sentence_quotes_are_of_claims_that_state_that_step(which, repor
                     assert line.cite is not None, line.text
                     quotes = {q.exact for c in line.claims for q in rep.claims[c].quotes}
                     assert line.cite.quote in quotes, (line.text, line.cite.quote)
-                    assert overlap(line.text, line.cite.quote) >= 1, (line.text, line.cite.quote)
-    assert steps >= len(rep.pathways)
+                    best = max(overlap(line.text, q) for q in quotes)
+                    assert overlap(line.text, line.cite.quote) >= min(best, 1), (line.text, line.cite.quote)
+                    shared += best >= 1
+    assert steps >= len(rep.pathways) and shared >= steps - 2  # nearly every step shares words with its quote
 
 
 def _cap(text: str) -> str:

@@ -26,6 +26,7 @@ from graph.pathways.ids import DERIVED_BASE, digest, safe, slug
 from graph.pathways.model import (
     ADDRESS_KINDS,
     ASSERTED,
+    HARM,
     HYPOTHETICAL,
     MEASURE,
     QUALIFIED,
@@ -294,6 +295,13 @@ class _Derivation:
             ),
             key=lambda r: (-r.pathway_count, -r.betweenness, r.measure),
         )
+        # What the text says a measure also raises (a risk or a harm), in any modality: the same sentence that
+        # tells of the political character principle says it "eventually favored one ethnic group over another".
+        every = wide_sg or self.sg
+        raises = {m: steps for m in measures if (steps := tuple(sorted(
+            (every.steps[i] for v, polarity, i in every.out.get(m, ())
+             if polarity == 1 and {RISK, HARM} & set(g.nodes[v].get("kinds", ()))),
+            key=lambda s: (min((paragraph_order(self.claims, c) for c in s.claims), default=(10**9, "")), s.link))))}
         flags = ("-hyp" if self.include_hypothetical else "") + ("-inf" if self.include_inferred else "")
         labels = {n: g.nodes[n]["label"] for n in nodes if g.nodes[n].get("label")}
         labels.update(g.graph.get("labels", {}))
@@ -318,6 +326,7 @@ class _Derivation:
             units=tuple(u for u, _ in units),
             gaps=tuple(gaps),
             supported_opposites=tuple(opposites),
+            raises=raises,
             inferred=tuple(inferred),
             requirement_links=req_links,
             reach=dict(sorted({**self.reach, **{n: first[n] for n in generic}}.items())),

@@ -422,6 +422,9 @@ class _Writer:
         for s in reversed(r.risk_steps):
             lines.append(self.step_line(s))
         lines.append(self.facts(p))
+        # what the text says the measure also raises, with its hedge: a trainer must not see only the good side
+        for m in measures:
+            lines += [replace(self.step_line(s), label="Also in the text") for s in self.r.raises.get(m, ())]
         lines += self.contest_lines(p.contests)
         lines += self.needs(p)
         return Entry(_cap(title), lines)

@@ -120,6 +120,8 @@ class PathwayReport:
     units: tuple[str, ...] = ()  # risk units: risk factors outside joint conditions, and joint conditions
     gaps: tuple[Gap, ...] = ()
     supported_opposites: tuple[SupportedOpposite, ...] = ()  # risks whose opposite the text supports
+    raises: dict[str, tuple[Step, ...]] = field(default_factory=dict)  # measure -> the steps by which the text says
+    # it raises a risk factor or a harm (any modality: an open concern too)
     inferred: tuple[Pathway, ...] = ()  # ungrounded pairings (only when asked for); never written as RDF
     requirement_links: tuple[Requirement, ...] = ()
     reach: dict[str, int] = field(default_factory=dict)  # node -> risk units that reach it (generic nodes: before
@@ -148,6 +150,7 @@ class PathwayReport:
         out |= {c for r in self.requirement_links for c in r.claims}
         out |= {c for g in self.gaps for c in g.claims} | {c for j in self.joint_conditions for c in j.claims}
         out |= {c for o in self.supported_opposites for c in (*o.claims, *(c for s in o.steps for c in s.claims))}
+        out |= {c for steps in self.raises.values() for s in steps for c in s.claims}
         out |= {a for c in list(out) if c in self.claims for a in self.attackers.get(c, ())}
         return sorted(c for c in out if c in self.claims)
 

@@ -201,6 +201,9 @@ def to_json(report: PathwayReport) -> str:
                         "modalities": list(s.modalities), "claims": list(s.claims)} for s in o.steps]}
             for o in report.supported_opposites
         ],
+        "raises": {m: [{"links": list(s.links), "from": s.source, "to": s.target, "relation": s.relation,
+                        "modalities": list(s.modalities), "claims": list(s.claims)} for s in steps]
+                   for m, steps in report.raises.items()},
         "issues": {i: {"label": info.label, "quotes": [q.exact for q in info.quotes]}
                    for i, info in report.issues.items()},
         "requirements": {k: list(v) for k, v in sorted(report.requirements.items())},
