@@ -353,7 +353,9 @@ class _Writer:
     def contest_lines(self, contests: tuple[Contest, ...]) -> list[Line]:
         """What is disputed: each issue with its quote, each objection in the objectors' words, then the issues'
         other positions, once. Our summaries are never in quotation marks: those are for the text's words."""
-        lines, others, objectors = [], [], []
+        lines: list[Line] = []
+        others: list[str] = []
+        objectors: list[str] = []
         for c in contests:
             if c.kind == "issue":
                 info = self.r.issues.get(c.issue)
