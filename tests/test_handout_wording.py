@@ -252,3 +252,16 @@ def test_real_entries_say_what_the_text_says_a_measure_also_raises(real):
         assert re.search(r"(leads? to|strengthens|increases risk of|enables)", line), line
     raised = json.loads(to_json(rep))["raises"]
     assert [s["to"] for s in raised[R + "political-character-principle"]] == [R + "structural-inequality"]
+
+
+def test_real_gap_quotes_carry_the_objections_to_them_but_not_another_issues(real):
+    """The post-election crisis gap quotes para 32's "creating constitutional crises", which one participant
+    disputes in the next sentence: the entry says so. Structural inequality's quote (para 12) is one side of the
+    non-state actors question, which does not dispute it: no objection there."""
+    _, rep = real
+    gaps = to_markdown(rep).split("## Gaps", 1)[1].split("\n## ", 1)[0]
+    crisis = gaps.split("**Post-election constitutional crisis**", 1)[1].split("**", 1)[0]
+    assert ("*Contested:* The text reports an objection: Rotation is a party creation, not part of Nigeria's "
+            "constitution.") in crisis and "a creation of the party system" in crisis
+    inequality = gaps.split("**Structural inequality**", 1)[1].split("**", 1)[0]
+    assert "objection" not in inequality and "Non-state actors" not in inequality

@@ -384,6 +384,23 @@ class _Writer:
             lines.append(Line("The text reports no other position in that disagreement.", None, "Other side"))
         return lines
 
+    def objections(self, risk: str, claims: tuple[str, ...]) -> list[Line]:
+        """The objections the text reports to what it says of a risk (``claims``), told as an entry's contests: a
+        gap's quote may be a characterisation one participant disputes (para 32). Not an objection that is one
+        side of an issue about something else: "some participants" saw a role for non-state actors against
+        those who would focus on the state (para 12), which does not dispute that structural inequalities
+        enable atrocities."""
+        def elsewhere(claim: str, attacker: str) -> bool:
+            return any(claim in i.positions and attacker in i.positions and risk not in i.about
+                       for i in self.r.issues.values())
+
+        contests = []
+        for c in claims:
+            by = tuple(a for a in self.r.attackers.get(c, ()) if not elsewhere(c, a))
+            if by:
+                contests.append(Contest("attack", (c,), by))
+        return self.contest_lines(tuple(contests))
+
     def needs(self, p: Pathway) -> list[Line]:
         lines = []
         bundle = self.bundle_of.get(p.measure)
@@ -542,6 +559,7 @@ def _opposites(w: _Writer, opposites: tuple[SupportedOpposite, ...]) -> Part:
             lines.append(replace(line, label=f"What it says of {opposite}") if i == 0 else line)
         lines.append(Line(f"That {risk} is the absence of {opposite} is the curators' reading of their definitions "
                           "of the two, not the text's words.", label="Whose reading"))
+        lines += w.objections(o.risk, o.claims)
         group.entries.append(Entry(w.unit_title(o.risk), lines))
     part.groups.append(group)
     return part
@@ -566,6 +584,7 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
             # measure's own, say a recommendation) would seem to be called a question
             lines.append(Line(f"Nearest: {w.label(measure)}, which no passage ties to this risk (a chain whose "
                               f"weakest step is {NEAREST_WORDS[kind]}).", w.quotes.cite(claims), "Nearest"))
+        lines += w.objections(g.risk, g.claims)
         group.entries.append(Entry(w.unit_title(g.risk), lines))
     part.groups.append(group)
     return part
