@@ -195,7 +195,7 @@ def test_corpus_edits_give_a_whole_runs_findings_checking_less(corpus):
     # A shared node loses its type: the causal links of every brief that name it break (sh:class elsewhere).
     shared = folder / "shared.ttl"
     typed = next(line for line in shared.read_text(encoding="utf-8").splitlines()
-                 if line.startswith("<https://w3id.org/r2pkg/resource/violent-conflict> "
+                 if line.startswith("<https://w3id.org/r2pkg/resource/conflict> "
                                     "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"))
     edit(shared, typed + "\n", "")
     records, rechecked, whole = project.check()

@@ -19,7 +19,7 @@ and counting such a chain only lowers specificity, never raises it.
 
 A node is *generic* when it is an r2p:Harm (an end harm) that at least
 ``GENERIC_MIN_UNITS`` units reach: in the brief mass atrocities, mass
-violence and violent conflict. Generic nodes are never a meeting point and
+violence and conflict. Generic nodes are never a meeting point and
 no route passes through them. Reach is then counted again with the generic
 nodes left out, and a meeting point's *specificity* is 1 / reach: 1.0 for the
 risk factor itself or a node only it reaches, 0.5 for a node two units
