@@ -1079,3 +1079,14 @@ def test_a_handout_without_pathways_says_there_are_none():
     text = to_markdown(empty)
     assert "No pathways" in text and "no pathway to list" in text
     assert "No pathways" not in to_markdown(derive_pathways(load_graph(FIXTURE_INPUTS)))
+
+
+def test_real_a_link_only_the_curators_read_starts_no_aim_entry(real):
+    """Para 1 links the state's ability to prevent atrocities with its capacity to manage triggers, with no
+    direction: that preventive capacity mitigates them is the curators' reading (r2p:Possible), marked as such
+    in the one entry that uses it, and no entry of its own ("addressed only by an aim the text states")."""
+    kg, rep = real
+    need(kg, "preventive-capacity", "atrocity-triggers")
+    entries = [p for p in rep.aim_only if p.risk == r("atrocity-triggers")]
+    assert [p.measure for p in entries] == [r("good-governance")]
+    assert "Preventive capacity can mitigate atrocity triggers (curators' reading)." in to_markdown(rep)

@@ -225,10 +225,11 @@ class _Derivation:
         wide = None if wide_sg is None else RouteSearch(g, wide_sg, generic, self.max_steps, self.cap)
 
         # An aim the brief states from what is not a measure (an outcome, an actor: "good governance
-        # structures ... to build" capacity) also addresses a risk: such a risk is no gap either.
+        # structures ... to build" capacity) also addresses a risk: such a risk is no gap either. Stated by the
+        # brief: a link that is only the curators' reading starts no entry of its own.
         aim_starts = frozenset(
             u for u, _, d in g.edges(data=True)
-            if d.get("modality") in _AIMS and d.get("polarity") in (1, -1)
+            if d.get("modality") in _AIMS and d.get("polarity") in (1, -1) and not d.get("curators")
             and not {RISK, MEASURE} & g.nodes[u].get("kinds", frozenset())
         )
         aims = RouteSearch(g, self.sg, generic, self.max_steps, self.cap, starts=aim_starts) if aim_starts else None
