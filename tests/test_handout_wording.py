@@ -113,9 +113,15 @@ def test_real_asserted_step_is_plain(real):
 
 def test_real_hypothetical_questioned_and_curators_steps(real):
     _, rep = real
-    hypothetical = line_of(rep, "security-sector-reform", "military-politicization")
-    assert hypothetical == ("Security sector reform could mitigate politicization of the military (hypothetical; "
-                            "curators' reading)."), hypothetical
+    hypothetical = line_of(rep, "ddr", "mass-violence")
+    assert hypothetical.endswith("security sector reform could mitigate mass violence (hypothetical)."), hypothetical
+    curators = line_of(rep, "preventive-capacity", "atrocity-triggers")
+    assert curators == "Preventive capacity can mitigate atrocity triggers (curators' reading).", curators
+    # both marks at once (para 28's curators' SSR against the military's politicisation, now ranked after what
+    # the text states, so no longer the lead of an entry)
+    assert say("security sector reform", False, "mitigates", "politicization of the military", HYPOTHETICAL,
+               curators=True) == ("Security sector reform could mitigate politicization of the military "
+                                  "(hypothetical; curators' reading).")
     asked = line_of(rep, "security-sector-professionalization", "security-force-abuse")
     assert asked == "The text asks whether security sector professionalization mitigates rights abuse by " \
         "security forces.", asked
@@ -243,13 +249,16 @@ def test_real_entries_say_what_the_text_says_a_measure_also_raises(real):
     _, rep = real
     text = to_markdown(rep)
     character = text.split("**Political character principle**", 1)[1].split("\n1. ", 1)[0].split("\n2. ", 1)[0]
-    assert ("*Also in the text:* Political character principle leads to structural inequality.\n"
+    assert ("*Also in the passage:* Political character principle leads to structural inequality.\n"
             "     > “which eventually favored one ethnic group over another”") in character
     ombudsman = text.split("1. **Ombudsman model**", 1)[1].split("\n## ", 1)[0]
-    assert "*Also in the text:* The text asks whether ombudsman model strengthens identity politics." in ombudsman
+    assert "*Also in the passage:* The text asks whether ombudsman model strengthens identity politics." in ombudsman
     # only what raises a risk or a harm: no line for what a measure builds or lowers
-    for line in re.findall(r"\*Also in the text:\* (.+)", text):
+    for line in re.findall(r"\*Also in the passage:\* (.+)", text):
         assert re.search(r"(leads? to|strengthens|increases risk of|enables)", line), line
+    # only from the entry's own passages: judicial reform's clash of values (para 23) is said in the entry of
+    # paras 23-24, not in those of para 2 or of Venezuela (para 28)
+    assert text.count("*Also in the passage:* Justice sector reform can lead to clash") == 1
     raised = json.loads(to_json(rep))["raises"]
     assert [s["to"] for s in raised[R + "political-character-principle"]] == [R + "structural-inequality"]
 

@@ -1090,3 +1090,18 @@ def test_real_a_link_only_the_curators_read_starts_no_aim_entry(real):
     entries = [p for p in rep.aim_only if p.risk == r("atrocity-triggers")]
     assert [p.measure for p in entries] == [r("good-governance")]
     assert "Preventive capacity can mitigate atrocity triggers (curators' reading)." in to_markdown(rep)
+
+
+def test_real_what_the_text_states_ranks_before_the_curators_reading(real):
+    """Para 28 names "preventive SSR, DDR, and JSR" against mass violence, to which the military's politicisation
+    leads: the entry keeps all three measures, led by what the text states, rather than splitting off security
+    sector reform behind the curators' one-step reading (SSR against politicisation). Likewise the Nigerian
+    provincial administrations (an aim the text states) come before the political character principle (an aim
+    only in the curators' reading), para 31."""
+    kg, rep = real
+    need(kg, "military-politicization", "ddr", "provincial-administrations")
+    first = next(p for p in rep.hypothetical_only if p.risk == r("military-politicization"))
+    assert set(first.measures) == {r("ddr"), r("justice-sector-reform"), r("security-sector-reform")}
+    assert not any(s.curators for s in first.lead.steps)
+    division = [p.measure for p in rep.pathways if p.risk == r("ethnic-division")]
+    assert division.index(r("provincial-administrations")) < division.index(r("political-character-principle"))

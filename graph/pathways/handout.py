@@ -384,6 +384,9 @@ class _Writer:
             lines.append(Line("The text reports no other position in that disagreement.", None, "Other side"))
         return lines
 
+    def paragraphs(self, claims: tuple[str, ...]) -> set[int]:
+        return {p for c in claims if c in self.r.claims and (p := self.r.claims[c].paragraph) is not None}
+
     def objections(self, risk: str, claims: tuple[str, ...]) -> list[Line]:
         """The objections the text reports to what it says of a risk (``claims``), told as an entry's contests: a
         gap's quote may be a characterisation one participant disputes (para 32). Not an objection that is one
@@ -441,9 +444,12 @@ class _Writer:
         for s in reversed(r.risk_steps):
             lines.append(self.step_line(s))
         lines.append(self.facts(p))
-        # what the text says the measure also raises, with its hedge: a trainer must not see only the good side
+        # What the same passage says the measure also raises, with its hedge: a trainer must not see only the good
+        # side of a sentence (para 31). Not what another passage says: that would join two arguments.
+        here = self.paragraphs(p.claims)
         for m in measures:
-            lines += [replace(self.step_line(s), label="Also in the text") for s in self.r.raises.get(m, ())]
+            lines += [replace(self.step_line(s), label="Also in the passage") for s in self.r.raises.get(m, ())
+                      if self.paragraphs(s.claims) & here]
         lines += self.contest_lines(p.contests)
         lines += self.needs(p)
         return Entry(_cap(title), lines)

@@ -31,8 +31,12 @@ from graph.pathways.signed import SignedGraph
 
 
 def route_key(r: Route) -> tuple:
+    """What the text states before what rests on the curators' reading (para 28: the text's "preventive SSR, DDR,
+    and JSR" for mass violence, before the curators' SSR against the military's politicisation), then the
+    tighter grounding, the firmer modality, the wider support, the more specific, the shorter."""
     grounding = GROUNDINGS.index(r.grounding) if r.grounding else len(GROUNDINGS)
-    return (grounding, r.modality, -r.strength, not r.participants, -r.specificity, len(r.steps), r.iri)
+    curators = any(s.curators for s in r.steps)
+    return (curators, grounding, r.modality, -r.strength, not r.participants, -r.specificity, len(r.steps), r.iri)
 
 
 def entry_key(p: Pathway) -> tuple:
