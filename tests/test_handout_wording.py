@@ -252,7 +252,8 @@ def test_real_entries_say_what_the_text_says_a_measure_also_raises(real):
     assert ("*Also in the passage:* Political character principle leads to structural inequality.\n"
             "     > “which eventually favored one ethnic group over another”") in character
     ombudsman = text.split("1. **Ombudsman model**", 1)[1].split("\n## ", 1)[0]
-    assert "*Also in the passage:* The text asks whether ombudsman model strengthens identity politics." in ombudsman
+    assert ("*Also in the passage:* The text asks whether ombudsman model strengthens identity politics.\n"
+            "     > “the inherent risks of using ethnicity as a basis of political identity") in ombudsman
     # only what raises a risk or a harm: no line for what a measure builds or lowers
     for line in re.findall(r"\*Also in the passage:\* (.+)", text):
         assert re.search(r"(leads? to|strengthens|increases risk of|enables)", line), line

@@ -319,16 +319,17 @@ class _Writer:
         aim = all(a for m, a in voices if m == modality)
         return modality, aim, any(s.curators for s in steps)
 
-    def step_line(self, s: Step, subjects: list[str] | None = None, firsts: list[Step] | None = None) -> Line:
+    def step_line(self, s: Step, subjects: list[str] | None = None, firsts: list[Step] | None = None,
+                  choose_by: str = "") -> Line:
         """One step's sentence and quote; ``subjects`` (with ``firsts``, their own first steps) when several
-        measures share the step."""
+        measures share the step; ``choose_by``: the words to choose the quote by, if not the whole sentence."""
         labels = [self.label(x) for x in subjects or [s.source]]
         plural = len(labels) > 1 or is_plural(labels[0])
         modality, aim, curators = self.voice(firsts or [s])
         subject, target = listing(labels), self.label(s.target)
         text = say(subject, plural, s.relation_label, target, modality, aim=aim, curators=curators)
         plain = say(subject, plural, s.relation_label, target)  # the quote is chosen by what the step says
-        return Line(text, self.quotes.cite(s.claims, plain), claims=s.claims)
+        return Line(text, self.quotes.cite(s.claims, choose_by or plain), claims=s.claims)
 
     def modality(self, r: Route) -> str:
         iri = route_modality(r)
@@ -448,8 +449,10 @@ class _Writer:
         # side of a sentence (para 31). Not what another passage says: that would join two arguments.
         here = self.paragraphs(p.claims)
         for m in measures:
-            lines += [replace(self.step_line(s), label="Also in the passage") for s in self.r.raises.get(m, ())
-                      if self.paragraphs(s.claims) & here]
+            # quoted by what it raises: the ombudsman model's "risks of using ethnicity as a basis of political
+            # identity", not the concerns the entry quotes again as the objection
+            lines += [replace(self.step_line(s, choose_by=self.label(s.target)), label="Also in the passage")
+                      for s in self.r.raises.get(m, ()) if self.paragraphs(s.claims) & here]
         lines += self.contest_lines(p.contests)
         lines += self.needs(p)
         return Entry(_cap(title), lines)
