@@ -601,6 +601,26 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
     assert not any(left.values()), left
 
 
+# The share of the map's width (left of the caption) that the nodes on screen span, as the frame opens.
+SPAN_OF_NODES = """() => { const net = r2pMap.network, w = document.getElementById('map').getBoundingClientRect().width;
+  const xs = r2pMap.onScreenNodeIds().flatMap(id => { const b = net.getBoundingBox(id);
+    return [net.canvasToDOM({x: b.left, y: b.top}).x, net.canvasToDOM({x: b.right, y: b.bottom}).x]; });
+  return (Math.min(w, Math.max(...xs)) - Math.max(0, Math.min(...xs))) / w; }"""
+
+
+def test_brief_requirements_first_frame_shows_the_next_stage_beside_the_first(brief_maps, open_page):
+    """The first stage's nodes have their next column close on the right: a frame that cuts no label by leaving
+    that column out put them against the caption with the left half of the screen empty. A slightly smaller
+    scale takes the column in."""
+    page = open_page(brief_maps / "requirements.html", ready=False, width=1920, height=1080).page
+    page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
+    assert page.evaluate(SPAN_OF_NODES) >= 0.7
+    on_screen, first_stage = page.evaluate("r2pMap.onScreenNodeIds()"), page.evaluate("r2pMap.stepNodeIds()")
+    assert set(first_stage) < set(on_screen)  # the next stage's nodes too, dimmed
+    assert page.evaluate(CUT_LABELS, False) == []
+    page.context.close()
+
+
 FIRST_STAGE = re.compile(r"Stage 1: (?P<lead>.+?)(?: and (?P<more>\d+) more)? to start from")
 LATER_STAGE = re.compile(r"Stage (?P<n>\d+): (?P<lead>.+?) \((?P<k>\d+) prerequisites?\)(?: and (?P<more>\d+) more)?")
 PART = re.compile(r" \(\d+ of \d+\)$")  # a step split to fit one frame

@@ -236,7 +236,10 @@ function edgesToTry(t, boxes, size, m, lo, hi, now, slack) {
   return out.filter(function (x) { return x >= min - 1e-6 && x <= max + 1e-6; });
 }
 // The window of this scale that keeps `t` inside and cuts the fewest labels, then leaves the fewest
-// in its margin, then lies nearest the centred one, moved from it by at most `slack` of its size.
+// in its margin, then shows the most labels whole (a frame that has to move takes the neighbours in
+// rather than showing empty canvas: the requirements map's first stage beside the second, not alone
+// at the edge of an empty half), then lies nearest the centred one, moved from it by at most `slack`
+// of its size.
 // Every pair of candidate edges is tried when few labels are near; else one axis, then the other.
 function bestWindow(t, boxes, w, h, scale, slack) {
   var m = FRAME_MARGIN / scale, W = w / scale, H = h / scale;
@@ -246,7 +249,11 @@ function bestWindow(t, boxes, w, h, scale, slack) {
   });
   var cost = function (px, py) {
     var win = { left: px, right: px + W, top: py, bottom: py + H };
-    return cutBy(win, near, 0).length * 1e9 + cutBy(win, near, m).length * 1e6 + Math.abs(px - cx) + Math.abs(py - cy);
+    var whole = near.filter(function (b) {
+      return b.left >= win.left && b.right <= win.right && b.top >= win.top && b.bottom <= win.bottom;
+    }).length;
+    return cutBy(win, near, 0).length * 1e15 + cutBy(win, near, m).length * 1e12 - whole * 1e9 +
+      Math.abs(px - cx) + Math.abs(py - cy);
   };
   var xs = edgesToTry(t, near, W, m, "left", "right", cx, slack * W);
   var ys = edgesToTry(t, near, H, m, "top", "bottom", cy, slack * H);
@@ -283,18 +290,39 @@ function frame(ids, centre) {
   // The largest scale, from the fitting one down to the readable one, with a window that cuts no
   // label and keeps the nodes near its middle (taking the neighbours in rather than panning to
   // empty space); failing that, a window moved further.
-  var best = null;
+  var best = null, moved = false;
   [0.15, Infinity].some(function (slack) {
     for (var i = 0; i <= 8; i++) {
       var now = bestWindow(t, boxes, w, h, v.scale * Math.pow(lo / v.scale, i / 8), slack);
       if (!best || now.cut.length < best.cut.length ||
           (now.cut.length === best.cut.length && now.tight.length < best.tight.length)) best = now;
-      if (!best.cut.length) return true;
+      if (!best.cut.length) { moved = slack === Infinity; return true; }
       if (v.scale <= lo) break;
     }
     return false;
   });
+  // A frame that had to move far to cut nothing may leave half the screen empty (the requirements
+  // map's first stage at the edge, its next column left out): a somewhat smaller scale, still
+  // readable, that takes the neighbours in and leaves no wide empty band is the better frame.
+  for (var step = 1; moved && emptyShare(best, boxes, w, h) > EMPTY_SHARE && best.scale > lo && step <= 8; step++) {
+    var smaller = bestWindow(t, boxes, w, h, best.scale * Math.pow(lo / best.scale, step / 8), Infinity);
+    if (!smaller.cut.length && emptyShare(smaller, boxes, w, h) <= EMPTY_SHARE) best = smaller;
+  }
   network.moveTo({ position: { x: best.x, y: best.y }, scale: best.scale, animation: false });
+}
+// The widest empty band along any edge of a window, as a share of its extent: what the window shows
+// is the span of the labels wholly inside it.
+var EMPTY_SHARE = 0.3;
+function emptyShare(view, boxes, w, h) {
+  var W = w / view.scale, H = h / view.scale;
+  var win = { left: view.x - W / 2, right: view.x + W / 2, top: view.y - H / 2, bottom: view.y + H / 2 };
+  var inside = boxes.filter(function (b) {
+    return b.left >= win.left && b.right <= win.right && b.top >= win.top && b.bottom <= win.bottom;
+  });
+  if (!inside.length) return 1;
+  var u = union(inside);
+  return Math.max((u.left - win.left) / W, (win.right - u.right) / W, (u.top - win.top) / H,
+                  (win.bottom - u.bottom) / H);
 }
 // "Show all": the whole map, whatever the scale (the one frame allowed to be small).
 function fitTo(ids) {
