@@ -167,7 +167,8 @@ def test_real_issue_quotes_name_who_how_widely_and_the_paragraph(real):
     lines = text.splitlines()
     seen = 0
     for i, line in enumerate(lines):
-        m = re.search(r"\*Contested:\* The text reports a disagreement: (.+)\.$", line)
+        m = re.search(r"\*Contested:\* The (?:text reports|curators read) a disagreement(?: here)?: (.+?)\."
+                      r"(?: This entry rests on one side of it: .*)?$", line)
         if not m:
             continue
         info = next(x for x in rep.issues.values() if x.label == m.group(1))
@@ -212,7 +213,7 @@ def test_real_requirement_resting_on_an_ambiguous_antecedent_carries_the_curator
         entry = text.split(f"**Long-term atrocity prevention needs {measure}**", 1)[1].split("\n4. ", 1)[0]
         entry = entry.split("\n5. ", 1)[0]
         assert "as the curators read them" in entry and "*Curators' note:*" in entry, entry
-        assert "the antecedent of \"these processes\" is ambiguous" in entry
+        assert "*Curators' note:* The antecedent of \"these processes\" is ambiguous" in entry  # said once
     plain = text.split("**Preventive capacity needs good governance**", 1)[1].split("\n", 2)[1]
     assert plain.strip() == "- *Whose reading:* The text's words."  # no note: the words alone
 
@@ -227,6 +228,9 @@ def test_real_objections_are_said_in_the_objectors_words_and_the_curators_groupi
             "model's dangers.\n     > “concerns remained among the participants") in entry
     assert re.search(r"acknowledged the dangers of this model, they believed .*” — the r2pkg curators \(breadth not "
                      r"stated; the curators' reading\), ¶35", entry)
+    # the grouping is said to be the curators', and the entry's own side of it is named
+    assert ("*Contested:* The curators read a disagreement here: Dangers and value of the ombudsman model. This "
+            "entry rests on one side of it: Latin American countries work with ombudsmen") in entry
     assert "challenge to" not in text and "The other side." not in text
 
 
@@ -252,11 +256,12 @@ def test_real_entries_say_what_the_text_says_a_measure_also_raises(real):
     assert ("*Also in the passage:* Political character principle leads to structural inequality.\n"
             "     > “which eventually favored one ethnic group over another”") in character
     ombudsman = text.split("1. **Ombudsman model**", 1)[1].split("\n## ", 1)[0]
-    assert ("*Also in the passage:* The text asks whether ombudsman model strengthens identity politics.\n"
+    assert ("*Also in the passage:* The text reports a concern that ombudsman model may strengthen identity "
+            "politics.\n"
             "     > “the inherent risks of using ethnicity as a basis of political identity") in ombudsman
     # only what raises a risk or a harm: no line for what a measure builds or lowers
     for line in re.findall(r"\*Also in the passage:\* (.+)", text):
-        assert re.search(r"(leads? to|strengthens|increases risk of|enables)", line), line
+        assert re.search(r"(leads? to|strengthens?|increases? risk of|enables?)", line), line
     # only from the entry's own passages: judicial reform's clash of values (para 23) is said in the entry of
     # paras 23-24, not in those of para 2 or of Venezuela (para 28)
     assert text.count("*Also in the passage:* Justice sector reform can lead to clash") == 1
@@ -275,3 +280,20 @@ def test_real_gap_quotes_carry_the_objections_to_them_but_not_another_issues(rea
             "constitution.") in crisis and "a creation of the party system" in crisis
     inequality = gaps.split("**Structural inequality**", 1)[1].split("**", 1)[0]
     assert "objection" not in inequality and "Non-state actors" not in inequality
+
+
+def test_real_an_entry_names_its_case_and_each_other_position_with_its_quote(real):
+    """Para 15's step rests on one participant's case and says so; the disagreement of paras 23-24 gives each
+    other position in its own words, and the side the entry rests on."""
+    _, rep = real
+    text = to_markdown(rep)
+    restrictions = text.split("### Government restrictions", 1)[1].split("\n### ", 1)[0]
+    assert "   - Case: prevention routed through a development agenda." in restrictions
+    assert "*Other side:* The text reports no position in it other than this entry's." in restrictions
+    confidence = text.split("1. **Justice sector reform**\n   - Justice sector reform should strengthen "
+                            "institutional confidence", 1)[1].split("\n1. ", 1)[0]
+    assert "This entry rests on one side of it: The international community should not create hybrid" in confidence
+    others = re.findall(r"\*Other side:\* (.+)\n     > “(.+?)”", confidence)
+    assert [o[0] for o in others] == ["Shared ground between local and international justice norms as an entry "
+                                      "point.", "A hybrid approach could pair international programmes with "
+                                      "judicial integrators."]

@@ -134,8 +134,10 @@ def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) 
     from graph.documents import document_citation  # the title from the data, never one of the code's own
 
     links = sorted({k for p in (*report.pathways, *report.hypothetical_only, *report.aim_only, *report.inferred)
-                    for r in p.routes for s in r.steps for k in s.links})
-    labels = {**report.labels, **readmodel.labels_of(kg, links)}  # the links' own labels: the handout's aims
+                    for r in p.routes for s in r.steps for k in s.links}
+                   | {k for steps in report.raises.values() for s in steps for k in s.links})
+    # the links' own labels: the handout's aims and open concerns
+    labels = {**report.labels, **readmodel.labels_of(kg, links)}
     return replace(report, claims=claims, issues=issues, names=names, labels=labels,
                    source=document_citation(kg))
 

@@ -56,8 +56,8 @@ GROUNDING_WORDS = {
     "section": "one section ties its steps, at a node specific to this risk",
 }
 ADDRESS_WORDS = {"measure": "measure", "aim": "aim", "hypothetical": "hypothetical", "question": "question"}
-NEAREST_WORDS = {"measure": "asserted or recommended", "aim": "an aim", "hypothetical": "a hypothetical",
-                 "question": "a question the text asks"}
+NEAREST_WORDS = {"measure": "asserted or recommended", "aim": "a possibility or an aim",
+                 "hypothetical": "a hypothetical", "question": "a question the text asks"}
 
 
 # --- grammar ------------------------------------------------------------------------------------------------------
@@ -106,11 +106,12 @@ VOICES = (ASSERTED, POSSIBLE, NORMATIVE, HYPOTHETICAL, QUESTIONED)
 
 
 def say(subject: str, plural: bool, relation: str, target: str, modality: str = ASSERTED, *, aim: bool = False,
-        curators: bool = False) -> str:
+        concern: bool = False, curators: bool = False) -> str:
     """One step as a sentence that keeps the link's hedge: "X mitigates Y." (asserted), "X can mitigate Y."
     (possible; "X is meant to mitigate Y." for an aim), "X should mitigate Y (a recommendation)." (normative),
-    "X could mitigate Y (hypothetical)." and "The text asks whether X mitigates Y." (questioned); "(curators'
-    reading)" when the link is the curators' reading, not the text's words. ``subject`` is as printed."""
+    "X could mitigate Y (hypothetical)." and "The text asks whether X mitigates Y." (questioned; "The text
+    reports a concern that X may mitigate Y." for an open concern); "(curators' reading)" when the link is the
+    curators' reading, not the text's words. ``subject`` is as printed."""
     notes = []
     if modality == POSSIBLE:
         be = "are" if plural else "is"
@@ -121,6 +122,8 @@ def say(subject: str, plural: bool, relation: str, target: str, modality: str = 
     elif modality == HYPOTHETICAL:
         text = f"{subject} could {_base(relation)} {target}"
         notes.append("hypothetical")
+    elif modality == QUESTIONED and concern:
+        text = f"the text reports a concern that {subject} may {_base(relation)} {target}"
     elif modality == QUESTIONED:
         text = f"the text asks whether {subject} {_finite(relation, plural)} {target}"
     else:  # asserted, or a modality outside the scheme (the route's facts line names it)
@@ -133,6 +136,11 @@ def say(subject: str, plural: bool, relation: str, target: str, modality: str = 
 def _is_aim(label: str) -> bool:
     """Whether a link's label states an aim ("aim (Nigeria): ...", "curators' reading, aim: ...")."""
     return re.match(r"(?:curators' reading, )?aims?\b", label.strip().lower()) is not None
+
+
+def _is_concern(label: str) -> bool:
+    """Whether a link's label reports an open concern rather than a question ("open concern: ...")."""
+    return re.match(r"(?:curators' reading, )?open concerns?\b", label.strip().lower()) is not None
 
 
 def listing(items: list[str]) -> str:
@@ -305,19 +313,21 @@ class _Writer:
     def label(self, iri: str) -> str:
         return self.r.label(iri)
 
-    def voice(self, steps: list[Step]) -> tuple[str, bool, bool]:
-        """(modality, aim, curators) a step's sentence is said in. Of parallel links, the firmest the text
-        states; of several measures' first steps told in one sentence, the least firm (no hedge is lost)."""
+    def voice(self, steps: list[Step]) -> tuple[str, bool, bool, bool]:
+        """(modality, aim, concern, curators) a step's sentence is said in. Of parallel links, the firmest the
+        text states; of several measures' first steps told in one sentence, the least firm (no hedge is lost)."""
         voices = []
         for s in steps:
             firmest = [m for m in s.modalities if modality_level(m) == s.modality] or [ASSERTED]
             modality = min(firmest, key=lambda m: (VOICES.index(m) if m in VOICES else -1, m))
-            aim = modality == POSSIBLE and any(_is_aim(self.r.labels.get(link, "")) for link in s.links)
-            voices.append((modality, aim))
-        modality, _ = max(voices, key=lambda v: (modality_level(v[0]), VOICES.index(v[0]) if v[0] in VOICES
-                                                 else -1, v[0]))
-        aim = all(a for m, a in voices if m == modality)
-        return modality, aim, any(s.curators for s in steps)
+            labels = [self.r.labels.get(link, "") for link in s.links]
+            voices.append((modality, modality == POSSIBLE and any(map(_is_aim, labels)),
+                           modality == QUESTIONED and any(map(_is_concern, labels))))
+        modality = max(voices, key=lambda v: (modality_level(v[0]), VOICES.index(v[0]) if v[0] in VOICES
+                                              else -1, v[0]))[0]
+        aim = all(v[1] for v in voices if v[0] == modality)
+        concern = all(v[2] for v in voices if v[0] == modality)
+        return modality, aim, concern, any(s.curators for s in steps)
 
     def step_line(self, s: Step, subjects: list[str] | None = None, firsts: list[Step] | None = None,
                   choose_by: str = "") -> Line:
@@ -325,9 +335,9 @@ class _Writer:
         measures share the step; ``choose_by``: the words to choose the quote by, if not the whole sentence."""
         labels = [self.label(x) for x in subjects or [s.source]]
         plural = len(labels) > 1 or is_plural(labels[0])
-        modality, aim, curators = self.voice(firsts or [s])
+        modality, aim, concern, curators = self.voice(firsts or [s])
         subject, target = listing(labels), self.label(s.target)
-        text = say(subject, plural, s.relation_label, target, modality, aim=aim, curators=curators)
+        text = say(subject, plural, s.relation_label, target, modality, aim=aim, concern=concern, curators=curators)
         plain = say(subject, plural, s.relation_label, target)  # the quote is chosen by what the step says
         return Line(text, self.quotes.cite(s.claims, choose_by or plain), claims=s.claims)
 
@@ -352,17 +362,27 @@ class _Writer:
         return Line(_cap("; ".join(parts)) + ".", label="How the text argues it")
 
     def contest_lines(self, contests: tuple[Contest, ...]) -> list[Line]:
-        """What is disputed: each issue with its quote, each objection in the objectors' words, then the issues'
-        other positions, once. Our summaries are never in quotation marks: those are for the text's words."""
+        """What is disputed: each issue with its quote and the side this entry rests on, each objection in the
+        objectors' words, then the issues' other positions, each with its quote. Our summaries are never in
+        quotation marks: those are for the text's words."""
         lines: list[Line] = []
         others: list[str] = []
         objectors: list[str] = []
+        issues = 0
         for c in contests:
             if c.kind == "issue":
+                issues += 1
                 info = self.r.issues.get(c.issue)
                 issue = info.label if info is not None else c.issue
                 cite = self.quotes.issue(info) if info is not None else None
-                lines.append(Line(f"The text reports a disagreement: {issue}.", cite, "Contested"))
+                # a disagreement the brief names no question for is the curators' grouping of positions
+                curated = info is not None and CURATORS in info.agents
+                text = (f"The curators read a disagreement here: {issue}." if curated
+                        else f"The text reports a disagreement: {issue}.")
+                side = [self.r.claims[x].label for x in c.claims if x in self.r.claims]
+                if side:
+                    text += f" This entry rests on one side of it: {'; '.join(side)}."
+                lines.append(Line(text, cite, "Contested"))
                 others += [b for b in c.by if b not in others]
             else:
                 # The objection itself, not the claim it is aimed at: "a challenge to <that claim>" read as if
@@ -374,15 +394,13 @@ class _Writer:
                         text += " This entry rests on the objection too."
                     lines.append(Line(text, self.quotes.cite((b,), said), "Contested"))
                 objectors += c.by
-        others = [b for b in others if b not in objectors]  # already quoted as the objection
-        if others:
-            text = "Another position in that disagreement." if len(others) == 1 else \
-                "Other positions in that disagreement."
-            positions = " ".join(self.r.claims[b].label for b in others if b in self.r.claims)
-            lines.append(Line(text, self.quotes.cite(others, positions), "Other side"))  # a quote that states one
-        elif any(c.kind == "issue" for c in contests) and not objectors:
+        for b in others:
+            if b not in objectors:  # an objector is quoted already
+                said = self.r.claims[b].label if b in self.r.claims else b
+                lines.append(Line(f"{said}.", self.quotes.cite((b,), said), "Other side"))
+        if issues and not others and not objectors:
             # an issue whose only position the brief reports is this entry's
-            lines.append(Line("The text reports no other position in that disagreement.", None, "Other side"))
+            lines.append(Line("The text reports no position in it other than this entry's.", None, "Other side"))
         return lines
 
     def paragraphs(self, claims: tuple[str, ...]) -> set[int]:
@@ -444,6 +462,9 @@ class _Writer:
             lines.append(self.step_line(s, measures, firsts) if i == 0 else self.step_line(s))
         for s in reversed(r.risk_steps):
             lines.append(self.step_line(s))
+        # a step the text states of one case is said to be that case's, not a general rule (para 15)
+        cases = list(dict.fromkeys(c for s in r.steps for c in s.cases))
+        lines += [Line(f"Case: {self.label(c)}.") for c in cases]
         lines.append(self.facts(p))
         # What the same passage says the measure also raises, with its hedge: a trainer must not see only the good
         # side of a sentence (para 31). Not what another passage says: that would join two arguments.
@@ -496,7 +517,8 @@ def build_handout(report: PathwayReport) -> Handout:
         f"({generic}) are a meeting point only where one passage ties both halves. A sentence says how firmly the "
         "text states its step: plainly when it asserts it, “can” when it states a possibility "
         "(“is meant to” for an aim), “should” for a recommendation, “could” for a "
-        "hypothetical, “the text asks whether” for a question; each entry also names the weakest "
+        "hypothetical, “the text asks whether” for a question (“the text reports a concern that” for an open "
+        "concern); each entry also names the weakest "
         "modality as the graph names it (Asserted, Possible, Normative, Hypothetical, Questioned). The curators' "
         "readings are marked as theirs.",
     ]
