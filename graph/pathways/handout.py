@@ -613,8 +613,13 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
         for kind, measure, claims in g.nearest[:1]:
             # the kind is the chain's weakest step, which may lie at the risk's end: said so, or the quote (the
             # measure's own, say a recommendation) would seem to be called a question
-            lines.append(Line(f"Nearest: {w.label(measure)}, which no passage ties to this risk (a chain whose "
-                              f"weakest step is {NEAREST_WORDS[kind]}).", w.quotes.cite(claims), "Nearest"))
+            text = (f"Nearest: {w.label(measure)}, which no passage ties to this risk (a chain whose weakest step "
+                    f"is {NEAREST_WORDS[kind]}).")
+            # a trainer should not take it as settled: Baker's "ultimate protection" is disputed in para 33
+            disputed = w.paragraphs(tuple(a for c in claims for a in w.r.attackers.get(c, ())))
+            if disputed:
+                text += f" The text reports objections to it ({', '.join(f'¶{n}' for n in sorted(disputed))})."
+            lines.append(Line(text, w.quotes.cite(claims), "Nearest"))
         lines += w.objections(g.risk, g.claims)
         group.entries.append(Entry(w.unit_title(g.risk), lines))
     part.groups.append(group)
