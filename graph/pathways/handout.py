@@ -615,7 +615,7 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
             # measure's own, say a recommendation) would seem to be called a question
             text = (f"Nearest: {w.label(measure)}, which no passage ties to this risk (a chain whose weakest step "
                     f"is {NEAREST_WORDS[kind]}).")
-            # a trainer should not take it as settled: Baker's "ultimate protection" is disputed in para 33
+            # a trainer should not take it as settled: the claim a chain rests on may be disputed (para 33)
             disputed = w.paragraphs(tuple(a for c in claims for a in w.r.attackers.get(c, ())))
             if disputed:
                 text += f" The text reports objections to it ({', '.join(f'¶{n}' for n in sorted(disputed))})."
