@@ -304,7 +304,7 @@ class _Derivation:
         raises = {m: steps for m in measures if (steps := tuple(sorted(
             (every.steps[i] for v, polarity, i in every.out.get(m, ())
              if polarity == 1 and {RISK, HARM} & set(g.nodes[v].get("kinds", ()))),
-            key=lambda s: (min((paragraph_order(self.claims, c) for c in s.claims), default=(10**9, "")), s.link))))}
+            key=self._text_order)))}
         flags = ("-hyp" if self.include_hypothetical else "") + ("-inf" if self.include_inferred else "")
         labels = {n: g.nodes[n]["label"] for n in nodes if g.nodes[n].get("label")}
         labels.update(g.graph.get("labels", {}))
@@ -362,7 +362,11 @@ class _Derivation:
         sg = self.sg
         ids = [i for _, _, i in sg.out.get(node, ())] + [i for _, polarity, i in sg.inc.get(node, ()) if polarity == 1]
         kept = [s for s in (sg.steps[i] for i in ids) if s.claims and not s.curators and s.modality != HYPOTHETICAL]
-        return tuple(sorted(kept, key=lambda s: (min(paragraph_order(self.claims, c) for c in s.claims), s.link)))
+        return tuple(sorted(kept, key=self._text_order))
+
+    def _text_order(self, s: Step) -> tuple:
+        """A step's place in the text: its first claim's paragraph, then its link."""
+        return (min((paragraph_order(self.claims, c) for c in s.claims), default=(10**9, "")), s.link)
 
     def _entries(self, unit: str, members: tuple[str, ...], search: RouteSearch, sg: SignedGraph
                  ) -> tuple[list[Pathway], list[Pathway], bool]:

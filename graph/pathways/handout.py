@@ -388,7 +388,7 @@ class _Writer:
                 # The objection itself, not the claim it is aimed at: "a challenge to <that claim>" read as if
                 # the text disputed a reported fact (para 35 doubts the ombudsman model, not that it is used).
                 for n, b in enumerate(c.by, start=1):
-                    said = self.r.claims[b].label if b in self.r.claims else b
+                    said = self.claim_label(b)
                     text = f"The text reports an objection: {said}."
                     if c.inside and n == len(c.by):
                         text += " This entry rests on the objection too."
@@ -396,7 +396,7 @@ class _Writer:
                 objectors += c.by
         for b in others:
             if b not in objectors:  # an objector is quoted already
-                said = self.r.claims[b].label if b in self.r.claims else b
+                said = self.claim_label(b)
                 lines.append(Line(f"{said}.", self.quotes.cite((b,), said), "Other side"))
         if issues and not others and not objectors:
             # an issue whose only position the brief reports is this entry's
@@ -404,7 +404,11 @@ class _Writer:
         return lines
 
     def paragraphs(self, claims: tuple[str, ...]) -> set[int]:
+        """The paragraphs of the cited claims that have one."""
         return {p for c in claims if c in self.r.claims and (p := self.r.claims[c].paragraph) is not None}
+
+    def claim_label(self, claim: str) -> str:
+        return self.r.claims[claim].label if claim in self.r.claims else claim
 
     def objections(self, risk: str, claims: tuple[str, ...]) -> list[Line]:
         """The objections the text reports to what it says of a risk (``claims``), told as an entry's contests: a
@@ -598,7 +602,7 @@ def _opposites(w: _Writer, opposites: tuple[SupportedOpposite, ...]) -> Part:
 
 def _first_paragraph(w: _Writer, claims: tuple[str, ...]) -> int:
     """The first paragraph of the cited claims that has one (10**6 when none has)."""
-    return min((p for c in claims if c in w.r.claims and (p := w.r.claims[c].paragraph) is not None), default=10**6)
+    return min(w.paragraphs(claims), default=10**6)
 
 
 def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:

@@ -217,12 +217,15 @@ function viewOn(t, w, h, lo, hi) {
   var s = Math.min((w - pad) / Math.max(1, t.right - t.left), (h - pad) / Math.max(1, t.bottom - t.top));
   return { x: (t.left + t.right) / 2, y: (t.top + t.bottom) / 2, scale: Math.max(lo, Math.min(hi, s)) };
 }
+// Whether box b lies wholly inside window win, at least m from its edges.
+function within(b, win, m) {
+  return b.left >= win.left + m && b.right <= win.right - m && b.top >= win.top + m && b.bottom <= win.bottom - m;
+}
 // The labels a window (canvas units) cuts: partly in it, not wholly inside its margin m.
 function cutBy(win, boxes, m) {
   return boxes.filter(function (b) {
     var meets = b.left < win.right && b.right > win.left && b.top < win.bottom && b.bottom > win.top;
-    var inside = b.left >= win.left + m && b.right <= win.right - m && b.top >= win.top + m && b.bottom <= win.bottom - m;
-    return meets && !inside;
+    return meets && !within(b, win, m);
   });
 }
 // Where along one axis the window's low edge may go: every place that keeps `t` inside, and where a
@@ -249,9 +252,7 @@ function bestWindow(t, boxes, w, h, scale, slack) {
   });
   var cost = function (px, py) {
     var win = { left: px, right: px + W, top: py, bottom: py + H };
-    var whole = near.filter(function (b) {
-      return b.left >= win.left && b.right <= win.right && b.top >= win.top && b.bottom <= win.bottom;
-    }).length;
+    var whole = near.filter(function (b) { return within(b, win, 0); }).length;
     return cutBy(win, near, 0).length * 1e15 + cutBy(win, near, m).length * 1e12 - whole * 1e9 +
       Math.abs(px - cx) + Math.abs(py - cy);
   };
@@ -316,9 +317,7 @@ var EMPTY_SHARE = 0.3;
 function emptyShare(view, boxes, w, h) {
   var W = w / view.scale, H = h / view.scale;
   var win = { left: view.x - W / 2, right: view.x + W / 2, top: view.y - H / 2, bottom: view.y + H / 2 };
-  var inside = boxes.filter(function (b) {
-    return b.left >= win.left && b.right <= win.right && b.top >= win.top && b.bottom <= win.bottom;
-  });
+  var inside = boxes.filter(function (b) { return within(b, win, 0); });
   if (!inside.length) return 1;
   var u = union(inside);
   return Math.max((u.left - win.left) / W, (win.right - u.right) / W, (u.top - win.top) / H,
