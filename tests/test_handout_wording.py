@@ -1,7 +1,8 @@
 """The handout's wording keeps the brief's hedges: each step's sentence says its link's modality in words a trainer
 reads aloud (plain when asserted, "can" or "is meant to", "should ... (a recommendation)", "could ...
-(hypothetical)", "The text asks whether ..."), marks the curators' readings, and an issue's quote names who said
-it, how widely and the paragraph, as every other quote does. Checked on the repository's brief (nodes looked up by
+(hypothetical)", "The text asks whether ..." or, for a question of how, "The text asks how ... might"), marks
+the curators' readings, and an issue's quote names who said it, how widely and the paragraph, as every other
+quote does. Checked on the repository's brief (nodes looked up by
 IRI, skipping with the reason where the data does not contain them) and on the say() helper itself."""
 
 from __future__ import annotations
@@ -61,6 +62,29 @@ def line_of(report, source: str, target: str) -> str:
 def test_say_keeps_the_modality_and_the_grammar(modality, aim, singular, plural):
     assert say("ombudsman model", False, "mitigates", "group marginalization", modality, aim=aim) == singular
     assert say("government restrictions", True, "mitigates", "group marginalization", modality, aim=aim) == plural
+
+
+def test_say_asks_how_for_a_question_of_how():
+    assert say("ombudsman model", False, "mitigates", "group marginalization", QUESTIONED, how=True) == \
+        "The text asks how ombudsman model might mitigate group marginalization."
+    assert say("government restrictions", True, "leads to", "group marginalization", QUESTIONED, how=True) == \
+        "The text asks how government restrictions might lead to group marginalization."
+    # "how" is a question's form: it does not turn another modality into a question
+    assert say("x", False, "mitigates", "y", POSSIBLE, how=True) == "X can mitigate y."
+
+
+def test_real_a_question_of_how_is_told_as_one(real):
+    """The brief's questions ask how, taking the link as possible ("How professionalization of the security
+    sector can transform the sector to defend rights rather than abuse rights", para 6): where every quote of a
+    questioned step asks how, the handout asks how, never whether (which would doubt what the text assumes)."""
+    _, rep = real
+    asked = [line for line in step_lines(rep) if line.text.startswith("The text asks ")]
+    how = [line for line in asked
+           if all(re.search(r"\bhow\b", q.exact, re.I) for c in line.claims for q in rep.claims[c].quotes)]
+    if not how:
+        pytest.skip("the handout asks about no step in the current data")
+    for line in how:
+        assert line.text.startswith("The text asks how ") and " might " in line.text, line.text
 
 
 def test_say_marks_the_curators_reading_and_conjugates_every_relation():
@@ -123,7 +147,7 @@ def test_real_hypothetical_questioned_and_curators_steps(real):
                curators=True) == ("Security sector reform could mitigate politicization of the military "
                                   "(hypothetical; curators' reading).")
     asked = line_of(rep, "security-sector-professionalization", "security-force-abuse")
-    assert asked == "The text asks whether security sector professionalization mitigates rights abuse by " \
+    assert asked == "The text asks how security sector professionalization might mitigate rights abuse by " \
         "security forces.", asked
     assert "(The curators' reading of the text.)" not in to_markdown(rep)
 
@@ -143,7 +167,8 @@ def test_real_every_step_sentence_says_its_modality(real):
         POSSIBLE: lambda t: " can " in t or " meant to " in t,
         NORMATIVE: lambda t: " should " in t and "(a recommendation" in t,
         HYPOTHETICAL: lambda t: " could " in t and "(hypothetical" in t,
-        QUESTIONED: lambda t: t.startswith("The text asks whether "),
+        QUESTIONED: lambda t: t.startswith("The text asks whether ") or (t.startswith("The text asks how ")
+                                                                          and " might " in t),
     }
     checked = set()
     for line in step_lines(rep):

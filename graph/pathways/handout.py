@@ -14,7 +14,8 @@ first.
 Each step's sentence keeps its link's hedge, in words a trainer reads aloud
 (see ``say``): plain when the text asserts it, "can" when it states a
 possibility ("is meant to" for an aim), "should ... (a recommendation)",
-"could ... (hypothetical)", "the text asks whether ..." for a question; a
+"could ... (hypothetical)", "the text asks whether ..." for a question ("the
+text asks how ... might" for a question of how); a
 curators' reading is marked "(curators' reading)". What the curators read into
 the text is labelled as theirs; a contested entry names the disputed question,
 with its quote attributed like every other (who, how widely, the paragraph),
@@ -106,12 +107,13 @@ VOICES = (ASSERTED, POSSIBLE, NORMATIVE, HYPOTHETICAL, QUESTIONED)
 
 
 def say(subject: str, plural: bool, relation: str, target: str, modality: str = ASSERTED, *, aim: bool = False,
-        concern: bool = False, curators: bool = False) -> str:
+        concern: bool = False, how: bool = False, curators: bool = False) -> str:
     """One step as a sentence that keeps the link's hedge: "X mitigates Y." (asserted), "X can mitigate Y."
     (possible; "X is meant to mitigate Y." for an aim), "X should mitigate Y (a recommendation)." (normative),
     "X could mitigate Y (hypothetical)." and "The text asks whether X mitigates Y." (questioned; "The text
-    reports a concern that X may mitigate Y." for an open concern); "(curators' reading)" when the link is the
-    curators' reading, not the text's words. ``subject`` is as printed."""
+    asks how X might mitigate Y." for a question of how, which takes the link as possible and asks about its
+    working; "The text reports a concern that X may mitigate Y." for an open concern); "(curators' reading)"
+    when the link is the curators' reading, not the text's words. ``subject`` is as printed."""
     notes = []
     if modality == POSSIBLE:
         be = "are" if plural else "is"
@@ -124,6 +126,8 @@ def say(subject: str, plural: bool, relation: str, target: str, modality: str = 
         notes.append("hypothetical")
     elif modality == QUESTIONED and concern:
         text = f"the text reports a concern that {subject} may {_base(relation)} {target}"
+    elif modality == QUESTIONED and how:
+        text = f"the text asks how {subject} might {_base(relation)} {target}"
     elif modality == QUESTIONED:
         text = f"the text asks whether {subject} {_finite(relation, plural)} {target}"
     else:  # asserted, or a modality outside the scheme (the route's facts line names it)
@@ -141,6 +145,12 @@ def _is_aim(label: str) -> bool:
 def _is_concern(label: str) -> bool:
     """Whether a link's label reports an open concern rather than a question ("open concern: ...")."""
     return re.match(r"(?:curators' reading, )?open concerns?\b", label.strip().lower()) is not None
+
+
+def _is_how(label: str) -> bool:
+    """Whether a link's label poses a question of how, not whether ("question: how ...", "question (McFate):
+    how ..."): the text then takes the link as possible ("how ... can", "how ... might")."""
+    return re.match(r"(?:curators' reading, )?questions?\b[^:]*:\s*how\b", label.strip().lower()) is not None
 
 
 def listing(items: list[str]) -> str:
@@ -313,21 +323,22 @@ class _Writer:
     def label(self, iri: str) -> str:
         return self.r.label(iri)
 
-    def voice(self, steps: list[Step]) -> tuple[str, bool, bool, bool]:
-        """(modality, aim, concern, curators) a step's sentence is said in. Of parallel links, the firmest the
-        text states; of several measures' first steps told in one sentence, the least firm (no hedge is lost)."""
+    def voice(self, steps: list[Step]) -> tuple[str, bool, bool, bool, bool]:
+        """(modality, aim, concern, how, curators) a step's sentence is said in. Of parallel links, the firmest
+        the text states; of several measures' first steps told in one sentence, the least firm (no hedge is
+        lost: a question of how only when every link asked about is one)."""
         voices = []
         for s in steps:
             firmest = [m for m in s.modalities if modality_level(m) == s.modality] or [ASSERTED]
             modality = min(firmest, key=lambda m: (VOICES.index(m) if m in VOICES else -1, m))
             labels = [self.r.labels.get(link, "") for link in s.links]
             voices.append((modality, modality == POSSIBLE and any(map(_is_aim, labels)),
-                           modality == QUESTIONED and any(map(_is_concern, labels))))
+                           modality == QUESTIONED and any(map(_is_concern, labels)),
+                           modality == QUESTIONED and bool(labels) and all(map(_is_how, labels))))
         modality = max(voices, key=lambda v: (modality_level(v[0]), VOICES.index(v[0]) if v[0] in VOICES
                                               else -1, v[0]))[0]
-        aim = all(v[1] for v in voices if v[0] == modality)
-        concern = all(v[2] for v in voices if v[0] == modality)
-        return modality, aim, concern, any(s.curators for s in steps)
+        aim, concern, how = (all(v[i] for v in voices if v[0] == modality) for i in (1, 2, 3))
+        return modality, aim, concern, how, any(s.curators for s in steps)
 
     def step_line(self, s: Step, subjects: list[str] | None = None, firsts: list[Step] | None = None,
                   choose_by: str = "") -> Line:
@@ -335,9 +346,10 @@ class _Writer:
         measures share the step; ``choose_by``: the words to choose the quote by, if not the whole sentence."""
         labels = [self.label(x) for x in subjects or [s.source]]
         plural = len(labels) > 1 or is_plural(labels[0])
-        modality, aim, concern, curators = self.voice(firsts or [s])
+        modality, aim, concern, how, curators = self.voice(firsts or [s])
         subject, target = listing(labels), self.label(s.target)
-        text = say(subject, plural, s.relation_label, target, modality, aim=aim, concern=concern, curators=curators)
+        text = say(subject, plural, s.relation_label, target, modality, aim=aim, concern=concern, how=how,
+                   curators=curators)
         plain = say(subject, plural, s.relation_label, target)  # the quote is chosen by what the step says
         return Line(text, self.quotes.cite(s.claims, choose_by or plain), claims=s.claims)
 
@@ -521,8 +533,8 @@ def build_handout(report: PathwayReport) -> Handout:
         f"({generic}) are a meeting point only where one passage ties both halves. A sentence says how firmly the "
         "text states its step: plainly when it asserts it, “can” when it states a possibility "
         "(“is meant to” for an aim), “should” for a recommendation, “could” for a "
-        "hypothetical, “the text asks whether” for a question (“the text reports a concern that” for an open "
-        "concern); each entry also names the weakest "
+        "hypothetical, “the text asks how … might” for a question of how (“whether” for one of whether; "
+        "“the text reports a concern that” for an open concern); each entry also names the weakest "
         "modality as the graph names it (Asserted, Possible, Normative, Hypothetical, Questioned). The curators' "
         "readings are marked as theirs.",
     ]
