@@ -123,6 +123,9 @@ class CausalLink:
     """An r2p:CausalLink: cause --relation--> effect, its polarity (+1, -1; None when the relation has none),
     its modality (IRI; r2p:Asserted when not given), the claims asserting it and its cases.
 
+    ``inferred_by_curators`` is True when the link is the curators' reading (r2p:inferredByCurators), never
+    the text's words.
+
     ``malformed`` is set when the link has more than one cause, effect or relation
     (SHACL reports it; readers skip it rather than guess).
     """
@@ -137,6 +140,7 @@ class CausalLink:
     claims: tuple[str, ...] = ()
     cases: tuple[str, ...] = ()
     label: str = ""
+    inferred_by_curators: bool = False
     malformed: bool = False
 
 
@@ -791,6 +795,7 @@ def _issues(scan: _Scan, labels: dict[str, str], texts: bool, about: dict[str, l
 def _links(scan: _Scan, labels: dict[str, str], polarity: dict[str, int]) -> dict[str, CausalLink]:
     cause, effect, relation = scan.values("r2p:cause"), scan.values("r2p:effect"), scan.values("r2p:relation")
     modality, claims, cases = scan.values("r2p:modality"), scan.values("r2p:assertedBy"), scan.values("r2p:caseExample")
+    inferred = scan.values("r2p:inferredByCurators")
     out = {}
     for link in sorted(scan.typed("CausalLink")):
         if not (cause.get(link) and effect.get(link) and relation.get(link)):
@@ -807,6 +812,7 @@ def _links(scan: _Scan, labels: dict[str, str], polarity: dict[str, int]) -> dic
             claims=_set(claims.get(link)),
             cases=_set(cases.get(link)),
             label=labels.get(link, ""),
+            inferred_by_curators="true" in {v.lower() for v in inferred.get(link, ())},
             malformed=any(len(set(x[link])) != 1 for x in (cause, effect, relation))
             or len(set(modality.get(link, ()))) > 1,
         )

@@ -260,7 +260,7 @@ def test_presentation_frames_each_step_and_dims_the_rest(site, open_page):
         assert page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())")
         assert page.evaluate("document.querySelectorAll('#caption .step-narration').length") == 1
         assert page.evaluate(DRAWN_DIM_WRONG) == [], i  # drawn dimmed exactly when not in the step
-    assert "power sharing leads to societal resilience" in page.locator("#caption").inner_text()
+    assert "Power sharing leads to societal resilience." in page.locator("#caption").inner_text()
     assert page.evaluate("r2pMap.network.getSelectedNodes().length") == 0  # no selection blobs
     page.keyboard.press("ArrowRight")  # stays on the last step
     assert page.evaluate("r2pMap.step") == n_steps - 1

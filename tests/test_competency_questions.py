@@ -96,6 +96,27 @@ def test_cq03_trust_and_inequality_end_in_resilience(repo_graph):
     assert len(r) >= 4
 
 
+def test_cq01_cq03_cq10_say_which_links_are_the_curators_reading(repo_graph):
+    """A link the curators read off a claim is flagged in every row that cites the claim for it: the claim's
+    attribution is the text's, the link's is the curators' (para 1: "inextricably linked to its capacity to
+    manage the triggers of violence" gives no direction; that preventive capacity mitigates triggers is ours)."""
+    flagged = {str(row[0].value) for row in repo_graph.query(
+        "SELECT ?l WHERE { ?l a r2p:CausalLink ; r2p:inferredByCurators true }")}
+    assert str(R2PR["link-preventive-capacity-mitigates-triggers"]) in flagged
+    ending = rows(repo_graph, "CQ03", outcome="r2pr:atrocity-triggers") + rows(repo_graph, "CQ03")
+    links = {str(r["link"]) for r in ending}
+    assert links & flagged and links - flagged, ending
+    for r in ending:
+        assert (r.get("inferredByCurators") is not None and r["inferredByCurators"].toPython() is True) == \
+            (str(r["link"]) in flagged), r
+    # the pathway from the triggers runs through that link: its step says so
+    steps = rows(repo_graph, "CQ10", risk="r2pr:atrocity-triggers")
+    assert any(r.get("inferredByCurators") is not None for r in steps), steps
+    # CQ01: the escalatory crisis's links from group grievance are the curators' reading of para 29
+    crisis = rows(repo_graph, "CQ01", condition="r2pr:escalatory-crisis")
+    assert "inferredByCurators" in {k for r in crisis for k in r}
+
+
 def test_cq04_contested_nonstate_actors_and_hybrid_justice(repo_graph):
     r = rows(repo_graph, "CQ04")
     assert_citable(r)

@@ -14,8 +14,9 @@ from dataclasses import replace
 import pytest
 
 from graph import load_graph
+from graph.link_sentence import say
 from graph.pathways import derive_pathways, to_json, to_markdown
-from graph.pathways.handout import build_handout, say
+from graph.pathways.handout import build_handout
 from graph.pathways.handout_page import to_html
 from graph.readmodel import ASSERTED, CURATORS, HYPOTHETICAL, NORMATIVE, POSSIBLE, QUESTIONED, read
 

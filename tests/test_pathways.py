@@ -575,7 +575,7 @@ def _cap(text: str) -> str:
     ("acquiescence to atrocities", False), ("long-range education programmes", True), ("ombudsmen", True),
 ])
 def test_plural_subjects_take_plural_verbs(label, plural):
-    from graph.pathways.handout import is_plural, verb
+    from graph.link_sentence import is_plural, verb
 
     assert is_plural(label) is plural
     assert verb("undermines", plural) == ("undermine" if plural else "undermines")
@@ -590,7 +590,7 @@ def test_real_handout_grammar_modality_names_and_contested_other_side(real):
     # text asks whether X mitigates Y.", "The text asks how X might mitigate Y."): a plural subject never takes a
     # singular verb, after a modal the verb is
     # bare, and "is meant to" has a singular subject
-    from graph.pathways.handout import is_plural, verb
+    from graph.link_sentence import is_plural, verb
 
     forms: set[str] = set()
     for line in re.findall(r"^   - ([A-Z][^*\n]+?)\.$", text, flags=re.M):

@@ -314,6 +314,27 @@ def test_a_claim_that_reports_a_view_says_whose_on_the_map(brief_site):
     assert "viewOf" not in details["claim-p14-04"]  # the participants' own view ("In reality ...")
 
 
+def test_a_link_is_drawn_in_its_own_voice_with_whose_reading_it_is(brief_site):
+    """The overview never draws a question, a hypothetical or the curators' reading as a finding: the edge's
+    title keeps the hedge ("How professionalization of the security sector can transform the sector", para 6:
+    the text asks how), and its panel says how the text puts the link and whose reading it is (para 1's
+    "inextricably linked to its capacity to manage the triggers of violence" gives no direction)."""
+    data = embedded((brief_site.output / "overview.html").read_text(encoding="utf-8"))
+    edges = {e["id"].rsplit("/", 1)[-1]: e["r2p"]["details"] for e in data["edges"] if "details" in e["r2p"]}
+    asked = edges["link-professionalization-mitigates-security-force-abuse"]
+    assert asked["title"] == ("The text asks how security sector professionalization might mitigate rights abuse "
+                              "by security forces."), asked["title"]
+    assert asked["stated"].startswith("a question") and not asked["reading"]
+    assert asked["claimsHeading"] == "Claims that ask about it"
+    ours = edges["link-preventive-capacity-mitigates-triggers"]
+    assert ours["title"].endswith("(curators' reading).") and ours["reading"].startswith("the curators' reading")
+    assert ours["stated"].startswith("a possibility")
+    hypothetical = [d for d in edges.values() if d.get("stated", "").startswith("a hypothetical")]
+    assert hypothetical and all(" could " in d["title"] and "(hypothetical" in d["title"] for d in hypothetical)
+    stated = [d for d in edges.values() if d.get("stated", "").startswith("asserted")]
+    assert stated and all(" can " not in d["title"] and not d["title"].startswith("The text") for d in stated)
+
+
 # --- tours ------------------------------------------------------------------
 def test_check_tours_accepts_the_fixture_and_the_shipped_tours(kg, repo_graph):
     assert check_tours(kg, TOURS) == []

@@ -103,13 +103,9 @@ def derive_pathways(
         return _derive_pathways(kg, max_steps, cite, **options)
 
 
-_CURATORS_LINKS = "SELECT ?l WHERE { ?l r2p:inferredByCurators true ; r2p:cause ?c }"
-
-
 def _derive_pathways(kg: KnowledgeGraph, max_steps: int, cite: bool, **options) -> PathwayReport:
     model = readmodel.read(kg, derived=False, texts=False)
-    curators = frozenset(row[0].value for row in kg.query(_CURATORS_LINKS, asserted_only=True))
-    report = derive(project_model(model, curators), max_steps, **options)
+    report = derive(project_model(model), max_steps, **options)
     if not cite:
         return report
     # The slim read's claims and issues, completed with their texts: the same model objects, read in two steps.

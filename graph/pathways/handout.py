@@ -29,13 +29,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from graph.link_sentence import VOICES, cap, is_aim, is_concern, is_how, is_plural, say, verb
 from graph.pathways.model import Contest, Gap, Pathway, PathwayReport, Route, Step, SupportedOpposite
 from graph.pathways.report_rdf import route_modality
 from graph.readmodel import (
     ASSERTED,
     CURATORS,
-    HYPOTHETICAL,
-    NORMATIVE,
     POSSIBLE,
     QUESTIONED,
     Claim,
@@ -46,9 +45,6 @@ from graph.readmodel import (
 
 MAX_PRINTS = 2  # no quote is printed more than this many times
 FRAME_TITLE = "The frame: when mass atrocities occur"
-_PREPOSITIONS = {"of", "on", "in", "to", "for", "between", "with", "against", "versus", "from", "by", "into", "among"}
-_SINGULAR_IN_S = {"politics", "economics", "news", "means", "crisis", "analysis", "basis", "consensus", "status"}
-_IRREGULAR_PLURALS = {"people", "police", "children", "men", "women", "ombudsmen", "media"}
 GROUNDING_WORDS = {
     "claim": "one claim states it",
     "paragraph": "one paragraph ties its steps",
@@ -59,98 +55,6 @@ GROUNDING_WORDS = {
 ADDRESS_WORDS = {"measure": "measure", "aim": "aim", "hypothetical": "hypothetical", "question": "question"}
 NEAREST_WORDS = {"measure": "asserted or recommended", "aim": "a possibility or an aim",
                  "hypothetical": "a hypothetical", "question": "a question the text asks"}
-
-
-# --- grammar ------------------------------------------------------------------------------------------------------
-def is_plural(label: str) -> bool:
-    """Whether a node label is a plural subject: its head noun (the last word before a preposition) is a
-    plural ("government restrictions on prevention work"); "politics" and "crisis" are not."""
-    words = re.findall(r"[\w'-]+", label.lower())
-    head = []
-    for w in words:
-        if w in _PREPOSITIONS or w in {"that", "which", "who"}:
-            break
-        head.append(w)
-    if not head:
-        return False
-    last = head[-1]
-    if last in _IRREGULAR_PLURALS:
-        return True
-    if last in _SINGULAR_IN_S or last.endswith(("ss", "us", "is")):
-        return False
-    return last.endswith("s")
-
-
-def verb(relation: str, plural: bool) -> str:
-    """A relation label ("increases risk of") conjugated for its subject ("increase risk of")."""
-    if not plural:
-        return relation
-    first, _, rest = relation.partition(" ")
-    if first.endswith(("sses", "shes", "ches", "xes", "zes")):
-        first = first[:-2]
-    elif first.endswith("s") and not first.endswith("ss"):
-        first = first[:-1]
-    return f"{first} {rest}".strip()
-
-
-def _base(relation: str) -> str:
-    """A relation label's bare infinitive ("increases risk of" -> "increase risk of"), each of "a / b"."""
-    return " / ".join(verb(part, True) for part in relation.split(" / "))
-
-
-def _finite(relation: str, plural: bool) -> str:
-    return " / ".join(verb(part, plural) for part in relation.split(" / "))
-
-
-# The modalities of r2p:ModalityScheme, firmest first: the order a step's voice is chosen in (see ``voice``).
-VOICES = (ASSERTED, POSSIBLE, NORMATIVE, HYPOTHETICAL, QUESTIONED)
-
-
-def say(subject: str, plural: bool, relation: str, target: str, modality: str = ASSERTED, *, aim: bool = False,
-        concern: bool = False, how: bool = False, curators: bool = False) -> str:
-    """One step as a sentence that keeps the link's hedge: "X mitigates Y." (asserted), "X can mitigate Y."
-    (possible; "X is meant to mitigate Y." for an aim), "X should mitigate Y (a recommendation)." (normative),
-    "X could mitigate Y (hypothetical)." and "The text asks whether X mitigates Y." (questioned; "The text
-    asks how X might mitigate Y." for a question of how, which takes the link as possible and asks about its
-    working; "The text reports a concern that X may mitigate Y." for an open concern); "(curators' reading)"
-    when the link is the curators' reading, not the text's words. ``subject`` is as printed."""
-    notes = []
-    if modality == POSSIBLE:
-        be = "are" if plural else "is"
-        text = f"{subject} {f'{be} meant to' if aim else 'can'} {_base(relation)} {target}"
-    elif modality == NORMATIVE:
-        text = f"{subject} should {_base(relation)} {target}"
-        notes.append("a recommendation")
-    elif modality == HYPOTHETICAL:
-        text = f"{subject} could {_base(relation)} {target}"
-        notes.append("hypothetical")
-    elif modality == QUESTIONED and concern:
-        text = f"the text reports a concern that {subject} may {_base(relation)} {target}"
-    elif modality == QUESTIONED and how:
-        text = f"the text asks how {subject} might {_base(relation)} {target}"
-    elif modality == QUESTIONED:
-        text = f"the text asks whether {subject} {_finite(relation, plural)} {target}"
-    else:  # asserted, or a modality outside the scheme (the route's facts line names it)
-        text = f"{subject} {_finite(relation, plural)} {target}"
-    if curators:
-        notes.append("curators' reading")
-    return _cap(text) + (f" ({'; '.join(notes)})" if notes else "") + "."
-
-
-def _is_aim(label: str) -> bool:
-    """Whether a link's label states an aim ("aim (Nigeria): ...", "curators' reading, aim: ...")."""
-    return re.match(r"(?:curators' reading, )?aims?\b", label.strip().lower()) is not None
-
-
-def _is_concern(label: str) -> bool:
-    """Whether a link's label reports an open concern rather than a question ("open concern: ...")."""
-    return re.match(r"(?:curators' reading, )?open concerns?\b", label.strip().lower()) is not None
-
-
-def _is_how(label: str) -> bool:
-    """Whether a link's label poses a question of how, not whether ("question: how ...", "question (McFate):
-    how ..."): the text then takes the link as possible ("how ... can", "how ... might")."""
-    return re.match(r"(?:curators' reading, )?questions?\b[^:]*:\s*how\b", label.strip().lower()) is not None
 
 
 def listing(items: list[str]) -> str:
@@ -179,10 +83,6 @@ def overlap(sentence: str, quote: str) -> int:
     """How many content words (by their first six letters) or acronyms a quote shares with a sentence."""
     said = {w.lower() for w in re.findall(r"\b[A-Z]{2,5}\b", quote)}
     return len(_stems(sentence) & _stems(quote)) + len(_acronyms(sentence) & said)
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 # --- the handout as blocks -----------------------------------------------------------------------------------------
@@ -332,9 +232,9 @@ class _Writer:
             firmest = [m for m in s.modalities if modality_level(m) == s.modality] or [ASSERTED]
             modality = min(firmest, key=lambda m: (VOICES.index(m) if m in VOICES else -1, m))
             labels = [self.r.labels.get(link, "") for link in s.links]
-            voices.append((modality, modality == POSSIBLE and any(map(_is_aim, labels)),
-                           modality == QUESTIONED and any(map(_is_concern, labels)),
-                           modality == QUESTIONED and bool(labels) and all(map(_is_how, labels))))
+            voices.append((modality, modality == POSSIBLE and any(map(is_aim, labels)),
+                           modality == QUESTIONED and any(map(is_concern, labels)),
+                           modality == QUESTIONED and bool(labels) and all(map(is_how, labels))))
         modality = max(voices, key=lambda v: (modality_level(v[0]), VOICES.index(v[0]) if v[0] in VOICES
                                               else -1, v[0]))[0]
         aim, concern, how = (all(v[i] for v in voices if v[0] == modality) for i in (1, 2, 3))
@@ -355,7 +255,7 @@ class _Writer:
 
     def modality(self, r: Route) -> str:
         iri = route_modality(r)
-        return _cap(self.r.modality_labels.get(iri) or iri.rsplit("#", 1)[-1])
+        return cap(self.r.modality_labels.get(iri) or iri.rsplit("#", 1)[-1])
 
     def facts(self, p: Pathway) -> Line:
         r = p.lead
@@ -371,7 +271,7 @@ class _Writer:
                  GROUNDING_WORDS.get(r.grounding or "", "not tied")]
         if r.meeting != r.member:
             parts.append(f"the two halves meet at {self.label(r.meeting)}")
-        return Line(_cap("; ".join(parts)) + ".", label="How the text argues it")
+        return Line(cap("; ".join(parts)) + ".", label="How the text argues it")
 
     def contest_lines(self, contests: tuple[Contest, ...]) -> list[Line]:
         """What is disputed: each issue with its quote and the side this entry rests on, each objection in the
@@ -449,14 +349,14 @@ class _Writer:
             brief = [x for x in reqs if not x.inferred_by_curators] or reqs
             # as the bundle's own entry says: the text may give one direction only, the rest is the curators'
             reading = " (curators' reading)" if any(x.inferred_by_curators for x in reqs) else ""
-            text = (f"{_cap(self.label(p.measure))} and {listing([self.label(m) for m in together])} "
+            text = (f"{cap(self.label(p.measure))} and {listing([self.label(m) for m in together])} "
                     f"advance together{reading}.")
             lines.append(Line(text, self.quotes.cite([c for x in brief for c in x.claims], "simultaneous growth "
                                                      + text), "Advance together"))
         if first:
             readings = [self._reading(p.measure, m) for m in first]
             needs = verb("needs", is_plural(self.label(p.measure)))
-            lines.append(Line(f"{_cap(self.label(p.measure))} {needs} first: "
+            lines.append(Line(f"{cap(self.label(p.measure))} {needs} first: "
                               + listing([f"{self.label(m)}{w}" for m, w in zip(first, readings, strict=True)]) + ".",
                               label="Needs first"))
         return lines
@@ -492,13 +392,13 @@ class _Writer:
                       for s in self.r.raises.get(m, ()) if self.paragraphs(s.claims) & here]
         lines += self.contest_lines(p.contests)
         lines += self.needs(p)
-        return Entry(_cap(title), lines)
+        return Entry(cap(title), lines)
 
     def unit_title(self, unit: str) -> str:
         for j in self.r.joint_conditions:
             if j.iri == unit:
-                return _cap(j.label)
-        return _cap(self.label(unit))
+                return cap(j.label)
+        return cap(self.label(unit))
 
     def place(self, p: Pathway) -> tuple[int, int, str]:
         """(section order, paragraph, section) of the earliest claim an entry rests on."""
@@ -556,7 +456,7 @@ def build_handout(report: PathwayReport) -> Handout:
     parts = [frame] if frame.groups else []
     for section in sorted(by_section, key=lambda s: (report.section_place(s), s)):
         items = sorted(by_section[section], key=lambda x: (x[0], x[1].risk))
-        part = Part(_cap(report.label(section)) if section else "Elsewhere in the text")
+        part = Part(cap(report.label(section)) if section else "Elsewhere in the text")
         _add_by_risk(w, part, [p for _, p in items])
         parts.append(part)
     if not report.pathways and not report.hypothetical_only and not report.aim_only:
@@ -653,7 +553,7 @@ def _requirements(w: _Writer, links: tuple[Requirement, ...]) -> Part:
         reading = ("The curators' reading, not the text's words." if x.inferred_by_curators
                    else "The text's words, as the curators read them (see their note)." if x.note
                    else "The text's words.")
-        sentence = (f"{_cap(w.label(x.dependent))} {verb('needs', is_plural(w.label(x.dependent)))} "
+        sentence = (f"{cap(w.label(x.dependent))} {verb('needs', is_plural(w.label(x.dependent)))} "
                     f"{w.label(x.prerequisite)}")
         lines = [Line(reading, w.quotes.cite(x.claims, sentence), "Whose reading")]
         if x.note:  # how the curators read the words the requirement rests on (an ambiguous antecedent, say)
@@ -664,7 +564,7 @@ def _requirements(w: _Writer, links: tuple[Requirement, ...]) -> Part:
         reqs = [x for x in links if x.iri in b.requirements]
         brief = [x for x in reqs if not x.inferred_by_curators]
         names = listing([w.label(m) for m in b.members])
-        lines = [Line(f"{_cap(names)} advance together.",
+        lines = [Line(f"{cap(names)} advance together.",
                       w.quotes.cite([c for x in brief or reqs for c in x.claims], "simultaneous growth"))]
         lines += [Line(f"Case: {w.label(c)}.") for c in b.cases]
         stated = [x for x in brief if x.dependent in b.members and x.prerequisite in b.members]

@@ -82,9 +82,8 @@ def _names(model: readmodel.ReadModel) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozenset()) -> nx.MultiDiGraph:
-    """The read model's causal layer and requirements as a MultiDiGraph (schema above); ``curators`` are the
-    causal links whose reading is the curators' (r2p:inferredByCurators), flagged on their edges."""
+def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
+    """The read model's causal layer and requirements as a MultiDiGraph (schema above)."""
     claims, attackers = model.claims, model.attackers()
     g = nx.MultiDiGraph(
         claims=claims,
@@ -127,7 +126,7 @@ def project_model(model: readmodel.ReadModel, curators: frozenset[str] = frozens
             rank=max((claims[c].breadth or 0 for c in link.claims if c in claims), default=0),
             contested=any(c in attackers for c in link.claims if c in claims),
             cases=link.cases,
-            curators=iri in curators,
+            curators=link.inferred_by_curators,
         )
     for iri, req in model.requirements.items():
         g.add_edge(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from graph.link_sentence import how_put, say_link
 from graph.namespaces import R2P, curie
-from graph.readmodel import CausalLink, Claim, Issue, Requirement
+from graph.readmodel import QUESTIONED, CausalLink, Claim, Issue, Requirement
 from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.style import (
     CLASS_STYLE,
@@ -26,6 +27,7 @@ from graph.render.view_model import MapEdge, MapNode, View
 CLAIM, ISSUE, BUNDLE = str(R2P.Claim), str(R2P.Issue), str(R2P.CoRequisiteBundle)
 
 CURATORS_READING = "the curators (its definition, kind and sectors are their reading of the documents)"
+CURATORS_INFERENCE = "the curators' reading of the text, not its words (r2p:inferredByCurators)"
 
 
 def slug(iri: str) -> str:
@@ -179,7 +181,8 @@ class Builder:
         self.node(link.cause)
         self.node(link.effect)
         rel = f.label(link.relation)
-        title = f"{f.label(link.cause)} {rel} {f.label(link.effect)}"
+        # in the link's own voice: a question, a hypothetical or the curators' reading is never drawn as a finding
+        title = say_link(link, f.label(link.cause), f.label(link.effect))
         effect = f.effect(link)
         polarity = f.relation_polarity.get(link.relation, 0)
         direction = "more" if polarity > 0 else "less" if polarity < 0 else ""
@@ -196,8 +199,12 @@ class Builder:
                     "kind": f.label(str(R2P.CausalLink)),
                     "iri": curie(link.iri),
                     "relation": f"{rel} ({EFFECT_LABEL[effect]})",
+                    "stated": f"{how_put(link)} ({f.label(link.modality)})",
+                    "reading": CURATORS_INFERENCE if link.inferred_by_curators else "",
                     "claims": [self.claim_summary(c) for c in link.claims],
-                    "claimsHeading": "Claims that state this link",
+                    "claimsHeading": ("Claims the curators read it from" if link.inferred_by_curators
+                                      else "Claims that ask about it" if link.modality == QUESTIONED
+                                      else "Claims that state this link"),
                     "cases": [f.label(c) for c in link.cases],
                 },
                 effect,
@@ -226,6 +233,7 @@ class Builder:
                     "iri": curie(req.iri),
                     "relation": "requires"
                     + (" (direction inferred by the curators)" if req.inferred_by_curators else ""),
+                    "reading": CURATORS_INFERENCE if req.inferred_by_curators else "",
                     "claims": [self.claim_summary(c) for c in req.claims],
                     "claimsHeading": "Claims that state this requirement",
                     "cases": [f.label(c) for c in req.cases],

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph import __version__
+from graph.link_sentence import say_link
 from graph.namespaces import R2PR, curie
 from graph.output import write_atomic
 from graph.render.builder import Builder
@@ -58,7 +59,7 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
         for c in lk.claims:
             links_of[c].append(
                 {
-                    "title": f"{f.label(lk.cause)} {f.label(lk.relation)} {f.label(lk.effect)}",
+                    "title": say_link(lk, f.label(lk.cause), f.label(lk.effect)),  # its hedge and whose reading
                     "effect": EFFECT_LABEL[f.effect(lk)],
                     "ends": [lk.cause, lk.effect],
                 }
@@ -67,7 +68,8 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
         for c in req.claims:
             links_of[c].append(
                 {
-                    "title": f"{f.label(req.dependent)} requires {f.label(req.prerequisite)}",
+                    "title": f"{f.label(req.dependent)} requires {f.label(req.prerequisite)}"
+                    + (" (curators' reading)" if req.inferred_by_curators else ""),
                     "effect": EFFECT_LABEL["depends"],
                     "ends": [req.dependent, req.prerequisite],
                 }

@@ -33,7 +33,7 @@
         el("p", { class: "meta", text: [c.who, "how widely held: " + c.breadth].filter(Boolean).join(" \u00b7 ") }),
         c.quotes.map(function (q) { return el("blockquote", null, "\u201c" + q + "\u201d"); }));
       if (c.links.length) {
-        box.append(el("h4", { text: "Links it states" }),
+        box.append(el("h4", { text: "Links drawn from it" }),
           el("ul", null, c.links.map(function (l) { return el("li", { text: l.title + " (" + l.effect + ")" }); })));
       }
       if (c.maps.length) {
