@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +104,11 @@ class Claim:
 
 @dataclass(frozen=True)
 class Issue:
-    """An r2p:Issue: a question the brief reports disagreement on, with its competing positions (claim IRIs)."""
+    """An r2p:Issue: a question the brief reports disagreement on, with its competing positions (claim IRIs).
+
+    ``sides`` are the positions by side (r2p:sameSideAs, the curators' reading), each side sorted; a position
+    no such statement joins to another is a side of its own.
+    """
 
     iri: str
     label: str = ""
@@ -116,6 +120,13 @@ class Issue:
     consensus: str = ""
     agents: tuple[str, ...] = ()
     about: tuple[str, ...] = ()
+    sides: tuple[tuple[str, ...], ...] = ()
+
+    def opposing(self, held: Iterable[str]) -> tuple[str, ...]:
+        """The positions on another side than every claim of ``held``: those that challenge them."""
+        held = set(held)
+        mine = held.union(*(side for side in self.sides if held & set(side)))
+        return tuple(p for p in self.positions if p not in mine)
 
 
 @dataclass(frozen=True)
@@ -775,6 +786,7 @@ def _issues(scan: _Scan, labels: dict[str, str], texts: bool, about: dict[str, l
     positions, paragraph = scan.values("r2p:position"), scan.values("r2p:paragraph", True)
     section, consensus = scan.values("r2p:section"), scan.values("r2p:consensus")
     agents, quotes = scan.values("prov:wasAttributedTo") if texts else {}, _quotes(scan) if texts else {}
+    same_side = scan.values("r2p:sameSideAs")
     return {
         i: Issue(
             iri=i,
@@ -787,9 +799,22 @@ def _issues(scan: _Scan, labels: dict[str, str], texts: bool, about: dict[str, l
             consensus=_first(consensus.get(i)),
             agents=_set(agents.get(i)),
             about=_set(about.get(i)),
+            sides=_sides(_set(positions.get(i)), same_side),
         )
         for i in sorted(scan.typed("Issue"))
     }
+
+
+def _sides(positions: tuple[str, ...], same_side: Mapping[str, list[str]]) -> tuple[tuple[str, ...], ...]:
+    """An issue's positions grouped by side: joined by r2p:sameSideAs in either direction, between positions."""
+    side = {p: {p} for p in positions}
+    for a in positions:
+        for b in same_side.get(a, ()):
+            if b in side and side[b] is not side[a]:
+                merged = side[a] | side[b]
+                for p in merged:
+                    side[p] = merged
+    return tuple(sorted({tuple(sorted(s)) for s in side.values()}))
 
 
 def _links(scan: _Scan, labels: dict[str, str], polarity: dict[str, int]) -> dict[str, CausalLink]:

@@ -142,6 +142,41 @@ def repo_graph_query(kg, sparql, **bindings):
     return [tuple(row.values()) for row in kg.select(sparql, bindings)]
 
 
+def test_cq04_allies_on_an_issue_never_challenge_each_other(repo_graph):
+    """Positions on one side of an issue are not each other's challengers (para 35: "While some participants
+    acknowledged the dangers of this model, they believed that understanding group grievance was a necessary basis
+    for reconciliation" defends the Latin American model; para 24: one participant's "refrain from creating hybrid
+    systems. Instead, ..."); positions on different sides still are (para 12's "no consensus about the role of
+    nonstate actors")."""
+    pairs = {(str(row["claim"]).rsplit("/", 1)[-1], str(row["challenger"]).rsplit("/", 1)[-1])
+             for row in rows(repo_graph, "CQ04")}
+    for a, b in (("claim-p35-01", "claim-p35-06"), ("claim-p24-07", "claim-p24-08"), ("claim-p30-02", "claim-p30-04"),
+                 ("claim-p33-03", "claim-p36-01"), ("claim-p34-03", "claim-p34-06"), ("claim-p23-03", "claim-p23-04")):
+        assert (a, b) not in pairs and (b, a) not in pairs, (a, b)
+    for a, b in (("claim-p35-01", "claim-p35-04"), ("claim-p35-06", "claim-p35-04"), ("claim-p24-07", "claim-p23-04"),
+                 ("claim-p12-02", "claim-p12-06"), ("claim-p12-06", "claim-p12-02"), ("claim-p30-04", "claim-p36-01")):
+        assert (a, b) in pairs, (a, b)
+
+
+def test_issue_sides_group_the_positions_and_oppose_the_rest(repo_graph):
+    """The read model's sides of an issue (r2p:sameSideAs in either direction, grouped) and the positions that
+    oppose a set of them: the pathway report's "other side"."""
+    from graph.readmodel import Issue, read
+
+    issues = read(repo_graph, derived=False, texts=False).issues
+    ombudsman = issues[str(R2PR["issue-ombudsman-model"])]
+    c = {n: str(R2PR[f"claim-p{n}"]) for n in ("35-01", "35-04", "35-06", "33-03", "33-05", "36-01", "30-02")}
+    assert ombudsman.sides == tuple(sorted([(c["35-01"], c["35-06"]), (c["35-04"],)]))
+    assert ombudsman.opposing([c["35-01"]]) == (c["35-04"],)
+    assert set(ombudsman.opposing([c["35-04"]])) == {c["35-01"], c["35-06"]}
+    citizenship = issues[str(R2PR["issue-citizenship-versus-ethnicity"])]
+    assert (c["33-03"], c["33-05"], c["36-01"]) in citizenship.sides  # three pairs, one side
+    assert c["30-02"] not in citizenship.opposing([c["30-02"]])
+    # without sides every other position opposes (an issue of two positions, or data before 0.6.0)
+    assert Issue("i", positions=("a", "b", "c")).opposing(["a"]) == ("b", "c")
+    assert Issue("i", positions=("a", "b", "c"), sides=(("a", "c"), ("b",))).opposing(["c"]) == ("b",)
+
+
 def test_cq05_baker_citizenship_ultimate_protection(repo_graph):
     r = rows(repo_graph, "CQ05", author="r2pr:pauline-baker")
     assert_citable(r)

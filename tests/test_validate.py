@@ -67,6 +67,9 @@ BREAKS = {
     "CountryShape-wikidata": ("CountryShape", "DELETE WHERE { r2pr:fx-country skos:exactMatch ?w }"),
     # A reported view is an actor's or an institution's, not a measure's.
     "ClaimShape-view-of-a-measure": ("ClaimShape", "INSERT DATA { r2pr:fx-claim-1 r2p:reportsViewOf r2pr:fx-ssr }"),
+    # Two positions on one side are positions of one issue.
+    "SameSideShape": ("SameSideShape", "DELETE DATA { r2pr:fx-issue r2p:position r2pr:fx-claim-2 } ; "
+                                       "INSERT DATA { r2pr:fx-claim-1 r2p:sameSideAs r2pr:fx-claim-2 }"),
     # Only a risk factor is the absence of something, and never of a risk factor.
     "AbsenceShape-not-a-risk": ("AbsenceShape", "INSERT DATA { r2pr:fx-ssr r2p:absenceOf r2pr:fx-jsr }"),
     "AbsenceShape-of-a-risk": ("AbsenceShape",

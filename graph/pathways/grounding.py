@@ -52,9 +52,9 @@ class Grounder:
             self.up[premise].add(conclusion)
             self.down[conclusion].add(premise)
         self.positions: dict[str, list[str]] = defaultdict(list)  # claim -> the issues it is a position of
-        self.issue_positions: dict[str, tuple[str, ...]] = {
-            i: info.positions for i, info in g.graph.get("issues", {}).items()}
-        self.issue_about: dict[str, tuple[str, ...]] = {i: info.about for i, info in g.graph.get("issues", {}).items()}
+        self.issues = g.graph.get("issues", {})
+        self.issue_positions: dict[str, tuple[str, ...]] = {i: info.positions for i, info in self.issues.items()}
+        self.issue_about: dict[str, tuple[str, ...]] = {i: info.about for i, info in self.issues.items()}
         for issue, positions in sorted(self.issue_positions.items()):
             for claim in positions:
                 self.positions[claim].append(issue)
@@ -206,6 +206,8 @@ class Grounder:
                 if c not in premises or nodes & set(self.issue_about.get(issue, ())):
                     by_issue[issue].add(c)
         for issue, held in sorted(by_issue.items()):
-            others = tuple(p for p in self.issue_positions.get(issue, ()) if p not in held)
-            out.append(Contest("issue", tuple(sorted(held)), others, issue=issue, inside=len(held) > 1))
+            # the other side: positions on no side of the route's own (allies on its side challenge nothing)
+            info = self.issues[issue]
+            inside = any(held & set(info.opposing((c,))) for c in held)  # it rests on two sides of the issue
+            out.append(Contest("issue", tuple(sorted(held)), info.opposing(held), issue=issue, inside=inside))
         return tuple(out)
