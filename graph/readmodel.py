@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -805,7 +805,7 @@ def _issues(scan: _Scan, labels: dict[str, str], texts: bool, about: dict[str, l
     }
 
 
-def _sides(positions: tuple[str, ...], same_side: Mapping[str, list[str]]) -> tuple[tuple[str, ...], ...]:
+def _sides(positions: tuple[str, ...], same_side: dict[str, list[str]]) -> tuple[tuple[str, ...], ...]:
     """An issue's positions grouped by side: joined by r2p:sameSideAs in either direction, between positions."""
     side = {p: {p} for p in positions}
     for a in positions:
