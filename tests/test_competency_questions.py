@@ -29,7 +29,7 @@ def assert_citable(result_rows, prefix=""):
     """Every row that reports a claim carries its quote, consensus level and attribution."""
     assert result_rows, "no rows"
     for r in result_rows:
-        if r.get(f"{prefix}claim" if prefix else "claim") is None:
+        if r.get(prefix or "claim") is None:  # the challenger's columns, when there is one
             continue
         for col in CLAIM_COLUMNS:
             key = prefix + (col[0].upper() + col[1:] if prefix else col)
@@ -76,6 +76,9 @@ def test_cq02_ssr_requires_jsr_with_sierra_leone(repo_graph):
     back = rows(repo_graph, "CQ02", measure="r2pr:justice-sector-reform")
     reverse = [row for row in back if row["required"] == R2PR["security-sector-reform"] and row["direct"].toPython()]
     assert reverse and all(row["inferredByCurators"].toPython() for row in reverse)
+    # a measure is never its own prerequisite, though the two requirements make a cycle
+    for measure in ("security-sector-reform", "justice-sector-reform", "institutional-confidence"):
+        assert all(row["required"] != R2PR[measure] for row in rows(repo_graph, "CQ02", measure=f"r2pr:{measure}"))
 
 
 def test_cq02_trust_is_a_prerequisite_of_resilience_not_a_cause(repo_graph):
@@ -156,6 +159,11 @@ def test_cq04_allies_on_an_issue_never_challenge_each_other(repo_graph):
     for a, b in (("claim-p35-01", "claim-p35-04"), ("claim-p35-06", "claim-p35-04"), ("claim-p24-07", "claim-p23-04"),
                  ("claim-p12-02", "claim-p12-06"), ("claim-p12-06", "claim-p12-02"), ("claim-p30-04", "claim-p36-01")):
         assert (a, b) in pairs, (a, b)
+    # a position of an issue without a recorded other side still stands on it (para 16: "participants did not
+    # agree on the appropriate place for socioeconomic concerns"; para 15: "still no consensus about the strategy")
+    for claim in ("claim-p16-01", "claim-p15-04"):
+        alone = rows(repo_graph, "CQ04", claim=f"r2pr:{claim}")
+        assert alone and all(r.get("issue") is not None and r.get("challenger") is None for r in alone), alone
 
 
 def test_issue_sides_group_the_positions_and_oppose_the_rest(repo_graph):

@@ -287,20 +287,21 @@ class Builder:
 
 
 def best_claim(f: Facts, nodes: list[str], edges: list[MapEdge] | None = None) -> str:
-    """The claim that speaks most about these nodes (then the most widely held, then the first in the text)."""
+    """A claim that states a link the step draws, else the one that speaks most about its nodes (then the most
+    widely held, then the first in the text): a quote about the nodes alone may argue something else."""
     node_set = set(nodes)
     scores: dict[str, tuple] = {}
     for c in node_set & set(f.claims):
-        scores[c] = (3, 0)
+        scores[c] = (0, 3)
     for n in nodes:
         for c in f.claims_about.get(n, []):
             if c in f.claims:
-                scores[c] = (len(node_set & set(f.claims[c].about)), 0)
+                scores[c] = (0, len(node_set & set(f.claims[c].about)))
     for e in edges or []:
         for c in [x.get("iri") for x in e.details.get("claims", [])]:
             full = next((k for k in f.claims if curie(k) == c), None)
             if full:
-                scores[full] = (max(scores.get(full, (0, 0))[0], 2), 1)
+                scores[full] = (1, max(scores.get(full, (0, 0))[1], 2))
     if not scores:
         return ""
     return max(

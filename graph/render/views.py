@@ -208,12 +208,19 @@ def pathway_family(f: Facts, start: str) -> View:
                 if lk.relation in (REQUIRES, ENABLES) and lk.cause in ends and lk.effect in ends:
                     new_edges.append(b.link(lk))
                     linked.update({lk.cause, lk.effect})
+            # A direct prerequisite is drawn as its requirement, whose claim the step then quotes and whose
+            # reading (the text's or the curators') it names; one reached through others, as the derived edge.
+            stated = {r.prerequisite: r for r in f.requirements if r.dependent == base}
             for m in p.prerequisites:
-                if m not in linked:
+                if m in stated:
+                    new_edges.append(b.requirement(stated[m]))
+                elif m not in linked:
                     new_edges.append(b.plain(base, m, str(R2P.prerequisite)))
+            needs = [f.label(m) + (" (curators' reading)" if m in stated and stated[m].inferred_by_curators else "")
+                     for m in p.prerequisites]
             v.steps.append(
                 ViewStep(
-                    f"{head}: {f.label(base)} requires " + _and([f.label(m) for m in p.prerequisites])
+                    f"{head}: {f.label(base)} requires " + _and(needs)
                     if len(p.prerequisites) <= 2
                     else f"{head}: {f.label(base)} and its {_count(len(p.prerequisites), 'prerequisite')}",
                     new_nodes,
