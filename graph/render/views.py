@@ -118,7 +118,7 @@ def argument_map(f: Facts) -> View:
         v,
         [
             (
-                f"Section: {f.label(s)}" if s else "Claims without a section",
+                f.label(s) if s else "Claims without a section",  # a section label names itself ("Section 1: ...")
                 sorted(by_section[s], key=lambda n: _claim_order(f, n)),
             )
             for s in order
@@ -273,7 +273,7 @@ def merged_pathway_family(f: Facts, starts: list[str]) -> View:
     v = View(
         f"pathways-{slug(starts[0])}-and-{len(starts) - 1}-more",
         f"Pathways from {names}",
-        f"How measures address {names}, which share their measures and routes.",
+        f"How measures address {names}, whose pathways share most of their measures and steps.",
         layout="layered",
         edge_labels=True,
     )
@@ -555,7 +555,7 @@ def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
                 ViewSpec(
                     f"pathways-{slug(group[0])}-and-{len(group) - 1}-more",
                     f"Pathways from {names}",
-                    f"{names}: addressed by the same measures through the same steps, so one map "
+                    f"{names}: their pathways share most of their measures and steps, so one map "
                     f"({sum(1 for p in f.pathways if p.risk in group)} pathways).",
                     partial(merged_pathway_family, f, list(group)),
                     "pathways",
@@ -606,7 +606,9 @@ def _country_summary(f: Facts, country: str) -> str:
     head = f"{len(claims)} claim{'s' if len(claims) != 1 else ''}"
     if cases:
         return head + "; cases: " + "; ".join(f.label(c) for c in cases[:3]) + (" ..." if len(cases) > 3 else "")
-    return head + " and the causal links tied to it."
+    # the links country_case draws: those of its cases, or from or to the country and its places
+    links = sum(1 for lk in f.links.values() if set(lk.cases) & anchors or lk.cause in anchors or lk.effect in anchors)
+    return head + (f" and {_count(links, 'causal link')} tied to it." if links else ".")
 
 
 def _country_has_content(f: Facts, country: str) -> bool:
