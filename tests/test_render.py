@@ -333,6 +333,16 @@ def test_a_link_is_drawn_in_its_own_voice_with_whose_reading_it_is(brief_site):
     assert hypothetical and all(" could " in d["title"] and "(hypothetical" in d["title"] for d in hypothetical)
     stated = [d for d in edges.values() if d.get("stated", "").startswith("asserted")]
     assert stated and all(" can " not in d["title"] and not d["title"].startswith("The text") for d in stated)
+    # at a glance: what the text only supposes or asks, and the curators' readings, are drawn thin; the legend
+    # names each weight and can hide it
+    width = {e["id"].rsplit("/", 1)[-1]: (e["width"], e["r2p"]["voice"])
+             for e in data["edges"] if e["r2p"].get("voice")}
+    assert width["link-professionalization-mitigates-security-force-abuse"][1] == "asked"
+    assert width["link-preventive-capacity-mitigates-triggers"][1] == "curators"
+    thick = {w for w, v in width.values() if v == "stated"}
+    thin = {w for w, v in width.values() if v != "stated"}
+    assert len(thick) == 1 and thin and max(thin) < min(thick), (thick, thin)
+    assert {v["key"] for v in data["legend"]["voices"]} == {"stated", "hypothetical", "asked", "curators"}
 
 
 # --- tours ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 from graph.link_sentence import how_put, say_link
 from graph.namespaces import R2P, curie
-from graph.readmodel import QUESTIONED, CausalLink, Claim, Issue, Requirement
+from graph.readmodel import HYPOTHETICAL, QUESTIONED, CausalLink, Claim, Issue, Requirement
 from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.style import (
     CLASS_STYLE,
@@ -28,6 +28,14 @@ CLAIM, ISSUE, BUNDLE = str(R2P.Claim), str(R2P.Issue), str(R2P.CoRequisiteBundle
 
 CURATORS_READING = "the curators (its definition, kind and sectors are their reading of the documents)"
 CURATORS_INFERENCE = "the curators' reading of the text, not its words (r2p:inferredByCurators)"
+
+
+def voice(modality: str, curators: bool) -> str:
+    """How the text puts a link or requirement, as the map draws it (style.VOICE_LABEL): the curators' reading
+    first, whatever its modality."""
+    if curators:
+        return "curators"
+    return {HYPOTHETICAL: "hypothetical", QUESTIONED: "asked"}.get(modality, "stated")
 
 
 def slug(iri: str) -> str:
@@ -210,6 +218,7 @@ class Builder:
                 effect,
                 direction=direction,
                 documents=list(f.documents_of([link.iri])),
+                voice=voice(link.modality, link.inferred_by_curators),
             )
         )
 
@@ -240,6 +249,7 @@ class Builder:
                 },
                 "depends",
                 documents=list(f.documents_of([req.iri])),
+                voice=voice(req.modality, req.inferred_by_curators),
             )
         )
 

@@ -41,6 +41,8 @@ from graph.render.style import (
     RELATION_STYLE,
     SPEAKER_LABEL,
     SPEAKER_STYLE,
+    VOICE_LABEL,
+    VOICE_WIDTH,
     consensus_border,
     text_colour,
 )
@@ -167,13 +169,14 @@ def edge_records(view: View, smooth: dict[str, Smooth] | None = None) -> list[di
             "to": e.target,
             "color": {"color": colour, "highlight": colour, "hover": colour},
             "dashes": dashes,
-            "width": EDGE_WIDTH,
+            "width": VOICE_WIDTH.get(e.voice, EDGE_WIDTH),
             "arrows": {"to": {"enabled": True, "type": head, "scaleFactor": 1.0 if head == "bar" else 1.1}},
             "smooth": smooth.get(e.id, False),
             "r2p": {
                 "rel": curie(e.rel),
                 "effect": e.effect,
                 "direction": e.direction,
+                "voice": e.voice,
                 "head": head,
                 "consensus": curie(e.consensus) if e.consensus else "",
                 "documents": [curie(d) for d in e.documents],
@@ -337,10 +340,20 @@ def legend(view: View, facts: Facts) -> dict[str, list[dict]]:
         for r in SPEAKER_LABEL
         if r in speaker_counts
     ]
+    voice_counts: dict[str, int] = {}
+    for e in view.edges:
+        if e.voice:
+            voice_counts[e.voice] = voice_counts.get(e.voice, 0) + 1
+    voices = [
+        {"key": k, "label": VOICE_LABEL[k], "color": NEUTRAL_EDGE, "width": VOICE_WIDTH[k], "count": voice_counts[k]}
+        for k in VOICE_LABEL
+        if k in voice_counts
+    ]
     return {
         "classes": classes,
         "effects": effects,
         "directions": directions,
+        "voices": voices,
         "relations": relations,
         "sectors": sectors,
         "consensus": consensus,

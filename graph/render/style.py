@@ -110,6 +110,15 @@ NODE_FONT_SIZE = 22
 ANCHOR_FONT_SIZE = 30
 EDGE_FONT_SIZE = 22
 EDGE_WIDTH = 4
+# How the text puts a causal link or requirement, by the weight of its line: a finding of the text (asserted, a
+# possibility, a recommendation) full weight; what it only supposes or asks, and the curators' readings, thin.
+VOICE_LABEL = {
+    "stated": "stated (fact, possibility, advice)",
+    "hypothetical": "supposed (hypothetical)",
+    "asked": "asked, or an open concern",
+    "curators": "the curators' reading",
+}
+VOICE_WIDTH = {"stated": EDGE_WIDTH, "hypothetical": 1.5, "asked": 1.5, "curators": 1.5}
 LABEL_MAX_WIDTH = 240
 READABLE_PX = 28  # smallest label, in screen pixels, at 1920x1080: the back of a 30-person room
 

@@ -29,8 +29,8 @@ var network = new vis.Network(container, { nodes: nodeData, edges: edgeData }, {
 
 // ---- state -----------------------------------------------------------
 var state = {
-  off: { cls: new Set(), effect: new Set(), direction: new Set(), rel: new Set(), sector: new Set(), consensus: new Set(),
-         speaker: new Set(), document: new Set() },
+  off: { cls: new Set(), effect: new Set(), direction: new Set(), voice: new Set(), rel: new Set(), sector: new Set(),
+         consensus: new Set(), speaker: new Set(), document: new Set() },
   focus: null, depth: 1,
   presenting: false, step: 0
 };
@@ -63,6 +63,7 @@ function edgePasses(e) {
   if (state.off.rel.has(m.rel)) return false;
   if (m.effect && state.off.effect.has(m.effect)) return false;
   if (m.direction && state.off.direction.has(m.direction)) return false;
+  if (m.voice && state.off.voice.has(m.voice)) return false;
   if (m.consensus && state.off.consensus.has(m.consensus)) return false;
   return documentPasses(m);
 }
@@ -377,6 +378,11 @@ function swatchEdge(r) {
   s.lastChild.style.color = r.color;
   return s;
 }
+function swatchVoice(v) {  // the line's weight: full for what the text states, thin for the rest
+  var s = swatchEdge(v);
+  s.firstChild.style.borderTopWidth = Math.max(1, Math.round(v.width)) + "px";
+  return s;
+}
 function swatchBreadth(c) {
   var s = el("span", { class: "swatch shape-box", "aria-hidden": "true" });
   s.style.background = "#ffffff";
@@ -416,6 +422,8 @@ legendEl.append(
       "The colour and line: what the link does to the risk of atrocities."),
     filterGroup("Arrowhead", "direction", L.directions, swatchEdge,
       "The head: what the link does to the node it points at (\u25b6 more of it, \u2503 less of it)."),
+    filterGroup("How the text puts it", "voice", L.voices, swatchVoice,
+      "The weight: full where the text states the link, thin where it only supposes or asks it, or the curators read it."),
     filterGroup("Relations", "rel", L.relations, swatchEdge),
     // A map without claims (pathways, requirements) filters its links by their claims' breadth: no border to show.
     DATA.nodes.some(function (n) { return n.r2p.consensus; })
@@ -446,10 +454,15 @@ if (window.innerWidth < 1200) showLegend(false);
 // a hidden legend, a narrow screen), so nothing leaves a room to guess which way a link reads.
 (function compactKey() {
   var items = L.effects.filter(function (e) { return e.key !== "depends"; }).concat(L.directions);
+  var thin = L.voices.filter(function (v) { return v.key !== "stated"; });
+  if (thin.length) {  // a thin line is never read as a finding: the key says what it is
+    items = items.concat([{ color: thin[0].color, width: thin[0].width, head: "",
+      short: "thin: supposed, asked or the curators' reading" }]);
+  }
   var box = byId("key");
   if (!items.length) { box.remove(); return; }
   box.append(el("ul", null, items.map(function (it) {
-    return el("li", null, swatchEdge(it), el("span", { text: it.short || it.label }));
+    return el("li", null, it.width ? swatchVoice(it) : swatchEdge(it), el("span", { text: it.short || it.label }));
   })));
 })();
 // ---- side panel ------------------------------------------------------
