@@ -291,7 +291,8 @@ class Builder:
                 prop,
                 rel if label is None else label,
                 "",
-                {"title": f"{f.label(source)} {rel} {f.label(target)}", "kind": rel},
+                # a property's label is a noun ("member", "prerequisite"): named first, not read as a verb
+                {"title": f"{rel}: {f.label(source)} \u2192 {f.label(target)}", "kind": rel},
             )
         )
 

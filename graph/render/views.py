@@ -26,7 +26,8 @@ OVERVIEW_ORDER = [
     ("Risk factors and the harms they lead to", [str(R2P.RiskFactor), str(R2P.Harm)]),
     ("Actors, institutions and norms", [str(R2P.Actor), str(R2P.Institution), str(R2P.Norm)]),
     ("Prevention measures and approaches", [str(R2P.PreventionMeasure), str(R2P.Approach)]),
-    ("Outcomes that protect", [str(R2P.Outcome)]),
+    ("Outcomes that protect", [str(R2P.PreventiveOutcome)]),
+    ("Other outcomes", [str(R2P.Outcome)]),  # neither protective nor harmful (a debate a measure prompted)
     ("Everything else: places, cases, events", [DOMAIN_ENTITY]),
 ]
 
@@ -297,7 +298,7 @@ def pathway_subject(f: Facts, start: str) -> str:
     members = f.joint_members.get(start, ())
     if not members:
         return f.label(start)
-    return "the joint condition of " + ", ".join(f.label(m) for m in members)
+    return "the joint condition of " + _and([f.label(m) for m in members])
 
 
 def _distances(start: str, edges: list[MapEdge]) -> dict[str, int]:

@@ -453,7 +453,7 @@ if (window.innerWidth < 1200) showLegend(false);
 // The compact key: colour and head in words, on screen whenever the legend is not (presenting,
 // a hidden legend, a narrow screen), so nothing leaves a room to guess which way a link reads.
 (function compactKey() {
-  var items = L.effects.filter(function (e) { return e.key !== "depends"; }).concat(L.directions);
+  var items = L.effects.concat(L.directions);  // a dependency too: a requirements map draws nothing else
   var thin = L.voices.filter(function (v) { return v.key !== "stated"; });
   if (thin.length) {  // a thin line is never read as a finding: the key says what it is
     items = items.concat([{ color: thin[0].color, width: thin[0].width, head: "",
