@@ -343,6 +343,12 @@ def test_a_link_is_drawn_in_its_own_voice_with_whose_reading_it_is(brief_site):
     thin = {w for w, v in width.values() if v != "stated"}
     assert len(thick) == 1 and thin and max(thin) < min(thick), (thick, thin)
     assert {v["key"] for v in data["legend"]["voices"]} == {"stated", "hypothetical", "asked", "curators"}
+    # a link whose claim the text disputes says so in its panel (para 33: "One participant cautioned the group
+    # about the drawbacks to the citizenship model")
+    baker = [c for d in edges.values() for c in d.get("claims", []) if c["iri"] == "r2pr:claim-p30-02"]
+    assert baker and all(len(c["contestedBy"]) >= 2 for c in baker), baker
+    assert all(not c["contestedBy"] for d in edges.values() for c in d.get("claims", [])
+               if c["iri"] == "r2pr:claim-p06-03")  # the question nobody disputes
 
 
 # --- tours ------------------------------------------------------------------

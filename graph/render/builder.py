@@ -30,6 +30,11 @@ CURATORS_READING = "the curators (its definition, kind and sectors are their rea
 CURATORS_INFERENCE = "the curators' reading of the text, not its words (r2p:inferredByCurators)"
 
 
+def _with_term(words: str, term: str) -> str:
+    """How the text puts a link, with the ontology's name of its modality when that says something more."""
+    return words if not term or term.lower() == words.lower() else f"{words} ({term})"
+
+
 def voice(modality: str, curators: bool) -> str:
     """How the text puts a link or requirement, as the map draws it (style.VOICE_LABEL): the curators' reading
     first, whatever its modality."""
@@ -86,6 +91,9 @@ class Builder:
             "quotes": [q.exact for q in info.quotes],
             "section": self.f.label(info.section) if info.section else "",
             "paragraph": info.paragraph or None,
+            # who disputes it, so a link drawn from it is never shown as undisputed (para 33's caution)
+            "contestedBy": [self.f.claims[a].label or self.f.label(a) for a in self.f.attackers.get(c, ())
+                            if a in self.f.claims],
             **self.document_of(c),
             **self.view_of(info),
         }
@@ -207,7 +215,7 @@ class Builder:
                     "kind": f.label(str(R2P.CausalLink)),
                     "iri": curie(link.iri),
                     "relation": f"{rel} ({EFFECT_LABEL[effect]})",
-                    "stated": f"{how_put(link)} ({f.label(link.modality)})",
+                    "stated": _with_term(how_put(link), f.label(link.modality)),
                     "reading": CURATORS_INFERENCE if link.inferred_by_curators else "",
                     "claims": [self.claim_summary(c) for c in link.claims],
                     "claimsHeading": ("Claims the curators read it from" if link.inferred_by_curators

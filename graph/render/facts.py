@@ -39,6 +39,10 @@ class Facts:
     documents: dict[str, str] = field(default_factory=dict)  # document IRI -> its short title
     node_documents: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain node -> the documents
     # whose claims are about it or assert a link or requirement it takes part in
+    attackers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claim -> the claims that attack it
+
+    def __post_init__(self) -> None:
+        self.attackers = self.attackers or self.model.attackers()
 
     # --- the model's parts, by the names the views use -------------------------------------------
     @property

@@ -486,7 +486,9 @@ function claimItem(c) {
   return el("li", { class: "claim" },
     el("div", { class: "claim-label", text: c.label }),
     el("div", { class: "claim-meta", text: [c.consensus, c.speaker, (c.heldBy || []).join(", "), source(c)].filter(Boolean).join(" \u00b7 ") }),
-    quotes(c.quotes));
+    quotes(c.quotes),
+    c.contestedBy && c.contestedBy.length
+      ? el("div", { class: "claim-contested", text: "Contested by: " + c.contestedBy.join("; ") }) : null);
 }
 function depthControl() {
   var sel = el("select", { id: "depth", "aria-label": "Neighbourhood depth" },
