@@ -355,6 +355,7 @@ def test_svg_keeps_heads_on_the_outline_labels_legend_and_description(site, open
     texts = [t.text for t in root.iter(f"{ns}text")]
     assert "mitigates" in texts  # edge labels
     assert "Legend" in texts and any(t and t.startswith("head: less of what it points at") for t in texts)
+    assert any(t and t.startswith("line: stated") for t in texts)  # what a line's weight means travels with it
     assert root.find(f"{ns}desc").text == page.evaluate("document.querySelector('.desc').textContent")
     assert " ".join(t.text for t in root.iter(f"{ns}text") if t.get("class") == "description") == root.find(
         f"{ns}desc"

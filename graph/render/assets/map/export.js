@@ -10,6 +10,8 @@ function legendItems() {
   L.classes.forEach(function (c) { out.push({ kind: "node", fill: c.fill, shape: c.shape, dashed: c.dashed, label: c.label }); });
   L.effects.forEach(function (c) { out.push({ kind: "edge", color: c.color, dashes: c.dashes, head: c.head, label: c.label }); });
   L.directions.forEach(function (c) { out.push({ kind: "edge", color: c.color, dashes: c.dashes, head: c.head, label: "head: " + c.label }); });
+  // the line's weight: an exported map keeps what its thin lines mean
+  L.voices.forEach(function (c) { out.push({ kind: "edge", color: c.color, head: "", lineWidth: c.width * 1.5, label: "line: " + c.label }); });
   L.relations.forEach(function (c) {
     if (c.color && !c.causal) out.push({ kind: "edge", color: c.color, dashes: c.dashes, head: c.head, label: c.label });
   });
@@ -91,7 +93,7 @@ function exportCanvas(width) {
     } else {
       ctx.strokeStyle = it.color;
       ctx.fillStyle = it.color;
-      ctx.lineWidth = 6;
+      ctx.lineWidth = it.lineWidth || 6;
       ctx.setLineDash(it.dashes ? [14, 8] : []);
       ctx.beginPath(); ctx.moveTo(x0, y - 12); ctx.lineTo(x0 + (it.head ? 66 : 80), y - 12); ctx.stroke();
       ctx.setLineDash([]);
@@ -254,7 +256,8 @@ function buildSVG(lit) {
       legend.append(it.shape === "ellipse" ? svgEl("ellipse", Object.assign({ cx: lx + 30, cy: y - 10, rx: 28, ry: 16 }, a2))
         : svgEl("rect", Object.assign({ x: lx + 2, y: y - 26, width: 56, height: 32 }, a2)));
     } else {
-      var l = svgEl("path", { d: "M" + lx + "," + (y - 10) + " L" + (lx + 60) + "," + (y - 10), stroke: it.color, "stroke-width": 5 });
+      var l = svgEl("path", { d: "M" + lx + "," + (y - 10) + " L" + (lx + 60) + "," + (y - 10), stroke: it.color,
+                              "stroke-width": it.lineWidth || 5 });
       if (it.head) l.setAttribute("marker-end", "url(#" + marker(it.color, it.head) + ")");
       if (it.dashes) l.setAttribute("stroke-dasharray", "12 7");
       legend.append(l);
