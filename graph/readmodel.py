@@ -805,6 +805,11 @@ def _issues(scan: _Scan, labels: dict[str, str], texts: bool, about: dict[str, l
     }
 
 
+def _true(values: list[str] | None) -> bool:
+    """Whether a boolean property (r2p:inferredByCurators) is stated true among its lexical forms."""
+    return "true" in {v.lower() for v in values or ()}
+
+
 def _sides(positions: tuple[str, ...], same_side: dict[str, list[str]]) -> tuple[tuple[str, ...], ...]:
     """An issue's positions grouped by side: joined by r2p:sameSideAs in either direction, between positions."""
     side = {p: {p} for p in positions}
@@ -837,7 +842,7 @@ def _links(scan: _Scan, labels: dict[str, str], polarity: dict[str, int]) -> dic
             claims=_set(claims.get(link)),
             cases=_set(cases.get(link)),
             label=labels.get(link, ""),
-            inferred_by_curators="true" in {v.lower() for v in inferred.get(link, ())},
+            inferred_by_curators=_true(inferred.get(link)),
             malformed=any(len(set(x[link])) != 1 for x in (cause, effect, relation))
             or len(set(modality.get(link, ()))) > 1,
         )
@@ -862,7 +867,7 @@ def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]
             claims=_set(claims.get(req)),
             cases=_set(cases.get(req)),
             label=labels.get(req, ""),
-            inferred_by_curators="true" in {v.lower() for v in inferred.get(req, ())}
+            inferred_by_curators=_true(inferred.get(req))
             or req in by_curators,
             note=_first(notes.get(req)),
         )

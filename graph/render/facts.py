@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from graph import readmodel as rm
@@ -39,12 +40,13 @@ class Facts:
     documents: dict[str, str] = field(default_factory=dict)  # document IRI -> its short title
     node_documents: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain node -> the documents
     # whose claims are about it or assert a link or requirement it takes part in
-    attackers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claim -> the claims that attack it
-
-    def __post_init__(self) -> None:
-        self.attackers = self.attackers or self.model.attackers()
 
     # --- the model's parts, by the names the views use -------------------------------------------
+    @cached_property
+    def attackers(self) -> dict[str, tuple[str, ...]]:
+        """Claim -> the claims that attack it (read once per site, asked for every claim shown)."""
+        return self.model.attackers()
+
     @property
     def labels(self) -> dict[str, str]:
         return self.model.labels
