@@ -2,7 +2,8 @@
 
 For `r2pkg query`, the worker that will run the query is forked first, before
 click is imported, so that it opens the stored graph while the command line is
-read (graph/query_worker.py).
+read (graph/query_worker.py). Once the query's answer is written, the process ends
+without the interpreter's teardown (`run`).
 """
 
 from __future__ import annotations
@@ -28,5 +29,31 @@ def main() -> None:
             workers.stop()  # not left behind after --help, a usage error, an error
 
 
+def run() -> None:
+    """main(), the console script. A query then leaves by os._exit once its output is flushed: tearing down
+    the 300-odd modules it imported took 14 ms, a tenth of the command, and it holds nothing that needs a
+    finaliser (the worker is stopped, files written are closed). A failed flush (a closed pipe) leaves as
+    the interpreter would, reporting it."""
+    try:
+        main()
+    except SystemExit as done:
+        if sys.argv[1:2] == ["query"] and isinstance(done.code, int | None):
+            _leave(done.code or 0)
+        raise
+    if sys.argv[1:2] == ["query"]:
+        _leave(0)
+
+
+def _leave(code: int) -> None:
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

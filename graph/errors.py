@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (nor pathlib): `r2pkg query` forks after this
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class InputError(Exception):

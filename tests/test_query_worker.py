@@ -387,3 +387,49 @@ def test_the_executable_leaves_no_worker_behind(monkeypatch, args):
     assert len(started) == 1
     with pytest.raises(ChildProcessError):  # reaped, not a process left running or a zombie
         os.waitpid(started[0].pid, os.WNOHANG)
+
+
+class _Left(Exception):
+    """os._exit, recorded instead of ending the test process."""
+
+
+@pytest.mark.parametrize("command, code, leaves", [
+    ("query", 0, True), ("query", 2, True),  # answered, or one line of error: both leave at once
+    ("build", 0, False),  # other commands end as the interpreter ends them (threads, temporary folders)
+])
+def test_a_query_leaves_without_teardown_once_its_output_is_flushed(monkeypatch, capsys, command, code, leaves):
+    import graph.__main__ as executable_main
+
+    def command_ends():
+        print("the answer")
+        raise SystemExit(code)
+
+    def left(status):
+        raise _Left(status)
+
+    monkeypatch.setattr(executable_main, "main", command_ends)
+    monkeypatch.setattr(os, "_exit", left)
+    monkeypatch.setattr(sys, "argv", ["r2pkg", command])
+    with pytest.raises(_Left if leaves else SystemExit) as ended:
+        executable_main.run()
+    assert ended.value.args[0] == code if leaves else ended.value.code == code
+    assert capsys.readouterr().out == "the answer\n"  # written before it left
+
+
+def test_a_query_whose_output_cannot_be_flushed_ends_as_the_interpreter_would(monkeypatch):
+    """A closed pipe: no os._exit, so the interpreter reports the lost output as it always has."""
+    import graph.__main__ as executable_main
+
+    class ClosedPipe:
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            raise BrokenPipeError("closed")
+
+    monkeypatch.setattr(executable_main, "main", lambda: sys.exit(0))
+    monkeypatch.setattr(os, "_exit", lambda status: pytest.fail("left without reporting the lost output"))
+    monkeypatch.setattr(sys, "argv", ["r2pkg", "query"])
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    with pytest.raises(SystemExit):
+        executable_main.run()
