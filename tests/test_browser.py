@@ -674,13 +674,17 @@ DRAWN_EDGES = """() => Object.values(r2pMap.network.body.edges).map(e => [
 
 
 def test_brief_every_drawn_link_reads_right_head_by_relation_colour_by_risk(brief_maps, open_page, repo_graph):
-    """An arrowhead means more of the target, a bar less of it; vermilion solid raises risk, blue dashed lowers it."""
+    """An arrowhead means more of the target, a bar less of it; vermilion solid raises risk, blue dashed lowers it,
+    grey says nothing of risk (a link into a node that is neither a risk or harm nor a preventive outcome)."""
     polarity = {str(r["l"]): int(r["p"]) for r in repo_graph.select(
         "SELECT ?l ?p WHERE { ?l a r2p:CausalLink ; r2p:relation/r2p:polarity ?p }")}
-    harmful = {str(r["l"]) for r in repo_graph.select(
-        "SELECT ?l WHERE { ?l a r2p:CausalLink ; r2p:effect ?t . ?t a/rdfs:subClassOf* ?c "
-        "VALUES ?c { r2p:RiskFactor r2p:Harm } }")}
-    risk_style = {"raises": ("#d55e00", False), "lowers": ("#0072b2", True)}
+    def into(classes: str) -> set[str]:
+        return {str(r["l"]) for r in repo_graph.select(
+            "SELECT ?l WHERE { ?l a r2p:CausalLink ; r2p:effect ?t . ?t a/rdfs:subClassOf* ?c "
+            f"VALUES ?c {{ {classes} }} }}")}
+
+    harmful, protective = into("r2p:RiskFactor r2p:Harm"), into("r2p:PreventiveOutcome")
+    risk_style = {"raises": ("#d55e00", False), "lowers": ("#0072b2", True), "unstated": ("#6b7280", False)}
     seen = 0
     for f in map_pages(brief_maps):
         o = open_page(f, width=1920, height=1080)
@@ -689,7 +693,8 @@ def test_brief_every_drawn_link_reads_right_head_by_relation_colour_by_risk(brie
                 continue
             p = polarity[eid]
             assert head == ("arrow" if p > 0 else "bar"), (f.name, eid, head)
-            effect = "raises" if (p > 0) == (eid in harmful) else "lowers"
+            effect = ("unstated" if eid not in harmful | protective
+                      else "raises" if (p > 0) == (eid in harmful) else "lowers")
             assert (colour, dashed) == risk_style[effect], (f.name, eid, colour, dashed)
             seen += 1
         o.page.context.close()

@@ -590,3 +590,20 @@ def test_index_numbers_only_the_sections_it_lists(tmp_path, repo_graph):
     numbers = [int(n) for n in re.findall(r"<h2>(\d+)\. ", index)]
     assert numbers == [1, 2, 3]
     assert "<h2>3. Read and reuse</h2>" in index
+
+
+def test_a_link_is_coloured_by_risk_only_where_its_target_says_what_it_does_to_risk(repo_graph):
+    """More of a risk or a harm raises risk; more of a preventive outcome ("protects against mass atrocities")
+    lowers it. A link into anything else says nothing about risk, and is not drawn as if it did."""
+    f = collect_facts(repo_graph)
+    effect = {lk.iri.rsplit("/", 1)[-1]: f.effect(lk) for lk in f.model.links.values()}
+    # para 34: the ICC prompted debates in communities; para 32: the parties adopted rotation, which para 32
+    # says then led to a crisis; para 35: the ombudsman model classifies groups, the danger participants saw
+    for neither in ("link-icc-outreach-leads-to-community-division", "link-political-parties-lead-to-rotation",
+                    "link-ombudsman-model-strengthens-group-classification", "link-train-and-equip-undermines-ssr"):
+        assert effect[neither] == "unstated", neither
+    assert effect["link-conflict-undermines-trust"] == "raises"  # less of a preventive outcome
+    assert effect["link-rotation-leads-to-post-election-crisis"] == "raises"  # more of a trigger
+    assert effect["link-jsr-strengthens-trust"] == "lowers"
+    assert effect["link-ssr-mitigates-military-politicization"] == "lowers"
+    assert edge_style("", "unstated", "less") == ("#6b7280", False, "bar")  # grey, its head still says less

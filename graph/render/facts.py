@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 DOMAIN_ENTITY = str(R2P.DomainEntity)
 # Says that a node is a kind, not what it is: a kind is drawn as its other class (institutions as an institution).
 KIND = str(R2P.Kind)
+# What a node is for the risk of mass atrocities, by the ontology's definitions of its class: more of a risk
+# factor or harm raises it; a preventive outcome "protects against mass atrocities", so more of it lowers it.
+# Of anything else (a measure, an actor, a norm, an outcome of neither kind) the class says nothing.
 HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))
+PROTECTIVE = (str(R2P.PreventiveOutcome),)
 # Consensus levels that state no breadth (older data's levels named the speaker instead).
 NOT_BREADTH = frozenset({rm.BREADTH_NOT_STATED, *rm.SPEAKER_AS_CONSENSUS})
 
@@ -150,15 +154,21 @@ class Facts:
             return 0
         return self.model.consensus_levels.get(level, ("", None))[1] or 0
 
-    def is_harmful(self, node: str) -> bool:
-        return any(a in HARMFUL for a in self.ancestors(self.node_class.get(node, DOMAIN_ENTITY)))
+    def is_a(self, node: str, classes: tuple[str, ...]) -> bool:
+        return any(a in classes for a in self.ancestors(self.node_class.get(node, DOMAIN_ENTITY)))
 
     def effect(self, link: rm.CausalLink) -> str:
-        """raises / lowers / depends: the link's polarity times whether its target is a harm or risk."""
+        """raises / lowers: the link's polarity times what its target is for risk (a harm or risk factor, or a
+        preventive outcome); unstated when the target is neither (the ICC "prompted debates"; a measure
+        undermined); depends for a relation without polarity."""
         p = self.relation_polarity.get(link.relation, 0)
         if p == 0:
             return "depends"
-        return "raises" if (p > 0) == self.is_harmful(link.effect) else "lowers"
+        if self.is_a(link.effect, HARMFUL):
+            return "raises" if p > 0 else "lowers"
+        if self.is_a(link.effect, PROTECTIVE):
+            return "lowers" if p > 0 else "raises"
+        return "unstated"
 
     def speaker_role(self, claim: str) -> str:
         """The claim's speaker role (IRI; the read model reads older data's roles too), "" for anything else."""

@@ -42,7 +42,6 @@ CLASS_STYLE: list[tuple[str, str, str, bool]] = [
     (str(R2P.CoRequisiteBundle), "#1e3a8a", "box", False),
     (str(R2P.JointCondition), "#fb923c", "box", False),  # risk factors that combine (derived)
 ]
-HARMFUL = (str(R2P.RiskFactor), str(R2P.Harm))  # a link into these raises risk when it increases them
 DEFAULT_BORDER = "#111827"
 TEXT_DARK = "#111827"
 TEXT_LIGHT = "#ffffff"
@@ -53,9 +52,11 @@ NODE_DASHES = [10, 6]
 EFFECT_STYLE: dict[str, tuple[str, bool | list[int], str]] = {
     "raises": ("#d55e00", False, "arrow"),
     "lowers": ("#0072b2", [14, 8], "arrow"),
+    "unstated": ("#6b7280", False, "arrow"),  # into a node whose class says nothing of risk (graph.render.facts)
     "depends": ("#111827", [4, 6], "diamond"),
 }
-EFFECT_LABEL = {"raises": "raises risk", "lowers": "lowers risk", "depends": "dependency (needs)"}
+EFFECT_LABEL = {"raises": "raises risk", "lowers": "lowers risk", "unstated": "effect on risk not stated",
+                "depends": "dependency (needs)"}
 # What a causal link does to the node it points at, by its relation's polarity: the head.
 HEAD_OF = {"more": "arrow", "less": "bar", "": "diamond"}
 DIRECTION_LABEL = {"more": "more of what it points at", "less": "less of what it points at"}
