@@ -281,6 +281,9 @@ def test_cq11_ssr_jsr_ddr_at_any_stage(repo_graph):
         assert stages <= at, (slug, at)
     pre = rows(repo_graph, "CQ11", stage="r2p:PreConflictStage")
     assert {row["stage"] for row in pre} == {R2P.PreConflictStage}
+    # para 9: upstream prevention should come "before military interventions become necessary"; nothing in the
+    # brief applies intervention itself at any stage, so no stage is said of it
+    assert not [row for row in r if row["measure"] == R2PR["military-intervention"]]
     assert any(row.get("sectorLabel") for row in r)
 
 
