@@ -55,7 +55,9 @@ EFFECT_STYLE: dict[str, tuple[str, bool | list[int], str]] = {
     "unstated": ("#6b7280", False, "arrow"),  # into a node whose class says nothing of risk (graph.render.facts)
     "depends": ("#111827", [4, 6], "diamond"),
 }
-EFFECT_LABEL = {"raises": "raises risk", "lowers": "lowers risk", "unstated": "effect on risk not stated",
+# "or harm": a link into a harm the text names (a clash of justice values, unintended consequences) says more or
+# less of that harm, not of atrocity risk as such
+EFFECT_LABEL = {"raises": "raises risk or harm", "lowers": "lowers risk or harm", "unstated": "effect on risk not stated",
                 "depends": "dependency (needs)"}
 # What a causal link does to the node it points at, by its relation's polarity: the head.
 HEAD_OF = {"more": "arrow", "less": "bar", "": "diamond"}
