@@ -100,6 +100,7 @@ class Paragraph:
     section: str  # heading of the section it stands in
     text: str  # whitespace-collapsed, page-break splits joined
     line: int  # line of the (extracted) text where it starts
+    breaks: tuple[int, ...] = ()  # offsets in text of the joins of page-break splits (a quote never spans one)
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def read_source(path: str | Path, layout: Layout | str | Path | None = None, *, 
     section = layout.first_section
     sections = [section]
     paragraphs: list[Paragraph] = []
-    pending: tuple[int, str, str] | None = None  # (line, section, text) awaiting its continuation
+    pending: tuple[int, str, str, tuple[int, ...]] | None = None  # (line, section, text, breaks) awaiting its rest
     skip = tuple(collapse(s) for s in layout.skip_blocks_starting)
     for line, block in blocks[start:end]:
         heading = None
@@ -239,22 +240,24 @@ def read_source(path: str | Path, layout: Layout | str | Path | None = None, *, 
             heading = text
         if heading is not None:
             if pending is not None:  # a heading ends whatever paragraph was open
-                paragraphs.append(Paragraph(len(paragraphs) + 1, pending[1], pending[2], pending[0]))
+                paragraphs.append(Paragraph(len(paragraphs) + 1, pending[1], pending[2], pending[0], pending[3]))
                 pending = None
             section = heading
             sections.append(section)
             continue
+        breaks: tuple[int, ...] = ()
         if pending is not None:
-            line, para_section, text = pending[0], pending[1], pending[2] + " " + text
+            line, para_section, breaks = pending[0], pending[1], (*pending[3], len(pending[2]))
+            text = pending[2] + " " + text
         else:
             para_section = section
         if text.endswith(_TERMINAL) or not layout.join_page_breaks or fmt == "markdown":
-            paragraphs.append(Paragraph(len(paragraphs) + 1, para_section, text, line))
+            paragraphs.append(Paragraph(len(paragraphs) + 1, para_section, text, line, breaks))
             pending = None
         else:
-            pending = (line, para_section, text)
+            pending = (line, para_section, text, breaks)
     if pending is not None:
-        paragraphs.append(Paragraph(len(paragraphs) + 1, pending[1], pending[2], pending[0]))
+        paragraphs.append(Paragraph(len(paragraphs) + 1, pending[1], pending[2], pending[0], pending[3]))
     full = collapse("\n".join(lines))
     if fmt == "markdown":  # quotes are matched against what a reader sees, without the markup
         full = collapse(_markdown_inline(re.sub(r"(?m)^\s*(?:#{1,6}|>|[-*+]|\d+\.)\s+", "", "\n".join(lines))))

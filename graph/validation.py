@@ -240,6 +240,21 @@ class QuoteIndex:
             self._seen[quote] = (q in self.text.full_text, numbers)
         return self._seen[quote]
 
+    def spans_page_break(self, quote: str) -> bool:
+        """Whether the quote is found in the paragraphs only across the join of a page-break split: an annotation
+        tool cannot anchor it on the page, and the reader finds it on two pages."""
+        q = self.text.match_form(quote)
+        found = False
+        i = self.joined.find(q) if q else -1
+        while i >= 0:
+            k = bisect_right(self.starts, i) - 1
+            at = i - self.starts[k]
+            if not any(at < b < at + len(q) for b in self.text.paragraphs[k].breaks):
+                return False
+            found = True
+            i = self.joined.find(q, i + 1)
+        return found
+
 
 def check_quotes(kg: KnowledgeGraph, source: SourceText | Texts | None,
                  unchecked: dict[str, str] | None = None) -> list[Finding]:
@@ -278,6 +293,10 @@ def check_quotes(kg: KnowledgeGraph, source: SourceText | Texts | None,
             message = f"{name}{cited}: quote not found verbatim in {text.path.name}: \"{exact}\""
             findings.append(Finding("ERROR", "quote-verbatim", focus, message, file_of(kg, owner)))
             continue
+        if numbers and index.spans_page_break(exact):
+            findings.append(Finding("ERROR", "quote-page-break", focus,
+                                    f"{name}: the quote runs across a page break (paragraph {numbers[0]} is split "
+                                    f"between two pages): quote one side of it: \"{exact}\"", file_of(kg, owner)))
         if paragraph is not None and numbers and int(paragraph) not in numbers:
             findings.append(Finding("ERROR", "quote-paragraph", focus,
                                     f"{name}: r2p:paragraph is {paragraph} but the quote is in paragraph "

@@ -177,7 +177,8 @@ def test_legend_labels_come_from_the_ontology(site):
     classes = {c["key"]: c["label"] for c in legend["classes"]}
     relations = {r["key"]: r["label"] for r in legend["relations"]}
     effects = {e["key"]: e["label"] for e in legend["effects"]}
-    assert effects == {"raises": "raises risk or harm", "lowers": "lowers risk or harm", "depends": "dependency (needs)"}
+    assert effects == {"raises": "raises risk or harm", "lowers": "lowers risk or harm",
+                       "depends": "dependency (needs)"}
     assert classes["r2p:PreventionMeasure"] == "prevention measure"
     assert classes["r2p:Trigger"] == "trigger"
     assert relations["r2p:IncreasesRiskRelation"] == "increases risk of"

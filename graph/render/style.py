@@ -57,8 +57,8 @@ EFFECT_STYLE: dict[str, tuple[str, bool | list[int], str]] = {
 }
 # "or harm": a link into a harm the text names (a clash of justice values, unintended consequences) says more or
 # less of that harm, not of atrocity risk as such
-EFFECT_LABEL = {"raises": "raises risk or harm", "lowers": "lowers risk or harm", "unstated": "effect on risk not stated",
-                "depends": "dependency (needs)"}
+EFFECT_LABEL = {"raises": "raises risk or harm", "lowers": "lowers risk or harm",
+                "unstated": "effect on risk not stated", "depends": "dependency (needs)"}
 # What a causal link does to the node it points at, by its relation's polarity: the head.
 HEAD_OF = {"more": "arrow", "less": "bar", "": "diamond"}
 DIRECTION_LABEL = {"more": "more of what it points at", "less": "less of what it points at"}
