@@ -95,3 +95,21 @@ def test_validation_rejects_a_kind_under_a_kind_and_a_particular_of_a_non_kind()
         kg.store.update(KINDS + update)
         errors = {f.check for f in validate(kg).findings if f.severity == "ERROR"}
         assert shape in errors, (update, errors)
+
+
+def test_links_the_text_does_not_state_are_the_curators_reading(repo_graph):
+    """Where the brief credits an effect to something else, or states a need rather than a cause, the link drawn
+    from it is the curators' reading (drawn thin, never asserted); a quote that names no link asserts none."""
+    flagged = {str(r["l"]).rsplit("/", 1)[-1]: str(r["m"]).rsplit("#", 1)[-1] for r in repo_graph.select(
+        "SELECT ?l ?m WHERE { ?l a r2p:CausalLink ; r2p:inferredByCurators true ; r2p:modality ?m }")}
+    # para 32: "conflict has plagued the rotational system, creating constitutional crises"
+    # para 11: "To prevent atrocities, international actors need to develop institutions, norms, and commitment"
+    for link in ("link-rotation-leads-to-post-election-crisis", "link-commitment-strengthens-preventive-capacity"):
+        assert flagged.get(link) == "Possible", link
+    asserts = {(str(r["c"]).rsplit("/", 1)[-1], str(r["l"]).rsplit("/", 1)[-1]) for r in repo_graph.select(
+        "SELECT ?c ?l WHERE { ?l a r2p:CausalLink ; r2p:assertedBy ?c }")}
+    # para 11: "fuses institutions, norms, and commitments" states no link
+    assert not [link for claim, link in asserts if claim == "claim-p11-07"]
+    # para 7: "support states' efforts to prevent and respond to mass atrocities" names no capacity building
+    assert ("claim-p07-04", "link-capacity-building-strengthens-preventive-capacity") not in asserts
+    assert ("claim-p07-04", "link-international-community-strengthens-the-state") in asserts
