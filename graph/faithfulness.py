@@ -4,7 +4,7 @@ Two misreadings that would mislead a scholar citing the graph are flagged as war
 (the reading rules are in docs/MODELLING.md, "Reading modality" and "Hard cases"):
 
 - hedge-modality: a causal link or requirement is r2p:Asserted although a quote of a claim asserting it
-  carries a hedge word ("may", "could", "potential", "hypothetical", "should", ...).
+  carries a hedge word ("may", "could", "potential", "hypothetical", "should", "must", ...).
 - concession-attack: an attack whose attacking claim's quote opens with a concessive connective
   ("though", "however", "while", ...): a concession is not a disagreement unless the brief says so.
 - question-modality: a causal link or requirement asserted by a quote posed as a question ("How ...",
@@ -38,7 +38,7 @@ from graph.store import KnowledgeGraph
 R2P_QUESTIONED = R2P.Questioned
 R2P_CAUSAL_LINK = str(R2P.CausalLink)
 HEDGE_WORDS = ("may", "might", "could", "can", "cannot", "potential", "potentially", "possible", "possibly",
-               "hypothetical", "hypothetically", "should", "would")
+               "hypothetical", "hypothetically", "should", "would", "must")
 CONCESSIVES = ("even though", "even if", "in spite of", "although", "though", "however", "while", "whilst",
                "still", "yet", "nevertheless", "nonetheless", "despite", "admittedly", "granted", "albeit")
 

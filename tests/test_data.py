@@ -104,7 +104,9 @@ def test_links_the_text_does_not_state_are_the_curators_reading(repo_graph):
         "SELECT ?l ?m WHERE { ?l a r2p:CausalLink ; r2p:inferredByCurators true ; r2p:modality ?m }")}
     # para 32: "conflict has plagued the rotational system, creating constitutional crises"
     # para 11: "To prevent atrocities, international actors need to develop institutions, norms, and commitment"
-    for link in ("link-rotation-leads-to-post-election-crisis", "link-commitment-strengthens-preventive-capacity"):
+    # para 15: "adaptable and plural design as an integral characteristic of successful preventive action"
+    for link in ("link-rotation-leads-to-post-election-crisis", "link-commitment-strengthens-preventive-capacity",
+                 "link-adaptable-design-strengthens-preventive-capacity"):
         assert flagged.get(link) == "Possible", link
     asserts = {(str(r["c"]).rsplit("/", 1)[-1], str(r["l"]).rsplit("/", 1)[-1]) for r in repo_graph.select(
         "SELECT ?c ?l WHERE { ?l a r2p:CausalLink ; r2p:assertedBy ?c }")}
