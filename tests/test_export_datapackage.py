@@ -72,3 +72,25 @@ def test_a_zip_name_gives_the_same_tables_in_a_zip(repo_graph, repo_project, fol
         header = next(csv.reader(io.StringIO(z.read("quotes.csv").decode("utf-8"))))
     assert header[:2] == ["claim", "exact"]
     assert validate(str(path)).valid
+
+
+
+def test_pathway_steps_say_how_the_text_puts_them_and_whose_reading_they_are(repo_graph, folder):
+    """A pathway resting on a question (para 6's "How professionalization ... can transform") or on the curators'
+    reading says so in its rows, as do its grounding and what contests it."""
+    from graph import readmodel
+
+    model = readmodel.read(repo_graph)
+    rows = Package(str(folder / "datapackage.json")).get_resource("pathways").read_rows()
+    asked = [r for r in rows if r["iri"].endswith("pathway-security-force-abuse--security-sector-professionalization")]
+    assert asked and all("question" in r["step_modality"].lower() for r in asked)
+    by_curators = {(p.iri, s.index) for p in model.pathways for s in p.steps
+                   if all(model.links[x].inferred_by_curators for x in s.links)}
+    assert by_curators and {(r["iri"], r["step"]) for r in rows if r["step_by_curators"]} == by_curators
+    # para 1's "inextricably linked to its capacity to manage the triggers of violence": read one way by the curators
+    assert any(r["step_by_curators"] and "link-preventive-capacity-mitigates-triggers" in r["via_links"] for r in rows)
+    grounding = {p.iri: p.grounding or None for p in model.pathways}
+    assert all(r["grounding"] == grounding[r["iri"]] for r in rows)
+    contested = [r for r in rows if r["contested"]]
+    assert contested and all(r["contested_by"] for r in contested)
+    assert not [r for r in rows if r["contested_by"] and not r["contested"]]

@@ -12,6 +12,7 @@ import pytest
 from graph.exporting import export_graph
 
 R2P = "https://w3id.org/r2pkg/ontology#"
+R2PR = "https://w3id.org/r2pkg/resource/"
 READERS = {
     "graphml": lambda text: nx.read_graphml(io.BytesIO(text.encode("utf-8")), force_multigraph=True),
     "gexf": lambda text: nx.read_gexf(io.BytesIO(text.encode("utf-8"))),
@@ -103,3 +104,31 @@ def test_argument_layer_reads_back_with_every_claim_and_relation(repo_graph, exp
     want = sorted((k.rsplit("#", 1)[-1].lower(), rel, p, c) for k, rel, p, c in expected["relations"])
     assert got == want
     assert sum(1 for x in got if x[0] == "attack") > 0
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_a_link_keeps_its_label_and_one_speaker_and_attribution_per_claim(repo_graph, fmt):
+    """The label is where an aim, a proposal or the curators' reading is said as such; speakers, breadths and
+    attributions line up with the claims, so a tool shows who said what (para 35's "to lessen" is an aim)."""
+    g = READERS[fmt](export_graph(repo_graph, fmt))
+    edges = edges_by_iri(g)
+    labels = {r["l"]: r["label"] for r in rows(repo_graph, "SELECT ?l ?label WHERE { VALUES ?k { r2p:CausalLink "
+                                                   "r2p:Requirement } ?l a ?k ; rdfs:label ?label }")}
+    assert {iri: d["label"] for iri, (_, _, d) in edges.items()} == {iri: labels[iri] for iri in edges}
+    assert edges[R2PR + "link-ombudsman-model-mitigates-group-marginalization"][2]["label"].startswith("aim")
+    for iri, (_, _, d) in edges.items():
+        n = len(d["claims"].split())
+        assert len(d["speaker"].split(" | ")) == len(d["breadth"].split(" | ")) == n, iri
+        assert len(d["attributed_to"].split(" | ")) == n, iri
+    baker = edges[R2PR + "link-citizenship-model-prevents-mass-atrocities"][2]
+    assert "Baker" in baker["attributed_to"]
+
+
+def test_graphml_key_ids_are_unique(repo_graph):
+    """GraphML's key ids are XML IDs: a node and an edge attribute of one name (iri, label) must not share one."""
+    import xml.etree.ElementTree as ET
+
+    for fmt in ("graphml", "graphml-arguments"):
+        root = ET.fromstring(export_graph(repo_graph, fmt))
+        ids = [k.get("id") for k in root.iter("{http://graphml.graphdrawing.org/xmlns}key")]
+        assert ids and len(ids) == len(set(ids)), fmt

@@ -184,19 +184,22 @@ class ExportContent:
                        if d.get("requirement")), key=lambda e: e[2])
 
     def claims_text(self, claims: tuple[str, ...], what: str) -> str:
-        """One field for the claims behind a link: their quotes, speakers or breadths, joined by ' | '."""
+        """One field for the claims behind a link, joined by ' | ': their quotes (each once), or one speaker, breadth
+        or attribution per claim, in the claims' order, so that the n-th of each is the n-th claim's."""
         out: list[str] = []
         for iri in claims:
             c = self.claims.get(iri) or self.model.claims.get(iri)
             if c is None:
                 continue
             if what == "quote":
-                out.extend(q.exact for q in c.quotes)
+                out.extend(q for q in (q.exact for q in c.quotes) if q not in out)
             elif what == "speaker":
                 out.append(self.speaker(c))
             elif what == "breadth":
                 out.append(self.breadth(c) or "not stated")
-        return " | ".join(dict.fromkeys(out))
+            elif what == "attributed_to":
+                out.append(", ".join(self.agents(c)))
+        return " | ".join(out)
 
 
 def documents(model: ReadModel) -> dict[str, str]:

@@ -46,26 +46,27 @@ def _quotes(c: ExportContent) -> list[dict]:
     return rows
 
 
-def _link_fields(c: ExportContent, d: dict) -> dict:
+def _link_fields(c: ExportContent, iri: str, d: dict) -> dict:
     claims = tuple(d.get("claims", ()))
-    return {"modality": c.label(d["modality"]) if d.get("modality") else "", "modality_iri": d.get("modality", ""),
+    return {"label": c.label(iri),  # says an aim, a proposal, the curators' reading as such
+            "modality": c.label(d["modality"]) if d.get("modality") else "", "modality_iri": d.get("modality", ""),
             "claims": " ".join(claims), "cases": " ".join(d.get("cases", ())),
             "quote": c.claims_text(claims, "quote"), "speaker": c.claims_text(claims, "speaker"),
-            "breadth": c.claims_text(claims, "breadth")}
+            "breadth": c.claims_text(claims, "breadth"), "attributed_to": c.claims_text(claims, "attributed_to")}
 
 
 def _causal_links(c: ExportContent) -> list[dict]:
     return [{"iri": k, "cause": u, "cause_label": c.label(u), "effect": v, "effect_label": c.label(v),
              "relation": d.get("relation_label", ""), "relation_iri": d.get("relation", ""),
              "polarity": d.get("polarity"), "contested": bool(d.get("contested", False)),
-             "inferred_by_curators": c.curators_reading(k, d), **_link_fields(c, d)}
+             "inferred_by_curators": c.curators_reading(k, d), **_link_fields(c, k, d)}
             for u, v, k, d in c.causal_links()]
 
 
 def _requirements(c: ExportContent) -> list[dict]:
     return [{"iri": k, "dependent": u, "dependent_label": c.label(u), "prerequisite": v,
              "prerequisite_label": c.label(v), "inferred_by_curators": c.curators_reading(k, d),
-             **_link_fields(c, d)}
+             **_link_fields(c, k, d)}
             for u, v, k, d in c.requirements()]
 
 
@@ -79,12 +80,26 @@ def _pathways(c: ExportContent) -> list[dict]:
     return [{"iri": p.iri, "risk": p.risk, "risk_label": c.label(p.risk), "measure": p.measure,
              "measure_label": c.label(p.measure) if p.measure else "",
              "form": c.label(_R2P + FORM_CONCEPTS[p.form]) if p.form else "",
-             "strength": p.strength, "contested": p.contested, "step": s.index, "step_from": s.source,
+             "strength": p.strength, "contested": p.contested,
+             "contested_by": " ".join(dict.fromkeys(x for k in p.contests for x in (k.issue, *k.by) if x)),
+             "grounding": p.grounding or "", "step": s.index, "step_from": s.source,
              "step_from_label": c.label(s.source), "step_to": s.target, "step_to_label": c.label(s.target),
-             "via_links": " ".join(s.links)} for p in c.pathways for s in p.steps]
+             "via_links": " ".join(s.links), "step_modality": JOIN.join(c.label(m) for m in _modalities(c, s.links)),
+             "step_by_curators": _by_curators(c, s.links)} for p in c.pathways for s in p.steps]
 
 
-_LINK = {"modality": S, "modality_iri": S, "claims": S, "cases": S, "quote": S, "speaker": S, "breadth": S}
+def _modalities(c: ExportContent, links: tuple[str, ...]) -> list[str]:
+    """How the text puts a step's links (each modality once, in the links' order)."""
+    return list(dict.fromkeys(lk.modality for x in links if (lk := c.model.links.get(x)) is not None))
+
+
+def _by_curators(c: ExportContent, links: tuple[str, ...]) -> bool:
+    """The step is the curators' reading: every link it goes by is (r2p:inferredByCurators)."""
+    return bool(links) and all((lk := c.model.links.get(x)) is not None and lk.inferred_by_curators for x in links)
+
+
+_LINK = {"label": S, "modality": S, "modality_iri": S, "claims": S, "cases": S, "quote": S, "speaker": S,
+         "breadth": S, "attributed_to": S}
 # name -> (rows, {column: type}, primary key, foreign keys as (column, table, column))
 TABLES = {
     "claims": (_claims, {"iri": S, "label": S, "statement": S, "section": S, "section_label": S, "paragraph": N,
@@ -101,8 +116,9 @@ TABLES = {
     "arguments": (_arguments, {"iri": S, "relation": S, "support_kind": S, "premise": S, "conclusion": S},
                   ["iri", "premise", "conclusion"], [("premise", "claims", "iri"), ("conclusion", "claims", "iri")]),
     "pathways": (_pathways, {"iri": S, "risk": S, "risk_label": S, "measure": S, "measure_label": S, "form": S,
-                             "strength": N, "contested": B, "step": N, "step_from": S, "step_from_label": S,
-                             "step_to": S, "step_to_label": S, "via_links": S}, ["iri", "step"], []),
+                             "strength": N, "contested": B, "contested_by": S, "grounding": S, "step": N,
+                             "step_from": S, "step_from_label": S, "step_to": S, "step_to_label": S, "via_links": S,
+                             "step_modality": S, "step_by_curators": B}, ["iri", "step"], []),
 }
 
 

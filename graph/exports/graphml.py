@@ -16,7 +16,9 @@ def _graphml(g) -> str:
     import networkx as nx
 
     buf = io.BytesIO()
-    nx.write_graphml(g, buf, encoding="utf-8", named_key_ids=True)
+    # Numbered key ids: named ones repeat where a node and an edge attribute share a name (iri, label), and
+    # GraphML's key ids must be unique (tools read the attr.name, which stays).
+    nx.write_graphml(g, buf, encoding="utf-8")
     return buf.getvalue().decode("utf-8")
 
 

@@ -32,12 +32,14 @@ def blueprint(content: ExportContent) -> dict:
         claims = list(d.get("claims", ()))
         connections.append({
             "id": key, "from": u, "to": v, "type": d.get("relation_label", ""), "direction": "directed",
+            "label": content.label(key),  # says an aim, a proposal, an open concern as such
             "IRI": key, "Layer": "requirement" if d.get("requirement") else "causal",
             "Relation IRI": d.get("relation", ""), "Polarity": int(d.get("polarity", 0)),
             "Modality": content.label(d["modality"]) if d.get("modality") else "",
             "Quote": [q.exact for c in claims if (claim := m.claims.get(c)) for q in claim.quotes],
             "Speaker": content.claims_text(tuple(claims), "speaker"),
             "Breadth": content.claims_text(tuple(claims), "breadth"),
+            "Attributed to": content.claims_text(tuple(claims), "attributed_to"),
             "Claims": claims, "Contested": bool(d.get("contested", False)),
             "Inferred by curators": content.curators_reading(key, d),
             "Cases": [content.label(c) for c in d.get("cases", ())],

@@ -2,9 +2,10 @@
 
 The causal and requirement layer: nodes are domain entities (type, sectors,
 the curators' UN Framework mappings), edges the causal links and requirements
-of the pathways' projection (relation, polarity, modality, quotes, speaker,
-breadth, the asserting claims' IRIs, and whether the reading is the curators'
-rather than the brief's). The argument layer: nodes are claims
+of the pathways' projection (its label, which says an aim or a proposal as
+such; relation, polarity, modality, quotes, speaker, breadth and attribution
+one per asserting claim, the claims' IRIs, and whether the reading is the
+curators' rather than the brief's). The argument layer: nodes are claims
 (paraphrase, quotes, speaker, breadth, section), edges supports and attacks
 from premise to conclusion. Several values in one field are joined by " | ",
 IRIs by spaces; every node and edge keeps its IRI.
@@ -32,7 +33,7 @@ def causal_layer(content: ExportContent) -> nx.MultiDiGraph:
                    un_framework=JOIN.join(content.framework(node)))
     for u, v, key, d in content.causal_links() + content.requirements():
         claims = tuple(d.get("claims", ()))
-        g.add_edge(u, v, key=key, id=key, iri=key,
+        g.add_edge(u, v, key=key, id=key, iri=key, label=content.label(key),  # its label says an aim, a proposal
                    layer="requirement" if d.get("requirement") else "causal",
                    relation=d.get("relation_label", ""), relation_iri=d.get("relation", ""),
                    polarity=int(d.get("polarity", 0)),
@@ -41,6 +42,7 @@ def causal_layer(content: ExportContent) -> nx.MultiDiGraph:
                    quote=content.claims_text(claims, "quote"),
                    speaker=content.claims_text(claims, "speaker"),
                    breadth=content.claims_text(claims, "breadth"),
+                   attributed_to=content.claims_text(claims, "attributed_to"),
                    claims=" ".join(claims),
                    contested=bool(d.get("contested", False)),
                    inferred_by_curators=content.curators_reading(key, d),
