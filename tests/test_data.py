@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from graph import load_graph
 from graph.stats import compute_stats
 from graph.validation import validate
@@ -115,3 +117,16 @@ def test_links_the_text_does_not_state_are_the_curators_reading(repo_graph):
     # para 7: "support states' efforts to prevent and respond to mass atrocities" names no capacity building
     assert ("claim-p07-04", "link-capacity-building-strengthens-preventive-capacity") not in asserts
     assert ("claim-p07-04", "link-international-community-strengthens-the-state") in asserts
+
+
+def test_a_claim_quoting_a_question_says_it_as_a_question(repo_graph):
+    """A question is not a finding, in our own words too: the statement of a claim whose quote asks (para 2's
+    "invited to consider how an atrocity lens might focus ...") asks, or says that it is asked."""
+    from graph import readmodel
+    from graph.faithfulness import is_question
+
+    asks = re.compile(r"\b(how|whether|question|ask|asked|asks|consider|considered|considers)\b|\?", re.I)
+    model = readmodel.read(repo_graph)
+    questions = {i: c for i, c in model.claims.items() if any(is_question(q.exact) for q in c.quotes)}
+    assert len(questions) >= 8
+    assert {i.rsplit("/", 1)[-1]: c.statement for i, c in questions.items() if not asks.search(c.statement)} == {}

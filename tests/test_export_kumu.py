@@ -62,5 +62,5 @@ def test_every_link_and_requirement_is_a_connection_with_its_fields(repo_graph, 
     for e in elements.values():
         assert e["label"] == labels[e["id"]] and e["type"]
     mapped = {r["n"] for r in rows(repo_graph, "SELECT ?n WHERE { ?m a r2p:Mapping ; r2p:mappedNode ?n }")}
-    assert any(elements[n]["UN Framework"] for n in mapped if n in elements)
-    assert all(elements[n]["UN Framework"] for n in mapped if n in elements)
+    assert any(elements[n]["UN Framework (curators' mapping)"] for n in mapped if n in elements)
+    assert all(elements[n]["UN Framework (curators' mapping)"] for n in mapped if n in elements)

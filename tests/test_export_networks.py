@@ -88,7 +88,7 @@ def test_causal_layer_reads_back_with_every_link_requirement_and_attribute(repo_
     mapped = [n for n in g.nodes if n in expected["mappings"]]
     assert mapped, "risk factors carry the curators' UN Framework mappings"
     for n in mapped:
-        assert all(label in g.nodes[n]["un_framework"] for label in expected["mappings"][n])
+        assert all(label in g.nodes[n]["curators_un_framework"] for label in expected["mappings"][n])
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

@@ -25,7 +25,7 @@ def blueprint(content: ExportContent) -> dict:
             "id": node, "label": data.get("label") or content.label(node), "type": content.node_type(node),
             "description": m.definitions.get(node, ""), "tags": list(content.sectors(node)),
             "IRI": node, "Pathway role": sorted(data.get("kinds", ())),
-            "UN Framework": list(content.framework(node)),
+            "UN Framework (curators' mapping)": list(content.framework(node)),
         })
     connections = []
     for u, v, key, d in content.causal_links() + content.requirements():

@@ -30,7 +30,7 @@ def causal_layer(content: ExportContent) -> nx.MultiDiGraph:
     for node, data in sorted(content.causal.nodes(data=True)):
         g.add_node(node, label=data.get("label") or content.label(node), iri=node, type=content.node_type(node),
                    kinds=" ".join(sorted(data.get("kinds", ()))), sectors=JOIN.join(content.sectors(node)),
-                   un_framework=JOIN.join(content.framework(node)))
+                   curators_un_framework=JOIN.join(content.framework(node)))  # the curators' mappings, not the brief's
     for u, v, key, d in content.causal_links() + content.requirements():
         claims = tuple(d.get("claims", ()))
         g.add_edge(u, v, key=key, id=key, iri=key, label=content.label(key),  # its label says an aim, a proposal
