@@ -132,3 +132,16 @@ def test_graphml_key_ids_are_unique(repo_graph):
         root = ET.fromstring(export_graph(repo_graph, fmt))
         ids = [k.get("id") for k in root.iter("{http://graphml.graphdrawing.org/xmlns}key")]
         assert ids and len(ids) == len(set(ids)), fmt
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_a_link_is_contested_as_the_pathways_count_it(repo_graph, fmt):
+    """Attacked, or resting on a position of an issue whose other side holds one: para 15's "still no consensus
+    about the strategy" contests the development route as the pathways table says it does."""
+    edges = edges_by_iri(READERS[fmt](export_graph(repo_graph, fmt)))
+    development = edges[R2PR + "link-development-integration-mitigates-government-restrictions"][2]
+    assert development["contested"] and R2PR + "issue-prevention-development-strategy" in development["contested_by"]
+    ombudsman = edges[R2PR + "link-ombudsman-model-strengthens-identity-politics"][2]
+    assert R2PR + "issue-ombudsman-model" in ombudsman["contested_by"].split()
+    assert all(d["contested"] == bool(d["contested_by"]) for _, _, d in edges.values())
+    assert not edges[R2PR + "link-conflict-undermines-trust"][2]["contested"]

@@ -98,6 +98,20 @@ class ExportContent:
         rows = self.kg.query("SELECT ?x WHERE { ?x r2p:inferredByCurators true }", asserted_only=True)
         return frozenset(r[0].value for r in rows)
 
+    @cached_property
+    def contesters(self) -> dict[str, tuple[str, ...]]:
+        """Claim -> what contests it, as the pathways count it: the claims that attack it, and each issue it is a
+        position of (a disagreement the text reports, para 15's "still no consensus" too: README, "Contested")."""
+        out: dict[str, list[str]] = {c: list(a) for c, a in self.model.attackers().items()}
+        for issue in self.model.issues.values():
+            for claim in issue.positions:
+                out.setdefault(claim, []).append(issue.iri)
+        return {c: tuple(dict.fromkeys(v)) for c, v in out.items()}
+
+    def contested_by(self, claims: tuple[str, ...]) -> tuple[str, ...]:
+        """What contests the claims behind a link or requirement: attacking claims and issues, each once."""
+        return tuple(dict.fromkeys(x for c in claims for x in self.contesters.get(c, ())))
+
     def curators_reading(self, edge: str, data: dict) -> bool:
         return bool(data.get("inferred")) or edge in self.by_curators
 

@@ -52,14 +52,15 @@ def _link_fields(c: ExportContent, iri: str, d: dict) -> dict:
             "modality": c.label(d["modality"]) if d.get("modality") else "", "modality_iri": d.get("modality", ""),
             "claims": " ".join(claims), "cases": " ".join(d.get("cases", ())),
             "quote": c.claims_text(claims, "quote"), "speaker": c.claims_text(claims, "speaker"),
-            "breadth": c.claims_text(claims, "breadth"), "attributed_to": c.claims_text(claims, "attributed_to")}
+            "breadth": c.claims_text(claims, "breadth"), "attributed_to": c.claims_text(claims, "attributed_to"),
+            "contested": bool(c.contested_by(claims)), "contested_by": " ".join(c.contested_by(claims))}
 
 
 def _causal_links(c: ExportContent) -> list[dict]:
     return [{"iri": k, "cause": u, "cause_label": c.label(u), "effect": v, "effect_label": c.label(v),
              "relation": d.get("relation_label", ""), "relation_iri": d.get("relation", ""),
-             "polarity": d.get("polarity"), "contested": bool(d.get("contested", False)),
-             "inferred_by_curators": c.curators_reading(k, d), **_link_fields(c, k, d)}
+             "polarity": d.get("polarity"), "inferred_by_curators": c.curators_reading(k, d),
+             **_link_fields(c, k, d)}
             for u, v, k, d in c.causal_links()]
 
 
@@ -99,7 +100,7 @@ def _by_curators(c: ExportContent, links: tuple[str, ...]) -> bool:
 
 
 _LINK = {"label": S, "modality": S, "modality_iri": S, "claims": S, "cases": S, "quote": S, "speaker": S,
-         "breadth": S, "attributed_to": S}
+         "breadth": S, "attributed_to": S, "contested": B, "contested_by": S}
 # name -> (rows, {column: type}, primary key, foreign keys as (column, table, column))
 TABLES = {
     "claims": (_claims, {"iri": S, "label": S, "statement": S, "section": S, "section_label": S, "paragraph": N,
@@ -108,8 +109,8 @@ TABLES = {
     "quotes": (_quotes, {"claim": S, "exact": S, "prefix": S, "suffix": S, "source": S, "start": N, "end": N},
                ["claim", "exact"], [("claim", "claims", "iri")]),
     "causal_links": (_causal_links, {"iri": S, "cause": S, "cause_label": S, "effect": S, "effect_label": S,
-                                     "relation": S, "relation_iri": S, "polarity": N, "contested": B,
-                                     "inferred_by_curators": B, **_LINK},
+                                     "relation": S, "relation_iri": S, "polarity": N, "inferred_by_curators": B,
+                                     **_LINK},
                      ["iri"], []),
     "requirements": (_requirements, {"iri": S, "dependent": S, "dependent_label": S, "prerequisite": S,
                                      "prerequisite_label": S, "inferred_by_curators": B, **_LINK}, ["iri"], []),

@@ -40,7 +40,8 @@ def blueprint(content: ExportContent) -> dict:
             "Speaker": content.claims_text(tuple(claims), "speaker"),
             "Breadth": content.claims_text(tuple(claims), "breadth"),
             "Attributed to": content.claims_text(tuple(claims), "attributed_to"),
-            "Claims": claims, "Contested": bool(d.get("contested", False)),
+            "Claims": claims, "Contested": bool(content.contested_by(tuple(claims))),
+            "Contested by": list(content.contested_by(tuple(claims))),
             "Inferred by curators": content.curators_reading(key, d),
             "Cases": [content.label(c) for c in d.get("cases", ())],
         })

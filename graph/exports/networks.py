@@ -44,7 +44,8 @@ def causal_layer(content: ExportContent) -> nx.MultiDiGraph:
                    breadth=content.claims_text(claims, "breadth"),
                    attributed_to=content.claims_text(claims, "attributed_to"),
                    claims=" ".join(claims),
-                   contested=bool(d.get("contested", False)),
+                   contested=bool(content.contested_by(claims)),
+                   contested_by=" ".join(content.contested_by(claims)),
                    inferred_by_curators=content.curators_reading(key, d),
                    cases=JOIN.join(content.label(c) for c in d.get("cases", ())))
     return g
