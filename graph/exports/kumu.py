@@ -5,8 +5,10 @@ Elements are domain entities (id = IRI, label, type, description, tags for
 sectors, and fields for the kinds the pathways use and the curators' UN
 Framework mappings); connections are causal links and requirements (id = IRI,
 from/to element ids, type = the relation, direction "directed") with a field
-for every attribute the other exports carry: polarity, modality, quotes,
-speaker, breadth, claims and cases. Several values in one field are lists.
+for every attribute the other exports carry: the link's label (where an aim
+or a proposal is said as such), polarity, modality, quotes, speaker, breadth
+and attribution (one per claim), claims, what contests it, and cases. Several
+values in one field are lists.
 """
 
 from __future__ import annotations
