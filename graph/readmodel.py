@@ -902,6 +902,7 @@ def _derived(scan: _Scan, labels: dict[str, str]
         index, source = scan.values("r2p:stepIndex", True), scan.values("r2p:stepFrom")
         target = scan.values("r2p:stepTo")
         via = scan.values("r2p:viaLink")
+        inferred = scan.values("r2p:inferredByCurators")
         forms = {_R2P + concept: f for f, concept in FORM_CONCEPTS.items()}
         groundings = {_R2P + concept: g for g, concept in GROUNDING_CONCEPTS.items()}
 
@@ -911,12 +912,14 @@ def _derived(scan: _Scan, labels: dict[str, str]
             return tuple(Contest("issue", (), issue=x) if x in issues else Contest("attack", (), (x,))
                          for x in sorted(set(contested_by.get(p, ()))))
 
+        def step(s: str) -> Step:
+            links = _set(via.get(s))  # how the text puts them, and whether the step is the curators' reading
+            return Step(_first(index.get(s), 0), links, _first(source.get(s)), _first(target.get(s)),
+                        modalities=tuple(dict.fromkeys(_first(modality.get(x), ASSERTED) for x in links)),
+                        curators=bool(links) and all(_true(inferred.get(x)) for x in links))
+
         def lead(p: str) -> Route:
-            steps = sorted(
-                (Step(_first(index.get(s), 0), _set(via.get(s)), _first(source.get(s)), _first(target.get(s)))
-                 for s in has_step.get(p, ())),
-                key=lambda x: (x.index, x.source, x.target),
-            )
+            steps = sorted((step(s) for s in has_step.get(p, ())), key=lambda x: (x.index, x.source, x.target))
             spec = _first(specificity.get(p), None)
             return Route(
                 iri="",

@@ -85,18 +85,8 @@ def _pathways(c: ExportContent) -> list[dict]:
              "contested_by": " ".join(dict.fromkeys(x for k in p.contests for x in (k.issue, *k.by) if x)),
              "grounding": p.grounding or "", "step": s.index, "step_from": s.source,
              "step_from_label": c.label(s.source), "step_to": s.target, "step_to_label": c.label(s.target),
-             "via_links": " ".join(s.links), "step_modality": JOIN.join(c.label(m) for m in _modalities(c, s.links)),
-             "step_by_curators": _by_curators(c, s.links)} for p in c.pathways for s in p.steps]
-
-
-def _modalities(c: ExportContent, links: tuple[str, ...]) -> list[str]:
-    """How the text puts a step's links (each modality once, in the links' order)."""
-    return list(dict.fromkeys(lk.modality for x in links if (lk := c.model.links.get(x)) is not None))
-
-
-def _by_curators(c: ExportContent, links: tuple[str, ...]) -> bool:
-    """The step is the curators' reading: every link it goes by is (r2p:inferredByCurators)."""
-    return bool(links) and all((lk := c.model.links.get(x)) is not None and lk.inferred_by_curators for x in links)
+             "via_links": " ".join(s.links), "step_modality": JOIN.join(c.label(m) for m in s.modalities),
+             "step_by_curators": s.curators} for p in c.pathways for s in p.steps]
 
 
 _LINK = {"label": S, "modality": S, "modality_iri": S, "claims": S, "cases": S, "quote": S, "speaker": S,
