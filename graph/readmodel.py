@@ -129,6 +129,15 @@ class Issue:
         return tuple(p for p in self.positions if p not in mine)
 
 
+def issues_of(issues: dict[str, Issue]) -> dict[str, tuple[str, ...]]:
+    """Claim -> the issues (of ``issues``, by IRI) it is a position of, in IRI order."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for iri in sorted(issues):
+        for claim in issues[iri].positions:
+            out[claim].append(iri)
+    return {c: tuple(v) for c, v in out.items()}
+
+
 @dataclass(frozen=True)
 class CausalLink:
     """An r2p:CausalLink: cause --relation--> effect, its polarity (+1, -1; None when the relation has none),
@@ -529,6 +538,10 @@ class ReadModel:
         for a in self.attacks:
             out[a.conclusion].add(a.premise)
         return {c: tuple(sorted(v)) for c, v in sorted(out.items())}
+
+    def issues_of(self) -> dict[str, tuple[str, ...]]:
+        """Claim -> the issues it is a position of, in IRI order."""
+        return issues_of(self.issues)
 
     # --- which document says it ------------------------------------------------------------------
     def document_of(self, iri: str) -> str:

@@ -102,11 +102,8 @@ class ExportContent:
     def contesters(self) -> dict[str, tuple[str, ...]]:
         """Claim -> what contests it, as the pathways count it: the claims that attack it, and each issue it is a
         position of (a disagreement the text reports, para 15's "still no consensus" too: README, "Contested")."""
-        out: dict[str, list[str]] = {c: list(a) for c, a in self.model.attackers().items()}
-        for issue in self.model.issues.values():
-            for claim in issue.positions:
-                out.setdefault(claim, []).append(issue.iri)
-        return {c: tuple(dict.fromkeys(v)) for c, v in out.items()}
+        attackers, issues = self.model.attackers(), self.model.issues_of()
+        return {c: (*attackers.get(c, ()), *issues.get(c, ())) for c in {*attackers, *issues}}
 
     def contested_by(self, claims: tuple[str, ...]) -> tuple[str, ...]:
         """What contests the claims behind a link or requirement: attacking claims and issues, each once."""

@@ -31,6 +31,7 @@ from collections import defaultdict
 import networkx as nx
 
 from graph.pathways.model import CASE, CLAIM, GROUNDINGS, PARAGRAPH, SECTION, SUPPORT, Contest, Step, Tie
+from graph.readmodel import issues_of
 
 SUPPORT_DEPTH = 3
 _ONE_PASSAGE = (CLAIM, PARAGRAPH, SUPPORT)  # ties that make one passage of the text
@@ -51,13 +52,10 @@ class Grounder:
             self.neighbours[conclusion].add(premise)
             self.up[premise].add(conclusion)
             self.down[conclusion].add(premise)
-        self.positions: dict[str, list[str]] = defaultdict(list)  # claim -> the issues it is a position of
         self.issues = g.graph.get("issues", {})
+        self.positions = issues_of(self.issues)  # claim -> the issues it is a position of
         self.issue_positions: dict[str, tuple[str, ...]] = {i: info.positions for i, info in self.issues.items()}
         self.issue_about: dict[str, tuple[str, ...]] = {i: info.about for i, info in self.issues.items()}
-        for issue, positions in sorted(self.issue_positions.items()):
-            for claim in positions:
-                self.positions[claim].append(issue)
         self.attacked_about: dict[str, list[str]] = defaultdict(list)  # node -> the attacked claims about it
         for c in sorted(self.attackers):
             for n in getattr(self.claims.get(c), "about", ()):
