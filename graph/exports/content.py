@@ -93,12 +93,6 @@ class ExportContent:
         return tuple(p for p in self.model.pathways if any(x in links for s in p.steps for x in s.links))
 
     @cached_property
-    def by_curators(self) -> frozenset[str]:
-        """Links and requirements whose reading is the curators' (r2p:inferredByCurators), never the brief's."""
-        rows = self.kg.query("SELECT ?x WHERE { ?x r2p:inferredByCurators true }", asserted_only=True)
-        return frozenset(r[0].value for r in rows)
-
-    @cached_property
     def contesters(self) -> dict[str, tuple[str, ...]]:
         """Claim -> what contests it, as the pathways count it: the claims that attack it, and each issue it is a
         position of (a disagreement the text reports, para 15's "still no consensus" too: README, "Contested")."""
@@ -109,8 +103,10 @@ class ExportContent:
         """What contests the claims behind a link or requirement: attacking claims and issues, each once."""
         return tuple(dict.fromkeys(x for c in claims for x in self.contesters.get(c, ())))
 
-    def curators_reading(self, edge: str, data: dict) -> bool:
-        return bool(data.get("inferred")) or edge in self.by_curators
+    def curators_reading(self, data: dict) -> bool:
+        """The link or requirement is the curators' reading, never the brief's: the read model's flag, which the
+        projection carries (``curators`` on a link, ``inferred`` on a requirement)."""
+        return bool(data.get("curators") or data.get("inferred"))
 
     @cached_property
     def quotes(self) -> tuple[tuple[str, Quote], ...]:

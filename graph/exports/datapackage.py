@@ -59,14 +59,14 @@ def _link_fields(c: ExportContent, iri: str, d: dict) -> dict:
 def _causal_links(c: ExportContent) -> list[dict]:
     return [{"iri": k, "cause": u, "cause_label": c.label(u), "effect": v, "effect_label": c.label(v),
              "relation": d.get("relation_label", ""), "relation_iri": d.get("relation", ""),
-             "polarity": d.get("polarity"), "inferred_by_curators": c.curators_reading(k, d),
+             "polarity": d.get("polarity"), "inferred_by_curators": c.curators_reading(d),
              **_link_fields(c, k, d)}
             for u, v, k, d in c.causal_links()]
 
 
 def _requirements(c: ExportContent) -> list[dict]:
     return [{"iri": k, "dependent": u, "dependent_label": c.label(u), "prerequisite": v,
-             "prerequisite_label": c.label(v), "inferred_by_curators": c.curators_reading(k, d),
+             "prerequisite_label": c.label(v), "inferred_by_curators": c.curators_reading(d),
              **_link_fields(c, k, d)}
             for u, v, k, d in c.requirements()]
 

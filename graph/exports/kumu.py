@@ -44,7 +44,7 @@ def blueprint(content: ExportContent) -> dict:
             "Attributed to": content.claims_text(tuple(claims), "attributed_to"),
             "Claims": claims, "Contested": bool(content.contested_by(tuple(claims))),
             "Contested by": list(content.contested_by(tuple(claims))),
-            "Inferred by curators": content.curators_reading(key, d),
+            "Inferred by curators": content.curators_reading(d),
             "Cases": [content.label(c) for c in d.get("cases", ())],
         })
     return {"elements": elements, "connections": connections}

@@ -46,7 +46,7 @@ def causal_layer(content: ExportContent) -> nx.MultiDiGraph:
                    claims=" ".join(claims),
                    contested=bool(content.contested_by(claims)),
                    contested_by=" ".join(content.contested_by(claims)),
-                   inferred_by_curators=content.curators_reading(key, d),
+                   inferred_by_curators=content.curators_reading(d),
                    cases=JOIN.join(content.label(c) for c in d.get("cases", ())))
     return g
 
