@@ -419,7 +419,7 @@ legendEl.append(
   el("div", { id: "legend-body" },
     filterGroup("Node types", "cls", L.classes, swatchNode),
     filterGroup("Effect on risk", "effect", L.effects, swatchEdge,
-      "The colour and line: what the link does to the risk of atrocities."),
+      "The colour and line: what the link does to the risk of atrocities or to a harm; grey where the text does not say."),
     filterGroup("Arrowhead", "direction", L.directions, swatchEdge,
       "The head: what the link does to the node it points at (\u25b6 more of it, \u2503 less of it)."),
     filterGroup("How the text puts it", "voice", L.voices, swatchVoice,
