@@ -1,4 +1,4 @@
-"""Screenshots of a built site as a room would see it: 1920x1080, headless Chromium, offline.
+"""Screenshots of a built site as a room would see it: 1920x1080 (or --size), headless Chromium, offline.
 
 Every view's first frame, every step of every tour (presenting), the reading view and the
 index, one PNG each, named after the page (tours: NAME-stepN.png). Look at them before you
@@ -7,7 +7,10 @@ say a map reads well from the back of a room.
 With --exports NAME (repeatable): that page's SVG (NAME.svg) and its printed PDF (NAME.pdf, A4
 landscape, as Print / PDF gives it) with each page as an image (NAME-print-N.png, needs pdftoppm).
 
-Usage: python scripts/screenshots.py SITE_DIR OUT_DIR [NAME_PART ...] [--exports overview ...]
+A projector of another resolution: --size 1280x720 (the window the page gets, as a browser in
+full screen on that projector gives it).
+
+Usage: python scripts/screenshots.py SITE_DIR OUT_DIR [NAME_PART ...] [--exports overview ...] [--size WxH]
   (build the site first: r2pkg build -o SITE_DIR)
 """
 
@@ -31,6 +34,7 @@ def main() -> int:
     ap.add_argument("only", nargs="*", help="only pages whose file name contains one of these")
     ap.add_argument("--exports", action="append", default=[], metavar="NAME",
                     help="also write this page's SVG and printed PDF (and the PDF's pages as PNG)")
+    ap.add_argument("--size", default="1920x1080", type=_size, help="the window, WIDTHxHEIGHT (default 1920x1080)")
     args = ap.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"needs Chromium at {CHROMIUM}", file=sys.stderr)
@@ -46,7 +50,7 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for f in pages:
-            ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+            ctx = browser.new_context(viewport={"width": args.size[0], "height": args.size[1]})
             ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
             page = ctx.new_page()
             page.goto(f.resolve().as_uri())
@@ -73,6 +77,16 @@ def main() -> int:
         browser.close()
     print(f"{shots} screenshots of {len(pages)} pages in {args.out}")
     return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give WIDTHxHEIGHT, such as 1280x720") from None
+    if width < 320 or height < 240:
+        raise argparse.ArgumentTypeError(f"{text!r}: at least 320x240")
+    return width, height
 
 
 if __name__ == "__main__":

@@ -602,6 +602,38 @@ def test_brief_every_first_frame_and_tour_step_reads_at_28px_with_no_label_clash
     assert not any(left.values()), left
 
 
+def test_brief_a_1280x720_projector_shows_each_frame_as_1920x1080_does_two_thirds_the_size(brief_maps, open_page):
+    """The commonest classroom projector: the page is the 1920x1080 picture scaled to fit, so every first
+    frame and tour step holds its nodes whole with its quote's source on screen, and labels and the
+    page's type keep their share of the screen (28 px of 1080 lines is 18.7 px of 720)."""
+    scale = 720 / 1080
+    lo, hi = (x * scale for x in READABLE_RANGE)
+    for f in map_pages(brief_maps):
+        o = open_page(f, ready=False, width=1280, height=720)
+        page = o.page
+        page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
+        assert page.evaluate("r2pMap.readableRange()") == pytest.approx([lo, hi]), f.name
+        sizes = page.evaluate("""() => ['header h1', '#search', 'nav#legend h2'].map(
+            s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))""")
+        assert sizes == pytest.approx([26 * scale, 18 * scale, 19 * scale], abs=0.05), f.name
+        first = [page.evaluate("r2pMap.labelPx()")]
+        whole = [page.evaluate("r2pMap.fullyOnScreen(r2pMap.step === null ? r2pMap.point : r2pMap.stepNodeIds())")]
+        cut = [page.evaluate(CUT_LABELS, True)]
+        shown = []
+        if f.name.startswith("tour-"):
+            for i in range(page.evaluate("r2pMap.stepCount")):
+                page.evaluate(f"r2pMap.present.go({i})")
+                first.append(page.evaluate("r2pMap.labelPx()"))
+                whole.append(page.evaluate("r2pMap.fullyOnScreen(r2pMap.stepNodeIds())"))
+                cut.append(page.evaluate(CUT_LABELS, True))
+                shown.append(page.evaluate(SOURCE_SHOWN))
+        assert all(lo - 1e-6 <= px <= hi + 1e-6 for px in first), (f.name, first)
+        assert all(whole) and not any(cut), (f.name, whole, cut)
+        assert all(shown), (f.name, "a step's quote source is below the fold", shown)
+        assert o.errors == [] and o.blocked == [], f.name
+        page.context.close()
+
+
 # The share of the map's width (left of the caption) that the nodes on screen span, as the frame opens.
 SPAN_OF_NODES = """() => { const net = r2pMap.network, w = document.getElementById('map').getBoundingClientRect().width;
   const xs = r2pMap.onScreenNodeIds().flatMap(id => { const b = net.getBoundingBox(id);

@@ -60,7 +60,11 @@ function tooltip(meta, label) {
 // A+ and A- change the text scale k: fonts, label widths, margins AND positions are all
 // multiplied by k, so the picture keeps its shape (no label overlaps, no edge over a node).
 var BASE_FONT = DATA.style.nodeFont;
-var READABLE = DATA.style.readable || 28;
+var READABLE = DATA.style.readable || 28;  // px at 1920x1080
+// The page is drawn for a 1920x1080 screen; on a projector of another size it is the same picture
+// scaled to fit (1280x720: two thirds), so a label keeps its share of the projected screen and reads
+// from the same seats. map.css scales the page's text by the same factor (--u).
+function screenScale() { return Math.max(0.5, Math.min(window.innerWidth / 1920, window.innerHeight / 1080)); }
 var POS0 = {};
 DATA.nodes.forEach(function (n) { POS0[n.id] = { x: n.x, y: n.y }; });
 var k = 1;

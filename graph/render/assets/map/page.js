@@ -171,19 +171,19 @@ function apply(fit) {
   }
 }
 
-// The readable scale: labels at READABLE px at the text size the page opened with. A+ and A-
-// scale the text AND the drawing (see nodeRecord), so the same scale keeps the trainer's choice
-// (labels 1.2 times larger after A+) on every later frame, step and focus.
-function minScale() { return (READABLE + 0.5) / BASE_FONT; }
+// The readable scale: labels at READABLE px (on 1920x1080; see screenScale) at the text size the page
+// opened with. A+ and A- scale the text AND the drawing (see nodeRecord), so the same scale keeps the
+// trainer's choice (labels 1.2 times larger after A+) on every later frame, step and focus.
+function minScale() { return (READABLE * screenScale() + 0.5) / BASE_FONT; }
 // The largest scale "Show all" zooms to: labels at POSTER_PX (a small map fills the screen).
 var POSTER_PX = 72;
-function maxScale() { return POSTER_PX / BASE_FONT; }
+function maxScale() { return POSTER_PX * screenScale() / BASE_FONT; }
 // The largest scale of any other frame (opening, step, focus): a few nodes are shown at a size a
 // room reads, not blown up to fill the screen (labels between READABLE and FRAME_PX).
 var FRAME_PX = READABLE * 1.5;
-function frameScale() { return FRAME_PX / BASE_FONT; }
-R.readableRange = [READABLE, FRAME_PX];
-var FRAME_MARGIN = 16;  // screen px kept clear between a frame's labels and the canvas edge
+function frameScale() { return FRAME_PX * screenScale() / BASE_FONT; }
+R.readableRange = function () { return [READABLE * screenScale(), FRAME_PX * screenScale()]; };
+function frameMargin() { return 16 * screenScale(); }  // screen px kept clear between a frame's labels and the canvas edge
 
 // Every drawn label's box in canvas units: node outlines (the label is inside) and edge labels.
 function labelBoxes() {
@@ -214,7 +214,7 @@ function union(boxes) {
 }
 // The view that shows box `t` whole (scale clamped to [lo, hi]), centred on it.
 function viewOn(t, w, h, lo, hi) {
-  var pad = 2 * FRAME_MARGIN;
+  var pad = 2 * frameMargin();
   var s = Math.min((w - pad) / Math.max(1, t.right - t.left), (h - pad) / Math.max(1, t.bottom - t.top));
   return { x: (t.left + t.right) / 2, y: (t.top + t.bottom) / 2, scale: Math.max(lo, Math.min(hi, s)) };
 }
@@ -246,7 +246,7 @@ function edgesToTry(t, boxes, size, m, lo, hi, now, slack) {
 // of its size.
 // Every pair of candidate edges is tried when few labels are near; else one axis, then the other.
 function bestWindow(t, boxes, w, h, scale, slack) {
-  var m = FRAME_MARGIN / scale, W = w / scale, H = h / scale;
+  var m = frameMargin() / scale, W = w / scale, H = h / scale;
   var cx = (t.left + t.right) / 2 - W / 2, cy = (t.top + t.bottom) / 2 - H / 2;
   var near = boxes.filter(function (b) {  // only labels some such window could meet
     return b.right > t.right - W && b.left < t.left + W && b.bottom > t.bottom - H && b.top < t.top + H;
@@ -283,7 +283,7 @@ function frame(ids, centre) {
   var boxes = labelBoxes();
   var t = union(ids.map(function (id) { return network.getBoundingBox(id); }));
   var v = viewOn(t, w, h, lo, hi);
-  if ((t.right - t.left) * v.scale > w - 2 * FRAME_MARGIN || (t.bottom - t.top) * v.scale > h - 2 * FRAME_MARGIN) {
+  if ((t.right - t.left) * v.scale > w - 2 * frameMargin() || (t.bottom - t.top) * v.scale > h - 2 * frameMargin()) {
     // too large to show whole at the readable scale: centred on `centre`, as near as it can be
     if (centre && network.body.nodes[centre]) { var c = network.getPositions([centre])[centre]; v.x = c.x; v.y = c.y; }
     network.moveTo({ position: { x: v.x, y: v.y }, scale: v.scale, animation: false });
