@@ -190,6 +190,8 @@ class ArgumentRelation:
 
     A relation with two premises appears twice, once per premise, with the same ``iri``.
     ``kind`` is the class IRI (r2p:Support or r2p:Attack); ``support_kind`` the r2p:supportKind IRI or "".
+    ``inferred_by_curators`` is True when the relation is the curators' reading (r2p:inferredByCurators):
+    the source sets the two claims side by side, or does not say which claim the disagreement is against.
     """
 
     iri: str
@@ -197,6 +199,7 @@ class ArgumentRelation:
     premise: str
     conclusion: str
     support_kind: str = ""
+    inferred_by_curators: bool = False
 
 
 @dataclass(frozen=True)
@@ -890,12 +893,14 @@ def _requirements(scan: _Scan, labels: dict[str, str]) -> dict[str, Requirement]
 def _arguments(scan: _Scan, texts: bool) -> tuple[ArgumentRelation, ...]:
     premise, conclusion = scan.values("r2p:premise"), scan.values("r2p:conclusion")
     support_kind = scan.values("r2p:supportKind") if texts else {}
+    inferred = scan.values("r2p:inferredByCurators")
     out = []
     for kind in ("Support", "Attack"):
         for rel in sorted(scan.typed(kind)):
             for p in sorted(set(premise.get(rel, ()))):
                 for c in sorted(set(conclusion.get(rel, ()))):
-                    out.append(ArgumentRelation(rel, _R2P + kind, p, c, _first(support_kind.get(rel))))
+                    out.append(ArgumentRelation(rel, _R2P + kind, p, c, _first(support_kind.get(rel)),
+                                                _true(inferred.get(rel))))
     return tuple(out)
 
 

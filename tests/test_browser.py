@@ -634,6 +634,20 @@ def test_brief_a_1280x720_projector_shows_each_frame_as_1920x1080_does_two_third
         page.context.close()
 
 
+def test_brief_the_compact_key_says_what_each_colour_and_weight_is(brief_maps, open_page):
+    """Presenting, only the compact key explains the lines: on the arguments map that is support and attack (its
+    colours) and the thin line of the curators' readings, on the overview the effect on risk and the head."""
+    keys = {}
+    for name in ("arguments.html", "overview.html"):
+        o = open_page(brief_maps / name, ready=False, width=1920, height=1080)
+        o.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
+        keys[name] = o.page.evaluate("[...document.querySelectorAll('#key li')].map(li => li.lastChild.textContent)")
+        o.page.context.close()
+    assert {"support", "attack", "thin: supposed, asked or the curators' reading"} <= set(keys["arguments.html"])
+    assert {"raises risk or harm", "more of what it points at"} <= set(keys["overview.html"])
+    assert "support" not in keys["overview.html"]
+
+
 # The share of the map's width (left of the caption) that the nodes on screen span, as the frame opens.
 SPAN_OF_NODES = """() => { const net = r2pMap.network, w = document.getElementById('map').getBoundingClientRect().width;
   const xs = r2pMap.onScreenNodeIds().flatMap(id => { const b = net.getBoundingBox(id);

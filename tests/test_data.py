@@ -120,6 +120,23 @@ def test_links_the_text_does_not_state_are_the_curators_reading(repo_graph):
     assert ("claim-p07-04", "link-international-community-strengthens-the-state") in asserts
 
 
+def test_supports_and_attacks_the_text_does_not_state_are_the_curators_reading(repo_graph):
+    """A support between sentences the text only sets side by side, or an attack on a claim the disagreement
+    never names, is the curators' reading, attributed to them (ontology 0.7.0 lets a relation say so)."""
+    rows = repo_graph.select("""SELECT ?x WHERE { ?x a r2p:ArgumentRelation ; r2p:inferredByCurators true ;
+        prov:wasAttributedTo r2pr:curators }""")
+    flagged = {str(r["x"]).rsplit("/", 1)[-1] for r in rows}
+    # para 1: two sentences side by side ("inextricably linked ..."; "In order to build ..."), and a "While"
+    # that contrasts pillar three with prevention, not explains it
+    # para 15: "Additionally, participants described analytic pluralism" adds, it does not support plural design
+    # para 38: "They expressed the importance of specific pathways ... and suggested ... integration mandates"
+    # paras 33 and 36: "cautioned the group about the drawbacks to the citizenship model", "Another problem with
+    # the citizenship model", "one participant contended that it was time for everyone to simply recognize their
+    # differences": none names the commissioned brief's "Citizenship is the ultimate protection"
+    assert flagged == {"support-p01-01", "support-p01-02", "support-p15-05", "support-p38-02",
+                       "attack-p33-01", "attack-p33-02", "attack-p33-03", "attack-p36-01"}
+
+
 def test_a_claim_quoting_a_question_says_it_as_a_question(repo_graph):
     """A question is not a finding, in our own words too: the statement of a claim whose quote asks (para 2's
     "invited to consider how an atrocity lens might focus ...") asks, or says that it is asked."""

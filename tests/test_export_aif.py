@@ -53,10 +53,14 @@ def test_locutions_carry_each_quote_verbatim_and_who_said_it(repo_graph, aif_tex
     aif = json.loads(aif_text)
     nodes = {n["nodeID"]: n for n in aif["nodes"]}
     quotes, speakers = defaultdict(set), {}
+    part = {r["c"] for r in rows(repo_graph, """SELECT ?c WHERE { ?c a r2p:Claim ; prov:wasAttributedTo ?g ;
+            r2p:consensus ?level . ?g a foaf:Group . ?level r2p:rank ?rank .
+            r2p:Participants r2p:rank ?whole FILTER(?rank < ?whole) }""")}
     for r in rows(repo_graph, """SELECT ?c ?quote ?agent WHERE { ?c a r2p:Claim ;
             r2p:hasQuote/oa:hasSelector/oa:exact ?quote ; prov:wasAttributedTo ?agent }"""):
         quotes[r["c"]].add(r["quote"])
-        speakers[r["c"]] = r["agent"]
+        # a view of part of a group ("some participants") is that part's, unnamed, never the whole group's
+        speakers[r["c"]] = f"{r['c']}#speakers" if r["c"] in part else r["agent"]
     # L -> YA -> I: each claim's locutions are its quotes, each spoken by the claim's attributed agent
     targets = {e["fromID"]: e["toID"] for e in aif["edges"]}
     person = {loc["nodeID"]: loc["personID"] for loc in aif["locutions"]}
@@ -72,7 +76,24 @@ def test_locutions_carry_each_quote_verbatim_and_who_said_it(repo_graph, aif_tex
     assert said == quotes
     labels = {r["a"]: r["label"] for r in rows(repo_graph, "SELECT ?a ?label WHERE { ?a a ?t ; rdfs:label ?label }")}
     for iri, p in participants.items():
-        assert f"{p['firstname']} {p['surname']}".strip() == labels[iri]
+        if iri.endswith("#speakers"):
+            assert p["firstname"].endswith("(of the roundtable participants, unnamed)"), p
+        else:
+            assert f"{p['firstname']} {p['surname']}".strip() == labels[iri]
+    assert len(part) >= 20 and part <= {c for c in quotes}
+    # para 12's two sides, "some participants" and "other participants", are not one speaker contradicting itself
+    for attack in ("attack-p12-01", "attack-p12-02"):
+        ends = [e for e in aif["edges"] if attack in (e["fromID"].rsplit("/", 1)[-1], e["toID"].rsplit("/", 1)[-1])]
+        claims = {e["fromID"] for e in ends if e["toID"].endswith(attack)} | {e["toID"] for e in ends
+                                                                               if e["fromID"].endswith(attack)}
+        assert len({speakers[c] for c in claims}) == len(claims) == 2, (attack, claims)
+
+
+def test_a_relation_the_text_does_not_state_is_marked_the_curators_reading(repo_graph, aif_text):
+    want = {r["rel"] for r in rows(repo_graph, """SELECT ?rel WHERE { ?rel a r2p:ArgumentRelation ;
+        r2p:inferredByCurators true }""")}
+    got = {n["nodeID"] for n in json.loads(aif_text)["nodes"] if n.get("curatorsReading")}
+    assert want and got == want
 
 
 def test_s_node_schemes_are_the_ontologys_alignment_and_arguebuf_reads_them(repo_graph, aif_text):

@@ -56,12 +56,33 @@ def test_one_annotation_per_quote_with_the_claim_as_body(repo_graph, parsed, row
     by_annotation: dict = {}
     for r in tags:
         by_annotation.setdefault(r.a, set()).add((str(r.purpose).rsplit("#", 1)[-1], str(r.value)))
+    attributed: dict = {}
+    for r in repo_graph.query("SELECT ?c ?agent WHERE { ?c a r2p:Claim ; prov:wasAttributedTo ?agent }"):
+        attributed.setdefault(r["c"].value, set()).add(f"attributed to: {labels[r['agent'].value]}")
     for r in rows:
         values = by_annotation[r.a]
         assert ("describing", labels[str(r.claim)]) in values
         role, level = said[str(r.claim)]
         breadth = "not stated" if level.endswith("#BreadthNotStated") else labels[level]
-        assert {v for p, v in values if p == "tagging"} == {f"speaker: {labels[role]}", f"breadth: {breadth}"}
+        # who said it: the role, the breadth and whom the claim is attributed to (para 30's "Citizenship is the
+        # ultimate protection" is Baker's, not any commissioned author's)
+        assert {v for p, v in values if p == "tagging"} == {f"speaker: {labels[role]}", f"breadth: {breadth}",
+                                                            *attributed[str(r.claim)]}
+    assert ("tagging", "attributed to: Pauline H. Baker") in by_annotation[next(
+        r.a for r in rows if str(r.claim).endswith("/claim-p30-02"))]
+    # the paraphrase and the anchoring are the curators' work, never the brief's
+    made = {(str(r.a), str(r.who)) for r in parsed.query("""PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?a ?who WHERE { ?a dcterms:creator ?who }""")}
+    assert made == {(str(r.a), "https://w3id.org/r2pkg/resource/curators") for r in rows}
+
+
+def test_the_collection_and_its_page_have_the_ids_the_model_requires(annotations, repo_graph, repo_project):
+    """W3C Web Annotation Data Model 5.1 and 5.2: a collection and a page MUST have exactly one IRI; the same
+    export gives the same ones."""
+    again = json.loads(export_graph(repo_graph, "annotations", texts=project_texts(repo_project)))
+    ids = (annotations["id"], annotations["first"]["id"])
+    assert all(i.startswith("urn:uuid:") for i in ids) and len(set(ids)) == 2
+    assert (again["id"], again["first"]["id"]) == ids
 
 
 def test_every_selector_re_anchors_in_the_brief(rows, source_text):

@@ -71,6 +71,35 @@ def test_argdown_has_every_support_and_attack(repo_graph, parsed):
     assert len(got) == len(want) and set(got) == want
 
 
+def test_a_relation_the_text_does_not_state_is_marked_the_curators_reading(repo_graph, parsed):
+    folder, data = parsed
+    slug = {s["data"]["iri"]: title for title, s in data["statements"].items()}
+    want = {(slug[r["premise"]], slug[r["conclusion"]]) for r in rows(repo_graph, """SELECT ?premise ?conclusion
+        WHERE { ?rel a r2p:ArgumentRelation ; r2p:inferredByCurators true ; r2p:premise ?premise ;
+                r2p:conclusion ?conclusion }""")}
+    got, under = set(), ""
+    for line in (folder / "brief.argdown").read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            under = line[1:line.index("]")]
+        elif line.endswith("// the curators' reading"):
+            got.add((line.split("[", 1)[1].split("]", 1)[0], under))
+    assert want and got == want
+
+
+def test_a_claim_reporting_another_s_view_says_whose(repo_graph, parsed):
+    """Para 14: "Participants observed that international actors see building resilience as a preconflict task":
+    the statement is the participants', the view the international actors'; the attacks on it dispute the view."""
+    _, data = parsed
+    labels = {r["x"]: r["l"] for r in rows(repo_graph, "SELECT ?x ?l WHERE { ?x rdfs:label ?l }")}
+    want: dict[str, set] = defaultdict(set)
+    for r in rows(repo_graph, "SELECT ?c ?v WHERE { ?c a r2p:Claim ; r2p:reportsViewOf ?v }"):
+        want[r["c"]].add(f"view of: {labels[r['v']]}")
+    by_iri = {s["data"]["iri"]: s for s in data["statements"].values()}
+    assert want and all(want[i] <= set(by_iri[i]["tags"]) for i in want)
+    assert not [i for i, s in by_iri.items() if i not in want and any(t.startswith("view of") for t in s["tags"])]
+    assert "view of: international community" in by_iri["https://w3id.org/r2pkg/resource/claim-p14-03"]["tags"]
+
+
 def test_argdown_map_draws_the_argument_map(parsed):
     folder, data = parsed
     done = subprocess.run([argdown(), "map", "brief.argdown", "map", "-f", "svg"], cwd=folder, capture_output=True,

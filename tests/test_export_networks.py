@@ -74,7 +74,8 @@ def test_causal_layer_reads_back_with_every_link_requirement_and_attribute(repo_
         assert set(d["claims"].split()) == want["claims"] - {None}
         assert all(q in d["quote"] for q in want["quotes"] - {None}), iri
         assert d["speaker"] and d["breadth"] and d["modality"]
-    curators = {r["x"] for r in rows(repo_graph, "SELECT ?x WHERE { ?x r2p:inferredByCurators true }")}
+    curators = {r["x"] for r in rows(repo_graph, """SELECT ?x WHERE { ?x r2p:inferredByCurators true
+        FILTER NOT EXISTS { ?x a r2p:ArgumentRelation } }""")}
     assert curators and {iri for iri, (_, _, d) in edges.items() if d["inferred_by_curators"]} == curators
     for iri, want in reqs.items():
         u, v, d = edges[iri]
@@ -104,6 +105,10 @@ def test_argument_layer_reads_back_with_every_claim_and_relation(repo_graph, exp
     want = sorted((k.rsplit("#", 1)[-1].lower(), rel, p, c) for k, rel, p, c in expected["relations"])
     assert got == want
     assert sum(1 for x in got if x[0] == "attack") > 0
+    # a support or attack the text does not state is the curators' reading there too
+    curators = {r["x"] for r in rows(repo_graph, """SELECT ?x WHERE { ?x a r2p:ArgumentRelation ;
+        r2p:inferredByCurators true }""")}
+    assert curators and {d["iri"] for _, _, d in g.edges(data=True) if d["inferred_by_curators"]} == curators
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
@@ -145,3 +150,16 @@ def test_a_link_is_contested_as_the_pathways_count_it(repo_graph, fmt):
     assert R2PR + "issue-ombudsman-model" in ombudsman["contested_by"].split()
     assert all(d["contested"] == bool(d["contested_by"]) for _, _, d in edges.values())
     assert not edges[R2PR + "link-conflict-undermines-trust"][2]["contested"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_a_requirement_whose_label_names_the_curators_reading_carries_their_note(repo_graph, fmt):
+    """Para 25: McFate's "these processes" read as DDR and SSR is the curators' reading of an antecedent, said in
+    the label and explained in the note; a Gephi user who filters on the label's words finds why."""
+    g = READERS[fmt](export_graph(repo_graph, fmt))
+    notes = {r["x"]: r["note"] for r in rows(repo_graph, """SELECT ?x ?note WHERE { ?x a r2p:Requirement ;
+        skos:editorialNote ?note }""")}
+    edges = edges_by_iri(g)
+    assert notes and all(edges[x][2]["curators_note"] == note for x, note in notes.items())
+    assert all(not d.get("curators_note") for iri, (_, _, d) in edges.items() if iri not in notes)
+    assert any("these processes" in n for n in notes.values())

@@ -226,8 +226,10 @@ def test_real_issue_quote_names_whom_the_data_attributes_it_to(real):
     assert f"“{quote}” — Roundtable participants (" in to_markdown(named)
     curated = replace(rep, issues={**rep.issues, first: replace(rep.issues[first], agents=(CURATORS,))},
                       names={**rep.names, CURATORS: "Curators"})
-    assert re.search(rf"“{re.escape(quote)}” — Curators \([^)]*; the curators' reading\), ¶{info.paragraph}",
-                     to_markdown(curated))
+    # the quote is the text's words, the grouping the curators': the quote is never credited to them
+    assert re.search(rf"“{re.escape(quote)}” — the text \([^)]*; the disagreement is the curators' reading\), "
+                     rf"¶{info.paragraph}", to_markdown(curated))
+    assert f"“{quote}” — Curators" not in to_markdown(curated)
 
 
 def test_real_requirement_resting_on_an_ambiguous_antecedent_carries_the_curators_note(real):
@@ -252,8 +254,8 @@ def test_real_objections_are_said_in_the_objectors_words_and_the_curators_groupi
     entry = text.split("1. **Ombudsman model**", 1)[1].split("\n## ", 1)[0]
     assert ("*Contested:* The text reports an objection: Participants remained concerned about the ombudsman "
             "model's dangers.\n     > “concerns remained among the participants") in entry
-    assert re.search(r"acknowledged the dangers of this model, they believed .*” — the r2pkg curators \(breadth not "
-                     r"stated; the curators' reading\), ¶35", entry)
+    assert re.search(r"acknowledged the dangers of this model, they believed .*” — the text \(breadth not "
+                     r"stated; the disagreement is the curators' reading\), ¶35", entry)
     # the grouping is said to be the curators', and the entry's own side of it is named
     assert ("*Contested:* The curators read a disagreement here: Dangers and value of the ombudsman model. This "
             "entry rests on one side of it: Latin American countries work with ombudsmen") in entry
@@ -325,3 +327,21 @@ def test_real_an_entry_names_its_case_and_each_other_position_with_its_quote(rea
     assert [o[0] for o in others] == ["Shared ground between local and international justice norms as an entry "
                                       "point.", "A hybrid approach could pair international programmes with "
                                       "judicial integrators."]
+
+
+def test_real_an_entry_with_a_curators_step_says_no_claim_states_it(real):
+    """Para 31 states no link from the political character principle to ethnic division: the entry the curators
+    read off it never says "one claim states it", and its breadth is of the claims it was read from; an entry
+    whose steps the text states keeps "one claim states it"."""
+    _, rep = real
+    facts = {}
+    for part in build_handout(rep).parts:
+        for group in part.groups:
+            for entry in group.entries:
+                found = [x.text for x in entry.lines if x.label == "How the text argues it"]
+                if found:
+                    facts[entry.title] = found[0]
+    character = next(v for k, v in facts.items() if "Political character principle" in k)
+    assert "the curators read it from one claim" in character and "one claim states it" not in character
+    assert "(of the claims the curators read a step from)" in character
+    assert any("one claim states it" in v for v in facts.values())

@@ -315,6 +315,25 @@ def test_a_claim_that_reports_a_view_says_whose_on_the_map(brief_site):
     assert "viewOf" not in details["claim-p14-04"]  # the participants' own view ("In reality ...")
 
 
+def test_a_support_or_attack_the_text_does_not_state_is_drawn_as_the_curators_reading(brief_site, repo_graph):
+    """Para 38 joins "the importance of specific pathways" and "suggested the development of integration
+    mandates" with "and": that one calls for the other is the curators' reading, drawn thin and said so, as
+    is each relation the graph flags; every other support and attack is drawn as the text's."""
+    data = embedded((brief_site.output / "arguments.html").read_text(encoding="utf-8"))
+    flagged = {r[0].value for r in repo_graph.query(
+        "SELECT ?x WHERE { ?x a r2p:ArgumentRelation ; r2p:inferredByCurators true }")}
+    assert "https://w3id.org/r2pkg/resource/support-p38-02" in flagged
+    drawn: dict[str, set] = {}
+    for e in data["edges"]:
+        if e["r2p"].get("details", {}).get("kind") in ("support", "attack"):
+            d = e["r2p"]["details"]
+            drawn.setdefault(d["iri"].replace("r2pr:", "https://w3id.org/r2pkg/resource/"), set()).add(
+                (e["r2p"].get("voice", ""), d["title"].endswith("(curators' reading)"), bool(d.get("reading"))))
+    assert {iri for iri, ways in drawn.items() if ways == {("curators", True, True)}} == flagged
+    assert all(ways == {("", False, False)} for iri, ways in drawn.items() if iri not in flagged)
+    assert "curators" in {v["key"] for v in data["legend"]["voices"]}
+
+
 def test_a_link_is_drawn_in_its_own_voice_with_whose_reading_it_is(brief_site):
     """The overview never draws a question, a hypothetical or the curators' reading as a finding: the edge's
     title keeps the hedge ("How professionalization of the security sector can transform the sector", para 6:

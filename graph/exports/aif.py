@@ -5,8 +5,14 @@ CA-nodes (a relation with two premises is one S-node with two incoming edges;
 an attack on a support, an undercutter, is a CA-node with an edge to that
 RA-node). Each quote is an L-node whose text is the verbatim quote, anchored
 to its claim by a YA-node, with a locution naming the agent who said it (the
-claim's prov:wasAttributedTo) and the source document. I-, RA- and CA-node ids
-are the graph's IRIs.
+claim's prov:wasAttributedTo) and the source document. A view the brief gives
+to part of a group ("some participants", "multiple participants", narrower
+than r2p:Participants) is not said by the whole group: its speaker is that
+part, unnamed, one per claim (`<claim>#speakers`), so the two sides of a
+disagreement among participants are never one speaker contradicting itself.
+I-, RA- and CA-node ids are the graph's IRIs. A support or attack that is the
+curators' reading carries `"curatorsReading": true` (AIF has no such field;
+readers ignore it).
 
 The alignment is the ontology's, read from the graph, never restated here: the
 AIF node type of a class is the aif: class it is a subclass of, and the scheme
@@ -72,10 +78,19 @@ def aif_graph(content: ExportContent) -> dict:
     def edge(source: str, target: str) -> None:
         edges.append({"edgeID": f"e{len(edges) + 1}", "fromID": source, "toID": target, "formEdgeID": None})
 
+    groups = {row["g"].value for row in content.kg.query("SELECT ?g WHERE { ?g a foaf:Group }")}
+    levels = content.model.consensus_levels
+    whole = levels.get(_R2P + "Participants", ("", None))[1]
     for iri, claim in content.claims.items():
         nodes.append({"nodeID": iri, "text": claim.statement or claim.label, "type": claim_type})
         person = claim.agents[0] if claim.agents else claim.speaker_role
-        if person not in participants:
+        rank = levels.get(claim.consensus, ("", None))[1] if claim.consensus else None
+        if person in groups and rank is not None and whole is not None and rank < whole:
+            part = f"{iri}#speakers"  # "some participants": part of the group, not the group
+            participants[part] = {"participantID": part, "firstname": f"{content.breadth(claim)} (of "
+                                  f"{content.label(person)}, unnamed)", "surname": ""}
+            person = part
+        elif person not in participants:
             first, _, last = content.label(person).rpartition(" ")
             participants[person] = {"participantID": person, "firstname": first or last,
                                     "surname": last if first else ""}
@@ -98,7 +113,10 @@ def aif_graph(content: ExportContent) -> dict:
     for iri, parts in relations.items():
         node_type, scheme = align.s_node(parts[0].kind, parts[0].support_kind)
         default = align.scheme[parts[0].kind]
-        nodes.append({"nodeID": iri, "text": default, "type": node_type, "scheme": scheme})
+        node: dict[str, object] = {"nodeID": iri, "text": default, "type": node_type, "scheme": scheme}
+        if any(p.inferred_by_curators for p in parts):
+            node["curatorsReading"] = True
+        nodes.append(node)
         for premise in sorted({p.premise for p in parts}):
             edge(premise, iri)
         for conclusion in sorted({p.conclusion for p in parts}):

@@ -4,11 +4,14 @@ brief's text.
 Each annotation targets the source document with a TextQuoteSelector (exact,
 and the prefix and suffix the data gives, else the text around the quote
 where the source text is known) and, where the text is known, a
-TextPositionSelector (offsets in the text with its whitespace collapsed, the
-form the quote check reads). Its body is the claim's IRI and our paraphrase,
-with the speaker and the breadth of agreement as tags. Annotation ids are
-name-based UUIDs (urn:uuid:) of the claim and the quote, so they stay the same
-from one export to the next.
+TextPositionSelector. Both read the document's text normalised, as the Web
+Annotation model asks ("unnecessary whitespace SHOULD be normalized"): its
+whitespace collapsed, the form the quote check reads, so a page or line break
+in the text file is one space. Its body is the claim's IRI and our paraphrase,
+with the speaker, the breadth of agreement and whom the claim is attributed to
+as tags; the annotation is the curators' (`creator`), never the brief's. The
+collection, its page and each annotation have name-based UUIDs (urn:uuid:), so
+they stay the same from one export to the next.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import uuid
 
 from graph import formats
 from graph.exports.content import ExportContent
+from graph.namespaces import R2PR
 from graph.readmodel import Quote
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -42,7 +46,12 @@ def _selectors(content: ExportContent, q: Quote) -> list[dict]:
     return out
 
 
+def _uuid(name: str) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
 def collection(content: ExportContent) -> dict:
+    curators = {"id": str(R2PR.curators), "type": "Organization", "name": content.label(str(R2PR.curators))}
     items = []
     for owner, q in content.quotes:
         claim = content.claims[owner]
@@ -53,14 +62,18 @@ def collection(content: ExportContent) -> dict:
                              "purpose": "tagging"},
                             {"type": "TextualBody", "value": f"breadth: {content.breadth(claim) or 'not stated'}",
                              "purpose": "tagging"}]
+        body += [{"type": "TextualBody", "value": f"attributed to: {agent}", "purpose": "tagging"}
+                 for agent in content.agents(claim)]
         items.append({
-            "id": "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{owner}\n{q.exact}")),
-            "type": "Annotation", "motivation": "describing", "body": body,
+            "id": _uuid(f"{owner}\n{q.exact}"),
+            "type": "Annotation", "motivation": "describing", "creator": curators, "body": body,
             "target": {"source": q.source or content.document, "selector": _selectors(content, q)},
         })
     label = content.label(content.document) if content.document else "r2pkg: the quotes of every claim"
-    return {"@context": CONTEXT, "type": "AnnotationCollection", "label": label, "total": len(items),
-            "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
+    name = f"r2pkg annotations\n{content.document or 'all'}"
+    return {"@context": CONTEXT, "id": _uuid(name), "type": "AnnotationCollection", "label": label,
+            "total": len(items),
+            "first": {"id": _uuid(f"{name}\npage 0"), "type": "AnnotationPage", "startIndex": 0, "items": items}}
 
 
 @formats.exporter("annotations", media_type=PROFILE, extension=".jsonld",

@@ -74,7 +74,7 @@ def _requirements(c: ExportContent) -> list[dict]:
 def _arguments(c: ExportContent) -> list[dict]:
     return [{"iri": a.iri, "relation": "attack" if a.kind.endswith("#Attack") else "support",
              "support_kind": c.label(a.support_kind) if a.support_kind else "", "premise": a.premise,
-             "conclusion": a.conclusion} for a in c.arguments]
+             "conclusion": a.conclusion, "inferred_by_curators": a.inferred_by_curators} for a in c.arguments]
 
 
 def _pathways(c: ExportContent) -> list[dict]:
@@ -104,7 +104,8 @@ TABLES = {
                      ["iri"], []),
     "requirements": (_requirements, {"iri": S, "dependent": S, "dependent_label": S, "prerequisite": S,
                                      "prerequisite_label": S, "inferred_by_curators": B, **_LINK}, ["iri"], []),
-    "arguments": (_arguments, {"iri": S, "relation": S, "support_kind": S, "premise": S, "conclusion": S},
+    "arguments": (_arguments, {"iri": S, "relation": S, "support_kind": S, "premise": S, "conclusion": S,
+                               "inferred_by_curators": B},
                   ["iri", "premise", "conclusion"], [("premise", "claims", "iri"), ("conclusion", "claims", "iri")]),
     "pathways": (_pathways, {"iri": S, "risk": S, "risk_label": S, "measure": S, "measure_label": S, "form": S,
                              "strength": N, "contested": B, "contested_by": S, "grounding": S, "step": N,

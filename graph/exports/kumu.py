@@ -45,6 +45,7 @@ def blueprint(content: ExportContent) -> dict:
             "Claims": claims, "Contested": bool(content.contested_by(tuple(claims))),
             "Contested by": list(content.contested_by(tuple(claims))),
             "Inferred by curators": content.curators_reading(d),
+            "Curators' note": d.get("note") or "",
             "Cases": [content.label(c) for c in d.get("cases", ())],
         })
     return {"elements": elements, "connections": connections}

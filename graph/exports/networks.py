@@ -47,6 +47,7 @@ def causal_layer(content: ExportContent) -> nx.MultiDiGraph:
                    contested=bool(content.contested_by(claims)),
                    contested_by=" ".join(content.contested_by(claims)),
                    inferred_by_curators=content.curators_reading(d),
+                   curators_note=d.get("note") or "",  # para 25: whose reading "these processes" is
                    cases=JOIN.join(content.label(c) for c in d.get("cases", ())))
     return g
 
@@ -59,13 +60,15 @@ def argument_layer(content: ExportContent) -> nx.MultiDiGraph:
         g.add_node(iri, label=c.label, iri=iri, statement=c.statement, quote=JOIN.join(q.exact for q in c.quotes),
                    speaker=content.speaker(c), breadth=content.breadth(c) or "not stated",
                    attributed_to=JOIN.join(content.agents(c)), section=content.section_label(c),
+                   view_of=JOIN.join(content.label(v) for v in c.views_of),
                    paragraph=c.paragraph if c.paragraph is not None else 0)
     for a in content.arguments:
         kind = "attack" if a.kind.endswith("#Attack") else "support"
         # A relation with two premises is two edges: the id names relation and premise, `iri` the relation.
         edge_id = f"{_slug(a.iri)}:{_slug(a.premise)}"
         g.add_edge(a.premise, a.conclusion, key=edge_id, id=edge_id, iri=a.iri, relation=kind,
-                   support_kind=content.label(a.support_kind) if a.support_kind else "")
+                   support_kind=content.label(a.support_kind) if a.support_kind else "",
+                   inferred_by_curators=a.inferred_by_curators)
     return g
 
 

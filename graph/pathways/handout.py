@@ -52,6 +52,7 @@ GROUNDING_WORDS = {
     "case": "one case ties its steps",
     "section": "one section ties its steps, at a node specific to this risk",
 }
+CURATORS_GROUNDING_WORDS = {"claim": "the curators read it from one claim"}
 ADDRESS_WORDS = {"measure": "measure", "aim": "aim", "hypothetical": "hypothetical", "question": "question"}
 NEAREST_WORDS = {"measure": "asserted or recommended", "aim": "a possibility or an aim",
                  "hypothetical": "a hypothetical", "question": "a question the text asks"}
@@ -206,11 +207,13 @@ def who(report: PathwayReport, c: Claim) -> str:
 
 def issue_who(report: PathwayReport, info: Issue) -> str:
     """Who reports an issue and how widely, as ``who`` says it of a claim: "Roundtable participants
-    (participants)"; "the text" when the report carries no attribution for it."""
+    (participants)"; "the text" when the report carries no attribution for it. An issue the curators read
+    off the text quotes the text's words, never theirs: "the text (...; the disagreement is the curators'
+    reading)"."""
     agents = sorted(report.name(a) for a in info.agents)
     how = (report.name(info.consensus) if info.consensus else "") or "breadth not stated"
     if CURATORS in info.agents or any("curators" in a.lower() for a in agents):
-        how += "; the curators' reading"
+        return f"the text ({how}; the disagreement is the curators' reading)"
     return f"{', '.join(agents) or 'the text'} ({how})"
 
 
@@ -266,9 +269,12 @@ class _Writer:
             support = f"weakest support: {weakest[0]}"
         else:
             support = "weakest support: not stated for at least one step (counted as the lowest)"
+        grounding = GROUNDING_WORDS.get(r.grounding or "", "not tied")
+        if any(s.curators for s in r.steps):  # no claim states such a step: the breadth is of what it was read from
+            support += " (of the claims the curators read a step from)"
+            grounding = CURATORS_GROUNDING_WORDS.get(r.grounding or "", f"{grounding}; a step is the curators' reading")
         form = "lowers the risk or what it raises" if r.form == "direct" else "builds what the risk erodes"
-        parts = [f"{form}", f"modality: {self.modality(r)}", support,
-                 GROUNDING_WORDS.get(r.grounding or "", "not tied")]
+        parts = [f"{form}", f"modality: {self.modality(r)}", support, grounding]
         if r.meeting != r.member:
             parts.append(f"the two halves meet at {self.label(r.meeting)}")
         return Line(cap("; ".join(parts)) + ".", label="How the text argues it")

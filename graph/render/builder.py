@@ -267,6 +267,7 @@ class Builder:
         self.node(arg.conclusion)
         kind = f.label(arg.support_kind) if arg.support_kind else ""
         rel = f.label(arg.kind)
+        ours = " (curators' reading)" if arg.inferred_by_curators else ""
         return self._add(
             MapEdge(
                 f"{arg.iri}|{arg.premise}",
@@ -276,14 +277,16 @@ class Builder:
                 kind or rel,
                 "",
                 {
-                    "title": f"{rel}: {f.label(arg.iri)}",
+                    "title": f"{rel}: {f.label(arg.iri)}{ours}",
                     "kind": rel,
                     "iri": curie(arg.iri),
                     "relation": kind,
+                    "reading": CURATORS_INFERENCE if arg.inferred_by_curators else "",
                     "from": f.label(arg.premise),
                     "to": f.label(arg.conclusion),
                 },
                 documents=list(f.documents_of([arg.premise, arg.conclusion])),
+                voice="curators" if arg.inferred_by_curators else "",  # drawn thin, as a curators' link is
             )
         )
 

@@ -38,7 +38,8 @@ class MapEdge:
     direction: str = ""  # causal links: "more" / "less" of the target (the head), "" for a dependency
     label_shift: float = 0.0  # label moved up (-) or down (+) off the edge's middle (labels.clear_labels)
     documents: list[str] = field(default_factory=list)  # the documents of the claims that state it
-    voice: str = ""  # causal links and requirements: how the text puts it (style.VOICE_LABEL)
+    # causal links and requirements: how the text puts it; supports and attacks: only "curators" (style.VOICE_LABEL)
+    voice: str = ""
 
 
 @dataclass

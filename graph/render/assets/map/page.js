@@ -454,6 +454,8 @@ if (window.innerWidth < 1200) showLegend(false);
 // a hidden legend, a narrow screen), so nothing leaves a room to guess which way a link reads.
 (function compactKey() {
   var items = L.effects.concat(L.directions);  // a dependency too: a requirements map draws nothing else
+  // A map of no causal link (the arguments): its colours are support and attack.
+  if (!items.length) items = L.relations.filter(function (r) { return !r.causal && r.color; });
   var thin = L.voices.filter(function (v) { return v.key !== "stated"; });
   if (thin.length) {  // a thin line is never read as a finding: the key says what it is
     items = items.concat([{ color: thin[0].color, width: thin[0].width, head: "",
