@@ -94,3 +94,24 @@ def test_pathway_steps_say_how_the_text_puts_them_and_whose_reading_they_are(rep
     contested = [r for r in rows if r["contested"]]
     assert contested and all(r["contested_by"] for r in contested)
     assert not [r for r in rows if r["contested_by"] and not r["contested"]]
+
+
+
+def test_a_pathway_says_the_modality_of_its_weakest_step(repo_graph, folder):
+    """The package holds every derived entry, and a hypothetical (para 28's Venezuela: "a hypothetical
+    opportunity for preventive SSR, DDR, and JSR measures") or a question is no grounded pathway: each row says
+    the modality of the entry's weakest step."""
+    from graph import readmodel as rm
+
+    model = rm.read(repo_graph)
+    by_label = {model.label(m): m for m in (rm.ASSERTED, rm.POSSIBLE, rm.NORMATIVE, rm.HYPOTHETICAL, rm.QUESTIONED)}
+    rows = Package(str(folder / "datapackage.json")).get_resource("pathways").read_rows()
+    for p in model.pathways:
+        # a step is as firm as its firmest link; a higher level is a weaker modality
+        weakest = max(min(rm.modality_level(m) for m in s.modalities) for s in p.steps)
+        mine = {r["modality"] for r in rows if r["iri"] == p.iri}
+        assert len(mine) == 1, p.iri
+        modality = mine.pop()
+        assert {rm.modality_level(by_label[x]) for x in modality.split(" | ")} == {weakest}, (p.iri, modality)
+    supposed = {r["iri"] for r in rows if r["modality"] in (model.label(rm.HYPOTHETICAL), model.label(rm.QUESTIONED))}
+    assert 3 <= len(supposed) < len({r["iri"] for r in rows})

@@ -17,7 +17,7 @@ import re
 
 from graph import formats
 from graph.exports.content import ExportContent
-from graph.readmodel import FORM_CONCEPTS
+from graph.readmodel import FORM_CONCEPTS, Pathway, Step, modality_level
 
 _R2P = "https://w3id.org/r2pkg/ontology#"
 
@@ -77,9 +77,21 @@ def _arguments(c: ExportContent) -> list[dict]:
              "conclusion": a.conclusion, "inferred_by_curators": a.inferred_by_curators} for a in c.arguments]
 
 
+def _weakest(p: Pathway) -> list[str]:
+    """The modalities of the pathway's weakest steps (its lead route's): a hypothetical or a question is never
+    counted as a grounded pathway (the handout's "Only hypothetically addressed")."""
+    def firmest(s: Step) -> int:  # a step is as firm as its firmest link
+        return min((modality_level(m) for m in s.modalities), default=modality_level(None))
+
+    weakest = max((firmest(s) for s in p.steps), default=modality_level(None))
+    return list(dict.fromkeys(m for s in p.steps if firmest(s) == weakest for m in s.modalities
+                              if modality_level(m) == weakest))
+
+
 def _pathways(c: ExportContent) -> list[dict]:
     return [{"iri": p.iri, "risk": p.risk, "risk_label": c.label(p.risk), "measure": p.measure,
              "measure_label": c.label(p.measure) if p.measure else "",
+             "modality": JOIN.join(c.label(m) for m in _weakest(p)),
              "form": c.label(_R2P + FORM_CONCEPTS[p.form]) if p.form else "",
              "strength": p.strength, "contested": p.contested,
              "contested_by": " ".join(dict.fromkeys(x for k in p.contests for x in (k.issue, *k.by) if x)),
@@ -107,7 +119,8 @@ TABLES = {
     "arguments": (_arguments, {"iri": S, "relation": S, "support_kind": S, "premise": S, "conclusion": S,
                                "inferred_by_curators": B},
                   ["iri", "premise", "conclusion"], [("premise", "claims", "iri"), ("conclusion", "claims", "iri")]),
-    "pathways": (_pathways, {"iri": S, "risk": S, "risk_label": S, "measure": S, "measure_label": S, "form": S,
+    "pathways": (_pathways, {"iri": S, "risk": S, "risk_label": S, "measure": S, "measure_label": S,
+                             "modality": S, "form": S,
                              "strength": N, "contested": B, "contested_by": S, "grounding": S, "step": N,
                              "step_from": S, "step_from_label": S, "step_to": S, "step_to_label": S, "via_links": S,
                              "step_modality": S, "step_by_curators": B}, ["iri", "step"], []),
