@@ -345,3 +345,18 @@ def test_real_an_entry_with_a_curators_step_says_no_claim_states_it(real):
     assert "the curators read it from one claim" in character and "one claim states it" not in character
     assert "(of the claims the curators read a step from)" in character
     assert any("one claim states it" in v for v in facts.values())
+
+
+def test_real_a_joint_condition_entry_is_titled_by_what_its_routes_reach(real):
+    """Para 12: space for non-state actors' norm compliance means "fewer opportunities for atrocity escalation";
+    the entry under the joint condition is for the escalatory crisis, never for the will, the capacity and the
+    acquiescence that para 10 says combine in it."""
+    _, rep = real
+    [joint] = rep.joint_conditions
+    entries = [p for p in rep.pathways if p.risk == joint.iri]
+    assert entries
+    for p in entries:
+        reached = {r.member for r in p.routes}
+        for m in joint.members:
+            assert (rep.label(m) in p.label) == (m in reached), (p.label, rep.label(m))
+        assert p.label.endswith(", in the joint condition")

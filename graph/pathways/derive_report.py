@@ -378,19 +378,30 @@ class _Derivation:
         for measure, routes in sorted(by_measure.items()):
             entry = f"{DERIVED_BASE}pathway-{slug(unit)}--{slug(measure)}"
             prereqs = self.transitive.get(measure, ())
-            title = f"{self._label(measure)} for {self._unit_label(unit)}"
             good = sorted((r for r in routes if r.grounding is not None), key=route_key)
             bad = sorted((r for r in routes if r.grounding is None), key=route_key)
             if good:
-                grounded.append(Pathway(entry, unit, measure, tuple(good), prereqs, title))
+                grounded.append(Pathway(entry, unit, measure, tuple(good), prereqs,
+                                        f"{self._label(measure)} for {self._reached(unit, good)}"))
             elif bad:
-                ungrounded.append(Pathway(entry + "-inferred", unit, measure, tuple(bad), prereqs, title))
+                ungrounded.append(Pathway(entry + "-inferred", unit, measure, tuple(bad), prereqs,
+                                          f"{self._label(measure)} for {self._reached(unit, bad)}"))
         merged = [
-            replace(p, label=f"{_listing([self._label(m) for m in p.measures])} for {self._unit_label(unit)}")
+            replace(p, label=f"{_listing([self._label(m) for m in p.measures])} for {self._reached(unit, p.routes)}")
             if p.also else p
             for p in _merge_same_ground(sorted(grounded, key=entry_key))
         ]
         return merged, sorted(ungrounded, key=entry_key), cut
+
+    def _reached(self, unit: str, routes: list[Route] | tuple[Route, ...]) -> str:
+        """What an entry's title says it is for: the risk, or of a joint condition only the members its routes
+        reach (para 12's "fewer opportunities for atrocity escalation" is said of the escalatory crisis, not of the
+        will, the capacity and the acquiescence it combines)."""
+        joint = next((j for j in self.joints if j.iri == unit), None)
+        if joint is None:
+            return self._unit_label(unit)
+        reached = [m for m in joint.members if any(r.member == m for r in routes)]
+        return f"{_listing([self._label(m) for m in reached])}, in the joint condition"
 
     def _unit_label(self, unit: str) -> str:
         for j in self.joints:
