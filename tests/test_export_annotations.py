@@ -43,7 +43,7 @@ def rows(parsed):
 
 def test_one_annotation_per_quote_with_the_claim_as_body(repo_graph, parsed, rows, annotations):
     quotes = Counter((r["c"].value, r["q"].value) for r in repo_graph.query(
-        "SELECT ?c ?q WHERE { ?c a r2p:Claim ; r2p:hasQuote/oa:hasSelector/oa:exact ?q }"))
+        "SELECT ?c ?q WHERE { ?c a ?t ; r2p:hasQuote/oa:hasSelector/oa:exact ?q VALUES ?t { r2p:Claim r2p:Issue } }"))
     got = Counter((str(r.claim), str(r.exact)) for r in rows)
     assert got == quotes and annotations["total"] == len(rows) == sum(quotes.values())
     assert len({r.a for r in rows}) == len(rows)
@@ -59,9 +59,14 @@ def test_one_annotation_per_quote_with_the_claim_as_body(repo_graph, parsed, row
     attributed: dict = {}
     for r in repo_graph.query("SELECT ?c ?agent WHERE { ?c a r2p:Claim ; prov:wasAttributedTo ?agent }"):
         attributed.setdefault(r["c"].value, set()).add(f"attributed to: {labels[r['agent'].value]}")
+    issues = {r["i"].value for r in repo_graph.query("SELECT ?i WHERE { ?i a r2p:Issue }")}
     for r in rows:
         values = by_annotation[r.a]
         assert ("describing", labels[str(r.claim)]) in values
+        if str(r.claim) in issues:  # a disagreement: said so, and whose reading of the text it is
+            assert {v for p, v in values if p == "tagging"} & {"disagreement the text reports",
+                                                               "disagreement: the curators' reading of the text"}
+            continue
         role, level = said[str(r.claim)]
         breadth = "not stated" if level.endswith("#BreadthNotStated") else labels[level]
         # who said it: the role, the breadth and whom the claim is attributed to (para 30's "Citizenship is the

@@ -163,3 +163,14 @@ def test_a_requirement_whose_label_names_the_curators_reading_carries_their_note
     assert notes and all(edges[x][2]["curators_note"] == note for x, note in notes.items())
     assert all(not d.get("curators_note") for iri, (_, _, d) in edges.items() if iri not in notes)
     assert any("these processes" in n for n in notes.values())
+
+
+def test_a_claims_quotes_come_in_the_order_the_text_reads_them(repo_graph, repo_project):
+    """Para 33's claim is quoted on both sides of a page break: with the brief's text, "... contrasted Nigeria with
+    South" comes before "Africa's attempts ...", so the joined field reads as the text does."""
+    from graph.api import project_texts
+
+    g = READERS["graphml"](export_graph(repo_graph, "graphml-arguments", texts=project_texts(repo_project)))
+    quotes = g.nodes["https://w3id.org/r2pkg/resource/claim-p33-01"]["quote"].split(" | ")
+    assert len(quotes) == 2 and quotes[0].endswith("contrasted Nigeria with South"), quotes
+    assert quotes[1].startswith("Africa's attempts"), quotes

@@ -1,5 +1,5 @@
-"""W3C Web Annotations (JSON-LD): one oa:Annotation per quote, so annotation tools anchor the quotes in the
-brief's text.
+"""W3C Web Annotations (JSON-LD): one oa:Annotation per quote of a claim or of an issue (a disagreement the
+text reports), so annotation tools anchor the quotes in the brief's text.
 
 Each annotation targets the source document with a TextQuoteSelector (exact,
 and the prefix and suffix the data gives, else the text around the quote
@@ -69,6 +69,21 @@ def collection(content: ExportContent) -> dict:
             "type": "Annotation", "motivation": "describing", "creator": curators, "body": body,
             "target": {"source": q.source or content.document, "selector": _selectors(content, q)},
         })
+    for iri, issue in sorted(content.issues.items()):  # where the text reports no consensus (para 12, 15, 24 ...)
+        ours = str(R2PR.curators) in issue.agents
+        tags = ["disagreement: the curators' reading of the text" if ours else "disagreement the text reports",
+                f"breadth: {content.breadth_of(issue.consensus) or 'not stated'}",
+                *(f"attributed to: {content.label(a)}" for a in issue.agents)]
+        for q in content.quotes_of(iri):
+            items.append({
+                "id": _uuid(f"{iri}\n{q.exact}"),
+                "type": "Annotation", "motivation": "describing", "creator": curators,
+                "body": [{"id": iri},
+                         {"type": "TextualBody", "value": issue.label, "purpose": "describing",
+                          "format": "text/plain", "language": "en"},
+                         *({"type": "TextualBody", "value": t, "purpose": "tagging"} for t in tags)],
+                "target": {"source": q.source or content.document, "selector": _selectors(content, q)},
+            })
     label = content.label(content.document) if content.document else "r2pkg: the quotes of every claim"
     name = f"r2pkg annotations\n{content.document or 'all'}"
     return {"@context": CONTEXT, "id": _uuid(name), "type": "AnnotationCollection", "label": label,

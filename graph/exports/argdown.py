@@ -60,7 +60,7 @@ def write_argdown_text(content: ExportContent) -> str:
             # a claim that reports another's view (para 14: "international actors see ..."): an attack on it
             # disputes the view reported, not the speakers' report of it
             tags += [_tag("view of", content.label(v)) for v in c.views_of]
-            data = {"iri": c.iri, "quote": [q.exact for q in c.quotes], "statement": c.statement,
+            data = {"iri": c.iri, "quote": [q.exact for q in content.quotes_of(c.iri)], "statement": c.statement,
                     "attributed_to": list(content.agents(c)), "view_of": [content.label(v) for v in c.views_of],
                     "paragraph": c.paragraph}
             lines.append(f"[{slug(c.iri)}]: {escape(c.label or c.statement)} {' '.join(tags)} {_data(data)}")

@@ -26,7 +26,7 @@ from graph.source_text import collapse
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.readmodel import ArgumentRelation, Claim, Mapping, Pathway, Quote, ReadModel
+    from graph.readmodel import ArgumentRelation, Claim, Issue, Mapping, Pathway, Quote, ReadModel
     from graph.source_text import SourceText
     from graph.store import KnowledgeGraph
 
@@ -64,6 +64,13 @@ class ExportContent:
         m, doc = self.model, self.document
         return {i: c for i, c in m.claims.items()
                 if not doc or (s := m.sections.get(c.section)) is not None and s.document == doc}
+
+    @cached_property
+    def issues(self) -> dict[str, Issue]:
+        """The disagreements the text reports (r2p:Issue), of the document's sections with --document."""
+        m, doc = self.model, self.document
+        return {i: x for i, x in m.issues.items()
+                if not doc or (s := m.sections.get(x.section)) is not None and s.document == doc}
 
     @cached_property
     def causal(self) -> nx.MultiDiGraph:
@@ -110,8 +117,8 @@ class ExportContent:
 
     @cached_property
     def quotes(self) -> tuple[tuple[str, Quote], ...]:
-        """(claim IRI, quote) for every quote of the export's claims, by claim then text."""
-        return tuple((iri, q) for iri, c in sorted(self.claims.items()) for q in c.quotes)
+        """(claim IRI, quote) for every quote of the export's claims, by claim then as the text reads them."""
+        return tuple((iri, q) for iri in sorted(self.claims) for q in self.quotes_of(iri))
 
     @cached_property
     def mappings(self) -> dict[str, tuple[Mapping, ...]]:
@@ -138,12 +145,22 @@ class ExportContent:
             return ""
         return self.model.consensus_levels.get(claim.consensus, ("", None))[0] or self.label(claim.consensus)
 
+    def breadth_of(self, consensus: str) -> str:
+        """A consensus level in the brief's words ("" when it states no breadth): an issue's, say."""
+        label, rank = self.model.consensus_levels.get(consensus, ("", None))
+        return (label or self.label(consensus)) if consensus and rank is not None else ""
+
     def agents(self, claim: Claim) -> tuple[str, ...]:
         return tuple(self.label(a) for a in claim.agents)
 
     def quotes_of(self, owner: str) -> tuple[Quote, ...]:
-        claim = self.claims.get(owner)
-        return claim.quotes if claim is not None else ()
+        """A claim's (or an issue's) quotes in the order the text reads them, where it is known (para 33's claim, quoted on
+        both sides of a page break: "... contrasted Nigeria with South" before "Africa's attempts ..."), else by
+        text."""
+        claim = self.claims.get(owner) or self.model.claims.get(owner) or self.model.issues.get(owner)
+        if claim is None:
+            return ()
+        return tuple(sorted(claim.quotes, key=lambda q: ((self.position(q) or (1 << 62, 0))[0], q.exact)))
 
     def position(self, quote: Quote) -> tuple[int, int] | None:
         """Where the quote stands in its source's text (whitespace collapsed, as the quote check reads it):
@@ -199,7 +216,7 @@ class ExportContent:
             if c is None:
                 continue
             if what == "quote":
-                out.extend(q for q in (q.exact for q in c.quotes) if q not in out)
+                out.extend(q for q in (q.exact for q in self.quotes_of(iri)) if q not in out)
             elif what == "speaker":
                 out.append(self.speaker(c))
             elif what == "breadth":

@@ -38,7 +38,7 @@ def blueprint(content: ExportContent) -> dict:
             "IRI": key, "Layer": "requirement" if d.get("requirement") else "causal",
             "Relation IRI": d.get("relation", ""), "Polarity": int(d.get("polarity", 0)),
             "Modality": content.label(d["modality"]) if d.get("modality") else "",
-            "Quote": [q.exact for c in claims if (claim := m.claims.get(c)) for q in claim.quotes],
+            "Quote": [q.exact for c in claims for q in content.quotes_of(c)],
             "Speaker": content.claims_text(tuple(claims), "speaker"),
             "Breadth": content.claims_text(tuple(claims), "breadth"),
             "Attributed to": content.claims_text(tuple(claims), "attributed_to"),
