@@ -154,9 +154,9 @@ class ExportContent:
         return tuple(self.label(a) for a in claim.agents)
 
     def quotes_of(self, owner: str) -> tuple[Quote, ...]:
-        """A claim's (or an issue's) quotes in the order the text reads them, where it is known (para 33's claim, quoted on
-        both sides of a page break: "... contrasted Nigeria with South" before "Africa's attempts ..."), else by
-        text."""
+        """A claim's (or an issue's) quotes in the order the text reads them, where it is known (para 33's claim,
+        quoted on both sides of a page break: "... contrasted Nigeria with South" before "Africa's attempts ..."),
+        else by text."""
         claim = self.claims.get(owner) or self.model.claims.get(owner) or self.model.issues.get(owner)
         if claim is None:
             return ()

@@ -57,7 +57,8 @@ def argument_layer(content: ExportContent) -> nx.MultiDiGraph:
 
     g = nx.MultiDiGraph(name="argument layer", document=content.document or "all")
     for iri, c in content.claims.items():
-        g.add_node(iri, label=c.label, iri=iri, statement=c.statement, quote=JOIN.join(q.exact for q in content.quotes_of(iri)),
+        g.add_node(iri, label=c.label, iri=iri, statement=c.statement,
+                   quote=JOIN.join(q.exact for q in content.quotes_of(iri)),
                    speaker=content.speaker(c), breadth=content.breadth(c) or "not stated",
                    attributed_to=JOIN.join(content.agents(c)), section=content.section_label(c),
                    view_of=JOIN.join(content.label(v) for v in c.views_of),
