@@ -123,6 +123,9 @@ def missing_reason(source: DocumentSource, kg=None) -> str:
     if kg is not None:
         url = next((d.url for d in documents(kg) if d.slug == source.slug and d.url), "")
     where = f"get it from {url} and " if url else ""
+    if not source.candidates:  # the packaged brief, outside any project: nowhere to register a copy
+        return (f"no text of {source.slug} is given: {where}check the quotes against your copy with "
+                f"`--source-text FILE` (or make a project, `r2pkg init`, and `r2pkg source add {source.slug} FILE`)")
     return (f"the text of {source.slug} is not at {source.where()}: {where}register your copy with "
             f"`r2pkg source add {source.slug} FILE`")
 

@@ -220,8 +220,10 @@ def find_project_file(start: Path | None = None) -> Path | None:
 
 
 def packaged_project() -> Project:
-    """The brief that ships inside r2pkg (no source text: it is not packaged)."""
+    """The brief that ships inside r2pkg, with its text's layout but no text (it is not redistributed): a text
+    given with --source-text is read by that layout, as a project reads its own."""
     root = project_dir()
+    layout = root / "sources" / "brief-2013.layout.toml"
     return Project(
         root=root,
         name="brief-2013 (packaged)",
@@ -230,6 +232,7 @@ def packaged_project() -> Project:
         data=(root / "data",),
         output=Path("build"),
         tours=(root / "data" / "tours") if (root / "data" / "tours").is_dir() else None,
+        sources={"brief-2013": DocumentSource("brief-2013", (), layout)} if layout.is_file() else {},
     )
 
 

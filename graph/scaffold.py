@@ -107,7 +107,8 @@ PREFIXES = """\
 
 
 def init_project(folder: str | Path, name: str | None = None) -> list[Path]:
-    """Write a new project folder; refuses a folder that already holds an r2pkg.toml. Returns what it wrote."""
+    """Write a new project folder; refuses a folder that already holds an r2pkg.toml. Returns what it made: the
+    folders, then the files."""
     folder = Path(folder).resolve()
     if (folder / PROJECT_FILE).exists():
         raise InputError("is already an r2pkg project", folder / PROJECT_FILE)
@@ -117,7 +118,9 @@ def init_project(folder: str | Path, name: str | None = None) -> list[Path]:
     written = []
     try:
         for sub in ("data", "sources", "queries", "qc", "rules", "tours"):
-            (folder / sub).mkdir(parents=True, exist_ok=True)
+            if not (folder / sub).is_dir():
+                (folder / sub).mkdir(parents=True)
+                written.append(folder / sub)  # said too: an empty folder is easy to miss
     except OSError as e:
         raise InputError(f"cannot create the project: {e.strerror}", folder) from None
     files = {

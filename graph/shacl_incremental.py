@@ -58,10 +58,16 @@ class Record:
 
 
 def record_of(result: ShaclResult, shapes: rdflib.Graph) -> Record:
-    """A result as a Record: property shapes are blank nodes, so the node shape that holds them names the check."""
+    """A result as a Record: the node shape that holds its property shape names the check; a named property shape
+    that several node shapes share (the attribution of a claim and of an issue) names it itself, never one of
+    its holders picked at random (a claim's finding reported as the issue shape's)."""
     from graph.namespaces import curie
 
-    node_shape = shapes.value(None, SH.property, result.source_shape) or result.source_shape
+    holders = sorted(shapes.subjects(SH.property, result.source_shape))
+    if len(holders) == 1 or (holders and not isinstance(result.source_shape, rdflib.URIRef)):
+        node_shape = holders[0]
+    else:
+        node_shape = result.source_shape
     check = f"shacl:{curie(str(node_shape)).split('#')[-1]}" if isinstance(node_shape, rdflib.URIRef) else "shacl"
     return Record(result.focus, result.path, result.value, result.component, result.severity, result.message, check)
 

@@ -501,7 +501,11 @@ def test_two_documents_with_the_same_headings_validate(tmp_path):
 def test_init_refuses_an_existing_project_and_source_add_needs_one(tmp_path):
     from test_project import one_error_line, run
 
-    assert run("init", tmp_path / "p").exit_code == 0
+    made = run("init", tmp_path / "p")
+    assert made.exit_code == 0
+    # every folder the help promises is there, and said: an empty folder is easy to miss
+    for sub in ("data", "sources", "queries", "qc", "rules", "tours"):
+        assert (tmp_path / "p" / sub).is_dir() and f"made {tmp_path / 'p' / sub}/" in made.stdout, sub
     again = run("init", tmp_path / "p")
     assert again.exit_code == 2 and "is already an r2pkg project" in one_error_line(again)
     outside = run("source", "add", "note", NOTE, cwd=tmp_path)

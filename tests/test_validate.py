@@ -156,6 +156,25 @@ def test_validation_leaves_inputs_untouched(tmp_path):
     assert sorted(p for p in work.rglob("*") if p.is_file()) == files
 
 
+def test_a_finding_of_a_shape_two_node_shapes_share_is_named_by_that_shape(tmp_path):
+    """The attribution shape is held by the claim shape and the issue shape: a claim attributed to a measure
+    is reported under the attribution shape, never as the issue shape's (which said nothing about claims)."""
+    bad = tmp_path / "bad.ttl"
+    text = VALID.read_text()
+    bad.write_text(text.replace("prov:wasAttributedTo r2pr:fx-author ;", "prov:wasAttributedTo r2pr:fx-ssr ;", 1))
+    report = validate(load_graph([ontology_file(), bad], derive=False))
+    found = {(f.check, f.focus) for f in report.findings if "must be an agent" in f.message}
+    assert found == {("shacl:attribution-value", "r2pr:fx-claim-1")}, found
+
+
+def test_the_ontology_alone_validates_clean():
+    """README: `r2pkg validate --input ontology/r2p.ttl` runs the QC queries on the ontology alone; the
+    project's tours walk its data, which --input leaves out, so they are not checked."""
+    result = CliRunner().invoke(cli, ["validate", "--input", str(REPO / "ontology" / "r2p.ttl")])
+    assert result.exit_code == 0, result.output[-2000:]
+    assert "[tour]" not in result.output and " 0 errors" in result.output
+
+
 def test_quote_check_finds_a_quote_not_in_the_text(tmp_path, source_text):
     bad = tmp_path / "q.ttl"
     bad.write_text(VALID.read_text().replace("required the simultaneous growth", "required the gradual growth"))

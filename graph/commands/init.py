@@ -24,7 +24,7 @@ def init_command(folder: str, name: str | None) -> None:
 
     written = init_project(folder, name)
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(f"made {path}/" if path.is_dir() else f"wrote {path}")
     click.echo(f"project ready in {Path(folder).resolve()}: next, r2pkg source add SLUG FILE")
 
 
