@@ -63,7 +63,7 @@ def record_of(result: ShaclResult, shapes: rdflib.Graph) -> Record:
     its holders picked at random (a claim's finding reported as the issue shape's)."""
     from graph.namespaces import curie
 
-    holders = sorted(shapes.subjects(SH.property, result.source_shape))
+    holders = sorted(shapes.subjects(SH.property, result.source_shape), key=str)
     if len(holders) == 1 or (holders and not isinstance(result.source_shape, rdflib.URIRef)):
         node_shape = holders[0]
     else:
