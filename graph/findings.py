@@ -47,3 +47,31 @@ def file_of(kg, iri: str) -> str:
     """The file a finding's node came from ('' when unknown), for the finding's `file`."""
     path = kg.origin(iri)
     return str(path) if path else ""
+
+
+def where(finding: Finding) -> str:
+    """`file:line` of the finding's node, as editors and terminals open it: the line where the file first writes
+    its focus as a subject (`r2pr:claim-p12-02 a ...`); the file alone when no line starts with it."""
+    if not finding.file:
+        return ""
+    lines = _subject_lines(finding.file)
+    line = lines.get(finding.focus)
+    return f"{finding.file}:{line}" if line else finding.file
+
+
+_LINES: dict[str, dict[str, int]] = {}
+
+
+def _subject_lines(path: str) -> dict[str, int]:
+    """Subject (as written at the start of a line) -> its first line number, for one file, read once."""
+    if path not in _LINES:
+        found: dict[str, int] = {}
+        try:
+            with open(path, encoding="utf-8") as f:
+                for n, text in enumerate(f, start=1):
+                    if text[:1] not in (" ", "\t", "#", "@", "\n", "") and (head := text.split(None, 1)):
+                        found.setdefault(head[0], n)
+        except (OSError, UnicodeDecodeError):
+            pass
+        _LINES[path] = found
+    return _LINES[path]

@@ -139,6 +139,10 @@ def test_violations_exit_1_and_name_focus_and_file(tmp_path):
     assert result.exit_code == 1, result.output
     assert "r2pr:fx-claim-2" in result.output and str(broken) in result.output
     assert result.output.index("ERROR") < result.output.index("FAILED")
+    # file:line of the node, as an editor opens it
+    line = next(n for n, text in enumerate(broken.read_text().splitlines(), start=1)
+                if text.startswith("r2pr:fx-claim-2 "))
+    assert f"r2pr:fx-claim-2  ({broken}:{line})" in result.output, result.output
 
 
 def test_validation_leaves_inputs_untouched(tmp_path):

@@ -16,7 +16,7 @@ from graph.commands.options import (
     source_text_option,
     user_errors,
 )
-from graph.findings import SEVERITIES, Report
+from graph.findings import SEVERITIES, Report, where
 
 
 def render_report(report: Report, first_line: str) -> str:
@@ -30,8 +30,8 @@ def render_report(report: Report, first_line: str) -> str:
         lines.append("")
         lines.append(f"{severity} ({len(findings)})")
         for f in findings:
-            where = f"  ({f.file})" if f.file else ""
-            lines.append(f"  [{f.check}] {f.focus}{where}")
+            place = where(f)  # file:line, where the file writes the node
+            lines.append(f"  [{f.check}] {f.focus}" + (f"  ({place})" if place else ""))
             lines.append(f"      {f.message}")
     c = report.counts()
     verdict = "OK" if report.ok else "FAILED"
