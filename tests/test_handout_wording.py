@@ -345,6 +345,10 @@ def test_real_an_entry_with_a_curators_step_says_no_claim_states_it(real):
     assert "the curators read it from one claim" in character and "one claim states it" not in character
     assert ", of the claims the curators read a step from" in character
     assert any("one claim states it" in v for v in facts.values())
+    # para 1's aim reaches the triggers only through the curators' reading: the section says the aim is the text's
+    # and its steps may be the curators'
+    aim = next(p for p in build_handout(rep).parts if p.title.startswith("Addressed only by an aim"))
+    assert aim.intro.endswith("Where a step is the curators' reading, each entry says so.")
 
 
 def test_real_a_joint_condition_entry_is_titled_by_what_its_routes_reach(real):

@@ -476,6 +476,8 @@ def build_handout(report: PathwayReport) -> Handout:
          "states an aim that does: something to build or strengthen, not a named measure.", report.aim_only),
     ):
         if entries:
+            if any(s.curators for p in entries for s in p.lead.steps):  # para 1: a step of the aim is ours
+                part_intro += " Where a step is the curators' reading, each entry says so."
             part = Part(part_title, part_intro)
             _add_by_risk(w, part, sorted(entries, key=lambda p: (w.place(p)[:2], p.risk)))
             parts.append(part)
