@@ -315,6 +315,17 @@ def test_a_claim_that_reports_a_view_says_whose_on_the_map(brief_site):
     assert "viewOf" not in details["claim-p14-04"]  # the participants' own view ("In reality ...")
 
 
+def test_an_issue_the_curators_read_off_the_text_never_credits_them_with_its_quote(brief_site):
+    """Para 35's "While some participants acknowledged the dangers of this model, ..." is the text's: the issue's
+    panel says the curators grouped it as a disagreement, not that they said it."""
+    data = embedded((brief_site.output / "arguments.html").read_text(encoding="utf-8"))
+    details = {n["id"].rsplit("/", 1)[-1]: n["r2p"]["details"] for n in data["nodes"] if "details" in n["r2p"]}
+    ombudsman = details["issue-ombudsman-model"]
+    assert ombudsman["heldBy"] == ["grouped as a disagreement by the r2pkg curators"], ombudsman["heldBy"]
+    assert any("acknowledged the dangers of this model" in q for q in ombudsman["quotes"])
+    assert details["issue-role-of-nonstate-actors"]["heldBy"] == ["the roundtable participants"]
+
+
 def test_a_support_or_attack_the_text_does_not_state_is_drawn_as_the_curators_reading(brief_site, repo_graph):
     """Para 38 joins "the importance of specific pathways" and "suggested the development of integration
     mandates" with "and": that one calls for the other is the curators' reading, drawn thin and said so, as

@@ -11,7 +11,7 @@ from typing import Any
 
 from graph.link_sentence import how_put, say_link
 from graph.namespaces import R2P, curie
-from graph.readmodel import HYPOTHETICAL, QUESTIONED, CausalLink, Claim, Issue, Requirement
+from graph.readmodel import CURATORS, HYPOTHETICAL, QUESTIONED, CausalLink, Claim, Issue, Requirement
 from graph.render.facts import DOMAIN_ENTITY, Facts
 from graph.render.style import (
     CLASS_STYLE,
@@ -87,7 +87,9 @@ class Builder:
             "iri": curie(c),
             "consensus": self.breadth_label(info) if c in self.f.claims else self.f.label(info.consensus),
             "speaker": SPEAKER_LABEL.get(self.f.speaker_role(c), ""),
-            "heldBy": [self.f.label(h) for h in info.agents],
+            # an issue the curators read off the text quotes the text's words: the grouping is theirs, not the quote
+            "heldBy": [f"grouped as a disagreement by {self.f.label(h)}" if c in self.f.issues and h == CURATORS
+                       else self.f.label(h) for h in info.agents],
             "quotes": [q.exact for q in info.quotes],
             "section": self.f.label(info.section) if info.section else "",
             "paragraph": info.paragraph or None,
