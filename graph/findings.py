@@ -59,12 +59,20 @@ def where(finding: Finding) -> str:
     return f"{finding.file}:{line}" if line else finding.file
 
 
-_LINES: dict[str, dict[str, int]] = {}
+_LINES: dict[tuple[str, int, int], dict[str, int]] = {}
 
 
 def _subject_lines(path: str) -> dict[str, int]:
-    """Subject (as written at the start of a line) -> its first line number, for one file, read once."""
-    if path not in _LINES:
+    """Subject (as written at the start of a line) -> its first line number, for one file, read once per
+    version of it (its size and modification time: a file rewritten in the same process is read again)."""
+    import os
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return {}
+    key = (path, st.st_size, st.st_mtime_ns)
+    if key not in _LINES:
         found: dict[str, int] = {}
         try:
             with open(path, encoding="utf-8") as f:
@@ -73,5 +81,5 @@ def _subject_lines(path: str) -> dict[str, int]:
                         found.setdefault(head[0], n)
         except (OSError, UnicodeDecodeError):
             pass
-        _LINES[path] = found
-    return _LINES[path]
+        _LINES[key] = found
+    return _LINES[key]

@@ -243,3 +243,20 @@ def test_quote_index_finds_what_a_scan_of_every_paragraph_finds(source_text):
         assert index.lookup(q) == expected, q
         assert index.lookup(q) == expected  # the second lookup is remembered, and the same
     assert len(index.lookup("security")[1]) > 3
+
+
+def test_a_findings_line_follows_its_file_when_the_file_is_rewritten(tmp_path):
+    """file:line is read from the file as it is: rewritten in the same process (an editor's save between two
+    validations in one session), the line moves with it."""
+    import os
+
+    from graph.findings import Finding, where
+
+    data = tmp_path / "claims.ttl"
+    data.write_text("@prefix r2pr: <https://w3id.org/r2pkg/resource/> .\n\nr2pr:c a r2pr:X .\n")
+    finding = Finding("ERROR", "check", "r2pr:c", "message", str(data))
+    assert where(finding) == f"{data}:3"
+    data.write_text("@prefix r2pr: <https://w3id.org/r2pkg/resource/> .\n# a comment\n\n\nr2pr:c a r2pr:X .\n")
+    os.utime(data, ns=(1, 1))  # a different time, whatever the clock's resolution
+    assert where(finding) == f"{data}:5"
+    assert where(Finding("ERROR", "check", "r2pr:absent", "message", str(data))) == str(data)
