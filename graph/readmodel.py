@@ -932,9 +932,10 @@ def _derived(scan: _Scan, labels: dict[str, str]
 
         def step(s: str) -> Step:
             links = _set(via.get(s))  # how the text puts them, and whether the step is the curators' reading
+            modalities = tuple(dict.fromkeys(_first(modality.get(x), ASSERTED) for x in links))
             return Step(_first(index.get(s), 0), links, _first(source.get(s)), _first(target.get(s)),
-                        modalities=tuple(dict.fromkeys(_first(modality.get(x), ASSERTED) for x in links)),
-                        curators=bool(links) and all(_true(inferred.get(x)) for x in links))
+                        modality=min((modality_level(m) for m in modalities), default=LEVEL_ASSERTED),
+                        modalities=modalities, curators=bool(links) and all(_true(inferred.get(x)) for x in links))
 
         def lead(p: str) -> Route:
             steps = sorted((step(s) for s in has_step.get(p, ())), key=lambda x: (x.index, x.source, x.target))

@@ -52,38 +52,28 @@ def _uuid(name: str) -> str:
 
 def collection(content: ExportContent) -> dict:
     curators = {"id": str(R2PR.curators), "type": "Organization", "name": content.label(str(R2PR.curators))}
+
+    def annotation(owner: str, q: Quote, label: str, tags: list[str]) -> dict:
+        """The quote anchored in its document, described by the owner's label and tagged; the curators' work."""
+        body = [{"id": owner}, {"type": "TextualBody", "value": label, "purpose": "describing",
+                                "format": "text/plain", "language": "en"},
+                *({"type": "TextualBody", "value": t, "purpose": "tagging"} for t in tags)]
+        return {"id": _uuid(f"{owner}\n{q.exact}"), "type": "Annotation", "motivation": "describing",
+                "creator": curators, "body": body,
+                "target": {"source": q.source or content.document, "selector": _selectors(content, q)}}
+
     items = []
     for owner, q in content.quotes:
         claim = content.claims[owner]
-        body: list[dict] = [{"id": claim.iri},
-                            {"type": "TextualBody", "value": claim.label, "purpose": "describing",
-                             "format": "text/plain", "language": "en"},
-                            {"type": "TextualBody", "value": f"speaker: {content.speaker(claim)}",
-                             "purpose": "tagging"},
-                            {"type": "TextualBody", "value": f"breadth: {content.breadth(claim) or 'not stated'}",
-                             "purpose": "tagging"}]
-        body += [{"type": "TextualBody", "value": f"attributed to: {agent}", "purpose": "tagging"}
-                 for agent in content.agents(claim)]
-        items.append({
-            "id": _uuid(f"{owner}\n{q.exact}"),
-            "type": "Annotation", "motivation": "describing", "creator": curators, "body": body,
-            "target": {"source": q.source or content.document, "selector": _selectors(content, q)},
-        })
+        items.append(annotation(owner, q, claim.label, [
+            f"speaker: {content.speaker(claim)}", f"breadth: {content.breadth(claim) or 'not stated'}",
+            *(f"attributed to: {agent}" for agent in content.agents(claim))]))
     for iri, issue in sorted(content.issues.items()):  # where the text reports no consensus (para 12, 15, 24 ...)
         ours = str(R2PR.curators) in issue.agents
         tags = ["disagreement: the curators' reading of the text" if ours else "disagreement the text reports",
                 f"breadth: {content.breadth_of(issue.consensus) or 'not stated'}",
                 *(f"attributed to: {content.label(a)}" for a in issue.agents)]
-        for q in content.quotes_of(iri):
-            items.append({
-                "id": _uuid(f"{iri}\n{q.exact}"),
-                "type": "Annotation", "motivation": "describing", "creator": curators,
-                "body": [{"id": iri},
-                         {"type": "TextualBody", "value": issue.label, "purpose": "describing",
-                          "format": "text/plain", "language": "en"},
-                         *({"type": "TextualBody", "value": t, "purpose": "tagging"} for t in tags)],
-                "target": {"source": q.source or content.document, "selector": _selectors(content, q)},
-            })
+        items += [annotation(iri, q, issue.label, tags) for q in content.quotes_of(iri)]
     label = content.label(content.document) if content.document else "r2pkg: the quotes of every claim"
     name = f"r2pkg annotations\n{content.document or 'all'}"
     return {"@context": CONTEXT, "id": _uuid(name), "type": "AnnotationCollection", "label": label,

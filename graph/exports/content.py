@@ -141,9 +141,7 @@ class ExportContent:
 
     def breadth(self, claim: Claim) -> str:
         """How widely the view was held, in the brief's words ("" when the brief states no breadth)."""
-        if claim.breadth is None:
-            return ""
-        return self.model.consensus_levels.get(claim.consensus, ("", None))[0] or self.label(claim.consensus)
+        return self.breadth_of(claim.consensus)  # the claim's breadth is its level's rank
 
     def breadth_of(self, consensus: str) -> str:
         """A consensus level in the brief's words ("" when it states no breadth): an issue's, say."""

@@ -17,7 +17,8 @@ import re
 
 from graph import formats
 from graph.exports.content import ExportContent
-from graph.readmodel import FORM_CONCEPTS, Pathway, Step, modality_level
+from graph.pathways.report_rdf import route_modality
+from graph.readmodel import FORM_CONCEPTS
 
 _R2P = "https://w3id.org/r2pkg/ontology#"
 
@@ -77,21 +78,12 @@ def _arguments(c: ExportContent) -> list[dict]:
              "conclusion": a.conclusion, "inferred_by_curators": a.inferred_by_curators} for a in c.arguments]
 
 
-def _weakest(p: Pathway) -> list[str]:
-    """The modalities of the pathway's weakest steps (its lead route's): a hypothetical or a question is never
-    counted as a grounded pathway (the handout's "Only hypothetically addressed")."""
-    def firmest(s: Step) -> int:  # a step is as firm as its firmest link
-        return min((modality_level(m) for m in s.modalities), default=modality_level(None))
-
-    weakest = max((firmest(s) for s in p.steps), default=modality_level(None))
-    return list(dict.fromkeys(m for s in p.steps if firmest(s) == weakest for m in s.modalities
-                              if modality_level(m) == weakest))
-
-
 def _pathways(c: ExportContent) -> list[dict]:
     return [{"iri": p.iri, "risk": p.risk, "risk_label": c.label(p.risk), "measure": p.measure,
              "measure_label": c.label(p.measure) if p.measure else "",
-             "modality": JOIN.join(c.label(m) for m in _weakest(p)),
+             # the weakest step's modality, as the pathway's node says it: a hypothetical or a question is never
+             # read as a grounded pathway (the handout's "Only hypothetically addressed")
+             "modality": c.label(route_modality(p.lead)),
              "form": c.label(_R2P + FORM_CONCEPTS[p.form]) if p.form else "",
              "strength": p.strength, "contested": p.contested,
              "contested_by": " ".join(dict.fromkeys(x for k in p.contests for x in (k.issue, *k.by) if x)),
