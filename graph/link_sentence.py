@@ -70,7 +70,8 @@ def say(subject: str, plural: bool, relation: str, target: str, modality: str = 
     "X could mitigate Y (hypothetical)." and "The text asks whether X mitigates Y." (questioned; "The text
     asks how X might mitigate Y." for a question of how, which takes the link as possible and asks about its
     working; "The text reports a concern that X may mitigate Y." for an open concern); "(curators' reading)"
-    when the link is the curators' reading, not the text's words. ``subject`` is as printed."""
+    when the link is the curators' reading, not the text's words ("The curators read a concern that ...", "The
+    curators read the text as asking whether ..." for a question or concern). ``subject`` is as printed."""
     notes = []
     if modality == POSSIBLE:
         be = "are" if plural else "is"
@@ -82,14 +83,18 @@ def say(subject: str, plural: bool, relation: str, target: str, modality: str = 
         text = f"{subject} could {base_verb(relation)} {target}"
         notes.append("hypothetical")
     elif modality == QUESTIONED and concern:
-        text = f"the text reports a concern that {subject} may {base_verb(relation)} {target}"
+        # a concern the curators read off the text is theirs to report, not the text's (para 40)
+        text = f"{'the curators read a concern' if curators else 'the text reports a concern'} that {subject} may " \
+               f"{base_verb(relation)} {target}"
     elif modality == QUESTIONED and how:
-        text = f"the text asks how {subject} might {base_verb(relation)} {target}"
+        text = f"{'the curators read the text as asking' if curators else 'the text asks'} how {subject} might " \
+               f"{base_verb(relation)} {target}"
     elif modality == QUESTIONED:
-        text = f"the text asks whether {subject} {finite(relation, plural)} {target}"
+        text = f"{'the curators read the text as asking' if curators else 'the text asks'} whether {subject} " \
+               f"{finite(relation, plural)} {target}"
     else:  # asserted, or a modality outside the scheme (the route's facts line names it)
         text = f"{subject} {finite(relation, plural)} {target}"
-    if curators:
+    if curators and modality != QUESTIONED:  # a question or concern says whose reading it is in its own words
         notes.append("curators' reading")
     return cap(text) + (f" ({'; '.join(notes)})" if notes else "") + "."
 

@@ -282,7 +282,7 @@ def test_a_clone_without_the_text_says_quotes_were_not_checked_and_a_copy_fixes_
     assert (clone / "r2pkg.toml").read_text() == (REPO / "r2pkg.toml").read_text()  # it already names sources/
     done = run("build", "-o", clone / "site", cwd=clone)
     assert done.exit_code == 0 and "NOT checked" not in done.stdout
-    assert done.stdout.splitlines()[1].startswith("validation: 0 errors, 4 warnings")
+    assert done.stdout.splitlines()[1].startswith("validation: 0 errors, 2 warnings")
     assert (clone / "site" / "reading.html").is_file()
 
 

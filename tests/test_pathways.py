@@ -313,6 +313,27 @@ def test_a_claim_and_its_attacker_together_are_contested_and_named(report):
     assert "*Contested:* The text reports a disagreement: Whether rotation ended post-election violence." in text
 
 
+def test_an_objection_the_curators_read_is_told_as_theirs(report):
+    """An attack the text does not state (r2p:inferredByCurators: paras 33 and 36 never name the claim they object
+    to) is the curators' reading in the handout: in an entry's contests and beside a gap's nearest measure."""
+    from dataclasses import replace
+
+    def ombudsmen(rep):
+        return to_markdown(rep).split("**Federal ombudsmen**", 1)[1].split("\n1. ", 1)[0]
+
+    read = replace(report, curators_attacks=frozenset({(r("claim-c13"), r("claim-c12"))}))
+    assert "*Contested:* The curators read an objection: The ombudsman model carries risks." in ombudsmen(read)
+    assert "The text reports an objection" not in ombudsmen(read)
+    gap = next(g for g in report.gaps if g.nearest)
+    claims = gap.nearest[0][2]
+    attacked = {**report.attackers, **{c: (r("claim-c13"),) for c in claims}}
+    for curators, said, unsaid in ((frozenset(), "The text reports objections", "The curators read objections"),
+                                   (frozenset((r("claim-c13"), c) for c in claims), "The curators read objections",
+                                    "The text reports objections")):
+        gaps = to_markdown(replace(report, attackers=attacked, curators_attacks=curators)).split("## Gaps", 1)[1]
+        assert f"{said} to it (¶" in gaps and unsaid not in gaps
+
+
 # --- joint conditions ----------------------------------------------------------------------------------------------
 def test_will_capacity_acquiescence_and_the_crisis_are_one_joint_condition(report):
     [joint] = report.joint_conditions
@@ -604,8 +625,11 @@ def test_real_handout_grammar_modality_names_and_contested_other_side(real):
             if hit is None:
                 continue
             subject = f" {sentence} "[:hit.start()].strip()
-            asked = subject.startswith(("The text asks whether ", "The text asks how "))
-            subject = subject.removeprefix("The text asks whether ").removeprefix("The text asks how ")
+            asks = ("The text asks whether ", "The text asks how ", "The curators read the text as asking whether ",
+                    "The curators read the text as asking how ")
+            asked = subject.startswith(asks)
+            for prefix in asks:
+                subject = subject.removeprefix(prefix)
             modal, said = hit.group(1), hit.group(2)
             forms.add("asked" if asked else modal or "plain")
             if modal:

@@ -583,6 +583,38 @@ def test_reading_view_lights_quotes_and_counts_claims(kg, tmp_path):
     assert any("raises risk" in lk["effect"] for lk in claim["links"])
 
 
+def test_a_link_keeps_what_its_two_nodes_leave_out_on_the_map_and_in_the_reading_view(brief_site):
+    """A link's title is built from its two nodes, which drop the recorded label's qualifiers: para 12's non-state
+    actors "have spoiled this process in the past", not in the present; para 15's development route is one
+    participant's case. The map's panel and the reading view show the recorded label and the case beside it."""
+    data = embedded((brief_site.output / "overview.html").read_text(encoding="utf-8"))
+    edges = {e["id"].rsplit("/", 1)[-1]: e["r2p"]["details"] for e in data["edges"] if "details" in e["r2p"]}
+    spoiled = edges["link-nonstate-actors-undermine-prevention-agenda"]
+    assert "in the past" not in spoiled["title"] and "in the past" in spoiled["recorded"]
+    html = (brief_site.output / "reading.html").read_text(encoding="utf-8")
+    reading = json.loads(re.search(r'id="r2p-reading">(.*?)</script>', html, re.S).group(1))
+    links = [lk for c in reading["claims"] for lk in c["links"]]
+    assert any("in the past" in lk.get("recorded", "") for lk in links)
+    routed = [lk for lk in links if lk.get("recorded", "").startswith("routing prevention through a development")]
+    assert routed and all(lk["cases"] for lk in routed), routed
+
+
+def test_the_index_never_says_the_documents_state_what_only_the_curators_read(brief_site, repo_graph):
+    """Para 1 links preventive capacity to "the triggers of violence" without a direction: the one pathway from
+    atrocity triggers runs only through the curators' reading, and the index says so; the overview's count of
+    links names how many are the curators'."""
+    import html as html_lib
+
+    index = html_lib.unescape((brief_site.output / "index.html").read_text(encoding="utf-8"))
+    assert "What addresses atrocity triggers in the documents: 1 pathway(s), 1 of them only through the curators' " \
+           "reading" in index
+    assert "What addresses group grievance in the documents: 2 pathway(s), and" in index
+    f = collect_facts(repo_graph)
+    n = sum(lk.inferred_by_curators for lk in f.links.values())
+    assert n and f"causal links drawn from the documents, {n} of them the curators' reading" in index
+    assert "links the documents state" not in index
+
+
 def test_reading_view_keeps_hostile_text_as_data(tmp_path):
     kg = fixture_graph(DERIVED, HOSTILE)
     html = render_reading_view(kg, read_source(SOURCE), tmp_path).read_text(encoding="utf-8")

@@ -319,6 +319,7 @@ class _Derivation:
             labels=dict(sorted(labels.items())),
             claims=dict(sorted(self.claims.items())),
             attackers=dict(sorted(g.graph.get("attackers", {}).items())),
+            curators_attacks=g.graph.get("curators_attacks", frozenset()),
             names=dict(g.graph.get("names", {})),
             sections=dict(sorted(g.graph.get("sections", {}).items())),
             joint_conditions=self.joints,

@@ -307,7 +307,9 @@ class _Writer:
                 # the text disputed a reported fact (para 35 doubts the ombudsman model, not that it is used).
                 for n, b in enumerate(c.by, start=1):
                     said = self.claim_label(b)
-                    text = f"The text reports an objection: {said}."
+                    # an attack the text does not state is the curators' reading of the objection (paras 33, 36)
+                    read = all((b, x) in self.r.curators_attacks for x in c.claims)
+                    text = f"{'The curators read an objection' if read else 'The text reports an objection'}: {said}."
                     if c.inside and n == len(c.by):
                         text += " This entry rests on the objection too."
                     lines.append(Line(text, self.quotes.cite((b,), said), "Contested"))
@@ -540,9 +542,12 @@ def _gaps(w: _Writer, gaps: tuple[Gap, ...]) -> Part:
             text = (f"Nearest: {w.label(measure)}, which no passage ties to this risk (a chain whose weakest step "
                     f"is {NEAREST_WORDS[kind]}).")
             # a trainer should not take it as settled: the claim a chain rests on may be disputed (para 33)
-            disputed = w.paragraphs(tuple(a for c in claims for a in w.r.attackers.get(c, ())))
-            if disputed:
-                text += f" The text reports objections to it ({', '.join(f'¶{n}' for n in sorted(disputed))})."
+            attacks = [(a, c) for c in claims for a in w.r.attackers.get(c, ())]
+            for who, pairs in (("The text reports", [p for p in attacks if p not in w.r.curators_attacks]),
+                               ("The curators read", [p for p in attacks if p in w.r.curators_attacks])):
+                disputed = w.paragraphs(tuple(a for a, _ in pairs))
+                if disputed:
+                    text += f" {who} objections to it ({', '.join(f'¶{n}' for n in sorted(disputed))})."
             lines.append(Line(text, w.quotes.cite(claims), "Nearest"))
         lines += w.objections(g.risk, g.claims)
         group.entries.append(Entry(w.unit_title(g.risk), lines))

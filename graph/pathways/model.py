@@ -116,6 +116,7 @@ class PathwayReport:
     labels: dict[str, str] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)  # the read model's claims (texts of the cited ones)
     attackers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # claim -> the claims attacking it
+    curators_attacks: frozenset[tuple[str, str]] = frozenset()  # (attacker, claim): attacks the curators read
     joint_conditions: tuple[JointCondition, ...] = ()
     units: tuple[str, ...] = ()  # risk units: risk factors outside joint conditions, and joint conditions
     gaps: tuple[Gap, ...] = ()

@@ -18,7 +18,8 @@ requirement, dependent -> prerequisite, key = the requirement's IRI, with
 ``inferred`` (the curators' reading of the direction) and ``note`` (the curators' editorial note).
 
 Graph attributes: ``claims`` (IRI -> graph.readmodel.Claim), ``attackers``
-(claim -> the claims attacking it), ``cases`` (the r2p:Case IRIs: what a claim
+(claim -> the claims attacking it), ``curators_attacks`` ((attacker, claim)
+pairs of the attacks that are the curators' reading), ``cases`` (the r2p:Case IRIs: what a claim
 is about that counts as its case), ``supports`` (sorted (premise, conclusion)
 pairs), ``issues`` (IRI -> graph.readmodel.Issue), ``names`` (labels of
 consensus levels, speaker roles and documents), ``sections`` (IRI ->
@@ -88,6 +89,7 @@ def project_model(model: readmodel.ReadModel) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph(
         claims=claims,
         attackers=attackers,
+        curators_attacks=frozenset((a.premise, a.conclusion) for a in model.attacks if a.inferred_by_curators),
         cases=frozenset(model.cases),
         supports=sorted({(a.premise, a.conclusion) for a in model.supports}),
         issues=dict(model.issues),

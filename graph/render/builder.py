@@ -214,6 +214,9 @@ class Builder:
                 f.link_consensus(link),
                 {
                     "title": title,
+                    # the title is built from the two nodes; the recorded label keeps the qualifiers they leave
+                    # out ("in the past", para 12; "the debates that followed", para 8)
+                    "recorded": link.label,
                     "kind": f.label(str(R2P.CausalLink)),
                     "iri": curie(link.iri),
                     "relation": f"{rel} ({EFFECT_LABEL[effect]})",

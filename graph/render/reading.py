@@ -61,6 +61,10 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
                 {
                     "title": say_link(lk, f.label(lk.cause), f.label(lk.effect)),  # its hedge and whose reading
                     "effect": EFFECT_LABEL[f.effect(lk)],
+                    # the sentence is built from the two nodes: the recorded label keeps what they leave out
+                    # ("in the past", para 12; "the potential for", para 24), and the case a link is said of
+                    "recorded": lk.label,
+                    "cases": [f.label(c) for c in lk.cases],
                     "ends": [lk.cause, lk.effect],
                 }
             )
@@ -93,7 +97,8 @@ def reading_data(facts: Facts, source: SourceText, maps: Mapping[str, RenderedVi
                 "speaker": SPEAKER_LABEL.get(f.speaker_role(c), ""),
                 "who": b.who(info),
                 "quotes": [q.exact for q in info.quotes],
-                "links": [{"title": lk["title"], "effect": lk["effect"]} for lk in links_of.get(c, [])],
+                "links": [{k: lk[k] for k in ("title", "effect", "recorded", "cases") if k in lk}
+                          for lk in links_of.get(c, [])],
                 "maps": in_maps,
             }
         )

@@ -56,7 +56,8 @@ def overview(f: Facts) -> View:
     v = View(
         "overview",
         "Overview: causes, risks and remedies",
-        "Every domain node that takes part in a causal link, with the links the documents state.",
+        "Every domain node that takes part in a causal link, with the links drawn from the documents: what they "
+        "state, suppose or ask about, and the curators' readings (drawn thin).",
     )
     b = Builder(f, v)
     for link in sorted(f.links.values(), key=lambda lk: lk.iri):
@@ -294,6 +295,14 @@ def merged_pathway_family(f: Facts, starts: list[str]) -> View:
     return v
 
 
+def _through_curators(f: Facts, start: str) -> str:
+    """", N of them only through the curators' reading" for the pathways from `start` each of whose routes takes a
+    step the curators read (the index must not say the documents state what only the curators read)."""
+    n = sum(1 for p in f.pathways if p.risk == start and p.routes
+            and all(any(s.curators for s in r.steps) for r in p.routes))
+    return f", {n} of them only through the curators' reading" if n else ""
+
+
 def pathway_subject(f: Facts, start: str) -> str:
     members = f.joint_members.get(start, ())
     if not members:
@@ -517,8 +526,9 @@ def whole_views(ctx: ViewContext) -> list[ViewSpec]:
         ViewSpec(
             "overview",
             "Overview",
-            f"All {len(f.links)} causal links the documents state: what raises the risk of atrocities and what "
-            "lowers it.",
+            f"All {len(f.links)} causal links drawn from the documents, "
+            f"{sum(lk.inferred_by_curators for lk in f.links.values())} of them the curators' reading: what raises "
+            "the risk of atrocities and what lowers it.",
             lambda: overview(f),
             "whole",
         ),
@@ -544,8 +554,9 @@ def pathway_views(ctx: ViewContext) -> list[ViewSpec]:
                 ViewSpec(
                     f"pathways-{slug(start)}",
                     f"Pathways from {pathway_subject(f, start)}",
-                    f"What the documents say addresses {pathway_subject(f, start)}: "
-                    f"{sum(1 for p in f.pathways if p.risk == start)} pathway(s) and what their measures need first.",
+                    f"What addresses {pathway_subject(f, start)} in the documents: "
+                    f"{sum(1 for p in f.pathways if p.risk == start)} pathway(s)"
+                    + _through_curators(f, start) + ", and what their measures need first.",
                     partial(pathway_family, f, start),
                     "pathways",
                 )

@@ -34,7 +34,11 @@
         c.quotes.map(function (q) { return el("blockquote", null, "\u201c" + q + "\u201d"); }));
       if (c.links.length) {
         box.append(el("h4", { text: "Links drawn from it" }),
-          el("ul", null, c.links.map(function (l) { return el("li", { text: l.title + " (" + l.effect + ")" }); })));
+          el("ul", null, c.links.map(function (l) {
+            return el("li", null, l.title + " (" + l.effect + ")" +
+                ((l.cases || []).length ? " Case: " + l.cases.join(", ") + "." : ""),
+              l.recorded ? el("span", { class: "recorded", text: "Recorded as: " + l.recorded }) : null);
+          })));
       }
       if (c.maps.length) {
         box.append(el("h4", { text: "Maps it appears in" }),

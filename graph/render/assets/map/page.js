@@ -509,7 +509,8 @@ function openPanel(title, d, isNode) {
   if (d.statement) panel.append(el("p", { class: "statement", text: d.statement }));
   if (d.definition) panel.append(el("p", { class: "definition", text: d.definition }));
   var dl = el("dl", null,
-    field("Relation", d.relation), field("How the text puts it", d.stated), field("Whose reading", d.reading),
+    field("Relation", d.relation), field("Recorded as", d.recorded), field("How the text puts it", d.stated),
+    field("Whose reading", d.reading),
     field("From", d.from), field("To", d.to),
     field("How widely held", d.consensus), field("Who speaks", d.speaker), field("Held by", d.heldBy),
     field("Reports the view of", d.viewOf), field("Source", source(d)),
