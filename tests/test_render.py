@@ -615,6 +615,14 @@ def test_the_index_never_says_the_documents_state_what_only_the_curators_read(br
     assert "links the documents state" not in index
 
 
+def test_a_bundle_that_rests_on_the_curators_reading_says_so(brief_site):
+    """Para 21 states that military accountability "required the simultaneous growth of justice systems" (SSR
+    needs JSR); the reverse is the curators' reading of "interdependent", and so is the bundle the two close."""
+    data = embedded((brief_site.output / "requirements.html").read_text(encoding="utf-8"))
+    bundles = [n["r2p"]["details"] for n in data["nodes"] if n["r2p"].get("details", {}).get("members")]
+    assert bundles and all(d["reading"].startswith("the curators' reading") for d in bundles), bundles
+
+
 def test_reading_view_keeps_hostile_text_as_data(tmp_path):
     kg = fixture_graph(DERIVED, HOSTILE)
     html = render_reading_view(kg, read_source(SOURCE), tmp_path).read_text(encoding="utf-8")

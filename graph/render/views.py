@@ -428,6 +428,10 @@ def requirements(f: Facts) -> View:
     for bundle in f.bundles:
         members = [b.node(m) for m in bundle.members]
         order = f" (implementation order {bundle.order})" if bundle.order is not None else ""
+        # a bundle closes a cycle of requirements: where one of them is the curators' reading, so is the bundle
+        # (para 21 states one direction, security sector reform needing justice sector reform)
+        read = any(r.inferred_by_curators for r in f.requirements
+                   if r.dependent in bundle.members and r.prerequisite in bundle.members)
         bid = b.extra_node(
             bundle.iri,
             f"{_and([f.label(m) for m in members])} advance together",
@@ -437,6 +441,8 @@ def requirements(f: Facts) -> View:
                 "iri": curie(bundle.iri),
                 "definition": f.definitions.get(BUNDLE, "") + order,
                 "members": [f.label(m) for m in members],
+                "reading": ("the curators' reading: the text states one direction only; that the measures advance "
+                            "together rests on a requirement the curators read off the text") if read else "",
             },
         )
         v.attached.add(bid)
