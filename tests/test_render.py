@@ -623,6 +623,26 @@ def test_a_bundle_that_rests_on_the_curators_reading_says_so(brief_site):
     assert bundles and all(d["reading"].startswith("the curators' reading") for d in bundles), bundles
 
 
+def test_every_frame_of_a_split_tour_step_shows_the_steps_own_quote(brief_site):
+    """A tour step too large for one frame is split; the frames after the first showed a quote picked from their
+    own nodes (paragraph 25's "why many of these programs fail" under paragraph 18's pillars). Each frame of a
+    step shows the quote the step rests on."""
+    split = 0
+    for page in sorted(brief_site.output.glob("tour-*.html")):
+        steps = embedded(page.read_text(encoding="utf-8"))["steps"]
+        first: dict[str, dict] = {}
+        for s in steps:
+            m = re.fullmatch(r"(.*) \((\d+) of \d+\)", s["caption"])
+            if m is None:
+                continue
+            if m.group(2) == "1":
+                first[m.group(1)] = s["quote"]
+            else:
+                split += 1
+                assert s["quote"] == first[m.group(1)], (page.name, s["caption"])
+    assert split  # the brief's tours have split steps (the pillars, the escalatory crisis)
+
+
 def test_reading_view_keeps_hostile_text_as_data(tmp_path):
     kg = fixture_graph(DERIVED, HOSTILE)
     html = render_reading_view(kg, read_source(SOURCE), tmp_path).read_text(encoding="utf-8")

@@ -88,7 +88,9 @@ def split_steps(view: View, pos: Positions) -> None:
                     part,
                     edges,
                     s.narration if i == 1 else "",
-                    s.quote if i == 1 else {},
+                    # a tour step's quote is the claim the step rests on: every frame of it shows that one, never
+                    # one picked from the frame's nodes (paragraph 25's under paragraph 18's pillars)
+                    s.quote if i == 1 or view.purpose == "tour" else {},
                 )
             )
     view.steps = out
