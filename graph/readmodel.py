@@ -344,6 +344,11 @@ class Route:
         return self.modality == LEVEL_HYPOTHETICAL
 
     @property
+    def curators(self) -> bool:
+        """Some step of the route is the curators' reading, not the text's words."""
+        return any(s.curators for s in self.steps)
+
+    @property
     def nodes(self) -> tuple[str, ...]:
         """Nodes in walking order: the measure first, the risk factor last."""
         walk = [self.steps[0].source]

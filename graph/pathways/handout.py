@@ -270,7 +270,7 @@ class _Writer:
         else:
             support = "weakest support: not stated for at least one step (counted as the lowest)"
         grounding = GROUNDING_WORDS.get(r.grounding or "", "not tied")
-        if any(s.curators for s in r.steps):  # no claim states such a step: the breadth is of what it was read from
+        if r.curators:  # no claim states such a step: the breadth is of what it was read from
             support += ", of the claims the curators read a step from"
             grounding = CURATORS_GROUNDING_WORDS.get(r.grounding or "", f"{grounding}; a step is the curators' reading")
         form = "lowers the risk or what it raises" if r.form == "direct" else "builds what the risk erodes"

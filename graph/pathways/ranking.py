@@ -35,8 +35,7 @@ def route_key(r: Route) -> tuple:
     and JSR" for mass violence, before the curators' SSR against the military's politicisation), then the
     tighter grounding, the firmer modality, the wider support, the more specific, the shorter."""
     grounding = GROUNDINGS.index(r.grounding) if r.grounding else len(GROUNDINGS)
-    curators = any(s.curators for s in r.steps)
-    return (curators, grounding, r.modality, -r.strength, not r.participants, -r.specificity, len(r.steps), r.iri)
+    return (r.curators, grounding, r.modality, -r.strength, not r.participants, -r.specificity, len(r.steps), r.iri)
 
 
 def entry_key(p: Pathway) -> tuple:

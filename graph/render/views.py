@@ -298,8 +298,7 @@ def merged_pathway_family(f: Facts, starts: list[str]) -> View:
 def _through_curators(f: Facts, start: str) -> str:
     """", N of them only through the curators' reading" for the pathways from `start` each of whose routes takes a
     step the curators read (the index must not say the documents state what only the curators read)."""
-    n = sum(1 for p in f.pathways if p.risk == start and p.routes
-            and all(any(s.curators for s in r.steps) for r in p.routes))
+    n = sum(1 for p in f.pathways if p.risk == start and p.routes and all(r.curators for r in p.routes))
     return f", {n} of them only through the curators' reading" if n else ""
 
 
