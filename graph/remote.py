@@ -15,7 +15,6 @@ import contextlib
 import contextvars
 import os
 import time
-import urllib.parse
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
@@ -24,14 +23,15 @@ import pyoxigraph as ox
 
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH
-from graph.query_results import QueryResult
 
-# urllib.request, http.client, tempfile and threading are imported where they are used: they pull in email,
-# ssl and socket (some 15 ms) that a query on the embedded store, which imports this module, never needs.
+# urllib, http.client, tempfile, threading and the result types are imported where they are used: they pull in
+# email, ssl and socket (some 20 ms) that a query on the embedded store, which imports this module, never needs.
 if TYPE_CHECKING:
     import urllib.request
 
     from rdflib.term import Identifier
+
+    from graph.query_results import QueryResult
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TIMEOUT = 120  # seconds for a whole exchange, however slowly the bytes come
@@ -41,6 +41,8 @@ _SECONDS: contextvars.ContextVar[float] = contextvars.ContextVar("seconds", defa
 
 
 def _check_url(url: str) -> str:
+    import urllib.parse
+
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme not in ("http", "https"):
         raise InputError(f"endpoint must be an http(s) URL, not {url!r}")
@@ -142,7 +144,9 @@ def _request(req: urllib.request.Request, seconds: float | None = None,
 def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, Identifier] | None = None,
                  default_graph: str | None = None) -> QueryResult:
     """Run a query on a SPARQL 1.1 endpoint and parse the answer into a QueryResult."""
+    import urllib.parse
     import urllib.request
+
     url = _check_url(endpoint)
     # A form POST, not the query as the body: every server takes forms (Virtuoso 7 hangs on the other).
     fields = [("query", bind_values(sparql, bindings or {}))]
@@ -157,6 +161,8 @@ def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, Identifier] 
 
 def parse_answer(data: bytes, ctype: str, endpoint: str) -> QueryResult:
     """A server's answer as a QueryResult; anything malformed is one InputError naming the endpoint."""
+    from graph.query_results import QueryResult
+
     mime = ctype.split(";")[0].strip().lower()
     try:
         if mime in ("application/sparql-results+json", "application/json"):
@@ -236,6 +242,8 @@ def push(kg, store_url: str, graph: str | None = None, *, user: str | None = Non
     refuses it). With `user`, the server's Digest or Basic challenge is answered.
     """
     import tempfile
+    import urllib.parse
+
     if via not in VIA:
         raise InputError(f"unknown --via {via!r} (known: {', '.join(VIA)})")
     url = _check_url(store_url)

@@ -24,6 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.cache_folder import cache_folder, code_digest
 from graph.errors import InputError
 from graph.store import KnowledgeGraph, expand_inputs, load_graph
 
@@ -33,39 +34,17 @@ DUMP = "graph.nq"
 # Inputs up to this size are cached as a dump read into memory: re-reading costs about 1.2 us a triple,
 # so at some 100k triples it overtakes RocksDB's constant open time and on-disk queries win.
 DUMP_MAX_BYTES = 8_000_000
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_root() -> Path:
     """r2pkg's cache folder: $R2PKG_CACHE_DIR, else $XDG_CACHE_HOME/r2pkg, else ~/.cache/r2pkg."""
-    explicit = os.environ.get("R2PKG_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "r2pkg"
-
-
-def _code_digest() -> str:
-    """What the derived layer depends on in the package itself: its Python code and SPARQL rules.
-
-    By size and modification time, not content: reading every module on each command cost more than
-    the query (an edit, a checkout or an install changes the time).
-    """
-    found = []
-    for folder, subfolders, names in os.walk(_PACKAGE):  # os.walk: a tenth of Path.rglob's time here
-        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
-        found += [os.path.join(folder, n) for n in names if n.endswith((".py", ".rq"))]
-    h = hashlib.sha256()
-    for path in sorted(found):
-        st = os.stat(path)
-        h.update(f"{os.path.relpath(path, _PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return h.hexdigest()
+    return Path(cache_folder())
 
 
 def content_key(files: Iterable[Path], options: Mapping[str, Any], rules: Iterable[Path] = ()) -> str:
     """The hash that names a store: the input files' contents and order, the derive options, the code, and the
     rule files the derivation runs (a project's own rules/ lie outside the package's code)."""
-    h = hashlib.sha256(_code_digest().encode())
+    h = hashlib.sha256(code_digest().encode())
     for kind, paths in ((b"file", files), (b"rule", rules)):
         for path in paths:
             h.update(b"\0" + kind + b"\0" + str(path.resolve()).encode() + b"\0")
@@ -86,8 +65,11 @@ def _open(folder: Path) -> KnowledgeGraph:
     return KnowledgeGraph(store=store, files=files)
 
 
-def _read(folder: Path) -> KnowledgeGraph | None:
-    """The store in `folder` if one was written there (marked most recently used, for pruning), else None."""
+def read_store(folder: Path) -> KnowledgeGraph | None:
+    """The store in `folder` if one was written there (marked most recently used, for pruning), else None.
+
+    Writes no store: a reader that may be stopped at any time (graph/query_worker.py) leaves nothing half-done.
+    """
     if not (folder / MANIFEST).is_file():
         return None
     kg = _open(folder)
@@ -140,13 +122,10 @@ def _folder(paths: Iterable[str | Path], options: Mapping[str, Any], root: Path 
     return files, (root or cache_root() / "stores") / content_key(files, options, rules)
 
 
-def stored_graph(paths: Iterable[str | Path], options: Mapping[str, Any], root: Path | None = None,
-                 rules: Iterable[Path] = ()) -> KnowledgeGraph | None:
-    """The derived graph of `paths` if the cache holds it (as `cached_graph` wrote it), else None.
-
-    Writes no store: a reader that may be stopped at any time (graph/query_worker.py) leaves nothing half-done.
-    """
-    return _read(_folder(paths, options, root, rules)[1])
+def store_folder(paths: Iterable[str | Path], options: Mapping[str, Any], root: Path | None = None,
+                 rules: Iterable[Path] = ()) -> Path:
+    """The folder that holds (or will hold) the derived graph of `paths`: named by their content key."""
+    return _folder(paths, options, root, rules)[1]
 
 
 def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
@@ -162,7 +141,7 @@ def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
     """
     files, folder = _folder(paths, options, root, rules)
     try:
-        kg = _read(folder)
+        kg = read_store(folder)
     except (OSError, SyntaxError, ValueError, KeyError):  # damaged (a file removed or cut short): written again
         import shutil
 
@@ -175,4 +154,4 @@ def cached_graph(paths: Iterable[str | Path], options: Mapping[str, Any],
     except OSError:  # not writable, full: the caller loads in memory
         return None
     _prune(folder.parent, folder)
-    return _read(folder)
+    return read_store(folder)

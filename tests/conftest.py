@@ -19,6 +19,10 @@ from graph.documents import missing_reason, read_document_text
 from graph.project import read_project
 from graph.resources import ontology_file
 
+# No test leaves a query host running behind it (graph/query_host.py): the commands they run, in this process
+# or as children that inherit this environment, start none; tests/test_query_host.py turns it on and stops it.
+os.environ["R2PKG_QUERY_HOST"] = "0"
+
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"

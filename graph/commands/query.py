@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -10,7 +9,6 @@ import click
 from graph import formats, query_worker, remote
 from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
-from graph.output import format_rows
 from graph.queries import named_queries, read_query_file, run_query_as_text
 from graph.queries import refuse_unsafe as refuse
 from graph.server.sandbox import NoGraph, run_confined
@@ -25,6 +23,10 @@ _ALIASES = tuple(a for a, name in formats.ALIASES.items() if name in RESULT_FORM
 @user_errors(exit_code=2)
 def queries_command(fmt: str) -> None:
     """List the named queries (the competency questions) with their parameters."""
+    import json  # here, as the table's module: a query needs neither (it gets its text from the worker)
+
+    from graph.output import format_rows
+
     rows = [{"id": q.id, "title": q.title,
              "params": ", ".join(f"{p.name}:{p.kind}{'' if p.required else '?'}"
                                  + (f" (default {p.default})" if p.default else "") for p in q.params),

@@ -135,7 +135,7 @@ def confine_worker() -> bool:
 
 
 
-def _confined_child(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
+def confined_answer(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
     """fn(*args) as an answer to send: ("ok", value) or ("error", (message, path, line)); never raises."""
     from graph.errors import InputError
 
@@ -148,6 +148,20 @@ def _confined_child(fn: Callable[..., Any], args: tuple) -> tuple[str, Any]:
     except Exception as e:  # anything else is still one line for the user, not a traceback
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         return ("error", (f"the query failed: {first}", None, None))
+
+
+def unpack_answer(answer: tuple[str, Any]) -> Any:
+    """The value of an answer `confined_answer` made (or "no graph"): returned, or raised as an InputError
+    or NoGraph."""
+    from graph.errors import InputError
+
+    status, value = answer
+    if status == "no graph":
+        raise NoGraph
+    if status == "error":
+        message, path, line = value
+        raise InputError(message, path, line)
+    return value
 
 
 class NoGraph(Exception):
@@ -234,7 +248,7 @@ class Worker:
             elif graph is None:
                 answer = ("no graph", None)
             else:
-                answer = _confined_child(fn, (graph, *args))
+                answer = confined_answer(fn, (graph, *args))
             try:
                 data = pickle.dumps(answer)
             except Exception as e:  # a result that cannot be sent is still one line
@@ -273,15 +287,10 @@ class Worker:
             name = signal.Signals(sig).name if sig in set(signal.Signals) else f"signal {sig}"
             raise InputError(f"the SPARQL engine crashed on {self.what} ({name}); simplify it")
         try:
-            status_, value = pickle.loads(data)
+            answer = pickle.loads(data)
         except Exception:
             raise InputError(f"the SPARQL engine stopped on {self.what} (exit code {os.WEXITSTATUS(status)})") from None
-        if status_ == "no graph":
-            raise NoGraph
-        if status_ == "error":
-            message, path, line = value
-            raise InputError(message, path, line)
-        return value
+        return unpack_answer(answer)
 
     def close(self) -> None:
         """Stop the child, asked or not (it has written nothing that must be finished); after `run`, nothing.
