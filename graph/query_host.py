@@ -15,8 +15,8 @@ The host:
   answers "no graph" (the command loads the files itself) when no store is written;
 - runs each request in a forked child, as graph.server.sandbox.Worker does; it blocks
   its own network first, so nothing it runs can call out;
-- listens on a Unix socket in a folder of the cache that only its user may enter, and
-  answers that user alone (the peer's credentials);
+- listens on a Unix socket in a folder only its user may enter ($XDG_RUNTIME_DIR/r2pkg,
+  else /tmp/r2pkg-UID), and answers that user alone (the peer's credentials);
 - stops after R2PKG_QUERY_HOST seconds without a request (300 by default; 0 starts
   none and uses none), when its socket is removed, or when r2pkg's code changed.
 
@@ -70,15 +70,20 @@ def socket_path() -> str | None:
         return None
     import zlib
 
-    from graph.cache_folder import cache_folder
-
     try:
         identity = _identity()
     except OSError:  # the working folder is gone
         return None
     name = f"{zlib.crc32(identity):08x}{zlib.adler32(identity):08x}.sock"  # a clash only costs speed: see hello
-    path = os.path.join(cache_folder(), "hosts", name)
+    path = os.path.join(socket_folder(), name)
     return path if len(path.encode()) < 100 else None  # sun_path holds 108 bytes
+
+
+def socket_folder() -> str:
+    """Where hosts listen: $XDG_RUNTIME_DIR/r2pkg (the user's own folder for sockets), else /tmp/r2pkg-UID.
+    Not in the cache folder, whose paths may be longer than a socket's address may be."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    return os.path.join(runtime, "r2pkg") if runtime else os.path.join("/tmp", f"r2pkg-{os.getuid()}")
 
 
 def _peer(conn: Socket | _socket.socket) -> tuple[int, int]:
@@ -198,9 +203,9 @@ def start_host() -> None:
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        st = os.stat(folder)
-        if st.st_uid != os.getuid() or st.st_mode & 0o077:  # a folder others may enter: no host in it
-            return
+        st = os.lstat(folder)
+        if not os.path.isdir(folder) or os.path.islink(folder) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            return  # a folder others may enter or have placed (in /tmp): no host in it
         pid = os.fork()
     except OSError:
         return
@@ -228,7 +233,7 @@ def start_host() -> None:
 
 def main(path: str) -> None:
     """The host's process: serve `path` until idle, displaced or out of date."""
-    from graph.cache_folder import code_digest
+    from graph.code_digest import code_digest
 
     code = code_digest()  # before the code is imported: an edit from here on stops the host at its next request
     import signal
@@ -319,7 +324,7 @@ class Host:
         """Fork a child that answers this connection; False when the host must stop (its code changed)."""
         import gc
 
-        from graph.cache_folder import code_digest
+        from graph.code_digest import code_digest
 
         conn.settimeout(_HELLO_SECONDS)
         try:

@@ -57,12 +57,13 @@ def stop() -> None:
     """Stop the started worker unless it has answered (the executable calls this last, whatever happened);
     start the host if the command read the project's graph without one."""
     global _started, _host_wanted
+    answered = _started is not None and _started.finished  # not cut short (Ctrl-C), not let go unasked
     if _started is not None:
         _started.close()
         _started = None
-    if _host_wanted:
-        _host_wanted = False
+    if _host_wanted and answered:
         query_host.start_host()
+    _host_wanted = False
 
 
 def _stored_project_graph():

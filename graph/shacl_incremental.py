@@ -217,7 +217,7 @@ def shape_digest(g: rdflib.Graph, shape: Node) -> str:
 def context_digest(shapes_path: Path, union: bool) -> str:
     """What every result depends on besides the data and the shapes the ontology implies: the shapes file and
     the code that evaluates it. (The ontology's shapes are compared one by one: shape_digest.)"""
-    from graph.cache_folder import code_digest
+    from graph.code_digest import code_digest
 
     h = hashlib.sha256(code_digest().encode())
     h.update(shapes_path.read_bytes())

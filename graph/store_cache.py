@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.cache_folder import cache_folder, code_digest
+from graph.code_digest import code_digest
 from graph.errors import InputError
 from graph.store import KnowledgeGraph, expand_inputs, load_graph
 
@@ -38,7 +38,11 @@ DUMP_MAX_BYTES = 8_000_000
 
 def cache_root() -> Path:
     """r2pkg's cache folder: $R2PKG_CACHE_DIR, else $XDG_CACHE_HOME/r2pkg, else ~/.cache/r2pkg."""
-    return Path(cache_folder())
+    explicit = os.environ.get("R2PKG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "r2pkg"
 
 
 def content_key(files: Iterable[Path], options: Mapping[str, Any], rules: Iterable[Path] = ()) -> str:

@@ -96,7 +96,7 @@ def compare(name: str, ours: list[str], bare: list[str], repeat: int, target: fl
     ma, mb = statistics.median(a), statistics.median(b)
     ratio = ma / mb
     verdict = "" if target is None else f"   (target <= {target:g}x: {'met' if ratio <= target else 'NOT met'})"
-    print(f"{name:<30} {ma:7.2f} s   baseline {mb:6.2f} s   ratio {ratio:4.1f}x{verdict}")
+    print(f"{name:<30} {ma:7.3f} s   baseline {mb:6.3f} s   ratio {ratio:4.1f}x{verdict}")
     for label, times in f.items():
         mf = statistics.median(times)
         print(f"  floor: {label:<40} {mf:5.3f} s = {mf / mb:4.2f}x the baseline")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,24 +37,29 @@ CLAIM = """@prefix r2p: <https://w3id.org/r2pkg/ontology#> .
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    """A project of one data file, with the host on (60 s idle) and the cache in tmp_path; every host started
-    for it is stopped at the end."""
+    """A project of one data file, with the host on (60 s idle), the cache in tmp_path and the hosts' sockets
+    in a runtime folder of its own; every host started for it is stopped at the end."""
     root = tmp_path / "project"
     (root / "data").mkdir(parents=True)
     (root / "r2pkg.toml").write_text('[project]\nname = "host-test"\ndata = ["data"]\n[derive]\nmax_steps = 3\n')
     (root / "data" / "claims.ttl").write_text(CLAIM.format(n=1))
+    runtime = tempfile.mkdtemp(prefix="r2pkg-test-")  # short: a socket's address holds 108 bytes
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
     monkeypatch.setenv("R2PKG_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("R2PKG_QUERY_HOST", "60")
     monkeypatch.chdir(root)
     yield root
-    for pid in hosts(tmp_path / "cache"):
-        os.kill(pid, 9)
+    for pid in hosts():
+        os.kill(pid, signal.SIGTERM)
+        wait_for(lambda: not running(pid))  # noqa: B023  (it removes its socket on the way out)
+    shutil.rmtree(runtime)
 
 
-def hosts(cache: Path) -> list[int]:
-    """The process ids of the hosts listening in this cache folder (whatever r2pkg started them)."""
+def hosts() -> list[int]:
+    """The process ids of the hosts listening in this test's runtime folder (whatever r2pkg started them)."""
+    folder = Path(query_host.socket_folder())
     found = []
-    for path in (cache / "hosts").glob("*.sock") if (cache / "hosts").is_dir() else ():
+    for path in folder.glob("*.sock") if folder.is_dir() else ():
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             try:
                 conn.connect(str(path))
@@ -148,7 +155,19 @@ def test_no_host_with_r2pkg_query_host_0(project, monkeypatch):
     assert count() == ["n", "1"] and count() == ["n", "1"]
     time.sleep(1)
     assert query_host.socket_path() is None
-    assert not (project.parent / "cache" / "hosts").exists()
+    assert not Path(query_host.socket_folder()).exists()
+
+
+@pytest.mark.parametrize("args", [["--help"], [], ["--input", "data", "--sparql", COUNT],
+                                  ["--sparql", "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"]])
+def test_a_command_that_read_no_stored_graph_starts_no_host(project, args):
+    """Help, a usage error, a graph given by --input, a refused query: nothing a host would have answered."""
+    r2pkg("query", "--sparql", COUNT, env={"R2PKG_QUERY_HOST": "0"})  # the store is written
+    r2pkg("query", *args)
+    time.sleep(1)
+    assert hosts() == []
+    r2pkg("query", "--sparql", COUNT)
+    wait_for(query_host.host_pid)  # and a query that read it does
 
 
 def test_a_host_stops_when_idle_and_when_its_socket_is_removed(project, monkeypatch):
@@ -156,7 +175,7 @@ def test_a_host_stops_when_idle_and_when_its_socket_is_removed(project, monkeypa
     count()
     pid = wait_for(query_host.host_pid)
     wait_for(lambda: not running(pid))
-    assert not list((project.parent / "cache" / "hosts").iterdir())  # it removed its socket on the way out
+    assert not list(Path(query_host.socket_folder()).iterdir())  # it removed its socket on the way out
     monkeypatch.setenv("R2PKG_QUERY_HOST", "60")
     count()
     pid = wait_for(query_host.host_pid)
@@ -218,7 +237,7 @@ def test_a_host_stops_when_r2pkgs_code_changes(project, tmp_path):
         shutil.copytree(REPO / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     env = {"PYTHONPATH": str(copy)}
     assert r2pkg("query", "--sparql", COUNT, "--format", "csv", env=env).stdout.split() == ["n", "1"]
-    (pid,) = wait_for(lambda: hosts(tmp_path / "cache"))
+    (pid,) = wait_for(hosts)
     with (copy / "graph" / "errors.py").open("a") as edited:
         edited.write("\n# edited\n")
     again = r2pkg("query", "--sparql", COUNT, "--format", "csv", env=env)

@@ -1,8 +1,7 @@
-"""Where r2pkg caches, and the digest of the code a cached result depends on.
+"""The digest of r2pkg's own code, which every cached result depends on.
 
-Neither imports pathlib nor any other module of r2pkg: the query host's socket is found
-in the cache folder before click is imported, and a host takes the digest of its code
-before it imports the code (graph/query_host.py).
+It imports no other module of r2pkg, so that a query host can take the digest of its
+code before it imports that code (graph/query_host.py).
 """
 
 from __future__ import annotations
@@ -10,15 +9,6 @@ from __future__ import annotations
 import os
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
-
-
-def cache_folder() -> str:
-    """$R2PKG_CACHE_DIR, else $XDG_CACHE_HOME/r2pkg, else ~/.cache/r2pkg."""
-    explicit = os.environ.get("R2PKG_CACHE_DIR")
-    if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "r2pkg")
 
 
 def code_digest() -> str:
