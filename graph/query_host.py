@@ -322,8 +322,6 @@ class Host:
 
     def _answer(self, conn: Socket) -> bool:
         """Fork a child that answers this connection; False when the host must stop (its code changed)."""
-        import gc
-
         from graph.code_digest import code_digest
 
         conn.settimeout(_HELLO_SECONDS)
@@ -334,7 +332,6 @@ class Host:
             return True
         current = code_digest() == self.code
         graph = self._graph() if current else None
-        gc.freeze()  # the child touches fewer of the host's pages (a collection would write to all of them)
         if os.fork() == 0:
             code = 1
             try:
@@ -346,6 +343,8 @@ class Host:
 
     def _graph(self) -> Any:
         """The project's stored graph as its files are now: the one held if its key is unchanged, else read."""
+        import gc
+
         from graph import store_cache
         from graph.queries import named_queries
 
@@ -353,6 +352,9 @@ class Host:
             folder = project_store_folder()
             if folder != self.held[0] or self.held[1] is None:  # changed, or written since
                 self.held = (folder, store_cache.read_store(folder))
+                gc.unfreeze()  # what the last graph left is collected, the rest kept out of the collector's
+                gc.collect()  # way: a child then writes to fewer of the host's pages
+                gc.freeze()
             named_queries()  # read (or found unchanged) here, once, rather than in every child
         except Exception:  # a broken project or store: the command loads the files and says what is wrong
             self.held = (None, None)
