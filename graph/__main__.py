@@ -1,9 +1,10 @@
 """The `r2pkg` executable (also `python -m graph`): the command line of graph/cli.py.
 
-For `r2pkg query`, the worker that will run the query is forked first, before
-click is imported, so that it opens the stored graph while the command line is
-read (graph/query_worker.py). Once the query's answer is written, the process ends
-without the interpreter's teardown (`run`).
+For `r2pkg query`, the worker that will run the query is found first, before
+click is imported: the folder's query host, else a forked child that opens the
+stored graph while the command line is read (graph/query_worker.py). Once the
+query's answer is written, the process ends without the interpreter's teardown
+(`run`).
 """
 
 from __future__ import annotations
