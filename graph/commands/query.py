@@ -80,6 +80,10 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
     prov:, oa:, skos: ...) are predeclared; a bare slug such as
     security-sector-reform is read as r2pr:security-sector-reform. SERVICE is
     refused on the embedded store (it works offline by design).
+
+    The first query on the project's graph starts a query host that keeps it
+    open for the next ones from this folder, checked against the files each
+    time, until it idles (R2PKG_QUERY_HOST=SECONDS sets how long; 0, none).
     """
     given = [x for x in (name, file_, sparql) if x]
     if len(given) != 1:
