@@ -3,7 +3,8 @@
 SELECT gives table (for people) and the SPARQL 1.1 results formats json,
 xml, csv and tsv; CONSTRUCT and DESCRIBE give the RDF syntaxes turtle,
 ntriples (nt), jsonld and rdfxml; ASK gives true or false. The formats and
-their serialisers are those of graph.formats, shared with export and serve.
+their serialisers are those of graph.formats and graph.result_writers, shared
+with export and serve.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph import formats
+from graph import formats, result_writers
 from graph.errors import InputError
 from graph.namespaces import curie
 from graph.output import table
@@ -80,12 +81,13 @@ class QueryResult:
         if f is None:
             raise InputError(f"--format {fmt} does not fit a {what} (use one of: {', '.join(self.formats())})")
         if self.kind == "GRAPH":
-            return formats.serialize_rdf(self.triples, f).decode("utf-8")
+            return result_writers.serialize_rdf(self.triples, f).decode("utf-8")
         out = io.StringIO()
         if self.kind == "ASK":
-            formats.write_boolean(out, bool(self.boolean), f)
+            result_writers.write_boolean(out, bool(self.boolean), f)
         else:
-            formats.write_solutions(out, self.variables, ([r.get(v) for v in self.variables] for r in self.rows), f)
+            rows = ([r.get(v) for v in self.variables] for r in self.rows)
+            result_writers.write_solutions(out, self.variables, rows, f)
         return out.getvalue()
 
 
@@ -94,7 +96,7 @@ def serialize_triples(triples: list[ox.Triple] | ox.QueryTriples, fmt: str) -> s
     f = formats.find(fmt, formats.GRAPH)
     if f is None:
         raise InputError(f"unknown RDF format {fmt!r} (use one of: {', '.join(formats.names(formats.GRAPH))})")
-    return formats.serialize_rdf(triples, f).decode("utf-8")
+    return result_writers.serialize_rdf(triples, f).decode("utf-8")
 
 
 __all__ = ["QueryResult", "serialize_triples", "curie"]

@@ -66,6 +66,14 @@ def stop() -> None:
     _host_wanted = False
 
 
+def answer(kg, *args):
+    """What a worker runs for `r2pkg query`: graph.queries.run_query_as_text. Named in this module, which the
+    command has imported already, so that sending it imports no query module into the command."""
+    from graph.queries import run_query_as_text
+
+    return run_query_as_text(kg, *args)
+
+
 def _stored_project_graph():
     """The project's derived graph from the store `r2pkg query` would read, or None when it is not written
     yet. The query modules are imported here, while the parent is still reading the command line, not

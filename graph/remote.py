@@ -19,13 +19,12 @@ import zlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
 from graph.errors import InputError
 from graph.namespaces import DERIVED_GRAPH
 
-# urllib, http.client, tempfile, threading and the result types are imported where they are used: they pull in
-# email, ssl and socket (some 20 ms) that a query on the embedded store, which imports this module, never needs.
+# urllib, http.client, tempfile, threading, pyoxigraph and the result types are imported where they are used: they
+# pull in email, ssl and socket (some 25 ms) that a query on the embedded store, which imports this module, never
+# needs.
 if TYPE_CHECKING:
     import urllib.request
 
@@ -161,6 +160,8 @@ def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, Identifier] 
 
 def parse_answer(data: bytes, ctype: str, endpoint: str) -> QueryResult:
     """A server's answer as a QueryResult; anything malformed is one InputError naming the endpoint."""
+    import pyoxigraph as ox
+
     from graph.query_results import QueryResult
 
     mime = ctype.split(";")[0].strip().lower()
@@ -202,6 +203,8 @@ def write_ntriples(kg, path: str) -> int:
     graph holds, so a triple asserted and derived is written once; a DISTINCT over
     the union of the graphs costs as much as the servers' loading itself.
     """
+    import pyoxigraph as ox
+
     store = kg.store
     store.dump(path, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     graphs = sorted(store.named_graphs(), key=str)

@@ -94,11 +94,9 @@ def test_query_file_the_guard_cannot_decide_is_refused_and_calls_nobody(tmp_path
 
 def test_embedded_query_runs_without_network_even_past_the_guard(monkeypatch, canary):
     """With the guard switched off, SERVICE reaches pyoxigraph: the confined child cannot connect."""
-    import graph.commands.query as query_command
     import graph.queries as queries
 
     url, handler = canary
-    monkeypatch.setattr(query_command, "refuse", lambda text: None)
     monkeypatch.setattr(queries, "refuse_unsafe", lambda text, *of_a_file: None)
     result = run("query", "--input", str(MINI), "--sparql", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}")
     assert_one_line_error(result, "network")
@@ -171,10 +169,8 @@ def test_deep_or_huge_queries_are_one_line(tmp_path, text, words):
 
 def test_an_engine_crash_is_one_line(monkeypatch):
     """Should a shape the guard lets through still crash the engine, the command says so in one line."""
-    import graph.commands.query as query_command
     import graph.queries as queries
 
-    monkeypatch.setattr(query_command, "refuse", lambda text: None)
     monkeypatch.setattr(queries, "refuse_unsafe", lambda text, *of_a_file: None)
     text = "SELECT * WHERE { FILTER(" + "(" * 20_000 + "1" + ")" * 20_000 + ") }"
     assert_one_line_error(run("query", "--input", str(MINI), "--sparql", text), "crashed")

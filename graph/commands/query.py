@@ -9,9 +9,10 @@ import click
 from graph import formats, query_worker, remote
 from graph.commands.options import example, inputs_option, load_inputs, user_errors, write_output
 from graph.errors import InputError
-from graph.queries import named_queries, read_query_file, run_query_as_text
-from graph.queries import refuse_unsafe as refuse
 from graph.server.sandbox import NoGraph, run_confined
+
+# The query modules (graph.queries and the result writers) are imported where they are used: a named query the
+# started worker answers needs none of them in this process (graph/query_worker.py).
 
 # One set of names with export and serve (graph.formats); `table` is for people; aliases such as nt are accepted.
 RESULT_FORMATS = ("table", *formats.names(formats.SOLUTIONS), *formats.names(formats.GRAPH))
@@ -26,6 +27,7 @@ def queries_command(fmt: str) -> None:
     import json  # here, as the table's module: a query needs neither (it gets its text from the worker)
 
     from graph.output import format_rows
+    from graph.queries import named_queries
 
     rows = [{"id": q.id, "title": q.title,
              "params": ", ".join(f"{p.name}:{p.kind}{'' if p.required else '?'}"
@@ -88,6 +90,8 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
     given = [x for x in (name, file_, sparql) if x]
     if len(given) != 1:
         raise InputError("give exactly one of: a query NAME, --file or --sparql (see r2pkg queries)")
+    if file_ or sparql or endpoint:  # a named query is read, checked and run by the worker
+        from graph.queries import read_query_file, refuse_unsafe, run_query_as_text
     query = read_query_file(file_) if file_ else None
     # The worker the executable started holds the project's graph as it was then: not what --input or
     # --endpoint ask for, nor current after a person has typed the query on standard input.
@@ -96,7 +100,7 @@ def query_command(name, file_, sparql, params, fmt, endpoint, graph_iri, timeout
         sparql = sys.stdin.read()
     text_given = sparql if sparql is not None else (query.body if query else None)
     if text_given is not None and not endpoint:
-        refuse(text_given)  # before any parser sees it: the guard's "cannot decide" is a refusal too
+        refuse_unsafe(text_given)  # before any parser sees it: the guard's "cannot decide" is a refusal too
     request = dict(name=name, sparql=sparql, query=query, params=_parse_params(params), fmt=fmt)
     if endpoint:
         with remote.deadline(timeout):
@@ -116,10 +120,10 @@ def _embedded(worker, inputs: tuple[str, ...], args: tuple) -> tuple[str, list[s
     engine crash is one line. In the worker the executable started, if it found the graph stored."""
     if worker is not None:
         try:
-            return worker.run(run_query_as_text, *args)
+            return worker.run(query_worker.answer, *args)
         except NoGraph:  # no store written yet, or one it could not read: loaded (and stored) below
             pass
-    return run_confined(run_query_as_text, load_inputs(inputs), *args)
+    return run_confined(query_worker.answer, load_inputs(inputs), *args)
 
 
 COMMANDS = [queries_command, query_command]

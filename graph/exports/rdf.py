@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph import formats
+from graph import formats, result_writers
 from graph.exports.content import ExportContent
 
 _OPENS_WITH = {
@@ -64,9 +64,9 @@ def write_rdf(content: ExportContent, name: str) -> str:
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     quads = _document_quads(content, dataset) if content.document else list(dataset)
     if formats.DATASET in f.kinds:
-        return formats.serialize_rdf(sorted(quads, key=str), f).decode("utf-8")
+        return result_writers.serialize_rdf(sorted(quads, key=str), f).decode("utf-8")
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    return formats.serialize_rdf(triples, f).decode("utf-8")
+    return result_writers.serialize_rdf(triples, f).decode("utf-8")
 
 
 def _register(name: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from graph import formats
+from graph import formats, result_writers
 from graph.formats import Format
 from graph.server import results
 
@@ -79,7 +79,7 @@ class DatasetViews:
         return out
 
     def description(self, endpoint: str, fmt: Format) -> bytes:
-        return formats.serialize_rdf(self.description_triples(endpoint), fmt)
+        return result_writers.serialize_rdf(self.description_triples(endpoint), fmt)
 
     # --- Graph Store Protocol reads ------------------------------------------------------
     def graph_quads(self, target: ox.NamedNode | ox.DefaultGraph | None) -> Iterable[ox.Quad]:
@@ -93,5 +93,5 @@ class DatasetViews:
     def serialize(self, quads: Iterable[ox.Quad], fmt: Format) -> bytes:
         quads = list(quads)
         if formats.DATASET in fmt.kinds:
-            return formats.serialize_rdf(quads, fmt)
-        return formats.serialize_rdf([ox.Triple(q.subject, q.predicate, q.object) for q in quads], fmt)
+            return result_writers.serialize_rdf(quads, fmt)
+        return result_writers.serialize_rdf([ox.Triple(q.subject, q.predicate, q.object) for q in quads], fmt)

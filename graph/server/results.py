@@ -1,7 +1,7 @@
 """Content negotiation and complete, size-capped serialisation of query results.
 
-The formats and their writers are graph.formats' (the same names as `r2pkg
-query` and `r2pkg export`). Results are serialised whole in the worker before
+The formats are graph.formats' and their writers graph.result_writers' (the
+same names as `r2pkg query` and `r2pkg export`). Results are serialised whole in the worker before
 any byte is sent, so a client gets either a complete answer or an error
 status, never a truncated 200; the caps are checked while rows are read and
 bytes are written.
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
-from graph import formats
+from graph import formats, result_writers
 from graph.formats import Format
 
 FORMATS_BY_KIND = {kind: tuple(f for f in formats.FORMATS if kind in f.kinds)
@@ -130,19 +130,19 @@ def serialize_solutions(result: ox.QuerySolutions, fmt: Format, max_rows: int, m
     names: Sequence[str] = [v.value for v in result.variables]
     rows = list(_capped(([s[n] for n in names] for s in result), max_rows, "rows"))
     out = _CappedBuffer(max_bytes)
-    formats.write_solutions(out, names, rows, fmt)
+    result_writers.write_solutions(out, names, rows, fmt)
     return out.getvalue()
 
 
 def serialize_boolean(value: bool, fmt: Format) -> bytes:
     out = _CappedBuffer(1 << 16)
-    formats.write_boolean(out, value, fmt)
+    result_writers.write_boolean(out, value, fmt)
     return out.getvalue()
 
 
 def serialize_triples(triples: Iterable[ox.Triple], fmt: Format, max_rows: int, max_bytes: int) -> bytes:
     kept = list(_capped(triples, max_rows, "triples"))
-    body = formats.serialize_rdf(kept, fmt)
+    body = result_writers.serialize_rdf(kept, fmt)
     if len(body) > max_bytes:
         raise ResultTooLarge(f"the result is larger than {max_bytes:,} bytes; {NARROW}")
     return body
