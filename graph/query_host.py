@@ -162,25 +162,8 @@ class HostConnection:
             self._conn.close()
 
 
-def connect() -> HostConnection | None:
-    """A connection to the host for this folder if one is running (it starts opening the graph at once)."""
-    path = socket_path()
-    if path is None:
-        return None
-    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-    try:
-        conn.connect(path)
-        if _peer(conn)[1] != os.getuid():  # not a host of ours: never send it a request
-            raise OSError
-        _send(conn, _identity())
-    except OSError:  # no host (not started, stopped, killed and its socket left behind)
-        conn.close()
-        return None
-    return HostConnection(conn)
-
-
-def host_pid() -> int | None:
-    """The process id of the host for this folder, if one is running (for a benchmark or a test to stop it)."""
+def _dial() -> tuple[_socket.socket, int] | None:
+    """A connection to the host for this folder and its process id, if one of our own user is listening."""
     path = socket_path()
     if path is None:
         return None
@@ -188,11 +171,36 @@ def host_pid() -> int | None:
     try:
         conn.connect(path)
         pid, uid = _peer(conn)
-    except OSError:
-        return None
-    finally:
+    except OSError:  # no host (not started, stopped, killed and its socket left behind)
         conn.close()
-    return pid if uid == os.getuid() else None
+        return None
+    if uid != os.getuid():  # not a host of ours: never send it anything
+        conn.close()
+        return None
+    return conn, pid
+
+
+def connect() -> HostConnection | None:
+    """A connection to the host for this folder if one is running (it starts opening the graph at once)."""
+    dialled = _dial()
+    if dialled is None:
+        return None
+    conn = dialled[0]
+    try:
+        _send(conn, _identity())
+    except OSError:  # it stopped as we came
+        conn.close()
+        return None
+    return HostConnection(conn)
+
+
+def host_pid() -> int | None:
+    """The process id of the host for this folder, if one is running (for a benchmark or a test to stop it)."""
+    dialled = _dial()
+    if dialled is None:
+        return None
+    dialled[0].close()
+    return dialled[1]
 
 
 def start_host() -> None:
